@@ -1,0 +1,26 @@
+"""Builds Porch's Bolt app. Kept thin: settings in, listeners registered, nothing else."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+import handlers
+from service.context import Porch
+
+
+def build_app(*, porch: Porch, client: WebClient) -> App:
+    """The Bolt app for one workspace token.
+
+    process_before_response: a listener only writes to the local store (milliseconds), and
+    answering Slack after that commit means an event is never acknowledged and then lost;
+    Slack I/O happens later in the effect worker.
+    """
+    app = App(
+        client=client,
+        signing_secret=porch.settings.slack_signing_secret,
+        process_before_response=True,
+        request_verification_enabled=True,
+    )
+    handlers.register_all(app, porch=porch)
+    return app

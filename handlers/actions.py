@@ -1,0 +1,100 @@
+"""Buttons in welcome DMs, follow-ups, App Home and the managers' warm-welcome card."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from handlers.access import is_manager
+from service.context import Porch
+
+PERSONALISE_CALLBACK = "porch_personalise_welcome"
+
+
+def register(app: App, *, porch: Porch) -> None:
+    onboarding = porch.onboarding
+
+    def clicked(body: dict[str, Any]) -> tuple[str, str]:
+        return body["team"]["id"], body["user"]["id"]
+
+    # Buttons a member clicks about themselves: each ticks something in their record.
+    member_buttons = {
+        "porch_open_guidelines": onboarding.guidelines_opened,
+        "porch_join_channels": onboarding.join_recommended_channels,
+        "porch_followups_opt_out": onboarding.opt_out,
+    }
+
+    def member_button(record: Callable[..., object]) -> Callable[..., None]:
+        def member_clicked(ack: Ack, body: dict[str, Any]) -> None:
+            ack()
+            team_id, user_id = clicked(body)
+            porch.transaction(
+                lambda conn, now: record(conn, team_id=team_id, user_id=user_id, now=now)
+            )
+
+        return member_clicked
+
+    for action_id, record in member_buttons.items():
+        app.action(action_id)(member_button(record))
+
+    # Link buttons still send an action; acknowledging keeps Slack from showing an error.
+    @app.action("porch_open_introductions")
+    @app.action("porch_open_getting_started")
+    def open_link(ack: Ack) -> None:
+        ack()
+
+    @app.action("porch_warm_send")
+    def warm_send(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient):
+        ack()
+        team_id, manager_id = clicked(body)
+        if not is_manager(client=client, config=porch.config, user_id=manager_id):
+            return
+        member_id = action["value"]
+        porch.transaction(
+            lambda conn, now: onboarding.send_welcome(
+                conn, team_id=team_id, user_id=member_id, now=now, sent_by=manager_id
+            )
+        )
+
+    @app.action("porch_warm_personalise")
+    def warm_personalise(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
+    ) -> None:
+        ack()
+        team_id, manager_id = clicked(body)
+        if not is_manager(client=client, config=porch.config, user_id=manager_id):
+            return
+        view = porch.transaction(
+            lambda conn, now: onboarding.personalise_view(
+                conn, team_id=team_id, user_id=action["value"]
+            )
+        )
+        # Opening a modal must happen within the trigger's 3 seconds, so it is the one Web API
+        # call made inside a request.
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view={
+                **view,
+                "callback_id": PERSONALISE_CALLBACK,
+                "private_metadata": json.dumps({"user_id": action["value"]}),
+            },
+        )
+
+    @app.view(PERSONALISE_CALLBACK)
+    def personalised(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        text = view["state"]["values"]["welcome_text"]["welcome_text"]["value"] or ""
+        if not text.strip():
+            ack(response_action="errors", errors={"welcome_text": "Write a few words first."})
+            return
+        ack()
+        member_id = json.loads(view["private_metadata"])["user_id"]
+        team_id, manager_id = clicked(body)
+        porch.transaction(
+            lambda conn, now: onboarding.send_welcome(
+                conn, team_id=team_id, user_id=member_id, now=now, text=text, sent_by=manager_id
+            )
+        )

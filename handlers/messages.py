@@ -1,0 +1,48 @@
+"""Member messages: activity, first post, and introductions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+
+from porch import activity
+from service.context import Porch
+
+# Message subtypes that are a member speaking; edits, joins and bot posts are not.
+SPOKEN = {None, "thread_broadcast", "file_share", "me_message"}
+
+
+def register(app: App, *, porch: Porch) -> None:
+    onboarding = porch.onboarding
+
+    @app.event("message")
+    def message(body: dict[str, Any], event: dict[str, Any]) -> None:
+        if event.get("subtype") not in SPOKEN or event.get("bot_id") or not event.get("user"):
+            return
+        if event.get("channel_type") == "im":
+            return
+        team_id = body["team_id"]
+
+        def work(conn: Any, now: Any) -> None:
+            activity.record(
+                conn,
+                team_id=team_id,
+                channel_id=event["channel"],
+                ts=event["ts"],
+                kind="reply" if event.get("thread_ts") else "message",
+                user_id=event["user"],
+                thread_ts=event.get("thread_ts"),
+                at=now,
+            )
+            onboarding.message_posted(
+                conn,
+                team_id=team_id,
+                user_id=event["user"],
+                channel_id=event["channel"],
+                ts=event["ts"],
+                thread_ts=event.get("thread_ts"),
+                now=now,
+            )
+
+        porch.once(body, work)

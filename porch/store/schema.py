@@ -1,0 +1,205 @@
+"""Tables. Every row carries the workspace (team_id) so one database can serve many installs.
+
+The migrations in migrations/versions are the source of truth for the database;
+these Table objects mirror them for queries, and a test checks the two agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Dialect,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy import DateTime as _DateTime
+
+
+class DateTime(TypeDecorator[dt.datetime]):
+    """Timestamps stored as UTC and always read back timezone-aware, on SQLite too."""
+
+    impl = _DateTime
+    cache_ok = True
+
+    def __init__(self, timezone: bool = True) -> None:
+        super().__init__(timezone=True)
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware one")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+metadata = MetaData()
+
+workspaces = Table(
+    "workspaces",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("name", String(200)),
+    Column("bot_user_id", String(32)),
+    Column("installed_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per Slack event we accepted: a retried delivery finds its row and does nothing.
+events = Table(
+    "events",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("event_id", String(64), primary_key=True),
+    Column("event_type", String(64), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+# Durable side effects (DMs, thread posts, reactions, App Home views). Recorded in the same
+# transaction as the state change that causes them, delivered by the worker, keyed so that
+# recording the same effect twice is a no-op.
+effects = Table(
+    "effects",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("team_id", String(32), nullable=False),
+    Column("effect_key", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("not_before", DateTime(timezone=True), nullable=False),
+    Column("claimed_by", String(64)),
+    Column("claimed_until", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("done_at", DateTime(timezone=True)),
+    Column("result", JSON),
+    Column("error", Text),
+    UniqueConstraint("team_id", "effect_key", name="uq_effects_team_key"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("user_id", String(32), primary_key=True),
+    Column("display_name", String(200)),
+    Column("real_name", String(200)),
+    Column("tz", String(64)),
+    Column("is_guest", Boolean, nullable=False, default=False),
+    Column("is_deleted", Boolean, nullable=False, default=False),
+    Column("joined_at", DateTime(timezone=True)),
+    Column("joined_via", String(32)),
+    Column("inviter_id", String(32)),
+    Column("welcomed_at", DateTime(timezone=True)),
+    Column("welcome_status", String(32)),
+    Column("introduced_at", DateTime(timezone=True)),
+    Column("intro_tagged_at", DateTime(timezone=True)),
+    Column("guidelines_opened_at", DateTime(timezone=True)),
+    Column("channels_joined_at", DateTime(timezone=True)),
+    Column("first_post_at", DateTime(timezone=True)),
+    Column("last_active_at", DateTime(timezone=True)),
+    Column("opted_out_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Raw activity, recorded once per message or reaction; the Sheet only ever gets aggregates.
+activity = Table(
+    "activity",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("channel_id", String(32), primary_key=True),
+    Column("message_ts", String(32), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("user_id", String(32), primary_key=True),
+    Column("thread_ts", String(32)),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+# Channel name -> ID, resolved through the Web API once and cached.
+channels = Table(
+    "channels",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("name", String(80), primary_key=True),
+    Column("channel_id", String(32), nullable=False),
+)
+
+# The weekly introductions thread, one per week per workspace.
+intro_threads = Table(
+    "intro_threads",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("week", String(10), primary_key=True),
+    Column("channel_id", String(32)),
+    Column("thread_ts", String(32)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Rows the tracker should show, by sheet and key. Each change bumps `version`; the sync worker
+# writes the latest values and records `synced_version`, so changes coalesce and none is lost.
+tracker_rows = Table(
+    "tracker_rows",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("sheet", String(32), primary_key=True),
+    Column("row_key", String(200), primary_key=True),
+    Column("row_values", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("synced_version", Integer, nullable=False, default=0),
+    Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+# Time-limited leases so that only one replica runs a periodic job at a time.
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("holder", String(64), nullable=False),
+    Column("until", DateTime(timezone=True), nullable=False),
+)
+
+# Where each tracker row was last confirmed in the Sheet (by spreadsheet, worksheet and key).
+# The sync worker re-reads the Sheet's key column every cycle; this map tells it which rows
+# were there before, so a row deleted or overwritten by hand is noticed and written again.
+tracker_positions = Table(
+    "tracker_positions",
+    metadata,
+    Column("target", String(200), primary_key=True),
+    Column("sheet", String(32), primary_key=True),
+    Column("row_key", String(200), primary_key=True),
+    Column("row_number", Integer, nullable=False),
+    Column("written_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per tracker sync cycle that did something (or failed): what it wrote, with how many
+# requests, and why it failed. Also tells the worker which target it last wrote to, so moving
+# from the local folder to a Google Sheet rewrites every row there.
+tracker_syncs = Table(
+    "tracker_syncs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("target", String(200), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("status", String(16), nullable=False),
+    Column("rows_written", Integer, nullable=False, default=0),
+    Column("write_requests", Integer, nullable=False, default=0),
+    Column("read_requests", Integer, nullable=False, default=0),
+    Column("error", Text),
+)

@@ -1,0 +1,1 @@
+"""Porch's runtime: the CLI, the HTTP server, the Socket Mode client and the background worker."""

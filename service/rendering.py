@@ -1,0 +1,96 @@
+"""Showing Slack messages to people outside Slack: the demo transcript and `porch preview`."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+EMOJI = {
+    "wave": "👋",
+    "sparkles": "✨",
+    "seedling": "🌱",
+    "white_check_mark": "✅",
+    "white_square": "⬜",
+    "incoming_envelope": "📨",
+    "tada": "🎉",
+    "bulb": "💡",
+    "bug": "🐛",
+    "heart": "❤️",
+    "question": "❓",
+}
+
+_ANGLE = re.compile(r"<([^<>]+)>")
+_EMOJI = re.compile(r":([a-z0-9_+\-]+):")
+
+
+def block_texts(blocks: list[dict[str, Any]] | None, fallback: str = "") -> list[str]:
+    """The mrkdwn/plain text of each block, buttons as [Label]."""
+    if not blocks:
+        return [fallback]
+    out: list[str] = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind in ("section", "header"):
+            out.append(block["text"]["text"])
+        elif kind == "context":
+            out.append(" ".join(e.get("text", "") for e in block.get("elements", [])))
+        elif kind == "actions":
+            out.append("  ".join(f"[{e['text']['text']}]" for e in block.get("elements", [])))
+        elif kind == "divider":
+            out.append("―" * 20)
+        elif kind == "input":
+            out.append(f"{block['label']['text']}: {block['element'].get('initial_value', '')}")
+    return out
+
+
+def to_plain(text: str, *, names: Mapping[str, str]) -> str:
+    """mrkdwn to terminal text: mentions become @name, links their label, entities decoded."""
+
+    def angle(match: re.Match[str]) -> str:
+        return _reference(match.group(1), names, plain=True)
+
+    text = _ANGLE.sub(angle, text)
+    text = _EMOJI.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), text)
+    text = re.sub(r"(?<!\w)\*([^*\n]+)\*(?!\w)", r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def to_html(text: str, *, names: Mapping[str, str]) -> str:
+    """mrkdwn to HTML for the preview page (bold, italics, code, links, mentions, emoji)."""
+    parts: list[str] = []
+    position = 0
+    for match in _ANGLE.finditer(text):
+        parts.append(_inline_html(text[position : match.start()]))
+        parts.append(_reference(match.group(1), names, plain=False))
+        position = match.end()
+    parts.append(_inline_html(text[position:]))
+    return "".join(parts).replace("\n", "<br>")
+
+
+def _inline_html(text: str) -> str:
+    # The text is already mrkdwn-escaped (&amp; &lt; &gt;), which is also valid HTML.
+    text = text.replace('"', "&quot;")
+    text = re.sub(r"(?<!\w)\*([^*\n]+)\*(?!\w)", r"<b>\1</b>", text)
+    text = re.sub(r"(?<!\w)_([^_\n]+)_(?!\w)", r"<i>\1</i>", text)
+    text = re.sub(r"`([^`\n]+)`", r"<code>\1</code>", text)
+    return _EMOJI.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), text)
+
+
+def _reference(inner: str, names: Mapping[str, str], *, plain: bool) -> str:
+    escape: Callable[[str], str] = (lambda s: s) if plain else html.escape
+    if inner.startswith("@"):
+        user = inner[1:].split("|", 1)[0]
+        label = "@" + names.get(user, user)
+        return label if plain else f'<span class="mention">{escape(label)}</span>'
+    if inner.startswith("#"):
+        channel = inner[1:].split("|", 1)[0]
+        label = "#" + names.get(channel, channel)
+        return label if plain else f'<span class="mention">{escape(label)}</span>'
+    if inner.startswith("!"):
+        return "@" + inner[1:].split("|", 1)[0]
+    url, _, label = inner.partition("|")
+    if plain:
+        return label or url
+    return f'<a href="{escape(url)}">{escape(label or url)}</a>'

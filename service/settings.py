@@ -1,0 +1,42 @@
+"""Settings from the environment. Secrets live only here, never in community.yml or logs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    config_path: Path = Path("community.yml")
+    database_url: str = "sqlite:///porch.db"
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    port: int = 3000
+    google_credentials: Path | None = None
+    sheets_api_url: str | None = None
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, config_path: Path | None = None
+    ) -> Settings:
+        env = os.environ if env is None else env
+        credentials = env.get("GOOGLE_APPLICATION_CREDENTIALS")
+        api_url = env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+        return cls(
+            config_path=config_path or Path(env.get("PORCH_CONFIG") or "community.yml"),
+            database_url=env.get("DATABASE_URL") or "sqlite:///porch.db",
+            slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            slack_app_token=env.get("SLACK_APP_TOKEN") or None,
+            slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
+            port=int(env.get("PORT") or 3000),
+            google_credentials=Path(credentials) if credentials else None,
+            sheets_api_url=env.get("SHEETS_API_URL") or None,
+        )

@@ -1,0 +1,194 @@
+"""The tracker outbox in the store: pending rows, confirmations, row positions, the cycle log.
+
+A row is pending while `synced_version < version`. The worker confirms a row only after the
+tracker acknowledged the write, by setting `synced_version` to the version it wrote, and only
+upwards: a change that arrived during the write has a higher version and stays pending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
+
+from porch.store.schema import tracker_positions, tracker_rows, tracker_syncs
+
+# Cycles are logged for a month: enough to answer "when did the Sheet last update, and why not".
+LOG_RETENTION = dt.timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    team_id: str
+    sheet: str
+    key: str
+    values: dict[str, Any]
+    version: int
+
+
+def _rows(conn: Connection, *conditions: Any) -> list[TrackerRow]:
+    query = select(
+        tracker_rows.c.team_id,
+        tracker_rows.c.sheet,
+        tracker_rows.c.row_key,
+        tracker_rows.c.row_values,
+        tracker_rows.c.version,
+    ).order_by(tracker_rows.c.sheet, tracker_rows.c.updated_at, tracker_rows.c.row_key)
+    if conditions:
+        query = query.where(*conditions)
+    return [
+        TrackerRow(row.team_id, row.sheet, row.row_key, dict(row.row_values or {}), row.version)
+        for row in conn.execute(query)
+    ]
+
+
+def pending(conn: Connection) -> list[TrackerRow]:
+    """Rows whose latest version the tracker has not confirmed, oldest change first per sheet."""
+    return _rows(conn, tracker_rows.c.synced_version < tracker_rows.c.version)
+
+
+def all_rows(conn: Connection, *, sheet: str | None = None) -> list[TrackerRow]:
+    return _rows(conn, tracker_rows.c.sheet == sheet) if sheet else _rows(conn)
+
+
+def count_pending(conn: Connection) -> int:
+    return conn.execute(
+        select(func.count())
+        .select_from(tracker_rows)
+        .where(tracker_rows.c.synced_version < tracker_rows.c.version)
+    ).scalar_one()
+
+
+def confirm(conn: Connection, rows: Iterable[TrackerRow]) -> None:
+    """Record that the tracker holds these versions (compare-and-set, never downwards)."""
+    params = [
+        {"b_team": r.team_id, "b_sheet": r.sheet, "b_key": r.key, "b_version": r.version}
+        for r in rows
+    ]
+    if not params:
+        return
+    conn.execute(
+        update(tracker_rows)
+        .where(
+            tracker_rows.c.team_id == bindparam("b_team"),
+            tracker_rows.c.sheet == bindparam("b_sheet"),
+            tracker_rows.c.row_key == bindparam("b_key"),
+            tracker_rows.c.synced_version < bindparam("b_version"),
+        )
+        .values(synced_version=bindparam("b_version")),
+        params,
+    )
+
+
+def requeue(conn: Connection, keys: Iterable[tuple[str, str]]) -> None:
+    """Mark rows (sheet, key) as not in the tracker, so the next write puts them back."""
+    params = [{"b_sheet": sheet, "b_key": key} for sheet, key in keys]
+    if params:
+        conn.execute(
+            update(tracker_rows)
+            .where(
+                tracker_rows.c.sheet == bindparam("b_sheet"),
+                tracker_rows.c.row_key == bindparam("b_key"),
+            )
+            .values(synced_version=0),
+            params,
+        )
+
+
+def requeue_sheet(conn: Connection, sheet: str) -> None:
+    conn.execute(update(tracker_rows).where(tracker_rows.c.sheet == sheet).values(synced_version=0))
+
+
+def requeue_all(conn: Connection) -> None:
+    conn.execute(update(tracker_rows).values(synced_version=0))
+
+
+# ---- positions ---------------------------------------------------------------------------
+
+
+def positions(conn: Connection, *, target: str) -> dict[tuple[str, str], int]:
+    """Where each row was last confirmed in `target`: (sheet, key) -> 1-based row number."""
+    return {
+        (row.sheet, row.row_key): row.row_number
+        for row in conn.execute(
+            select(
+                tracker_positions.c.sheet,
+                tracker_positions.c.row_key,
+                tracker_positions.c.row_number,
+            ).where(tracker_positions.c.target == target)
+        )
+    }
+
+
+def save_positions(
+    conn: Connection, *, target: str, placed: Iterable[tuple[str, str, int]], now: dt.datetime
+) -> None:
+    """Remember confirmed positions (replacing older ones for the same keys)."""
+    rows = [
+        {"target": target, "sheet": sheet, "row_key": key, "row_number": number, "written_at": now}
+        for sheet, key, number in placed
+    ]
+    if not rows:
+        return
+    forget_positions(conn, target=target, keys=[(r["sheet"], r["row_key"]) for r in rows])
+    conn.execute(insert(tracker_positions), rows)
+
+
+def forget_positions(conn: Connection, *, target: str, keys: Iterable[tuple[str, str]]) -> None:
+    params = [{"b_sheet": sheet, "b_key": key} for sheet, key in keys]
+    if params:
+        conn.execute(
+            delete(tracker_positions).where(
+                and_(
+                    tracker_positions.c.target == target,
+                    tracker_positions.c.sheet == bindparam("b_sheet"),
+                    tracker_positions.c.row_key == bindparam("b_key"),
+                )
+            ),
+            params,
+        )
+
+
+# ---- the cycle log -----------------------------------------------------------------------
+
+
+def record_cycle(
+    conn: Connection,
+    *,
+    target: str,
+    started_at: dt.datetime,
+    finished_at: dt.datetime,
+    status: str,
+    rows_written: int,
+    write_requests: int,
+    read_requests: int,
+    error: str | None = None,
+) -> None:
+    conn.execute(
+        insert(tracker_syncs).values(
+            target=target,
+            started_at=started_at,
+            finished_at=finished_at,
+            status=status,
+            rows_written=rows_written,
+            write_requests=write_requests,
+            read_requests=read_requests,
+            error=error,
+        )
+    )
+    conn.execute(
+        delete(tracker_syncs).where(tracker_syncs.c.started_at < started_at - LOG_RETENTION)
+    )
+
+
+def last_target(conn: Connection) -> str | None:
+    """The tracker the last successful, non-empty cycle wrote to."""
+    return conn.execute(
+        select(tracker_syncs.c.target)
+        .where(tracker_syncs.c.status == "ok", tracker_syncs.c.rows_written > 0)
+        .order_by(tracker_syncs.c.id.desc())
+        .limit(1)
+    ).scalar()

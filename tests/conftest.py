@@ -1,0 +1,89 @@
+"""Shared fixtures: the store on SQLite (and PostgreSQL when TEST_DATABASE_URL is set), the
+example config, and a running sandbox workspace (fake Slack + Porch over HTTP)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from porch.config import Config, load_config
+from porch.store import connect, migrate
+from sandbox.workspace import SandboxWorkspace
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_CONFIG = ROOT / "community.yml"
+# A Monday, 10:00 in Berlin: inside waking hours, after the introductions thread's slot.
+MONDAY_MORNING = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+
+DATABASES = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(params=DATABASES)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated store; every test that uses it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        engine = connect(f"sqlite:///{tmp_path / 'porch.db'}")
+        migrate(engine)
+        yield engine
+        engine.dispose()
+        return
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = connect(url, schema=schema)
+    migrate(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def config() -> Config:
+    return load_config(EXAMPLE_CONFIG)
+
+
+def config_with(config: Config, **sections: dict[str, object]) -> Config:
+    """The example config with some fields of some sections replaced."""
+    update = {
+        name: getattr(config, name).model_copy(update=fields) for name, fields in sections.items()
+    }
+    return config.model_copy(update=update)
+
+
+@pytest.fixture
+def workspace_factory(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Start a sandbox workspace for a given config (several per test are allowed)."""
+    monkeypatch.chdir(tmp_path)
+    started: list[SandboxWorkspace] = []
+
+    def start(config: Config, *, at: dt.datetime = MONDAY_MORNING) -> SandboxWorkspace:
+        workspace = SandboxWorkspace(config=config, engine=engine, start=at)
+        workspace.start()
+        started.append(workspace)
+        return workspace
+
+    yield start
+    for workspace in started:
+        workspace.stop()
+
+
+@pytest.fixture
+def workspace(workspace_factory, config: Config) -> SandboxWorkspace:
+    return workspace_factory(config)

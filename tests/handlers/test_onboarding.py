@@ -1,0 +1,220 @@
+"""Onboarding, as conversations: events in through Porch's HTTP endpoint, messages out in Slack."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from porch.store.schema import effects, members
+from sandbox import slack_requests as slack
+from sandbox.workspace import SandboxWorkspace
+from tests.conftest import MONDAY_MORNING, config_with
+
+
+def dm_texts(workspace: SandboxWorkspace, user_id: str) -> list[str]:
+    return [m["text"] for m in workspace.fake.dm_messages(user_id)]
+
+
+def member(workspace: SandboxWorkspace, user_id: str):  # type: ignore[no-untyped-def]
+    with workspace.engine.begin() as conn:
+        return conn.execute(select(members).where(members.c.user_id == user_id)).first()
+
+
+def buttons(message: dict) -> list[str]:
+    return [
+        element["text"]["text"]
+        for block in message["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+
+
+def test_a_newcomer_gets_one_welcome_dm_with_three_first_steps(workspace: SandboxWorkspace):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.settle()
+
+    [welcome] = workspace.fake.dm_messages("U0ANA00001")
+    assert "Welcome to Indie Makers Circle" in welcome["text"]
+    body = " ".join(b["text"]["text"] for b in welcome["blocks"] if b["type"] == "section")
+    assert "This is the place where indie founders" in body
+    assert buttons(welcome) == [
+        "Read the guidelines",
+        "Introduce yourself",
+        "Join the recommended channels",
+    ]
+    guidelines = welcome["blocks"][-2]["elements"][0]["url"]
+    assert guidelines == "https://makers.example.org/guidelines/"
+    assert member(workspace, "U0ANA00001").welcomed_at is not None
+
+
+def test_a_join_delivered_three_times_welcomes_once(workspace: SandboxWorkspace):
+    user = workspace.add_user("U0BEN00001", "Ben", "Ben Carter")
+    responses = workspace.event(slack.team_join(user), deliveries=3)
+    workspace.settle()
+
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert len(workspace.fake.dm_messages("U0BEN00001")) == 1
+    posts = [
+        c for c in workspace.fake.calls("chat.postMessage") if c.params["channel"] == "U0BEN00001"
+    ]
+    assert len(posts) == 1
+
+
+def test_bots_guests_and_the_app_itself_are_not_welcomed(workspace: SandboxWorkspace):
+    workspace.join("U0BOT00001", "Deploy Bot", is_bot=True)
+    workspace.join("U0GUEST001", "Gus", is_restricted=True)
+    workspace.settle()
+
+    assert workspace.fake.dm_messages("U0BOT00001") == []
+    assert workspace.fake.dm_messages("U0GUEST001") == []
+    assert member(workspace, "U0BOT00001") is None
+
+
+def test_a_name_with_mrkdwn_pings_nobody(workspace: SandboxWorkspace):
+    workspace.join("U0MAL00001", "<!channel> <@U0MANAGER1> & co")
+    workspace.settle()
+
+    [welcome] = workspace.fake.dm_messages("U0MAL00001")
+    text = welcome["blocks"][0]["text"]["text"]
+    assert "&lt;!channel&gt; &lt;@U0MANAGER1&gt; &amp; co" in text
+    assert "<!channel>" not in str(welcome)
+
+
+def test_an_introduction_in_the_thread_is_recorded_once_and_ticks_the_checklist(
+    workspace: SandboxWorkspace,
+):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.settle()
+    thread_ts = workspace.intro_thread_ts()
+
+    ts = workspace.say("U0ANA00001", "introductions", "Hi, I'm Ana!", thread_ts=thread_ts)
+    workspace.settle()
+    first = member(workspace, "U0ANA00001").introduced_at
+    workspace.say("U0ANA00001", "introductions", "And one more thing", thread_ts=thread_ts)
+    workspace.settle()
+
+    assert first is not None
+    assert member(workspace, "U0ANA00001").introduced_at == first
+    assert workspace.fake.reactions(workspace.fake.channel_id("introductions"), ts)
+    home = workspace.fake.home_view("U0ANA00001")
+    checklist = next(b["text"]["text"] for b in home["blocks"] if "first steps" in str(b))
+    assert ":white_check_mark:  Introduce yourself" in checklist
+    assert ":white_check_mark:  Post your first message" in checklist
+    assert ":white_square:  Read the guidelines" in checklist
+
+
+def test_newcomers_are_tagged_in_one_batched_reply_in_the_weekly_thread(
+    workspace: SandboxWorkspace,
+):
+    for n in range(3):
+        workspace.join(f"U0NEW0000{n}", f"New {n}")
+    workspace.at(MONDAY_MORNING + dt.timedelta(hours=1, minutes=1))
+
+    intros = workspace.fake.channel_id("introductions")
+    thread = workspace.fake.thread(intros, workspace.intro_thread_ts())
+    assert "This week's introductions thread" in thread[0]["text"] or thread[0]["blocks"]
+    [mentions] = thread[1:]
+    assert all(f"<@U0NEW0000{n}>" in mentions["blocks"][0]["text"]["text"] for n in range(3))
+
+
+def test_a_nudge_goes_once_and_never_after_opting_out(workspace: SandboxWorkspace):
+    workspace.join("U0BEN00001", "Ben", tz="Europe/Berlin")
+    workspace.join("U0CLO00001", "Chloé", tz="Europe/Berlin")
+    workspace.settle()
+    workspace.click("U0CLO00001", "porch_followups_opt_out")
+
+    for hours in (72, 73, 80):
+        workspace.at(MONDAY_MORNING + dt.timedelta(hours=hours))
+
+    ben = dm_texts(workspace, "U0BEN00001")
+    assert len(ben) == 2 and "A quick hello" in ben[1]
+    assert len(dm_texts(workspace, "U0CLO00001")) == 1  # only the welcome
+    assert member(workspace, "U0CLO00001").opted_out_at is not None
+
+
+def test_follow_ups_wait_for_the_members_waking_hours(workspace: SandboxWorkspace):
+    workspace.join("U0KIM00001", "Kim", tz="Asia/Tokyo")
+    workspace.settle()
+    # 3 days later at 10:00 Berlin is 18:00 in Tokyo: fine. At 14:00 Berlin it is 22:00: wait.
+    workspace.at(MONDAY_MORNING + dt.timedelta(days=3, hours=4))
+    assert len(dm_texts(workspace, "U0KIM00001")) == 1
+    workspace.at(MONDAY_MORNING + dt.timedelta(days=4, hours=-8))  # 09:00 in Tokyo
+    assert len(dm_texts(workspace, "U0KIM00001")) == 2
+
+
+def test_a_dm_that_can_never_be_delivered_is_recorded_not_retried(workspace: SandboxWorkspace):
+    user = workspace.add_user("U0GONE0001", "Gone", "Gone")
+    workspace.fake.deactivate_user("U0GONE0001")
+    workspace.event(slack.team_join({**user, "deleted": False}))
+    workspace.settle()
+    workspace.settle()
+
+    assert member(workspace, "U0GONE0001").welcome_status.startswith("failed")
+    with workspace.engine.begin() as conn:
+        [effect] = conn.execute(select(effects).where(effects.c.effect_key == "welcome:U0GONE0001"))
+    assert effect.status == "failed" and effect.attempts == 1
+
+
+def test_warm_welcome_lets_a_manager_send_it_once(workspace_factory, config):
+    workspace = workspace_factory(config_with(config, onboarding={"welcome": "warm"}))
+    workspace.join("U0ANA00001", "Ana")
+    workspace.settle()
+    moderators = workspace.fake.channel_id("community-team")
+    [card] = workspace.fake.messages(moderators)
+    assert buttons(card) == ["Send welcome", "Personalise"]
+    assert workspace.fake.dm_messages("U0ANA00001") == []
+
+    workspace.click("U0ANA00001", "porch_warm_send", value="U0ANA00001")  # not a manager
+    workspace.click(workspace.manager, "porch_warm_send", value="U0ANA00001")
+    workspace.click(workspace.manager, "porch_warm_send", value="U0ANA00001")
+    workspace.settle()
+
+    assert len(workspace.fake.dm_messages("U0ANA00001")) == 1
+    [card] = workspace.fake.messages(moderators)
+    assert card["text"] == "Welcome sent to Ana"
+    assert f"<@{workspace.manager}> welcomed <@U0ANA00001>" in card["blocks"][0]["text"]["text"]
+
+
+def test_a_manager_can_resend_a_welcome_with_a_command(workspace: SandboxWorkspace):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.settle()
+
+    denied = workspace.command("U0ANA00001", "welcome <@U0ANA00001|ana>")
+    sent = workspace.command(workspace.manager, "welcome <@U0ANA00001|ana>")
+    workspace.settle()
+
+    assert "Only community managers" in denied.json()["text"]
+    assert "Welcome queued" in sent.json()["text"]
+    assert len(workspace.fake.dm_messages("U0ANA00001")) == 2
+
+
+def test_reconcile_welcomes_who_joined_while_porch_was_down(workspace: SandboxWorkspace):
+    workspace.add_user("U0OLD00001", "Olga", "Olga")
+    workspace.runtime.jobs.reconcile(team_id=workspace.runtime.team_id, welcome=False)
+    workspace.add_user("U0FAR00001", "Farid", "Farid")
+
+    counts = workspace.runtime.jobs.reconcile(team_id=workspace.runtime.team_id)
+    again = workspace.runtime.jobs.reconcile(team_id=workspace.runtime.team_id)
+    workspace.settle()
+
+    assert counts["welcomed"] == 1
+    assert again["welcomed"] == 0
+    assert workspace.fake.dm_messages("U0OLD00001") == []
+    assert len(workspace.fake.dm_messages("U0FAR00001")) == 1
+
+
+def test_home_channel_trigger_welcomes_members_joining_that_channel(workspace_factory, config):
+    workspace = workspace_factory(
+        config_with(config, onboarding={"triggers": ["home_channel_join"]})
+    )
+    workspace.add_user("U0ANA00001", "Ana", "Ana")
+    user = workspace.add_user("U0BEN00001", "Ben", "Ben")
+    workspace.event(slack.team_join(user))  # ignored: not a trigger here
+    workspace.event(
+        slack.member_joined_channel(user="U0ANA00001", channel=workspace.fake.channel_id("general"))
+    )
+    workspace.settle()
+
+    assert len(workspace.fake.dm_messages("U0ANA00001")) == 1
+    assert workspace.fake.dm_messages("U0BEN00001") == []

@@ -1,0 +1,126 @@
+"""The `porch` commands that talk to Slack, run as a manager would run them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from porch.store import connect
+from porch.store.schema import members
+from sandbox.slack_api import FakeSlack
+from service.cli import main
+from service.preview import samples
+from tests.conftest import EXAMPLE_CONFIG, ROOT
+
+
+@pytest.fixture
+def fake() -> FakeSlack:
+    with FakeSlack() as fake:
+        for name in ("general", "introductions", "feedback", "wins", "community-team"):
+            fake.add_channel(name)
+        fake.add_channel("ambassadors")
+        fake.add_channel("showcase-review")
+        yield fake
+
+
+def slack_env(fake: FakeSlack, tmp_path: Path) -> dict[str, str]:
+    return {
+        "SLACK_BOT_TOKEN": fake.bot_token,
+        "SLACK_SIGNING_SECRET": "secret-for-tests",
+        "SLACK_API_URL": fake.api_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'porch.db'}",
+        "PORCH_CONFIG": str(EXAMPLE_CONFIG),
+    }
+
+
+def test_members_import_records_everyone_without_a_welcome(fake: FakeSlack, tmp_path: Path):
+    for n in range(450):  # three pages of users.list
+        fake.add_user(f"U0M{n:07d}", name=f"member{n}")
+    fake.add_user("U0BOT00001", name="bot", is_bot=True)
+
+    result = CliRunner().invoke(main, ["members", "import"], env=slack_env(fake, tmp_path))
+
+    assert result.exit_code == 0, result.output
+    assert "450 recorded without a welcome" in result.output
+    assert fake.calls("chat.postMessage") == []
+    engine = connect(f"sqlite:///{tmp_path / 'porch.db'}")
+    with engine.begin() as conn:
+        assert len(conn.execute(select(members.c.user_id)).all()) == 450
+
+
+def test_members_reconcile_welcomes_only_the_missed(fake: FakeSlack, tmp_path: Path):
+    fake.add_user("U0OLD00001", name="olga")
+    env = slack_env(fake, tmp_path)
+    CliRunner().invoke(main, ["members", "import"], env=env)
+    fake.add_user("U0NEW00001", name="nina")
+
+    result = CliRunner().invoke(main, ["members", "reconcile"], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert "1 welcomed" in result.output
+    assert len(fake.dm_messages("U0NEW00001")) == 1
+    assert fake.dm_messages("U0OLD00001") == []
+
+
+def test_commands_that_need_slack_say_which_variable_is_missing(tmp_path: Path):
+    env = {"SLACK_BOT_TOKEN": "", "PORCH_CONFIG": str(EXAMPLE_CONFIG)}
+    result = CliRunner().invoke(main, ["members", "import"], env=env)
+    assert result.exit_code == 2
+    assert "SLACK_BOT_TOKEN is not set" in result.output
+
+
+def test_preview_shows_every_template(tmp_path: Path, config):
+    out = tmp_path / "preview.html"
+    result = CliRunner().invoke(
+        main, ["preview", "--config", str(EXAMPLE_CONFIG), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    shipped = {p.name for p in (ROOT / "templates").glob("*.j2")}
+    assert {template for _, _, template, _ in samples(config)} == shipped
+    assert all(f"templates/{name}" in page for name in shipped)
+    assert "Welcome to Indie Makers Circle" in page
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_porch_serve_answers_healthz_and_rejects_unsigned_requests(fake: FakeSlack, tmp_path):
+    port = free_port()
+    env = {**os.environ, **slack_env(fake, tmp_path), "PORT": str(port)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert health.status_code == 200
+        unsigned = requests.post(f"http://127.0.0.1:{port}/slack/events", data="{}", timeout=5)
+        assert unsigned.status_code == 401
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0].decode()
+    assert fake.bot_token not in output and "secret-for-tests" not in output

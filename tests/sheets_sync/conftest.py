@@ -1,0 +1,163 @@
+"""Fixtures for the tracker tests: a migrated store, the fake Google, keys, Sheets and configs.
+
+The store is a fresh SQLite file per test, and also PostgreSQL (a schema of its own per test,
+dropped afterwards) when TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from porch import tracker
+from porch.config import Config, load_config
+from porch.store import connect, migrate
+from sandbox.google_api import FakeGoogle
+from service.settings import Settings
+from sheets_sync.client import RetryPolicy, WriteLimiter
+
+REPO = Path(__file__).resolve().parents[2]
+NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
+FAST_RETRY = RetryPolicy(attempts=6, base_delay=0.005, max_delay=0.02, budget=0.3)
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+class VirtualTime:
+    """A monotonic clock that only moves when told (or when something "sleeps" on it)."""
+
+    def __init__(self) -> None:
+        self._now = 1000.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self._now
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._now += seconds
+
+    sleep = advance
+
+
+@pytest.fixture(autouse=True)
+def only_localhost(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Fail the test if anything tries to resolve a host other than 127.0.0.1."""
+    attempts: list[str] = []
+    resolve = socket.getaddrinfo
+
+    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in ("127.0.0.1", "localhost", "::1", None):
+            attempts.append(str(host))
+            raise OSError(f"tests may not reach {host}")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded)
+    yield attempts
+    assert not attempts, f"traffic outside 127.0.0.1: {attempts}"
+
+
+@pytest.fixture(params=DATABASES)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        store = connect(f"sqlite:///{tmp_path / 'porch.db'}")
+        migrate(store)
+        yield store
+        store.dispose()
+        return
+    url = os.environ["TEST_DATABASE_URL"]
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = connect(url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in url else "?"
+    store = connect(f"{url}{separator}options=-csearch_path%3D{schema}")
+    try:
+        migrate(store)
+        yield store
+    finally:
+        store.dispose()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture
+def clock() -> VirtualTime:
+    return VirtualTime()
+
+
+@pytest.fixture
+def fake(clock: VirtualTime) -> Iterator[FakeGoogle]:
+    with FakeGoogle(clock=clock) as google:
+        yield google
+
+
+@dataclass
+class Account:
+    key_path: Path
+    email: str
+
+
+@pytest.fixture
+def account(fake: FakeGoogle, tmp_path: Path) -> Account:
+    info = fake.service_account()
+    path = fake.write_key_file(tmp_path / "service-account.json", info)
+    return Account(key_path=path, email=info["client_email"])
+
+
+@pytest.fixture
+def sheet_id(fake: FakeGoogle, account: Account) -> str:
+    return fake.create_spreadsheet(editors=[account.email])
+
+
+def with_sheet(config: Config, sheet: str | None) -> Config:
+    return config.model_copy(update={"tracker": config.tracker.model_copy(update={"sheet": sheet})})
+
+
+@pytest.fixture
+def config(sheet_id: str) -> Config:
+    return with_sheet(load_config(REPO / "community.yml"), sheet_id)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, account: Account, fake: FakeGoogle, engine: Engine) -> Settings:
+    return Settings(
+        config_path=tmp_path / "community.yml",
+        database_url=str(engine.url),
+        google_credentials=account.key_path,
+        sheets_api_url=fake.url,
+    )
+
+
+@pytest.fixture
+def limiter(clock: VirtualTime) -> WriteLimiter:
+    return WriteLimiter(clock=clock, sleep=clock.sleep)
+
+
+def put_member(engine: Engine, user_id: str, *, now: dt.datetime = NOW, **values: Any) -> None:
+    row = {"User ID": user_id, "Name": f"Member {user_id}", "Joined": now.isoformat()}
+    row.update(values)
+    with engine.begin() as conn:
+        tracker.put_row(conn, team_id="T1", sheet="Members", key=user_id, values=row, now=now)
+
+
+def put_rows(engine: Engine, sheet: str, rows: dict[str, dict[str, Any]]) -> None:
+    with engine.begin() as conn:
+        for key, values in rows.items():
+            tracker.put_row(conn, team_id="T1", sheet=sheet, key=key, values=values, now=NOW)
+
+
+def key_file_text(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,137 @@
+"""Weekly health figures, checked by hand on a small community."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, insert, select
+
+from porch import health
+from porch.store.schema import activity, members, tracker_rows
+from service.sync import refresh_health
+from tests.sheets_sync.conftest import REPO
+
+BERLIN = ZoneInfo("Europe/Berlin")
+UTC = dt.UTC
+
+
+def at(day: int, hour: int = 12, month: int = 11) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, tzinfo=UTC)
+
+
+def member(user_id: str, joined: dt.datetime | None, *, deleted: bool = False) -> dict[str, Any]:
+    return {
+        "team_id": "T1",
+        "user_id": user_id,
+        "is_guest": False,
+        "is_deleted": deleted,
+        "joined_at": joined,
+        "updated_at": at(1),
+    }
+
+
+def event(user_id: str, when: dt.datetime, kind: str = "message", n: int = 0) -> dict[str, Any]:
+    return {
+        "team_id": "T1",
+        "channel_id": "C1",
+        "message_ts": f"{when.timestamp():.0f}.{n:06d}",
+        "kind": kind,
+        "user_id": user_id,
+        "at": when,
+    }
+
+
+def seed(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            insert(members),
+            [
+                member("UA", at(1)),
+                member("UB", at(17)),  # new in week 47
+                member("UC", at(10)),
+                member("UD", at(2), deleted=True),
+                member("UE", at(25)),  # joins after week 47
+            ],
+        )
+        conn.execute(
+            insert(activity),
+            [
+                # Sunday 23:30 UTC is already Monday 00:30 in Berlin: week 47.
+                event("UA", dt.datetime(2026, 11, 15, 23, 30, tzinfo=UTC)),
+                event("UA", at(18), kind="reaction"),
+                event("UB", at(17), kind="reply"),
+                event("UC", at(18), kind="join"),  # joining a channel is not engaging
+                event("UD", at(18)),  # left the workspace
+                event("UX", at(18)),  # not in the roster
+                event("UA", at(3)),  # week 45, inside the 30-day window of week 47
+            ],
+        )
+
+
+def test_weekly_figures_follow_their_definitions(engine: Engine) -> None:
+    seed(engine)
+    with engine.connect() as conn:
+        (week,) = health.weekly_health(
+            conn,
+            team_id="T1",
+            weeks=["2026-W47"],
+            tz=BERLIN,
+            now=at(30),
+            healthy_pct=10,
+            stagnant_pct=5,
+        )
+    assert week.starts == dt.date(2026, 11, 16)
+    assert week.members == 3  # UA, UB, UC
+    assert week.new_members == 1  # UB
+    assert week.active_members == 2  # UA, UB
+    assert week.participation_pct == 66.7
+    assert week.messages == 2  # UA's message and UB's reply; the reaction is not a message
+    assert week.engagers_30d == 2
+    assert week.returning_engagers == 1  # UA engaged on 3 different days, UB on one
+    assert week.returning_pct == 50.0
+    assert week.status == "Healthy"
+    assert week.tracker_values()["Week"] == "2026-W47"
+
+
+def test_a_quiet_week_is_stagnant(engine: Engine) -> None:
+    seed(engine)
+    with engine.connect() as conn:
+        (week,) = health.weekly_health(
+            conn,
+            team_id="T1",
+            weeks=["2026-W48"],
+            tz=BERLIN,
+            now=at(30),
+            healthy_pct=10,
+            stagnant_pct=5,
+        )
+    assert (week.members, week.new_members, week.active_members) == (4, 1, 0)
+    assert week.participation_pct == 0.0
+    assert week.status == "Stagnant"
+
+
+def test_weeks() -> None:
+    assert health.iso_week(dt.datetime(2026, 11, 15, 23, 30, tzinfo=UTC), BERLIN) == "2026-W47"
+    assert health.week_start("2026-W47", BERLIN) == dt.datetime(2026, 11, 16, tzinfo=BERLIN)
+    assert health.weeks_between(at(10), at(24), BERLIN) == ["2026-W46", "2026-W47", "2026-W48"]
+    assert health.weeks_between(at(1, month=1), at(28, month=12), BERLIN)[0] == "2026-W01"
+
+
+def test_the_first_sync_writes_every_week_since_activity_began(engine: Engine) -> None:
+    from porch.config import load_config
+
+    seed(engine)
+    config = load_config(REPO / "community.yml")
+    with engine.begin() as conn:
+        refresh_health(conn, config=config, now=at(24))
+    with engine.connect() as conn:
+        weeks = sorted(
+            conn.execute(
+                select(tracker_rows.c.row_key).where(tracker_rows.c.sheet == "Health")
+            ).scalars()
+        )
+    assert weeks == ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+    with engine.begin() as conn:
+        assert refresh_health(conn, config=config, now=at(24)) == 2  # then this and last week

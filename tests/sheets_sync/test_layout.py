@@ -1,0 +1,90 @@
+"""Cell values and headers (pure logic)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sheets_sync.layout import (
+    COLUMNS,
+    KEY_COLUMN,
+    MAX_CELL_CHARS,
+    column_letter,
+    normalize_header,
+    sanitize,
+    serial,
+    sheet_cell,
+)
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+33 6 12", "-2", "@channel", "\tx", "\rx"])
+def test_text_that_could_run_as_a_formula_gets_a_leading_apostrophe(text: str) -> None:
+    assert sanitize(text) == "'" + text
+    assert sheet_cell("text", text, BERLIN) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Ada", "a=b", " =x", "'quoted", ""])
+def test_other_text_is_left_alone(text: str) -> None:
+    assert sanitize(text) == text
+
+
+def test_cells_never_exceed_the_sheets_limit() -> None:
+    written = sheet_cell("long_text", "=" + "x" * 80_000, BERLIN)
+    assert isinstance(written, str)
+    assert len(written) < MAX_CELL_CHARS
+    assert written.startswith("'=")
+
+
+def test_dates_become_serial_numbers_in_the_community_timezone() -> None:
+    # 09:30 UTC is 10:30 in Berlin in November.
+    assert sheet_cell("datetime", "2026-11-20T09:30:00+00:00", BERLIN) == serial(
+        dt.datetime(2026, 11, 20, 10, 30)
+    )
+    # Without an offset a timestamp is UTC (what the domain code writes).
+    assert sheet_cell("datetime", "2026-11-20 09:30", BERLIN) == serial(
+        dt.datetime(2026, 11, 20, 10, 30)
+    )
+    assert sheet_cell("date", "2026-11-16", BERLIN) == 46342
+    assert serial(dt.datetime(1899, 12, 31)) == 1
+
+
+def test_values_that_do_not_fit_their_column_are_kept_as_text() -> None:
+    assert sheet_cell("datetime", "soon", BERLIN) == "soon"
+    assert sheet_cell("int", "12", BERLIN) == 12
+    assert sheet_cell("int", "-3", BERLIN) == -3
+    assert sheet_cell("int", "many", BERLIN) == "many"
+    assert sheet_cell("pct", 12.345, BERLIN) == 12.3
+    assert sheet_cell("text", True, BERLIN) == "Yes"
+    assert sheet_cell("text", None, BERLIN) == ""
+
+
+def test_headers_are_defined_once_with_the_key_first() -> None:
+    assert COLUMNS["Members"] == (
+        "User ID",
+        "Name",
+        "Joined",
+        "Joined via",
+        "Welcomed",
+        "Introduced",
+        "First post",
+        "Last active",
+        "Status",
+    )
+    assert set(COLUMNS) == {"Members", "Feedback", "Wins", "Content", "Rituals", "Health"}
+    assert all(KEY_COLUMN[sheet] == headers[0] for sheet, headers in COLUMNS.items())
+    assert normalize_header("  last   ACTIVE ") == normalize_header("Last active")
+
+
+def test_column_letters() -> None:
+    assert [column_letter(i) for i in (0, 25, 26, 51, 701, 702)] == [
+        "A",
+        "Z",
+        "AA",
+        "AZ",
+        "ZZ",
+        "AAA",
+    ]

@@ -1,0 +1,197 @@
+"""The embedded tracker (tracker.xlsx in a folder), the background loop and `porch sync`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from sqlalchemy import Engine
+
+from porch.config import Config
+from sandbox.google_api import FakeGoogle
+from service.cli import main
+from service.settings import Settings
+from service.sync import SyncLoop, backfill, sync_once
+from sheets_sync import outbox
+from sheets_sync.layout import COLUMNS, SHEET_ORDER
+from tests.sheets_sync.conftest import NOW, REPO, Account, put_member, with_sheet
+
+
+@pytest.fixture
+def local(config: Config) -> Config:
+    return with_sheet(config, None)
+
+
+def workbook_path(settings: Settings) -> Path:
+    return settings.config_path.parent / "tracker" / "tracker.xlsx"
+
+
+def member_ids(path: Path) -> list[str]:
+    sheet = load_workbook(path)["Members"]
+    return [row[0] for row in sheet.iter_rows(min_row=2, max_col=1, values_only=True) if row[0]]
+
+
+def test_the_local_tracker_is_one_readable_workbook(
+    engine: Engine, local: Config, settings: Settings
+) -> None:
+    put_member(engine, "U1", Name='=HYPERLINK("http://evil.example")')
+    put_member(engine, "U2", Name="Ada")
+
+    report = sync_once(engine=engine, config=local, settings=settings, now=NOW)
+
+    path = workbook_path(settings)
+    assert report.rows_written == 2
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == list(SHEET_ORDER)
+    sheet = workbook["Members"]
+    assert tuple(cell.value for cell in sheet[1]) == COLUMNS["Members"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.bold
+    assert sheet.auto_filter.ref == "A1:I3"
+    assert sheet["C2"].value == dt.datetime(2026, 11, 20, 10, 30)  # Berlin time
+    assert sheet["C2"].number_format == "yyyy-mm-dd hh:mm"
+    assert sheet["B2"].value == "'" + '=HYPERLINK("http://evil.example")'
+    assert sheet["B2"].data_type == "s"
+    with zipfile.ZipFile(path) as archive:
+        assert any(name.startswith("xl/charts/chart") for name in archive.namelist())
+    assert sorted(p.name for p in path.parent.iterdir()) == ["tracker.xlsx"]  # no temp files
+
+    mtime = path.stat().st_mtime_ns
+    assert sync_once(engine=engine, config=local, settings=settings, now=NOW).rows_written == 0
+    assert path.stat().st_mtime_ns == mtime  # nothing queued, nothing written
+
+
+def test_manager_columns_survive_and_deleted_rows_come_back(
+    engine: Engine, local: Config, settings: Settings
+) -> None:
+    for user_id in ("U1", "U2", "U3"):
+        put_member(engine, user_id)
+    sync_once(engine=engine, config=local, settings=settings, now=NOW)
+    path = workbook_path(settings)
+    workbook = load_workbook(path)
+    sheet = workbook["Members"]
+    sheet.cell(row=1, column=11, value="Notes")
+    sheet.cell(row=3, column=11, value="met at the meetup")
+    sheet.delete_rows(4)  # U3
+    workbook.save(path)
+
+    put_member(engine, "U2", Status="Introduced")
+    sync_once(engine=engine, config=local, settings=settings, now=NOW)
+
+    sheet = load_workbook(path)["Members"]
+    assert member_ids(path) == ["U1", "U2", "U3"]
+    assert sheet["K3"].value == "met at the meetup"
+    assert sheet["I3"].value == "Introduced"
+
+
+def test_backfill_rewrites_the_workbook_with_progress(
+    engine: Engine, local: Config, settings: Settings
+) -> None:
+    for user_id in ("U1", "U2"):
+        put_member(engine, user_id)
+    seen: list[tuple[int, int]] = []
+
+    report = backfill(
+        engine=engine,
+        config=local,
+        settings=settings,
+        now=NOW,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+
+    assert report.rows_written == 2
+    assert seen == [(2, 2)]
+    assert member_ids(workbook_path(settings)) == ["U1", "U2"]
+
+
+def test_the_loop_keeps_syncing_and_survives_failures(
+    engine: Engine,
+    config: Config,
+    local: Config,
+    settings: Settings,
+    fake: FakeGoogle,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    put_member(engine, "U1")
+    loop = SyncLoop(engine=engine, config=local, settings=settings, interval=0.02)
+    loop.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not workbook_path(settings).exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        put_member(engine, "U2")
+        while member_ids(workbook_path(settings)) != ["U1", "U2"] and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        loop.stop()
+    assert member_ids(workbook_path(settings)) == ["U1", "U2"]
+
+    unshared = with_sheet(config, fake.create_spreadsheet())
+    put_member(engine, "U3")
+    failing = SyncLoop(engine=engine, config=unshared, settings=settings, interval=0.02)
+    with caplog.at_level(logging.ERROR, logger="service.sync"):
+        failing.start()
+        deadline = time.monotonic() + 5
+        while len(caplog.records) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        failing.stop()
+    failures = [r for r in caplog.records if "tracker sync failed" in r.getMessage()]
+    assert len(failures) >= 2 and all(r.exc_info for r in failures)
+    with engine.connect() as conn:  # all three wait for the Sheet (it is a new target)
+        assert outbox.count_pending(conn) == 3
+
+
+def cli_env(settings: Settings, account: Account, fake: FakeGoogle) -> dict[str, str]:
+    return {
+        "DATABASE_URL": settings.database_url,
+        "GOOGLE_APPLICATION_CREDENTIALS": str(account.key_path),
+        "SHEETS_API_URL": fake.url,
+        "PORCH_CONFIG": "",
+    }
+
+
+def write_config(path: Path, sheet: str) -> Path:
+    text = (REPO / "community.yml").read_text(encoding="utf-8")
+    assert "\n  sheet:\n" in text
+    path.write_text(text.replace("\n  sheet:\n", f"\n  sheet: {sheet}\n"), encoding="utf-8")
+    return path
+
+
+def test_porch_sync_command(
+    engine: Engine,
+    settings: Settings,
+    account: Account,
+    fake: FakeGoogle,
+    sheet_id: str,
+    tmp_path: Path,
+) -> None:
+    for user_id in ("U1", "U2"):
+        put_member(engine, user_id)
+    path = write_config(tmp_path / "community.yml", sheet_id)
+    env = cli_env(settings, account, fake)
+    runner = CliRunner()
+
+    result = runner.invoke(main, ["sync", "--config", str(path)], env=env)
+    assert result.exit_code == 0, result.output
+    assert f"Google Sheet {sheet_id}: 2 rows written" in result.output
+
+    result = runner.invoke(main, ["sync", "--backfill", "--config", str(path)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "2 rows written" in result.output
+    assert len(fake.records(sheet_id, "Members")) == 2
+
+    unshared = write_config(tmp_path / "other.yml", fake.create_spreadsheet())
+    result = runner.invoke(main, ["sync", "--config", str(unshared)], env=env)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"porch sync: The Google Sheet {fake.books and list(fake.books)[-1]} is not shared with "
+        f"Porch's service account: share it with {account.email} as an Editor"
+    ]
+    assert os.path.exists(path)
