@@ -114,6 +114,11 @@ def _shot(page: Any, name: str) -> None:
 def _serious_violations(page: Any) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
+    # Material fades its tabs in one after another; axe measuring a tab mid-fade reports its
+    # half-transparent text as low contrast, so measure only once every transition has ended.
+    page.wait_for_function(
+        "document.getAnimations().every(animation => animation.playState !== 'running')"
+    )
     return [
         f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]}"
         for v in Axe().run(page).response["violations"]
