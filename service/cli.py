@@ -35,11 +35,11 @@ def check(config_path: Path | None) -> None:
 
 
 def _runtime(settings: Settings, config: Config):  # type: ignore[no-untyped-def]
-    from service.runtime import MissingSetting, Runtime
+    from service.runtime import Runtime, StartupError
 
     try:
         return Runtime.create(config=config, settings=settings)
-    except MissingSetting as exc:
+    except StartupError as exc:
         click.echo(f"porch: {exc}. See 'Running for real' in the README.", err=True)
         sys.exit(2)
 

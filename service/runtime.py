@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, text
 
 from app import build_app
@@ -29,8 +30,24 @@ logger = logging.getLogger(__name__)
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-class MissingSetting(Exception):
+class StartupError(Exception):
+    """Porch cannot start as configured; the message says what to fix, in one line."""
+
+
+class MissingSetting(StartupError):
     """A required environment variable is not set; the message names it."""
+
+
+def _identify(client: WebClient, *, api_url: str) -> dict[str, Any]:
+    """auth.test: which workspace and bot this token belongs to, or a one-line reason why not."""
+    try:
+        return client.auth_test().data  # type: ignore[return-value]
+    except SlackApiError as exc:
+        raise StartupError(
+            f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error', 'unknown error')})"
+        ) from exc
+    except OSError as exc:
+        raise StartupError(f"cannot reach the Slack Web API at {api_url} ({exc})") from exc
 
 
 @dataclass
@@ -61,7 +78,7 @@ class Runtime:
         porch = Porch.build(
             config=config, settings=settings, engine=engine, clock=clock or SystemClock()
         )
-        identity = client.auth_test()
+        identity = _identify(client, api_url=settings.slack_api_url)
         team_id = identity["team_id"]
         remember_workspace(
             porch, team_id=team_id, name=identity.get("team", ""), bot_user_id=identity["user_id"]

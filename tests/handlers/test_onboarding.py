@@ -218,3 +218,73 @@ def test_home_channel_trigger_welcomes_members_joining_that_channel(workspace_fa
 
     assert len(workspace.fake.dm_messages("U0ANA00001")) == 1
     assert workspace.fake.dm_messages("U0BEN00001") == []
+
+
+def test_personalise_opens_a_modal_and_sends_the_managers_own_words_once(workspace_factory, config):
+    workspace = workspace_factory(config_with(config, onboarding={"welcome": "warm"}))
+    workspace.join("U0ANA00001", "Ana")
+    workspace.settle()
+
+    workspace.click(workspace.manager, "porch_warm_personalise", value="U0ANA00001")
+    [opened] = workspace.fake.opened_views()
+    modal = opened["view"]
+    assert modal["title"]["text"] == "Personal welcome"
+
+    def submit(text: str) -> slack.Response:
+        return workspace.sender.interactive(
+            slack.view_submission(
+                team_id=workspace.fake.team_id,
+                user_id=workspace.manager,
+                callback_id=modal["callback_id"],
+                private_metadata=modal["private_metadata"],
+                values={"welcome_text": {"welcome_text": text}},
+            )
+        )
+
+    empty = submit("   ")
+    first = submit("Ana! Sam here, so glad you came <!here>.")
+    again = submit("Ana! Sam here, so glad you came <!here>.")
+    workspace.settle()
+
+    assert empty.json()["response_action"] == "errors"
+    assert [first.status_code, again.status_code] == [200, 200]
+    [welcome] = workspace.fake.dm_messages("U0ANA00001")
+    assert "Sam here, so glad you came &lt;!here&gt;." in str(welcome["blocks"])
+    assert "Read the guidelines" in buttons(welcome)
+
+
+def test_the_join_button_invites_to_each_recommended_channel_once(workspace: SandboxWorkspace):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.settle()
+
+    workspace.click("U0ANA00001", "porch_join_channels")
+    workspace.click("U0ANA00001", "porch_join_channels")
+    workspace.settle()
+
+    for name in workspace.config.onboarding.recommended_channels:
+        assert "U0ANA00001" in workspace.fake.channel_members(workspace.fake.channel_id(name))
+    invites = workspace.fake.calls("conversations.invite")
+    assert len(invites) == len(workspace.config.onboarding.recommended_channels)
+    assert member(workspace, "U0ANA00001").channels_joined_at is not None
+
+
+def test_auto_invite_puts_newcomers_in_the_recommended_channels(workspace_factory, config):
+    workspace = workspace_factory(config_with(config, onboarding={"auto_invite": True}))
+    workspace.join("U0ANA00001", "Ana")
+    workspace.settle()
+
+    for name in workspace.config.onboarding.recommended_channels:
+        assert "U0ANA00001" in workspace.fake.channel_members(workspace.fake.channel_id(name))
+
+
+def test_opening_the_guidelines_ticks_the_checklist(workspace: SandboxWorkspace):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.settle()
+
+    workspace.click("U0ANA00001", "porch_open_guidelines")
+    workspace.settle()
+
+    home = workspace.fake.home_view("U0ANA00001")
+    checklist = next(b["text"]["text"] for b in home["blocks"] if "first steps" in str(b))
+    assert ":white_check_mark:  Read the guidelines" in checklist
+    assert member(workspace, "U0ANA00001").guidelines_opened_at is not None

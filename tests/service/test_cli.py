@@ -124,3 +124,17 @@ def test_porch_serve_answers_healthz_and_rejects_unsigned_requests(fake: FakeSla
         process.terminate()
         output = process.communicate(timeout=10)[0].decode()
     assert fake.bot_token not in output and "secret-for-tests" not in output
+
+
+def test_serve_says_in_one_line_when_slack_is_unreachable_or_refuses_the_token(
+    fake: FakeSlack, tmp_path: Path
+):
+    unreachable = {**slack_env(fake, tmp_path), "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/"}
+    refused = {**slack_env(fake, tmp_path), "SLACK_BOT_TOKEN": "xoxb-not-a-real-token-1234"}
+
+    for env, reason in ((unreachable, "cannot reach the Slack Web API"), (refused, "invalid_auth")):
+        result = CliRunner().invoke(main, ["members", "import"], env=env)
+        assert result.exit_code == 2, result.output
+        assert reason in result.output
+        assert "Traceback" not in result.output
+        assert env["SLACK_BOT_TOKEN"] not in result.output

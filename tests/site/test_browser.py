@@ -106,7 +106,16 @@ def visit(browser: Any, base_url: str) -> Iterator[Any]:
         context.close()
 
 
+def _settle(page: Any) -> None:
+    """Wait until every CSS transition has ended. Material fades its tabs in one after another:
+    a screenshot or an axe run mid-fade would see half-transparent text."""
+    page.wait_for_function(
+        "document.getAnimations().every(animation => animation.playState !== 'running')"
+    )
+
+
 def _shot(page: Any, name: str) -> None:
+    _settle(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
@@ -114,11 +123,7 @@ def _shot(page: Any, name: str) -> None:
 def _serious_violations(page: Any) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
-    # Material fades its tabs in one after another; axe measuring a tab mid-fade reports its
-    # half-transparent text as low contrast, so measure only once every transition has ended.
-    page.wait_for_function(
-        "document.getAnimations().every(animation => animation.playState !== 'running')"
-    )
+    _settle(page)
     return [
         f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]}"
         for v in Axe().run(page).response["violations"]
