@@ -1,4 +1,4 @@
-"""Member messages: activity, first post, and introductions."""
+"""Member messages and reactions: activity, first post, introductions, wins and feedback."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from porch import activity
+from porch import activity, channels, contributions
 from service.context import Porch
 
 # Message subtypes that are a member speaking; edits, joins and bot posts are not.
@@ -44,5 +44,45 @@ def register(app: App, *, porch: Porch) -> None:
                 thread_ts=event.get("thread_ts"),
                 now=now,
             )
+            contributions.message_posted(
+                conn,
+                config=porch.config,
+                team_id=team_id,
+                user_id=event["user"],
+                channel_id=event["channel"],
+                channel_name=channels.name_of(conn, team_id=team_id, channel_id=event["channel"]),
+                ts=event["ts"],
+                text=event.get("text") or "",
+                thread_ts=event.get("thread_ts"),
+                now=now,
+            )
 
         porch.once(body, work)
+
+    def reaction(body: dict[str, Any], event: dict[str, Any], *, added: bool) -> None:
+        item = event.get("item") or {}
+        if item.get("type") != "message" or not event.get("user"):
+            return
+        team_id = body["team_id"]
+        porch.once(
+            body,
+            lambda conn, now: contributions.reaction_changed(
+                conn,
+                config=porch.config,
+                team_id=team_id,
+                user_id=event["user"],
+                channel_id=item["channel"],
+                ts=item["ts"],
+                name=event["reaction"],
+                added=added,
+                now=now,
+            ),
+        )
+
+    @app.event("reaction_added")
+    def reaction_added(body: dict[str, Any], event: dict[str, Any]) -> None:
+        reaction(body, event, added=True)
+
+    @app.event("reaction_removed")
+    def reaction_removed(body: dict[str, Any], event: dict[str, Any]) -> None:
+        reaction(body, event, added=False)

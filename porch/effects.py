@@ -10,6 +10,7 @@ lease runs out, and the worker first checks whether Slack already has it (see se
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -80,21 +81,29 @@ def result_of(conn: Connection, *, team_id: str, key: str) -> dict[str, Any] | N
 
 
 def claim(
-    conn: Connection, *, holder: str, now: dt.datetime, lease: dt.timedelta, limit: int = 50
+    conn: Connection,
+    *,
+    holder: str,
+    now: dt.datetime,
+    lease: dt.timedelta,
+    limit: int = 50,
+    skip_kinds: Collection[str] = (),
 ) -> list[Effect]:
     """Take up to `limit` due effects for `holder` until now + lease.
 
     Each row is taken with a compare-and-set on its previous claim, so two workers (threads or
-    replicas) never both take the same effect.
+    replicas) never both take the same effect. `skip_kinds` leaves out kinds whose Slack method
+    is rate-limited right now, so they do not hold up the others.
     """
     claimable = and_(
         effects.c.status == PENDING,
         effects.c.not_before <= now,
         or_(effects.c.claimed_until.is_(None), effects.c.claimed_until < now),
     )
-    rows = conn.execute(
-        select(effects).where(claimable).order_by(effects.c.not_before, effects.c.id).limit(limit)
-    ).all()
+    query = select(effects).where(claimable)
+    if skip_kinds:
+        query = query.where(effects.c.kind.not_in(list(skip_kinds)))
+    rows = conn.execute(query.order_by(effects.c.not_before, effects.c.id).limit(limit)).all()
     taken = []
     for row in rows:
         result = conn.execute(
@@ -151,6 +160,15 @@ def retry_later(conn: Connection, *, effect: Effect, error: str, now: dt.datetim
     return True
 
 
+def release(conn: Connection, *, effect: Effect) -> None:
+    """Hand back a claimed effect untouched (no attempt used), for another try straight away."""
+    conn.execute(
+        update(effects)
+        .where(effects.c.id == effect.id)
+        .values(claimed_until=None, attempts=effects.c.attempts - 1)
+    )
+
+
 def wait_for(conn: Connection, *, effect: Effect, now: dt.datetime, seconds: float = 2) -> None:
     """Put back an effect that depends on another one not delivered yet (no attempt used)."""
     conn.execute(
@@ -184,6 +202,16 @@ def latest_created(conn: Connection, *, team_id: str, keys: list[str]) -> dt.dat
             effects.c.team_id == team_id, effects.c.effect_key.in_(keys)
         )
     ).scalar()
+
+
+def due_kinds(conn: Connection, *, now: dt.datetime) -> set[str]:
+    """The kinds of effect that are waiting to be delivered now."""
+    rows = conn.execute(
+        select(effects.c.kind)
+        .where(effects.c.status == PENDING, effects.c.not_before <= now)
+        .group_by(effects.c.kind)
+    )
+    return {row.kind for row in rows}
 
 
 def pending_count(conn: Connection, *, team_id: str | None = None) -> int:

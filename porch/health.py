@@ -9,7 +9,8 @@ timezone; for the week in progress, "end of the week" means now):
 
 - Members: people in the roster (the `members` table, excluding those who left the workspace)
   who had joined by the end of the week. Someone whose join date is unknown counts as a member.
-- New members: members whose join time falls inside the week.
+- New members: members whose join time falls inside the week. Members imported at install
+  time (`porch members import`) were there before Porch, so they never count as new.
 - Active members (the weekly contributors): members who did anything that counts as engaging
   during the week: a message, a thread reply or a reaction. Joining a channel does not count.
 - Participation %: active members / members x 100 (0 when there are no members). The reference
@@ -41,6 +42,7 @@ MESSAGE_KINDS = frozenset({"message", "reply"})
 # Activity kinds recorded for bookkeeping that are not engagement.
 NOT_ENGAGEMENT = frozenset({"join"})
 RETURNING_WINDOW = dt.timedelta(days=30)
+IMPORTED = "import"
 # How far back a full recomputation goes: two years of weekly rows is plenty for a trend.
 MAX_WEEKS = 104
 
@@ -127,10 +129,12 @@ def weekly_health(
     earliest = min(start for _, start in bounds) - RETURNING_WINDOW
     latest = max(start for _, start in bounds) + dt.timedelta(days=7)
 
+    # Members recorded by `porch members import` were there before Porch: Slack does not say
+    # when they joined, and the import time would count them all as new in the install week.
     roster: dict[str, dt.datetime | None] = {
-        row.user_id: row.joined_at
+        row.user_id: None if row.joined_via == IMPORTED else row.joined_at
         for row in conn.execute(
-            select(members.c.user_id, members.c.joined_at).where(
+            select(members.c.user_id, members.c.joined_at, members.c.joined_via).where(
                 members.c.team_id == team_id, members.c.is_deleted.is_(False)
             )
         )

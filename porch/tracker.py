@@ -18,6 +18,18 @@ from porch.store.upsert import insert_ignore
 SHEETS = ("Members", "Feedback", "Wins", "Content", "Rituals", "Health")
 
 
+def get_row(conn: Connection, *, team_id: str, sheet: str, key: str) -> dict[str, Any] | None:
+    """The values last queued for one row, or None when Porch never queued it."""
+    values = conn.execute(
+        select(tracker_rows.c.row_values).where(
+            tracker_rows.c.team_id == team_id,
+            tracker_rows.c.sheet == sheet,
+            tracker_rows.c.row_key == key,
+        )
+    ).scalar()
+    return dict(values) if values is not None else None
+
+
 def put_row(
     conn: Connection,
     *,

@@ -197,6 +197,11 @@ def reaction_added(
     }
 
 
+def reaction_removed(**fields: Any) -> JSON:
+    """A ``reaction_removed`` event: the same fields as :func:`reaction_added`."""
+    return {**reaction_added(**fields), "type": "reaction_removed"}
+
+
 def app_home_opened(
     *,
     user: str,

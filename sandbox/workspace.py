@@ -116,6 +116,29 @@ class SandboxWorkspace:
         )
         return ts
 
+    def react(
+        self,
+        user_id: str,
+        channel: str,
+        ts: str,
+        name: str,
+        *,
+        author: str,
+        removed: bool = False,
+        deliveries: int = 1,
+    ) -> None:
+        """A member adds (or removes) an emoji reaction on `author`'s message."""
+        build = slack.reaction_removed if removed else slack.reaction_added
+        channel_id = self.fake.channel_id(channel)
+        if not removed:
+            self.fake.add_reaction(channel_id, ts, name, user=user_id)
+        self._expect_ok(
+            self.event(
+                build(user=user_id, reaction=name, item_user=author, channel=channel_id, ts=ts),
+                deliveries=deliveries,
+            )
+        )
+
     def click(self, user_id: str, action_id: str, *, value: str | None = None) -> slack.Response:
         response = self.sender.interactive(
             slack.block_actions(

@@ -74,10 +74,12 @@ def run(config_path: Path | None) -> None:
     from service import logs
 
     settings = Settings.from_env(config_path=config_path)
-    logs.configure(settings)
     if not settings.slack_app_token:
-        click.echo("porch: SLACK_APP_TOKEN is not set (an xapp- token with connections:write).")
+        click.echo(
+            "porch: SLACK_APP_TOKEN is not set (an xapp- token with connections:write).", err=True
+        )
         sys.exit(2)
+    logs.configure(settings)
     runtime = _runtime(settings, _load(settings))
     runtime.start_background()
     try:

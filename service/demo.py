@@ -57,10 +57,19 @@ class Demo:
         self.workspace.join(user_id, name, real_name, **extra)
         self.settle()
 
-    def say(self, user_id: str, channel: str, text: str, *, thread_ts: str | None = None) -> None:
+    def say(self, user_id: str, channel: str, text: str, *, thread_ts: str | None = None) -> str:
         where = f"#{channel}" + (" (thread)" if thread_ts else "")
         self._print(where, self.names.get(user_id, user_id), [text])
-        self.workspace.say(user_id, channel, text, thread_ts=thread_ts)
+        ts = self.workspace.say(user_id, channel, text, thread_ts=thread_ts)
+        self.settle()
+        return ts
+
+    def react(self, user_id: str, channel: str, ts: str, emoji: str, *, author: str) -> None:
+        self.narrate(
+            f"{self.names.get(user_id, user_id)} reacts :{emoji}: to "
+            f"{self.names.get(author, author)}'s message in #{channel}"
+        )
+        self.workspace.react(user_id, channel, ts, emoji, author=author)
         self.settle()
 
     def click(self, user_id: str, action_id: str, label: str) -> None:
@@ -191,9 +200,18 @@ def story(box: Demo) -> None:
     box.at(2, "11:00")
     box.join("U0CHLOE001", "Chloé <!channel>", "Chloé Martin", tz="Europe/Paris")
     box.at(2, "12:15")
-    box.say("U0CHLOE001", config.channels.wins, "Shipped my pricing page today!")
-    box.say(
+    win = box.say("U0CHLOE001", config.channels.wins, "Shipped my pricing page today!")
+    box.react("U0ANA00001", config.channels.wins, win, "tada", author="U0CHLOE001")
+    feedback = box.say(
         "U0DANA0001", config.channels.feedback, "The weekly thread is great, more of those please."
+    )
+    praise = next(
+        (emoji for emoji, tag in config.feedback.tags.items() if tag == "praise"),
+        next(iter(config.feedback.tags)),
+    )
+    box.narrate(f"Sam tags Dana's feedback as {config.feedback.tags[praise]} with an emoji.")
+    box.react(
+        box.workspace.manager, config.channels.feedback, feedback, praise, author="U0DANA0001"
     )
 
     box.narrate("Thursday: Ben has not introduced himself yet, so he gets one gentle nudge.")
@@ -227,7 +245,10 @@ def finish_outputs(*, config: Config, config_path: Path, box: Demo) -> list[tupl
     from service import sync as sync_service
 
     report = sync_service.sync_once(
-        engine=box.workspace.engine, config=config, settings=box.workspace.settings
+        engine=box.workspace.engine,
+        config=config,
+        settings=box.workspace.settings,
+        now=box.workspace.clock.now(),
     )
     outputs.append(("tracker", str(report.target)))
     site = site_service.build(config_path=config_path)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 import schedule
 from slack_sdk import WebClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from porch import leases
 from porch.onboarding import Newcomer
@@ -127,13 +127,23 @@ class Jobs:
                 leases.release(conn, name=lease, holder=self.holder)
 
 
-def remember_workspace(porch: Porch, *, team_id: str, name: str, bot_user_id: str) -> None:
+def remember_workspace(
+    porch: Porch, *, team_id: str, name: str, bot_user_id: str, url: str | None = None
+) -> None:
+    """Record the workspace at first start; later starts refresh what Slack may have changed."""
     with porch.engine.begin() as conn:
-        insert_ignore(
+        inserted = insert_ignore(
             conn,
             workspaces,
             team_id=team_id,
             name=name,
             bot_user_id=bot_user_id,
             installed_at=dt.datetime.now(dt.UTC),
+            url=url,
         )
+        if not inserted:
+            conn.execute(
+                update(workspaces)
+                .where(workspaces.c.team_id == team_id)
+                .values(name=name, bot_user_id=bot_user_id, url=url)
+            )

@@ -81,7 +81,11 @@ class Runtime:
         identity = _identify(client, api_url=settings.slack_api_url)
         team_id = identity["team_id"]
         remember_workspace(
-            porch, team_id=team_id, name=identity.get("team", ""), bot_user_id=identity["user_id"]
+            porch,
+            team_id=team_id,
+            name=identity.get("team", ""),
+            bot_user_id=identity["user_id"],
+            url=identity.get("url"),
         )
         found = resolve_channels(client, config)
         with engine.begin() as conn:

@@ -19,18 +19,23 @@ def web_client(*, token: str, base_url: str, for_effects: bool = False) -> WebCl
     """A WebClient with slack_sdk's retry handlers.
 
     Reads and interactive calls retry on 429 (after Retry-After), on 5xx and on dropped
-    connections. The effect worker's client (`for_effects`) retries only 429: a 5xx or a dropped
-    connection may come after Slack already posted the message, and a blind repeat would post it
-    twice. The worker handles those itself, looking the message up by its metadata key first.
+    connections. The effect worker's client (`for_effects`) retries nothing itself: a 5xx or a
+    dropped connection may come after Slack already posted the message, and a blind repeat would
+    post it twice, so the worker looks the message up by its metadata key first; and a 429 slept
+    out inside the client would stall every other kind of effect behind one limited method, so
+    the worker pauses just that kind (service/worker.py).
     """
     client = WebClient(token=token, base_url=base_url, timeout=30)
-    # Many tries on 429: a join storm can keep a method limited for a while, and giving up
-    # would only delay a welcome.
-    rate_limits = RateLimitErrorRetryHandler(max_retry_count=50)
     if for_effects:
-        client.retry_handlers[:] = [rate_limits]
+        client.retry_handlers[:] = []
     else:
-        client.retry_handlers.extend([rate_limits, ServerErrorRetryHandler(max_retry_count=3)])
+        # Many tries on 429: a join storm can keep a method limited for a while.
+        client.retry_handlers.extend(
+            [
+                RateLimitErrorRetryHandler(max_retry_count=50),
+                ServerErrorRetryHandler(max_retry_count=3),
+            ]
+        )
     return client
 
 

@@ -4,6 +4,10 @@ Exactly once over an API with no idempotency keys: every message Porch posts car
 key in Slack message metadata. An effect claimed again after a crash (its attempt count is above
 one) is first looked up in the channel's history by that key; only if Slack does not have it is it
 posted again. Permanent failures (a deactivated user, a bot) are recorded and never retried.
+
+Rate limits are per Slack method, so a 429 pauses only the kind of effect that got it: while
+views.publish waits out its Retry-After, welcome DMs keep going out (a worker that slept inside
+the client would hold every welcome behind the App Home updates).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +41,14 @@ class Undeliverable(Exception):
 
 class NotYet(Exception):
     """The effect depends on another effect that has not been delivered yet."""
+
+
+class RateLimited(Exception):
+    """Slack answered 429: it did nothing, and this kind of call may go again after a pause."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited for {retry_after:g} s")
+        self.retry_after = retry_after
 
 
 @dataclass
@@ -64,6 +77,8 @@ class EffectWorker:
         self.idle_seconds = idle_seconds
         self.holder = f"worker-{uuid.uuid4().hex[:12]}"
         self.stats = WorkerStats()
+        # Effect kind -> time.monotonic() when Slack lets that kind of call through again.
+        self._paused_until: dict[str, float] = {}
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -91,29 +106,65 @@ class EffectWorker:
                 logger.exception("effect worker cycle failed; retrying")
                 busy = 0
             if not busy:
-                self._wake.wait(self.idle_seconds)
+                pause = self._next_resume()
+                self._wake.wait(
+                    self.idle_seconds if pause is None else min(pause, self.idle_seconds)
+                )
                 self._wake.clear()
 
     def drain(self, *, max_cycles: int = 10_000) -> int:
-        """Deliver everything that is due now (the demo, tests and CLI commands use this)."""
+        """Deliver everything that is due now (the demo, tests and CLI commands use this),
+        waiting out rate limits on the way."""
         total = 0
         for _ in range(max_cycles):
             done = self.run_once()
             total += done
-            if not done:
+            if done:
+                continue
+            pause = self._next_resume()
+            if pause is None:
                 break
+            with self.engine.begin() as conn:
+                waiting = effects.due_kinds(conn, now=self.clock.now())
+            if not waiting & set(self._paused_until):
+                break
+            time.sleep(pause)
         return total
 
     def run_once(self, *, limit: int = 50) -> int:
         with self.engine.begin() as conn:
             batch = effects.claim(
-                conn, holder=self.holder, now=self.clock.now(), lease=self.lease, limit=limit
+                conn,
+                holder=self.holder,
+                now=self.clock.now(),
+                lease=self.lease,
+                limit=limit,
+                skip_kinds=self._paused_kinds(),
             )
         handled = 0
         for effect in batch:
+            if effect.kind in self._paused_kinds():
+                # Its method got a 429 earlier in this batch: hand it back untouched.
+                with self.engine.begin() as conn:
+                    effects.release(conn, effect=effect)
+                continue
             if self._deliver(effect):
                 handled += 1
         return handled
+
+    def _paused_kinds(self) -> set[str]:
+        now = time.monotonic()
+        for kind, until in list(self._paused_until.items()):
+            if until <= now:
+                del self._paused_until[kind]
+        return set(self._paused_until)
+
+    def _next_resume(self) -> float | None:
+        """Seconds until the first paused kind of effect may go again; None when none is."""
+        self._paused_kinds()
+        if not self._paused_until:
+            return None
+        return max(0.0, min(self._paused_until.values()) - time.monotonic())
 
     # ---- one effect ------------------------------------------------------------------------
 
@@ -123,6 +174,11 @@ class EffectWorker:
         except NotYet:
             with self.engine.begin() as conn:
                 effects.wait_for(conn, effect=effect, now=self.clock.now())
+            return False
+        except RateLimited as exc:
+            self._paused_until[effect.kind] = time.monotonic() + exc.retry_after
+            with self.engine.begin() as conn:
+                effects.release(conn, effect=effect)
             return False
         except Undeliverable as exc:
             logger.warning("effect %s undeliverable: %s", effect.key, exc)
@@ -195,6 +251,8 @@ class EffectWorker:
                 )
                 return {"channel": channel}
         except SlackApiError as exc:
+            if exc.response is not None and exc.response.status_code == 429:
+                raise RateLimited(_retry_after(exc)) from exc
             code = exc.response.get("error") if exc.response is not None else None
             if code in UNDELIVERABLE:
                 raise Undeliverable(code) from exc
@@ -270,6 +328,17 @@ class EffectWorker:
         except SlackApiError as exc:
             if exc.response is None or exc.response.get("error") not in HARMLESS:
                 raise
+
+
+def _retry_after(exc: SlackApiError) -> float:
+    headers = {k.lower(): v for k, v in (exc.response.headers or {}).items()}
+    value = headers.get("retry-after")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return max(float(value), 0.0) if value is not None else 1.0
+    except ValueError:
+        return 1.0
 
 
 def _describe(exc: Exception) -> str:

@@ -76,6 +76,8 @@ def test_manifest_asks_for_the_scopes_its_events_need():
         "message.groups": "groups:history",
         "team_join": "users:read",
         "member_joined_channel": "channels:read",
+        "reaction_added": "reactions:read",
+        "reaction_removed": "reactions:read",
     }
     for event in manifest["settings"]["event_subscriptions"]["bot_events"]:
         if event in needs:

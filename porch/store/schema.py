@@ -58,6 +58,8 @@ workspaces = Table(
     Column("name", String(200)),
     Column("bot_user_id", String(32)),
     Column("installed_at", DateTime(timezone=True), nullable=False),
+    # https://team.slack.com/, from auth.test: the base of message links in the tracker.
+    Column("url", String(200)),
 )
 
 # One row per Slack event we accepted: a retried delivery finds its row and does nothing.

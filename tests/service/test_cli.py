@@ -97,6 +97,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def first_answer(url: str, *, process: subprocess.Popen, seconds: float = 60) -> requests.Response:
+    """GET `url` once the server process started by the test is listening."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return requests.get(url, timeout=2)
+        except requests.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise
+            time.sleep(0.2)
+
+
 def test_porch_serve_answers_healthz_and_rejects_unsigned_requests(fake: FakeSlack, tmp_path):
     port = free_port()
     env = {**os.environ, **slack_env(fake, tmp_path), "PORT": str(port)}
@@ -108,15 +120,7 @@ def test_porch_serve_answers_healthz_and_rejects_unsigned_requests(fake: FakeSla
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        health = first_answer(f"http://127.0.0.1:{port}/healthz", process=process)
         assert health.status_code == 200
         unsigned = requests.post(f"http://127.0.0.1:{port}/slack/events", data="{}", timeout=5)
         assert unsigned.status_code == 401
@@ -138,3 +142,29 @@ def test_serve_says_in_one_line_when_slack_is_unreachable_or_refuses_the_token(
         assert reason in result.output
         assert "Traceback" not in result.output
         assert env["SLACK_BOT_TOKEN"] not in result.output
+
+
+def test_run_needs_an_app_level_token(fake: FakeSlack, tmp_path: Path):
+    env = {**slack_env(fake, tmp_path), "SLACK_APP_TOKEN": ""}
+    result = CliRunner().invoke(main, ["run"], env=env)
+    assert result.exit_code == 2
+    assert "SLACK_APP_TOKEN is not set" in result.output
+
+
+def test_site_serve_previews_the_site_on_localhost(tmp_path: Path):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "site", "serve", "--port", str(port)],
+        env={**os.environ, "PORCH_CONFIG": str(EXAMPLE_CONFIG)},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        home = first_answer(f"http://127.0.0.1:{port}/", process=process)
+        guidelines = requests.get(f"http://127.0.0.1:{port}/guidelines/", timeout=5)
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    assert home.status_code == 200 and "Indie Makers Circle" in home.text
+    assert guidelines.status_code == 200 and "If a rule is broken" in guidelines.text

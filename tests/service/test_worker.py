@@ -90,3 +90,17 @@ def test_a_worker_that_died_mid_delivery_is_replaced_after_its_lease(workspace: 
     workspace.at(now + dt.timedelta(minutes=3))
     assert len(workspace.fake.dm_messages("U0ANA00001")) == 1
     assert effect(workspace, "welcome:U0ANA00001").status == "done"
+
+
+def test_a_rate_limited_method_pauses_only_its_own_kind_of_effect(workspace: SandboxWorkspace):
+    workspace.fake.rate_limit_next("views.publish", retry_after=30, times=1)
+    newcomers = [f"U0NEW0000{n}" for n in range(3)]
+    for user_id in newcomers:
+        workspace.join(user_id, user_id)
+    for _ in range(3):
+        workspace.runtime.worker.run_once()
+
+    assert all(len(workspace.fake.dm_messages(user_id)) == 1 for user_id in newcomers)
+    publishes = workspace.fake.calls("views.publish")
+    assert [c.status for c in publishes] == [429]  # paused at once, not hammered
+    assert all(workspace.fake.home_view(user_id) is None for user_id in newcomers)

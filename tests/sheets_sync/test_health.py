@@ -43,6 +43,19 @@ def event(user_id: str, when: dt.datetime, kind: str = "message", n: int = 0) ->
     }
 
 
+def week_of(conn: Any, week: str) -> health.WeekHealth:
+    (figures,) = health.weekly_health(
+        conn,
+        team_id="T1",
+        weeks=[week],
+        tz=BERLIN,
+        now=at(30),
+        healthy_pct=10,
+        stagnant_pct=5,
+    )
+    return figures
+
+
 def seed(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(
@@ -73,15 +86,7 @@ def seed(engine: Engine) -> None:
 def test_weekly_figures_follow_their_definitions(engine: Engine) -> None:
     seed(engine)
     with engine.connect() as conn:
-        (week,) = health.weekly_health(
-            conn,
-            team_id="T1",
-            weeks=["2026-W47"],
-            tz=BERLIN,
-            now=at(30),
-            healthy_pct=10,
-            stagnant_pct=5,
-        )
+        week = week_of(conn, "2026-W47")
     assert week.starts == dt.date(2026, 11, 16)
     assert week.members == 3  # UA, UB, UC
     assert week.new_members == 1  # UB
@@ -98,18 +103,23 @@ def test_weekly_figures_follow_their_definitions(engine: Engine) -> None:
 def test_a_quiet_week_is_stagnant(engine: Engine) -> None:
     seed(engine)
     with engine.connect() as conn:
-        (week,) = health.weekly_health(
-            conn,
-            team_id="T1",
-            weeks=["2026-W48"],
-            tz=BERLIN,
-            now=at(30),
-            healthy_pct=10,
-            stagnant_pct=5,
-        )
+        week = week_of(conn, "2026-W48")
     assert (week.members, week.new_members, week.active_members) == (4, 1, 0)
     assert week.participation_pct == 0.0
     assert week.status == "Stagnant"
+
+
+def test_members_imported_at_install_count_but_are_never_new(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            insert(members),
+            [
+                {**member("UOLD", at(17)), "joined_via": "import"},
+                {**member("UNEW", at(17)), "joined_via": "team_join"},
+            ],
+        )
+        week = week_of(conn, "2026-W47")
+    assert (week.members, week.new_members) == (2, 1)
 
 
 def test_weeks() -> None:

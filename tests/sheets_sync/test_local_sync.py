@@ -139,11 +139,15 @@ def test_the_loop_keeps_syncing_and_survives_failures(
     with caplog.at_level(logging.ERROR, logger="service.sync"):
         failing.start()
         deadline = time.monotonic() + 5
-        while len(caplog.records) < 2 and time.monotonic() < deadline:
+
+        def failures() -> list[logging.LogRecord]:
+            return [r for r in caplog.records if "tracker sync failed" in r.getMessage()]
+
+        while len(failures()) < 2 and time.monotonic() < deadline:
             time.sleep(0.01)
         failing.stop()
-    failures = [r for r in caplog.records if "tracker sync failed" in r.getMessage()]
-    assert len(failures) >= 2 and all(r.exc_info for r in failures)
+    logged = failures()
+    assert len(logged) >= 2 and all(r.exc_info for r in logged)
     with engine.connect() as conn:  # all three wait for the Sheet (it is a new target)
         assert outbox.count_pending(conn) == 3
 
