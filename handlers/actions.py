@@ -87,12 +87,17 @@ def register(app: App, *, porch: Porch) -> None:
     @app.view(PERSONALISE_CALLBACK)
     def personalised(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         text = view["state"]["values"]["welcome_text"]["welcome_text"]["value"] or ""
-        if not text.strip():
-            ack(response_action="errors", errors={"welcome_text": "Write a few words first."})
-            return
-        ack()
         member_id = json.loads(view["private_metadata"])["user_id"]
         team_id, manager_id = clicked(body)
+        if not text.strip():
+            problem = porch.transaction(
+                lambda conn, now: onboarding.personalise_problem(
+                    conn, team_id=team_id, user_id=member_id
+                )
+            )
+            ack(response_action="errors", errors={"welcome_text": problem})
+            return
+        ack()
         porch.transaction(
             lambda conn, now: onboarding.send_welcome(
                 conn, team_id=team_id, user_id=member_id, now=now, text=text, sent_by=manager_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import json
 import logging
 from dataclasses import dataclass
@@ -221,6 +222,18 @@ class Onboarding:
             "close": {"type": "plain_text", "text": "Cancel"},
             "blocks": message.blocks,
         }
+
+    def personalise_problem(self, conn: Connection, *, team_id: str, user_id: str) -> str:
+        """What the modal says under an empty note.
+
+        Slack shows field errors as plain text, which never pings anyone, so the mrkdwn escaping
+        is undone rather than shown as `&lt;`.
+        """
+        member = self.member(conn, team_id=team_id, user_id=user_id)
+        message = self.templates.render(
+            "personalise_empty.j2", **self.context(conn, team_id=team_id, member=member)
+        )
+        return html.unescape(message.text)
 
     def _queue_invites(self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime):
         for name in self.config.onboarding.recommended_channels:

@@ -247,6 +247,7 @@ def test_personalise_opens_a_modal_and_sends_the_managers_own_words_once(workspa
     workspace.settle()
 
     assert empty.json()["response_action"] == "errors"
+    assert "Write a few words to Ana first" in empty.json()["errors"]["welcome_text"]
     assert [first.status_code, again.status_code] == [200, 200]
     [welcome] = workspace.fake.dm_messages("U0ANA00001")
     assert "Sam here, so glad you came &lt;!here&gt;." in str(welcome["blocks"])
