@@ -273,6 +273,10 @@ class FakeSlack:
         self.bot_id = bot_id
         self.bot_name = bot_name
         self.app_id = app_id
+        # Socket Mode: apps.connections.open answers with this URL when called with the
+        # app-level token (see sandbox/socket_mode.py).
+        self.app_token = "xapp-1-sandbox"
+        self.socket_mode_url: str | None = None
         self.bot_joins_channels = bot_joins_channels
         """Whether :meth:`add_channel` puts the bot in the channel unless told otherwise."""
         self.chat_write_public = chat_write_public
@@ -332,6 +336,7 @@ class FakeSlack:
             "views.open": self._views_open,
             "views.update": self._views_update,
             "usergroups.users.list": self._usergroups_users_list,
+            "apps.connections.open": self._apps_connections_open,
         }
         self._no_auth_methods = {"api.test"}
 
@@ -830,9 +835,10 @@ class FakeSlack:
         crash = self._take_injection(method, {"crash"})
 
         if method not in self._no_auth_methods:
+            expected = self.app_token if method == "apps.connections.open" else self.bot_token
             if not token:
                 return _Outcome(200, {"ok": False, "error": "not_authed"}), None
-            if token != self.bot_token:
+            if token != expected:
                 return _Outcome(200, {"ok": False, "error": "invalid_auth"}), None
         try:
             body = {"ok": True, **implementation(params)}
@@ -1226,6 +1232,11 @@ class FakeSlack:
 
     def _api_test(self, params: JSON) -> JSON:
         return {"args": {k: v for k, v in params.items() if k != "token"}}
+
+    def _apps_connections_open(self, params: JSON) -> JSON:
+        if self.socket_mode_url is None:
+            raise _ApiError("socket_mode_not_enabled")
+        return {"url": self.socket_mode_url}
 
     def _auth_test(self, params: JSON) -> JSON:
         return {

@@ -16,7 +16,9 @@ from sqlalchemy import select
 
 from porch.store import connect
 from porch.store.schema import members
+from sandbox import slack_requests as slack
 from sandbox.slack_api import FakeSlack
+from sandbox.socket_mode import FakeSocketMode
 from service.cli import main
 from service.preview import samples
 from tests.conftest import EXAMPLE_CONFIG, ROOT
@@ -149,6 +151,36 @@ def test_run_needs_an_app_level_token(fake: FakeSlack, tmp_path: Path):
     result = CliRunner().invoke(main, ["run"], env=env)
     assert result.exit_code == 2
     assert "SLACK_APP_TOKEN is not set" in result.output
+
+
+def test_porch_run_welcomes_a_newcomer_over_socket_mode(fake: FakeSlack, tmp_path: Path):
+    with FakeSocketMode(app_id=fake.app_id) as socket_mode:
+        fake.socket_mode_url = socket_mode.url
+        user = fake.add_user("U0ANA00001", name="ana", real_name="Ana", display_name="Ana")
+        env = {**os.environ, **slack_env(fake, tmp_path), "SLACK_APP_TOKEN": fake.app_token}
+        env.pop("SLACK_SIGNING_SECRET")  # Socket Mode needs no signing secret
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "run"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            assert socket_mode.wait_connected(timeout=60), "porch run never connected"
+            envelope = slack.event_callback(team_id=fake.team_id, event=slack.team_join(user))
+            acks = [socket_mode.send_event(envelope, retry_attempt=n) for n in range(2)]
+            deadline = time.monotonic() + 30
+            while not fake.dm_messages("U0ANA00001") and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(1)  # room for a second welcome, were the retry to send one
+        finally:
+            process.terminate()
+            output = process.communicate(timeout=10)[0].decode()
+    assert len(acks) == 2 and all("envelope_id" in ack for ack in acks)
+    [welcome] = fake.dm_messages("U0ANA00001")
+    assert "Welcome to Indie Makers Circle" in welcome["text"], output
+    assert fake.app_token not in output and fake.bot_token not in output
 
 
 def test_site_serve_previews_the_site_on_localhost(tmp_path: Path):
