@@ -228,6 +228,10 @@ class LocalTracker:
                     max_row=health_last,
                 )
                 chart.add_data(data, titles_from_data=True)
+                for series in chart.series:
+                    # openpyxl smooths line series by default; a smoothed trend dips below
+                    # zero and overshoots, which misreads weekly figures.
+                    series.smooth = False
                 chart.set_categories(weeks)
                 chart.width, chart.height = 15, 8
                 sheet.add_chart(chart, anchor)
