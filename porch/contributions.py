@@ -22,6 +22,9 @@ from porch.store.schema import members, workspaces
 REACTION_PREFIX = "r:"
 NEW = "New"
 TAGGED = "Tagged"
+# The item's ID, when it was posted, who posted it and its text, per worksheet.
+WIN_COLUMNS = ("Win ID", "Posted", "Member", "Win")
+FEEDBACK_COLUMNS = ("Feedback ID", "Received", "From", "Feedback")
 
 
 def item_key(channel_id: str, ts: str) -> str:
@@ -72,37 +75,28 @@ def message_posted(
 
     Replies in a thread are conversation about the item, not new items.
     """
-    if thread_ts not in (None, ts) or channel_name is None:
+    if thread_ts not in (None, ts):
+        return None
+    # Checked first, so a message anywhere else costs no queries.
+    if channel_name == config.channels.wins:
+        sheet, (id_column, when_column, who_column, text_column) = "Wins", WIN_COLUMNS
+    elif channel_name == config.channels.feedback:
+        sheet, (id_column, when_column, who_column, text_column) = "Feedback", FEEDBACK_COLUMNS
+    else:
         return None
     key = item_key(channel_id, ts)
-    common = {
+    values: dict[str, object] = {
+        id_column: key,
+        when_column: _stamp(now),
+        who_column: member_name(conn, team_id=team_id, user_id=user_id),
+        text_column: text,
         "Channel": f"#{channel_name}",
         "Link": permalink(conn, team_id=team_id, channel_id=channel_id, ts=ts),
     }
-    author = member_name(conn, team_id=team_id, user_id=user_id)
-    if channel_name == config.channels.wins:
-        sheet = "Wins"
-        values = {
-            "Win ID": key,
-            "Posted": _stamp(now),
-            "Member": author,
-            "Win": text,
-            "Reactions": reaction_count(conn, team_id=team_id, channel_id=channel_id, ts=ts),
-            **common,
-        }
-    elif channel_name == config.channels.feedback:
-        sheet = "Feedback"
-        values = {
-            "Feedback ID": key,
-            "Received": _stamp(now),
-            "From": author,
-            "Feedback": text,
-            **common,
-        }
-        if tracker.get_row(conn, team_id=team_id, sheet=sheet, key=key) is None:
-            values |= {"Tag": "", "Status": NEW, "Acknowledged": ""}
-    else:
-        return None
+    if sheet == "Wins":
+        values["Reactions"] = reaction_count(conn, team_id=team_id, channel_id=channel_id, ts=ts)
+    elif tracker.get_row(conn, team_id=team_id, sheet=sheet, key=key) is None:
+        values |= {"Tag": "", "Status": NEW, "Acknowledged": ""}
     tracker.put_row(conn, team_id=team_id, sheet=sheet, key=key, values=values, now=now)
     return sheet
 
