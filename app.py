@@ -6,7 +6,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 import handlers
-from service.context import Porch
+from porch.runtime.context import Porch
 
 
 def build_app(*, porch: Porch, client: WebClient) -> App:

@@ -61,21 +61,21 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, func, select, text
 
-from porch.clock import ManualClock
-from porch.config import load_config
-from porch.effects import PENDING
-from porch.store import connect, migrate
-from porch.store.schema import effects
-from sandbox import slack_requests as slack
-from sandbox.slack_api import Call, FakeSlack, fixed_window_floor
-from sandbox.workspace import SIGNING_SECRET, SandboxWorkspace
+from porch.core.clock import ManualClock
+from porch.core.config import load_config
+from porch.core.effect_queue import PENDING
+from porch.core.store import connect, migrate
+from porch.core.store.schema import effects
+from porch.sandbox import slack_requests as slack
+from porch.sandbox.slack_api import Call, FakeSlack, fixed_window_floor
+from porch.sandbox.workspace import SIGNING_SECRET, SandboxWorkspace
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = ROOT / "community.yml"
 # A Monday, 10:00 in Berlin (as in tests/conftest.py): inside waking hours.
 MONDAY_MORNING = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 POST, HOME = "chat.postMessage", "views.publish"
-# Methods a welcome needs: the DM, and the look-ups of a retried post (service/worker.py).
+# Methods a welcome needs: the DM, and the look-ups of a retried post (porch/runtime/worker.py).
 WELCOME_METHODS = {POST, "conversations.open", "conversations.history"}
 SENDERS = 4
 

@@ -7,7 +7,8 @@ replies, reactions), each of which changes a member's "Last active" cell. They a
 `--cycles` equal batches; after each batch Porch runs one sync cycle. Both runs talk real
 gspread and google-auth to the fake Sheets API on 127.0.0.1:
 
-- Porch: the sync worker (`service.sync.sync_once`), against a fake that enforces Google's
+- Porch: the sync worker (`porch.runtime.tracker_sync.sync_once`), against a fake that
+  enforces Google's
   60 write requests per minute per user;
 - baseline: what Zapier-style anchors do, one values.append per event (join or activity),
   against a fake with the quota switched off so that its wall time can be measured at all.
@@ -36,13 +37,13 @@ from sqlalchemy import Engine, insert
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from porch import tracker  # noqa: E402
-from porch.config import Config, load_config  # noqa: E402
-from porch.store import connect, migrate  # noqa: E402
-from porch.store.schema import activity, members  # noqa: E402
-from sandbox.google_api import FakeGoogle  # noqa: E402
-from service.settings import Settings  # noqa: E402
-from service.sync import make_tracker, sync_once  # noqa: E402
+from porch.core import tracker_queue  # noqa: E402
+from porch.core.config import Config, load_config  # noqa: E402
+from porch.core.store import connect, migrate  # noqa: E402
+from porch.core.store.schema import activity, members  # noqa: E402
+from porch.runtime.settings import Settings  # noqa: E402
+from porch.runtime.tracker_sync import make_tracker, sync_once  # noqa: E402
+from porch.sandbox.google_api import FakeGoogle  # noqa: E402
 from sheets_sync.client import (  # noqa: E402
     RequestStats,
     RetryPolicy,
@@ -122,7 +123,7 @@ def record(engine: Engine, joins: list[dict], events: list[dict]) -> None:
                 ],
             )
         for join in joins:
-            tracker.put_row(
+            tracker_queue.put_row(
                 conn,
                 team_id="T1",
                 sheet="Members",
@@ -146,7 +147,7 @@ def record(engine: Engine, joins: list[dict], events: list[dict]) -> None:
                 ],
             )
         for event in events:
-            tracker.put_row(
+            tracker_queue.put_row(
                 conn,
                 team_id="T1",
                 sheet="Members",

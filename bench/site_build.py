@@ -1,6 +1,6 @@
 """How much does rendering the site from community.yml cost?
 
-Times `porch site build` (service.site.build: MkDocs with our hook, loading the
+Times `porch site build` (porch.site.build.build: MkDocs with our hook, loading the
 config and rendering every page through Jinja2) against a bare mkdocs-material
 build of the very same Markdown, already rendered, with no hook. Both run in
 this process, interleaved, several times; the goal is a ratio of at most 1.2.
@@ -28,8 +28,8 @@ sys.path.insert(0, str(REPO))
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
-from porch.site_render import load_renderer, resolve_showcase_path  # noqa: E402
-from service import site  # noqa: E402
+from porch.site import build as site  # noqa: E402
+from porch.site.render import load_renderer, resolve_showcase_path  # noqa: E402
 
 GOAL = 1.2
 

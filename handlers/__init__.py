@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import actions, commands, home, members, messages
-from service.context import Porch
+from porch.runtime.context import Porch
 
 MODULES = (members, messages, home, actions, commands)
 

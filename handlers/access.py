@@ -7,7 +7,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from porch.config import Config
+from porch.core.config import Config
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers.access import is_manager
-from service.context import Porch
+from porch.runtime.context import Porch
 
 PERSONALISE_CALLBACK = "porch_personalise_welcome"
 

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers.access import is_manager
-from service.context import Porch
+from porch.runtime.context import Porch
 
 USER_REFERENCE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from service.context import Porch
+from porch.runtime.context import Porch
 
 
 def register(app: App, *, porch: Porch) -> None:

@@ -7,9 +7,9 @@ from typing import Any
 
 from slack_bolt import App
 
-from porch import channels
-from porch.onboarding import Newcomer
-from service.context import Porch
+from porch.core import channel_directory
+from porch.features.onboarding import Newcomer
+from porch.runtime.context import Porch
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def register(app: App, *, porch: Porch) -> None:
         home_channel = porch.config.channels.home
 
         def work(conn: Any, now: Any) -> None:
-            is_home = channels.name_of(conn, team_id=team_id, channel_id=event["channel"])
+            is_home = channel_directory.name_of(conn, team_id=team_id, channel_id=event["channel"])
             if "home_channel_join" in triggers and is_home == home_channel:
                 # The event carries only the user ID; the welcome greets by mention, which
                 # Slack renders as the member's current name, so no users.info call is needed.

@@ -6,8 +6,9 @@ from typing import Any
 
 from slack_bolt import App
 
-from porch import activity, channels, contributions
-from service.context import Porch
+from porch.core import activity_log, channel_directory
+from porch.features import contributions
+from porch.runtime.context import Porch
 
 # Message subtypes that are a member speaking; edits, joins and bot posts are not.
 SPOKEN = {None, "thread_broadcast", "file_share", "me_message"}
@@ -25,7 +26,7 @@ def register(app: App, *, porch: Porch) -> None:
         team_id = body["team_id"]
 
         def work(conn: Any, now: Any) -> None:
-            activity.record(
+            activity_log.record(
                 conn,
                 team_id=team_id,
                 channel_id=event["channel"],
@@ -50,7 +51,9 @@ def register(app: App, *, porch: Porch) -> None:
                 team_id=team_id,
                 user_id=event["user"],
                 channel_id=event["channel"],
-                channel_name=channels.name_of(conn, team_id=team_id, channel_id=event["channel"]),
+                channel_name=channel_directory.name_of(
+                    conn, team_id=team_id, channel_id=event["channel"]
+                ),
                 ts=event["ts"],
                 text=event.get("text") or "",
                 thread_ts=event.get("thread_ts"),

@@ -6,5 +6,6 @@
   retries and one-line errors;
 - `local`: the .xlsx tracker; `dashboard`: the Dashboard worksheet's figures.
 
-`service.sync` runs the cycles. Importing `sheets_sync.layout` does not import gspread.
+`porch.runtime.tracker_sync` runs the cycles. Importing `sheets_sync.layout` does not import
+gspread.
 """

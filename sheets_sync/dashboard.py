@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from porch.store.schema import tracker_rows
+from porch.core.store.schema import tracker_rows
 from sheets_sync.layout import Kind
 
 TITLE = "Community health"

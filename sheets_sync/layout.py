@@ -1,6 +1,7 @@
 """What each tracker worksheet looks like: headers, column kinds, widths and cell values.
 
-This is the one place that names the columns. Domain code calls `porch.tracker.put_row` with a
+This is the one place that names the columns. Domain code calls
+`porch.core.tracker_queue.put_row` with a
 dict keyed by exactly these header names; the sync worker matches them against the header row it
 finds in the Sheet (by name, not position), so managers may reorder columns or add their own.
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
 
-from porch.store.schema import tracker_positions, tracker_rows, tracker_syncs
+from porch.core.store.schema import tracker_positions, tracker_rows, tracker_syncs
 
 # Cycles are logged for a month: enough to answer "when did the Sheet last update, and why not".
 LOG_RETENTION = dt.timedelta(days=30)

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from porch.config import Config, load_config
-from porch.store import connect, migrate
-from sandbox.workspace import SandboxWorkspace
+from porch.core.config import Config, load_config
+from porch.core.store import connect, migrate
+from porch.sandbox.workspace import SandboxWorkspace
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = ROOT / "community.yml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from service.cli import main
+from porch.runtime.cli import main
 from tests.conftest import ROOT
 
 

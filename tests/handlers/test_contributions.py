@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from porch.contributions import item_key
-from porch.store.schema import tracker_rows
-from porch.tracker import get_row
-from sandbox import slack_requests as slack
-from sandbox.workspace import SandboxWorkspace
+from porch.core.store.schema import tracker_rows
+from porch.core.tracker_queue import get_row
+from porch.features.contributions import item_key
+from porch.sandbox import slack_requests as slack
+from porch.sandbox.workspace import SandboxWorkspace
 
 
 def row(workspace: SandboxWorkspace, sheet: str, channel: str, ts: str) -> dict | None:

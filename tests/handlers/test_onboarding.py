@@ -6,9 +6,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from porch.store.schema import effects, members
-from sandbox import slack_requests as slack
-from sandbox.workspace import SandboxWorkspace
+from porch.core.store.schema import effects, members
+from porch.sandbox import slack_requests as slack
+from porch.sandbox.workspace import SandboxWorkspace
 from tests.conftest import MONDAY_MORNING, config_with
 
 

@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from porch import tracker
-from porch.config import Config, load_config
-from porch.store import connect, migrate
-from sandbox.google_api import FakeGoogle
-from service.settings import Settings
+from porch.core import tracker_queue
+from porch.core.config import Config, load_config
+from porch.core.store import connect, migrate
+from porch.runtime.settings import Settings
+from porch.sandbox.google_api import FakeGoogle
 from sheets_sync.client import RetryPolicy, WriteLimiter
 
 REPO = Path(__file__).resolve().parents[2]
@@ -150,13 +150,13 @@ def put_member(engine: Engine, user_id: str, *, now: dt.datetime = NOW, **values
     row = {"User ID": user_id, "Name": f"Member {user_id}", "Joined": now.isoformat()}
     row.update(values)
     with engine.begin() as conn:
-        tracker.put_row(conn, team_id="T1", sheet="Members", key=user_id, values=row, now=now)
+        tracker_queue.put_row(conn, team_id="T1", sheet="Members", key=user_id, values=row, now=now)
 
 
 def put_rows(engine: Engine, sheet: str, rows: dict[str, dict[str, Any]]) -> None:
     with engine.begin() as conn:
         for key, values in rows.items():
-            tracker.put_row(conn, team_id="T1", sheet=sheet, key=key, values=values, now=NOW)
+            tracker_queue.put_row(conn, team_id="T1", sheet=sheet, key=key, values=values, now=NOW)
 
 
 def key_file_text(path: Path) -> dict[str, Any]:

@@ -17,11 +17,11 @@ import gspread
 import pytest
 from sqlalchemy import Engine
 
-from porch import leases
-from porch.config import Config
-from sandbox.google_api import FakeGoogle, Formula
-from service.settings import Settings
-from service.sync import SyncReport, backfill, make_tracker, sync_once
+from porch.core import locks
+from porch.core.config import Config
+from porch.runtime.settings import Settings
+from porch.runtime.tracker_sync import SyncReport, backfill, make_tracker, sync_once
+from porch.sandbox.google_api import FakeGoogle, Formula
 from sheets_sync import dashboard, outbox
 from sheets_sync.client import (
     RequestStats,
@@ -533,7 +533,7 @@ def test_only_the_lease_holder_syncs(
 ) -> None:
     members(engine, 2)
     with engine.begin() as conn:
-        leases.acquire(
+        locks.acquire(
             conn,
             name="tracker-sync",
             holder="other-replica",

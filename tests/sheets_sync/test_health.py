@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, insert, select
 
-from porch import health
-from porch.store.schema import activity, members, tracker_rows
-from service.sync import refresh_health
+from porch.core.store.schema import activity, members, tracker_rows
+from porch.features import health
+from porch.runtime.tracker_sync import refresh_health
 from tests.sheets_sync.conftest import REPO
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -130,7 +130,7 @@ def test_weeks() -> None:
 
 
 def test_the_first_sync_writes_every_week_since_activity_began(engine: Engine) -> None:
-    from porch.config import load_config
+    from porch.core.config import load_config
 
     seed(engine)
     config = load_config(REPO / "community.yml")

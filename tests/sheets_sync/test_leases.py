@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import Engine
 
-from porch import leases
+from porch.core import locks
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 MINUTE = dt.timedelta(minutes=1)
@@ -14,7 +14,7 @@ MINUTE = dt.timedelta(minutes=1)
 
 def take(engine: Engine, holder: str, *, now: dt.datetime = NOW) -> bool:
     with engine.begin() as conn:
-        return leases.acquire(conn, name="job", holder=holder, until=now + 5 * MINUTE, now=now)
+        return locks.acquire(conn, name="job", holder=holder, until=now + 5 * MINUTE, now=now)
 
 
 def test_one_holder_at_a_time_until_the_lease_expires(engine: Engine) -> None:
@@ -29,8 +29,8 @@ def test_one_holder_at_a_time_until_the_lease_expires(engine: Engine) -> None:
 def test_release_only_frees_your_own_lease(engine: Engine) -> None:
     assert take(engine, "a")
     with engine.begin() as conn:
-        leases.release(conn, name="job", holder="b")
+        locks.release(conn, name="job", holder="b")
     assert not take(engine, "b")
     with engine.begin() as conn:
-        leases.release(conn, name="job", holder="a")
+        locks.release(conn, name="job", holder="a")
     assert take(engine, "b")

@@ -14,11 +14,11 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 
-from porch.config import Config
-from sandbox.google_api import FakeGoogle
-from service.cli import main
-from service.settings import Settings
-from service.sync import SyncLoop, backfill, sync_once
+from porch.core.config import Config
+from porch.runtime.cli import main
+from porch.runtime.settings import Settings
+from porch.runtime.tracker_sync import SyncLoop, backfill, sync_once
+from porch.sandbox.google_api import FakeGoogle
 from sheets_sync import outbox
 from sheets_sync.layout import COLUMNS, SHEET_ORDER
 from tests.sheets_sync.conftest import NOW, REPO, Account, put_member, with_sheet
@@ -136,7 +136,7 @@ def test_the_loop_keeps_syncing_and_survives_failures(
     unshared = with_sheet(config, fake.create_spreadsheet())
     put_member(engine, "U3")
     failing = SyncLoop(engine=engine, config=unshared, settings=settings, interval=0.02)
-    with caplog.at_level(logging.ERROR, logger="service.sync"):
+    with caplog.at_level(logging.ERROR, logger="porch.runtime.tracker_sync"):
         failing.start()
         deadline = time.monotonic() + 5
 

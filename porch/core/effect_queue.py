@@ -1,0 +1,222 @@
+"""Durable, idempotent side effects: record first, act later, and never act twice.
+
+Domain code records an effect (a DM, a thread reply, a reaction, an App Home view) in the same
+transaction as the state change that causes it. Its key names the occurrence ("welcome:U123",
+"intro-thread:2026-W47"), so recording it again is a no-op. A worker claims due effects with a
+lease, performs them and marks them done; an effect whose worker died is claimed again when the
+lease runs out, and the worker first checks whether Slack already has it (see
+porch/runtime/worker.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import Connection, and_, func, or_, select, update
+
+from porch.core.store.schema import effects
+from porch.core.store.upsert import insert_ignore
+
+Kind = Literal["post", "update", "react", "home", "invite"]
+PENDING, DONE, FAILED, CANCELLED = "pending", "done", "failed", "cancelled"
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Effect:
+    id: int
+    team_id: str
+    key: str
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    created_at: dt.datetime
+    not_before: dt.datetime
+
+
+def record(
+    conn: Connection,
+    *,
+    team_id: str,
+    key: str,
+    kind: Kind,
+    payload: dict[str, Any],
+    now: dt.datetime,
+    not_before: dt.datetime | None = None,
+) -> bool:
+    """Record an effect once; True when it is new."""
+    return insert_ignore(
+        conn,
+        effects,
+        team_id=team_id,
+        effect_key=key,
+        kind=kind,
+        payload=payload,
+        status=PENDING,
+        attempts=0,
+        not_before=not_before or now,
+        created_at=now,
+    )
+
+
+def exists(conn: Connection, *, team_id: str, key: str) -> bool:
+    return (
+        conn.execute(
+            select(effects.c.id).where(effects.c.team_id == team_id, effects.c.effect_key == key)
+        ).first()
+        is not None
+    )
+
+
+def result_of(conn: Connection, *, team_id: str, key: str) -> dict[str, Any] | None:
+    """The Slack result (channel, ts) of a delivered effect, or None while it is not done."""
+    row = conn.execute(
+        select(effects.c.result).where(
+            effects.c.team_id == team_id, effects.c.effect_key == key, effects.c.status == DONE
+        )
+    ).first()
+    return row.result if row else None
+
+
+def claim(
+    conn: Connection,
+    *,
+    holder: str,
+    now: dt.datetime,
+    lease: dt.timedelta,
+    limit: int = 50,
+    skip_kinds: Collection[str] = (),
+) -> list[Effect]:
+    """Take up to `limit` due effects for `holder` until now + lease.
+
+    Each row is taken with a compare-and-set on its previous claim, so two workers (threads or
+    replicas) never both take the same effect. `skip_kinds` leaves out kinds whose Slack method
+    is rate-limited right now, so they do not hold up the others.
+    """
+    claimable = and_(
+        effects.c.status == PENDING,
+        effects.c.not_before <= now,
+        or_(effects.c.claimed_until.is_(None), effects.c.claimed_until < now),
+    )
+    query = select(effects).where(claimable)
+    if skip_kinds:
+        query = query.where(effects.c.kind.not_in(list(skip_kinds)))
+    rows = conn.execute(query.order_by(effects.c.not_before, effects.c.id).limit(limit)).all()
+    taken = []
+    for row in rows:
+        result = conn.execute(
+            update(effects)
+            .where(effects.c.id == row.id, claimable)
+            .values(claimed_by=holder, claimed_until=now + lease, attempts=effects.c.attempts + 1)
+        )
+        if result.rowcount == 1:
+            taken.append(
+                Effect(
+                    id=row.id,
+                    team_id=row.team_id,
+                    key=row.effect_key,
+                    kind=row.kind,
+                    payload=row.payload,
+                    attempts=row.attempts + 1,
+                    created_at=row.created_at,
+                    not_before=row.not_before,
+                )
+            )
+    return taken
+
+
+def complete(conn: Connection, *, effect: Effect, result: dict[str, Any], now: dt.datetime) -> None:
+    conn.execute(
+        update(effects)
+        .where(effects.c.id == effect.id)
+        .values(status=DONE, done_at=now, result=result, claimed_until=None, error=None)
+    )
+
+
+def give_up(conn: Connection, *, effect: Effect, error: str, now: dt.datetime) -> None:
+    """A failure that retrying cannot fix (user deactivated, cannot DM a bot, ...)."""
+    conn.execute(
+        update(effects)
+        .where(effects.c.id == effect.id)
+        .values(status=FAILED, done_at=now, error=error, claimed_until=None)
+    )
+
+
+def retry_later(conn: Connection, *, effect: Effect, error: str, now: dt.datetime) -> bool:
+    """Back off exponentially; after MAX_ATTEMPTS the effect fails for good (False)."""
+    if effect.attempts >= MAX_ATTEMPTS:
+        give_up(
+            conn, effect=effect, error=f"gave up after {effect.attempts} attempts: {error}", now=now
+        )
+        return False
+    delay = dt.timedelta(seconds=min(2**effect.attempts, 600))
+    conn.execute(
+        update(effects)
+        .where(effects.c.id == effect.id)
+        .values(not_before=now + delay, error=error, claimed_until=None)
+    )
+    return True
+
+
+def release(conn: Connection, *, effect: Effect) -> None:
+    """Hand back a claimed effect untouched (no attempt used), for another try straight away."""
+    conn.execute(
+        update(effects)
+        .where(effects.c.id == effect.id)
+        .values(claimed_until=None, attempts=effects.c.attempts - 1)
+    )
+
+
+def wait_for(conn: Connection, *, effect: Effect, now: dt.datetime, seconds: float = 2) -> None:
+    """Put back an effect that depends on another one not delivered yet (no attempt used)."""
+    conn.execute(
+        update(effects)
+        .where(effects.c.id == effect.id)
+        .values(
+            not_before=now + dt.timedelta(seconds=seconds),
+            claimed_until=None,
+            attempts=effects.c.attempts - 1,
+        )
+    )
+
+
+def cancel_pending(conn: Connection, *, team_id: str, keys: list[str]) -> int:
+    result = conn.execute(
+        update(effects)
+        .where(
+            effects.c.team_id == team_id,
+            effects.c.effect_key.in_(keys),
+            effects.c.status == PENDING,
+        )
+        .values(status=CANCELLED)
+    )
+    return result.rowcount
+
+
+def latest_created(conn: Connection, *, team_id: str, keys: list[str]) -> dt.datetime | None:
+    """When the newest of these effects was recorded (None if none was)."""
+    return conn.execute(
+        select(func.max(effects.c.created_at)).where(
+            effects.c.team_id == team_id, effects.c.effect_key.in_(keys)
+        )
+    ).scalar()
+
+
+def due_kinds(conn: Connection, *, now: dt.datetime) -> set[str]:
+    """The kinds of effect that are waiting to be delivered now."""
+    rows = conn.execute(
+        select(effects.c.kind)
+        .where(effects.c.status == PENDING, effects.c.not_before <= now)
+        .group_by(effects.c.kind)
+    )
+    return {row.kind for row in rows}
+
+
+def pending_count(conn: Connection, *, team_id: str | None = None) -> int:
+    query = select(func.count()).select_from(effects).where(effects.c.status == PENDING)
+    if team_id:
+        query = query.where(effects.c.team_id == team_id)
+    return conn.execute(query).scalar_one()

@@ -1,0 +1,81 @@
+"""What the tracker (Google Sheet or local folder) should show, queued in the store.
+
+Domain code calls `put_row` inside its own transaction; the sync worker in sheets_sync/
+drains the queue later, so no Sheets I/O ever happens inside a Slack request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from porch.core.store.schema import tracker_rows
+from porch.core.store.upsert import insert_ignore
+
+SHEETS = ("Members", "Feedback", "Wins", "Content", "Rituals", "Health")
+
+
+def get_row(conn: Connection, *, team_id: str, sheet: str, key: str) -> dict[str, Any] | None:
+    """The values last queued for one row, or None when Porch never queued it."""
+    values = conn.execute(
+        select(tracker_rows.c.row_values).where(
+            tracker_rows.c.team_id == team_id,
+            tracker_rows.c.sheet == sheet,
+            tracker_rows.c.row_key == key,
+        )
+    ).scalar()
+    return dict(values) if values is not None else None
+
+
+def put_row(
+    conn: Connection,
+    *,
+    team_id: str,
+    sheet: str,
+    key: str,
+    values: Mapping[str, Any],
+    now: dt.datetime,
+) -> None:
+    """Queue the latest values of one tracker row (by sheet and key); a newer call wins.
+
+    Values are keyed by column header. Only changed rows bump the version, so replaying an
+    event does not cause a second write.
+    """
+    if sheet not in SHEETS:
+        raise ValueError(f"unknown tracker sheet {sheet!r}")
+    row = dict(values)
+    existing = conn.execute(
+        select(tracker_rows.c.row_values, tracker_rows.c.version).where(
+            tracker_rows.c.team_id == team_id,
+            tracker_rows.c.sheet == sheet,
+            tracker_rows.c.row_key == key,
+        )
+    ).first()
+    if existing is None:
+        insert_ignore(
+            conn,
+            tracker_rows,
+            team_id=team_id,
+            sheet=sheet,
+            row_key=key,
+            row_values=row,
+            version=1,
+            synced_version=0,
+            updated_at=now,
+        )
+        return
+    merged = {**existing.row_values, **row}
+    if merged == existing.row_values:
+        return
+    conn.execute(
+        update(tracker_rows)
+        .where(
+            tracker_rows.c.team_id == team_id,
+            tracker_rows.c.sheet == sheet,
+            tracker_rows.c.row_key == key,
+        )
+        .values(row_values=merged, version=tracker_rows.c.version + 1, updated_at=now)
+    )

@@ -1,0 +1,202 @@
+"""Weekly community health, computed from the store (members and raw activity).
+
+The tracker's Health worksheet gets one row per week and its Dashboard charts them, so managers
+see the trend instead of counting messages. Every figure is defined below in one sentence; they
+are deliberately simple so that a manager can check one by hand.
+
+Definitions (all per ISO week, Monday 00:00 to the next Monday 00:00 in the community's
+timezone; for the week in progress, "end of the week" means now):
+
+- Members: people in the roster (the `members` table, excluding those who left the workspace)
+  who had joined by the end of the week. Someone whose join date is unknown counts as a member.
+- New members: members whose join time falls inside the week. Members imported at install
+  time (`porch members import`) were there before Porch, so they never count as new.
+- Active members (the weekly contributors): members who did anything that counts as engaging
+  during the week: a message, a thread reply or a reaction. Joining a channel does not count.
+- Participation %: active members / members x 100 (0 when there are no members). The reference
+  range for a healthy community is 10-30 %; below 5 % suggests it has gone quiet.
+- Messages: messages and thread replies posted by members during the week.
+- Returning engagers: members who engaged on at least two different days (in the community's
+  timezone) within the 30 days that end with the week. Returning engagers % is their share of
+  everyone who engaged at least once in those 30 days (20-40 % is a good sign).
+- Status: "Healthy" when participation reaches `healthy_pct`, "Stagnant" below `stagnant_pct`,
+  "Watch" in between.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, func, select
+
+from porch.core.store.schema import activity, members
+
+# Activity kinds that are posts (the rest, apart from joins, are reactions and the like).
+MESSAGE_KINDS = frozenset({"message", "reply"})
+# Activity kinds recorded for bookkeeping that are not engagement.
+NOT_ENGAGEMENT = frozenset({"join"})
+RETURNING_WINDOW = dt.timedelta(days=30)
+IMPORTED = "import"
+# How far back a full recomputation goes: two years of weekly rows is plenty for a trend.
+MAX_WEEKS = 104
+
+
+@dataclass(frozen=True)
+class WeekHealth:
+    week: str
+    starts: dt.date
+    members: int
+    new_members: int
+    active_members: int
+    participation_pct: float
+    messages: int
+    returning_engagers: int
+    engagers_30d: int
+    returning_pct: float
+    status: str
+
+    def tracker_values(self) -> dict[str, Any]:
+        """The Health worksheet row, keyed by its column headers."""
+        return {
+            "Week": self.week,
+            "Week starting": self.starts.isoformat(),
+            "Members": self.members,
+            "New members": self.new_members,
+            "Active members": self.active_members,
+            "Participation %": self.participation_pct,
+            "Messages": self.messages,
+            "Returning engagers": self.returning_engagers,
+            "Returning engagers %": self.returning_pct,
+            "Status": self.status,
+        }
+
+
+def iso_week(moment: dt.datetime, tz: ZoneInfo) -> str:
+    """The ISO week of an aware moment in the community's timezone, e.g. "2026-W47"."""
+    year, week, _ = moment.astimezone(tz).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_start(week: str, tz: ZoneInfo) -> dt.datetime:
+    """Monday 00:00 (aware, in `tz`) of an ISO week written like "2026-W47"."""
+    year, number = week.split("-W")
+    day = dt.date.fromisocalendar(int(year), int(number), 1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=tz)
+
+
+def weeks_between(first: dt.datetime, last: dt.datetime, tz: ZoneInfo) -> list[str]:
+    """Every ISO week from the one containing `first` to the one containing `last`."""
+    weeks = []
+    day = first.astimezone(tz).date()
+    day -= dt.timedelta(days=day.weekday())
+    end = last.astimezone(tz).date()
+    while day <= end:
+        year, number, _ = day.isocalendar()
+        weeks.append(f"{year}-W{number:02d}")
+        day += dt.timedelta(days=7)
+    return weeks[-MAX_WEEKS:]
+
+
+def first_activity(conn: Connection, *, team_id: str) -> dt.datetime | None:
+    """When the store's record of engagement begins (weeks before it would all read 0 %)."""
+    return conn.execute(
+        select(func.min(activity.c.at)).where(
+            activity.c.team_id == team_id, activity.c.kind.not_in(NOT_ENGAGEMENT)
+        )
+    ).scalar()
+
+
+def weekly_health(
+    conn: Connection,
+    *,
+    team_id: str,
+    weeks: Sequence[str],
+    tz: ZoneInfo,
+    now: dt.datetime,
+    healthy_pct: float,
+    stagnant_pct: float,
+) -> list[WeekHealth]:
+    """The health figures of each week in `weeks` (see the module docstring for definitions)."""
+    if not weeks:
+        return []
+    bounds = [(week, week_start(week, tz)) for week in weeks]
+    earliest = min(start for _, start in bounds) - RETURNING_WINDOW
+    latest = max(start for _, start in bounds) + dt.timedelta(days=7)
+
+    # Members recorded by `porch members import` were there before Porch: Slack does not say
+    # when they joined, and the import time would count them all as new in the install week.
+    roster: dict[str, dt.datetime | None] = {
+        row.user_id: None if row.joined_via == IMPORTED else row.joined_at
+        for row in conn.execute(
+            select(members.c.user_id, members.c.joined_at, members.c.joined_via).where(
+                members.c.team_id == team_id, members.c.is_deleted.is_(False)
+            )
+        )
+    }
+    events = [
+        (row.at, row.user_id, row.kind)
+        for row in conn.execute(
+            select(activity.c.at, activity.c.user_id, activity.c.kind)
+            .where(
+                activity.c.team_id == team_id,
+                activity.c.at >= earliest,
+                activity.c.at < latest,
+                activity.c.kind.not_in(NOT_ENGAGEMENT),
+            )
+            .order_by(activity.c.at)
+        )
+        if row.user_id in roster
+    ]
+    times = [event[0] for event in events]
+
+    def between(start: dt.datetime, end: dt.datetime) -> Iterable[tuple[dt.datetime, str, str]]:
+        return events[bisect.bisect_left(times, start) : bisect.bisect_left(times, end)]
+
+    joined = list(roster.values())
+    results = []
+    for week, start in bounds:
+        end = min(start + dt.timedelta(days=7), now)
+        member_count = sum(1 for at in joined if at is None or at < end)
+        new_members = sum(1 for at in joined if at is not None and start <= at < end)
+        in_week = list(between(start, end))
+        active = {user_id for _, user_id, _ in in_week}
+        messages = sum(1 for _, _, kind in in_week if kind in MESSAGE_KINDS)
+        days: dict[str, set[dt.date]] = defaultdict(set)
+        for at, user_id, _ in between(end - RETURNING_WINDOW, end):
+            days[user_id].add(at.astimezone(tz).date())
+        returning = sum(1 for seen in days.values() if len(seen) >= 2)
+        participation = _pct(len(active), member_count)
+        results.append(
+            WeekHealth(
+                week=week,
+                starts=start.date(),
+                members=member_count,
+                new_members=new_members,
+                active_members=len(active),
+                participation_pct=participation,
+                messages=messages,
+                returning_engagers=returning,
+                engagers_30d=len(days),
+                returning_pct=_pct(returning, len(days)),
+                status=_status(participation, healthy_pct=healthy_pct, stagnant_pct=stagnant_pct),
+            )
+        )
+    return results
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def _status(participation: float, *, healthy_pct: float, stagnant_pct: float) -> str:
+    if participation >= healthy_pct:
+        return "Healthy"
+    if participation < stagnant_pct:
+        return "Stagnant"
+    return "Watch"

@@ -1,0 +1,170 @@
+"""`porch preview`: every message Porch can send, rendered from the real templates.
+
+Managers review the copy (including their own template overrides) before going live. The page
+imitates Slack's look closely enough to judge tone, length and buttons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from porch.core import channel_directory
+from porch.core.config import Config
+from porch.core.mrkdwn_html import to_html
+from porch.core.store import connect, migrate
+from porch.core.templating import PACKAGED_TEMPLATES, Message, Mrkdwn, Templates, mention
+from porch.features.onboarding import Newcomer, Onboarding
+
+TEAM = "T0PREVIEW"
+SAMPLE_MEMBER = Newcomer(
+    user_id="U0SAMPLE1",
+    display_name="Ana",
+    real_name="Ana Lima",
+    tz="Europe/Lisbon",
+    is_bot=False,
+    is_guest=False,
+    is_deleted=False,
+)
+NAMES = {"U0SAMPLE1": "Ana", "U0SAMPLE2": "Ben", "U0SAMPLE3": "Chloé"}
+MANAGER_NAME = "Sam (community manager)"
+
+
+def samples(config: Config) -> list[tuple[str, str, str, Message]]:
+    """(title, where it appears, template, message) for every template Porch ships."""
+    engine = connect("sqlite://")
+    migrate(engine)
+    templates = Templates(override_dir=config.onboarding.templates_dir)
+    onboarding = Onboarding(config=config, templates=templates)
+    now = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+    names = {name: f"C0PREVIEW{i}" for i, name in enumerate(_channel_names(config))}
+    with engine.begin() as conn:
+        channel_directory.remember(conn, team_id=TEAM, ids_by_name=names)
+        onboarding.member_joined(conn, team_id=TEAM, user=SAMPLE_MEMBER, via="team_join", now=now)
+        member = onboarding.member(conn, team_id=TEAM, user_id=SAMPLE_MEMBER.user_id)
+        context: dict[str, Any] = onboarding.context(conn, team_id=TEAM, member=member)
+    manager = config.managers.users[0] if config.managers.users else "U0MANAGER"
+    follow_ups = config.onboarding.follow_ups
+    none = {"personal_note": None, "sent_by": None}
+    entries: list[tuple[str, str, str, dict[str, Any]]] = [
+        ("Welcome DM", "Direct message", "welcome_dm.j2", none),
+        (
+            "Welcome DM, personalised by a manager",
+            "Direct message",
+            "welcome_dm.j2",
+            {
+                "personal_note": "Hi Ana! Great to have you here. Your launch post last week "
+                "was brilliant: come tell us what is next.",
+                "sent_by": manager,
+            },
+        ),
+        ("Warm welcome card", f"#{config.channels.moderators}", "warm_welcome_card.j2", {}),
+        (
+            "Warm welcome card, after sending",
+            f"#{config.channels.moderators}",
+            "warm_welcome_done.j2",
+            {"manager": mention(manager)},
+        ),
+        ("Personalise the welcome", "Modal", "personalise_modal.j2", {}),
+        ("Personalise, sent empty", "Modal, under the note", "personalise_empty.j2", {}),
+        ("Introductions thread", f"#{config.channels.introductions}", "intro_thread.j2", {}),
+        (
+            "Newcomers tagged in the thread",
+            f"#{config.channels.introductions}, in the thread",
+            "intro_mentions.j2",
+            {
+                "mentions": Mrkdwn(" ".join(mention(u) for u in NAMES)),
+                "count": len(NAMES),
+            },
+        ),
+        (
+            f"Nudge after {follow_ups.nudge_after_days} days without an introduction",
+            "Direct message",
+            "nudge_introduce.j2",
+            {},
+        ),
+        *(
+            (f"Check-in after {days} days", "Direct message", "check_in.j2", {"days": days})
+            for days in follow_ups.check_in_days
+        ),
+        (
+            f"Not active for {follow_ups.inactive_after_days} days",
+            "Direct message",
+            "inactive.j2",
+            {"days": follow_ups.inactive_after_days},
+        ),
+        ("App Home checklist", "Home tab", "app_home.j2", {}),
+        ("/porch help", "Only visible to the manager", "command_help.j2", {}),
+        (
+            "/porch welcome",
+            "Only visible to the manager",
+            "command_welcome_sent.j2",
+            {"users": ["U0SAMPLE1"], "count": 1},
+        ),
+        ("/porch by a non-manager", "Only visible to the member", "command_denied.j2", {}),
+    ]
+    return [
+        (title, where, name, templates.render(name, **{**context, **extra}))
+        for title, where, name, extra in entries
+    ]
+
+
+def write_preview(*, config: Config, out: Path) -> Path:
+    names = {**NAMES, **{f"C0PREVIEW{i}": n for i, n in enumerate(_channel_names(config))}}
+    names.update({user: MANAGER_NAME for user in config.managers.users})
+    cards = []
+    for title, where, template, message in samples(config):
+        blocks = "".join(_block_html(block, names) for block in message.blocks)
+        cards.append(
+            f'<section class="card"><h2>{html.escape(title)}</h2>'
+            f'<p class="where">{html.escape(where)} · <code>templates/{template}</code></p>'
+            f'<div class="message"><div class="avatar">P</div><div class="body">'
+            f'<div class="author">{html.escape(config.community.name)} <span>APP</span></div>'
+            f"{blocks}</div></div>"
+            f'<p class="fallback">Notification text: {html.escape(message.text)}</p></section>'
+        )
+    environment = Environment(
+        loader=FileSystemLoader(str(PACKAGED_TEMPLATES)), autoescape=select_autoescape(["html"])
+    )
+    page = environment.get_template("preview_page.html").render(
+        title=f"{config.community.name}: message preview",
+        community=config.community.name,
+        cards=Markup("\n".join(cards)),
+    )
+    out.write_text(page, encoding="utf-8")
+    return out.resolve()
+
+
+def _block_html(block: dict[str, Any], names: dict[str, str]) -> str:
+    kind = block["type"]
+    if kind == "section":
+        return f'<div class="section">{to_html(block["text"]["text"], names=names)}</div>'
+    if kind == "header":
+        return f'<div class="header">{html.escape(block["text"]["text"])}</div>'
+    if kind == "context":
+        text = " ".join(e["text"] for e in block["elements"])
+        return f'<div class="context">{to_html(text, names=names)}</div>'
+    if kind == "divider":
+        return "<hr>"
+    if kind == "actions":
+        buttons = "".join(
+            f'<span class="button {e.get("style", "")}">{html.escape(e["text"]["text"])}</span>'
+            for e in block["elements"]
+        )
+        return f'<div class="actions">{buttons}</div>'
+    if kind == "input":
+        return (
+            f'<label class="input">{html.escape(block["label"]["text"])}'
+            f'<textarea rows="4">{html.escape(block["element"].get("initial_value", ""))}'
+            "</textarea></label>"
+        )
+    return ""
+
+
+def _channel_names(config: Config) -> list[str]:
+    return sorted(set(config.channels.model_dump().values()))

@@ -1,0 +1,147 @@
+"""Wires Porch together for `serve`, `run` and the demo: store, client, app, worker, jobs."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine, text
+
+from app import build_app
+from porch.core import channel_directory
+from porch.core.clock import Clock, SystemClock
+from porch.core.config import Config
+from porch.core.store import connect, migrate
+from porch.runtime.context import Porch
+from porch.runtime.scheduler import Jobs, remember_workspace
+from porch.runtime.settings import Settings
+from porch.runtime.slack_client import resolve_channels, web_client
+from porch.runtime.worker import EffectWorker
+
+logger = logging.getLogger(__name__)
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class StartupError(Exception):
+    """Porch cannot start as configured; the message says what to fix, in one line."""
+
+
+class MissingSetting(StartupError):
+    """A required environment variable is not set; the message names it."""
+
+
+def _identify(client: WebClient, *, api_url: str) -> dict[str, Any]:
+    """auth.test: which workspace and bot this token belongs to, or a one-line reason why not."""
+    try:
+        return client.auth_test().data  # type: ignore[return-value]
+    except SlackApiError as exc:
+        raise StartupError(
+            f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error', 'unknown error')})"
+        ) from exc
+    except OSError as exc:
+        raise StartupError(f"cannot reach the Slack Web API at {api_url} ({exc})") from exc
+
+
+@dataclass
+class Runtime:
+    porch: Porch
+    client: WebClient
+    app: App
+    worker: EffectWorker
+    jobs: Jobs
+    team_id: str
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        config: Config,
+        settings: Settings,
+        clock: Clock | None = None,
+        engine: Engine | None = None,
+    ) -> Runtime:
+        if not settings.slack_bot_token:
+            raise MissingSetting("SLACK_BOT_TOKEN is not set")
+        if not settings.slack_signing_secret and not settings.slack_app_token:
+            raise MissingSetting("SLACK_SIGNING_SECRET is not set")
+        engine = engine or connect(settings.database_url)
+        migrate(engine)
+        client = web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+        porch = Porch.build(
+            config=config, settings=settings, engine=engine, clock=clock or SystemClock()
+        )
+        identity = _identify(client, api_url=settings.slack_api_url)
+        team_id = identity["team_id"]
+        remember_workspace(
+            porch,
+            team_id=team_id,
+            name=identity.get("team", ""),
+            bot_user_id=identity["user_id"],
+            url=identity.get("url"),
+        )
+        found = resolve_channels(client, config)
+        with engine.begin() as conn:
+            channel_directory.remember(conn, team_id=team_id, ids_by_name=found)
+        worker = EffectWorker(
+            engine=engine,
+            client=web_client(
+                token=settings.slack_bot_token, base_url=settings.slack_api_url, for_effects=True
+            ),
+            onboarding=porch.onboarding,
+            clock=porch.clock,
+        )
+        porch.on_commit = worker.wake
+        app = build_app(porch=porch, client=client)
+        jobs = Jobs(porch=porch, client=client)
+        return cls(porch=porch, client=client, app=app, worker=worker, jobs=jobs, team_id=team_id)
+
+    def start_background(self) -> None:
+        self.worker.start()
+        self.jobs.start(team_id=self.team_id)
+
+    def stop_background(self) -> None:
+        self.jobs.stop()
+        self.worker.stop()
+
+    def wsgi(self) -> WsgiApp:
+        """POST /slack/events for Slack, GET /healthz for load balancers; 404 otherwise."""
+        slack = SlackRequestHandler(self.app, path="/slack/events")
+        engine = self.porch.engine
+
+        def application(environ: dict[str, Any], start_response: Callable[..., Any]):
+            if environ.get("PATH_INFO") == "/healthz" and environ["REQUEST_METHOD"] == "GET":
+                try:
+                    with engine.connect() as conn:
+                        conn.execute(text("SELECT 1"))
+                    status, body = "200 OK", {"ok": True, "database": "ok"}
+                except Exception:
+                    logger.exception("health check: database unreachable")
+                    status, body = "503 Service Unavailable", {"ok": False, "database": "down"}
+                payload = json.dumps(body).encode()
+                start_response(
+                    status,
+                    [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
+                )
+                return [payload]
+            try:
+                return slack(environ, start_response)
+            except ValueError:
+                # Bolt parses the body before anything else; a body that is not the JSON or
+                # form Slack sends is the client's error, not ours.
+                logger.warning("rejected a request with a malformed body")
+                payload = b"malformed request body"
+                start_response(
+                    "400 Bad Request",
+                    [("Content-Type", "text/plain"), ("Content-Length", str(len(payload)))],
+                )
+                return [payload]
+
+        return application

@@ -1,0 +1,60 @@
+"""The Slack Web API client Porch uses everywhere: retries on 429, 5xx and dropped connections."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from porch.core.config import Config
+
+logger = logging.getLogger(__name__)
+
+
+def web_client(*, token: str, base_url: str, for_effects: bool = False) -> WebClient:
+    """A WebClient with slack_sdk's retry handlers.
+
+    Reads and interactive calls retry on 429 (after Retry-After), on 5xx and on dropped
+    connections. The effect worker's client (`for_effects`) retries nothing itself: a 5xx or a
+    dropped connection may come after Slack already posted the message, and a blind repeat would
+    post it twice, so the worker looks the message up by its metadata key first; and a 429 slept
+    out inside the client would stall every other kind of effect behind one limited method, so
+    the worker pauses just that kind (porch/runtime/worker.py).
+    """
+    client = WebClient(token=token, base_url=base_url, timeout=30)
+    if for_effects:
+        client.retry_handlers[:] = []
+    else:
+        # Many tries on 429: a join storm can keep a method limited for a while.
+        client.retry_handlers.extend(
+            [
+                RateLimitErrorRetryHandler(max_retry_count=50),
+                ServerErrorRetryHandler(max_retry_count=3),
+            ]
+        )
+    return client
+
+
+def resolve_channels(client: WebClient, config: Config) -> dict[str, str]:
+    """Map the configured channel names to IDs (conversations.list, paginated)."""
+    wanted = set(config.channels.model_dump().values()) | set(
+        config.onboarding.recommended_channels
+    )
+    found: dict[str, str] = {}
+    for page in client.conversations_list(
+        types="public_channel,private_channel", exclude_archived=True, limit=200
+    ):
+        for channel in page["channels"]:
+            if channel["name"] in wanted:
+                found[channel["name"]] = channel["id"]
+    missing = sorted(wanted - found.keys())
+    if missing:
+        logger.warning(
+            "channels named in community.yml were not found (or the app cannot see them): %s",
+            ", ".join("#" + name for name in missing),
+        )
+    return found

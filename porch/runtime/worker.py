@@ -1,0 +1,347 @@
+"""The effect worker: delivers recorded effects to Slack, exactly once.
+
+Exactly once over an API with no idempotency keys: every message Porch posts carries its effect
+key in Slack message metadata. An effect claimed again after a crash (its attempt count is above
+one) is first looked up in the channel's history by that key; only if Slack does not have it is it
+posted again. Permanent failures (a deactivated user, a bot) are recorded and never retried.
+
+Rate limits are per Slack method, so a 429 pauses only the kind of effect that got it: while
+views.publish waits out its Retry-After, welcome DMs keep going out (a worker that slept inside
+the client would hold every welcome behind the App Home updates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from sqlalchemy import Engine
+
+from porch.core import channel_directory, effect_queue
+from porch.core.clock import Clock
+from porch.core.effect_queue import Effect
+from porch.features.onboarding import UNDELIVERABLE, Onboarding
+
+logger = logging.getLogger(__name__)
+
+METADATA_EVENT = "porch_effect"
+HARMLESS = {"already_reacted", "already_in_channel"}
+
+
+class Undeliverable(Exception):
+    """Slack said no in a way that retrying cannot change."""
+
+
+class NotYet(Exception):
+    """The effect depends on another effect that has not been delivered yet."""
+
+
+class RateLimited(Exception):
+    """Slack answered 429: it did nothing, and this kind of call may go again after a pause."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited for {retry_after:g} s")
+        self.retry_after = retry_after
+
+
+@dataclass
+class WorkerStats:
+    delivered: int = 0
+    failed: int = 0
+    recovered: int = 0
+
+
+class EffectWorker:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        client: WebClient,
+        onboarding: Onboarding,
+        clock: Clock,
+        lease: dt.timedelta = dt.timedelta(minutes=2),
+        idle_seconds: float = 1.0,
+    ) -> None:
+        self.engine = engine
+        self.client = client
+        self.onboarding = onboarding
+        self.clock = clock
+        self.lease = lease
+        self.idle_seconds = idle_seconds
+        self.holder = f"worker-{uuid.uuid4().hex[:12]}"
+        self.stats = WorkerStats()
+        # Effect kind -> time.monotonic() when Slack lets that kind of call through again.
+        self._paused_until: dict[str, float] = {}
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ---- running ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="porch-effects", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout=30)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:
+                logger.exception("effect worker cycle failed; retrying")
+                busy = 0
+            if not busy:
+                pause = self._next_resume()
+                self._wake.wait(
+                    self.idle_seconds if pause is None else min(pause, self.idle_seconds)
+                )
+                self._wake.clear()
+
+    def drain(self, *, max_cycles: int = 10_000) -> int:
+        """Deliver everything that is due now (the demo, tests and CLI commands use this),
+        waiting out rate limits on the way."""
+        total = 0
+        for _ in range(max_cycles):
+            done = self.run_once()
+            total += done
+            if done:
+                continue
+            pause = self._next_resume()
+            if pause is None:
+                break
+            with self.engine.begin() as conn:
+                waiting = effect_queue.due_kinds(conn, now=self.clock.now())
+            if not waiting & set(self._paused_until):
+                break
+            time.sleep(pause)
+        return total
+
+    def run_once(self, *, limit: int = 50) -> int:
+        with self.engine.begin() as conn:
+            batch = effect_queue.claim(
+                conn,
+                holder=self.holder,
+                now=self.clock.now(),
+                lease=self.lease,
+                limit=limit,
+                skip_kinds=self._paused_kinds(),
+            )
+        handled = 0
+        for effect in batch:
+            if effect.kind in self._paused_kinds():
+                # Its method got a 429 earlier in this batch: hand it back untouched.
+                with self.engine.begin() as conn:
+                    effect_queue.release(conn, effect=effect)
+                continue
+            if self._deliver(effect):
+                handled += 1
+        return handled
+
+    def _paused_kinds(self) -> set[str]:
+        now = time.monotonic()
+        for kind, until in list(self._paused_until.items()):
+            if until <= now:
+                del self._paused_until[kind]
+        return set(self._paused_until)
+
+    def _next_resume(self) -> float | None:
+        """Seconds until the first paused kind of effect may go again; None when none is."""
+        self._paused_kinds()
+        if not self._paused_until:
+            return None
+        return max(0.0, min(self._paused_until.values()) - time.monotonic())
+
+    # ---- one effect ------------------------------------------------------------------------
+
+    def _deliver(self, effect: Effect) -> bool:
+        try:
+            result = self._perform(effect)
+        except NotYet:
+            with self.engine.begin() as conn:
+                effect_queue.wait_for(conn, effect=effect, now=self.clock.now())
+            return False
+        except RateLimited as exc:
+            self._paused_until[effect.kind] = time.monotonic() + exc.retry_after
+            with self.engine.begin() as conn:
+                effect_queue.release(conn, effect=effect)
+            return False
+        except Undeliverable as exc:
+            logger.warning("effect %s undeliverable: %s", effect.key, exc)
+            self._finish(effect, result=None, error=str(exc))
+            return True
+        except (SlackApiError, SlackRequestError, OSError) as exc:
+            logger.exception("effect %s failed (attempt %d)", effect.key, effect.attempts)
+            with self.engine.begin() as conn:
+                if not effect_queue.retry_later(
+                    conn, effect=effect, error=_describe(exc), now=self.clock.now()
+                ):
+                    self._after(conn, effect, result=None, error=_describe(exc))
+                    self.stats.failed += 1
+            return True
+        self._finish(effect, result=result, error=None)
+        return True
+
+    def _finish(self, effect: Effect, *, result: dict[str, Any] | None, error: str | None):
+        now = self.clock.now()
+        with self.engine.begin() as conn:
+            if error is None:
+                effect_queue.complete(conn, effect=effect, result=result or {}, now=now)
+                self.stats.delivered += 1
+            else:
+                effect_queue.give_up(conn, effect=effect, error=error, now=now)
+                self.stats.failed += 1
+            self._after(conn, effect, result=result, error=error)
+
+    def _after(self, conn: Any, effect: Effect, *, result: Any, error: str | None) -> None:
+        then = effect.payload.get("then")
+        if then:
+            self.onboarding.after_effect(
+                conn,
+                team_id=effect.team_id,
+                then=then,
+                result=result,
+                error=error,
+                now=self.clock.now(),
+            )
+
+    def _perform(self, effect: Effect) -> dict[str, Any]:
+        payload = effect.payload
+        try:
+            if effect.kind == "post":
+                return self._post(effect)
+            if effect.kind == "update":
+                target = self._result_of(effect, payload["of"])
+                self.client.chat_update(
+                    channel=target["channel"],
+                    ts=target["ts"],
+                    text=payload["text"],
+                    blocks=payload.get("blocks"),
+                )
+                return target
+            if effect.kind == "react":
+                self._call_harmless(
+                    self.client.reactions_add,
+                    channel=payload["channel"],
+                    timestamp=payload["ts"],
+                    name=payload["name"],
+                )
+                return {"channel": payload["channel"], "ts": payload["ts"]}
+            if effect.kind == "home":
+                self.client.views_publish(user_id=payload["user_id"], view=payload["view"])
+                return {}
+            if effect.kind == "invite":
+                channel = self._channel_id(effect, payload["channel_name"])
+                self._call_harmless(
+                    self.client.conversations_invite, channel=channel, users=payload["users"]
+                )
+                return {"channel": channel}
+        except SlackApiError as exc:
+            if exc.response is not None and exc.response.status_code == 429:
+                raise RateLimited(_retry_after(exc)) from exc
+            code = exc.response.get("error") if exc.response is not None else None
+            if code in UNDELIVERABLE:
+                raise Undeliverable(code) from exc
+            raise
+        raise Undeliverable(f"unknown effect kind {effect.kind!r}")
+
+    def _post(self, effect: Effect) -> dict[str, Any]:
+        payload = effect.payload
+        thread_ts = None
+        if payload.get("thread_of"):
+            parent = self._result_of(effect, payload["thread_of"])
+            channel, thread_ts = parent["channel"], parent["ts"]
+        elif payload.get("channel"):
+            channel = payload["channel"]
+        else:
+            channel = self._channel_id(effect, payload["channel_name"])
+        if effect.attempts > 1:
+            found = self._find_posted(effect, channel=channel, thread_ts=thread_ts)
+            if found:
+                self.stats.recovered += 1
+                return found
+        response = self.client.chat_postMessage(
+            channel=channel,
+            text=payload["text"],
+            blocks=payload.get("blocks"),
+            thread_ts=thread_ts,
+            unfurl_links=False,
+            unfurl_media=False,
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"key": effect.key}},
+        )
+        return {"channel": response["channel"], "ts": response["ts"]}
+
+    def _find_posted(
+        self, effect: Effect, *, channel: str, thread_ts: str | None
+    ) -> dict[str, Any] | None:
+        """Did an earlier attempt of this effect reach Slack? Look for its key in metadata."""
+        if channel[0] in "UW":
+            channel = self.client.conversations_open(users=channel)["channel"]["id"]
+        oldest = f"{(effect.created_at - dt.timedelta(minutes=5)).timestamp():.6f}"
+        if thread_ts:
+            pages = self.client.conversations_replies(
+                channel=channel, ts=thread_ts, oldest=oldest, include_all_metadata=True, limit=200
+            )
+        else:
+            pages = self.client.conversations_history(
+                channel=channel, oldest=oldest, include_all_metadata=True, limit=200
+            )
+        for page in pages:
+            for message in page.get("messages", []):
+                metadata = message.get("metadata") or {}
+                if (metadata.get("event_payload") or {}).get("key") == effect.key:
+                    return {"channel": channel, "ts": message["ts"]}
+        return None
+
+    def _result_of(self, effect: Effect, key: str) -> dict[str, Any]:
+        with self.engine.begin() as conn:
+            result = effect_queue.result_of(conn, team_id=effect.team_id, key=key)
+        if not result:
+            raise NotYet(key)
+        return result
+
+    def _channel_id(self, effect: Effect, name: str) -> str:
+        with self.engine.begin() as conn:
+            channel_id = channel_directory.id_of(conn, team_id=effect.team_id, name=name)
+        if channel_id is None:
+            raise Undeliverable(f"channel #{name} not found")
+        return channel_id
+
+    @staticmethod
+    def _call_harmless(method: Any, **kwargs: Any) -> None:
+        try:
+            method(**kwargs)
+        except SlackApiError as exc:
+            if exc.response is None or exc.response.get("error") not in HARMLESS:
+                raise
+
+
+def _retry_after(exc: SlackApiError) -> float:
+    headers = {k.lower(): v for k, v in (exc.response.headers or {}).items()}
+    value = headers.get("retry-after")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return max(float(value), 0.0) if value is not None else 1.0
+    except ValueError:
+        return 1.0
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError) and exc.response is not None:
+        return f"{exc.response.status_code} {exc.response.get('error')}"
+    return f"{type(exc).__name__}: {exc}"

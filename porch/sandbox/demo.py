@@ -1,0 +1,256 @@
+"""`porch demo`: a scripted month of a small community, in a sandbox workspace.
+
+Nothing is faked inside Porch: a local stand-in for the Slack Web API (porch/sandbox/slack_api.py)
+records what the bot posts, Porch's real HTTP endpoint receives signed events, and the real
+worker, jobs, tracker sync and site build run. Time is the only thing the script controls: it
+moves a clock through the month so that nudges and check-ins come due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from porch.core.config import Config
+from porch.core.mrkdwn_html import block_texts, to_plain
+from porch.core.store import connect
+from porch.sandbox.workspace import SandboxWorkspace
+
+START = dt.datetime(2026, 11, 2, 7, 30, tzinfo=dt.UTC)  # Monday, 08:30 in Berlin
+
+
+class Demo:
+    """The sandbox workspace plus a transcript of what members saw, in order."""
+
+    def __init__(self, *, workspace: SandboxWorkspace, echo: Callable[[str], None]) -> None:
+        self.workspace = workspace
+        self.config = workspace.config
+        self.echo = echo
+        self.seen: set[tuple[str, str]] = set()
+        self.seen_reactions: set[tuple[str, str, str]] = set()
+        self.lines: list[str] = []
+
+    @property
+    def names(self) -> dict[str, str]:
+        return self.workspace.names
+
+    def at(self, day: int, time: str) -> None:
+        """Move the clock to day `day` (1 = Monday 2 Nov) at `time` in the community's zone."""
+        local = dt.datetime.combine(
+            dt.date(2026, 11, 1) + dt.timedelta(days=day),
+            dt.time.fromisoformat(time),
+            tzinfo=self.config.community.tz,
+        )
+        self.workspace.at(local.astimezone(dt.UTC))
+        self.print_new()
+
+    def narrate(self, text: str) -> None:
+        self.lines.append(f"  · {text}")
+        self.echo(click.style(f"  · {text}", fg="bright_black"))
+
+    def join(self, user_id: str, name: str, real_name: str, **extra: Any) -> None:
+        self.workspace.join(user_id, name, real_name, **extra)
+        self.settle()
+
+    def say(self, user_id: str, channel: str, text: str, *, thread_ts: str | None = None) -> str:
+        where = f"#{channel}" + (" (thread)" if thread_ts else "")
+        self._print(where, self.names.get(user_id, user_id), [text])
+        ts = self.workspace.say(user_id, channel, text, thread_ts=thread_ts)
+        self.settle()
+        return ts
+
+    def react(self, user_id: str, channel: str, ts: str, emoji: str, *, author: str) -> None:
+        self.narrate(
+            f"{self.names.get(user_id, user_id)} reacts :{emoji}: to "
+            f"{self.names.get(author, author)}'s message in #{channel}"
+        )
+        self.workspace.react(user_id, channel, ts, emoji, author=author)
+        self.settle()
+
+    def click(self, user_id: str, action_id: str, label: str) -> None:
+        self.narrate(f"{self.names.get(user_id, user_id)} clicks [{label}]")
+        self.workspace.click(user_id, action_id)
+        self.settle()
+
+    def settle(self) -> None:
+        self.workspace.settle()
+        self.print_new()
+
+    # ---- transcript ------------------------------------------------------------------------
+
+    def stamp(self) -> str:
+        return (
+            self.workspace.clock.now()
+            .astimezone(self.config.community.tz)
+            .strftime("%a %d %b %H:%M")
+        )
+
+    def print_new(self) -> None:
+        found: list[tuple[str, str, dict[str, Any]]] = []
+        fake = self.workspace.fake
+        for channel_id, name in self.names.items():
+            if channel_id.startswith("C"):
+                for message in fake.messages(channel_id):
+                    found.append((message["ts"], f"#{name}", message))
+            elif channel_id.startswith(("U", "W")):
+                for message in fake.dm_messages(channel_id):
+                    found.append((message["ts"], f"DM to {name}", message))
+        bot = fake.bot_user_id
+        for ts, where, message in sorted(found, key=lambda item: float(item[0])):
+            key = (message["channel"], ts)
+            for emoji, users in (message.get("reactions") or {}).items():
+                reacted = (message["channel"], ts, emoji)
+                if bot in users and reacted not in self.seen_reactions:
+                    self.seen_reactions.add(reacted)
+                    author = self.names.get(message["user"], message["user"])
+                    self.narrate(f"The bot reacts :{emoji}: to {author}'s message")
+            if key in self.seen:
+                continue
+            self.seen.add(key)
+            if message["user"] != bot:
+                continue
+            if message.get("thread_ts") and message["thread_ts"] != ts:
+                where += " (thread)"
+            texts = [
+                to_plain(t, names=self.names)
+                for t in block_texts(message.get("blocks"), message["text"])
+            ]
+            self._print(where, self.config.community.name + " bot", texts)
+
+    def _print(self, where: str, author: str, texts: list[str]) -> None:
+        head = f"[{self.stamp()}] {where} · {author}"
+        self.lines.append(head)
+        self.echo(click.style(head, bold=True))
+        for text in texts:
+            for line in text.splitlines() or [""]:
+                self.lines.append(f"    {line}")
+                self.echo(f"    {line}")
+
+
+def run_demo(
+    *, config: Config, config_path: Path, out: Path, echo: Callable[[str], None] = click.echo
+) -> Path:
+    """Run the scripted month and write the transcript, the tracker and the site."""
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    config = config.model_copy(
+        update={
+            "tracker": config.tracker.model_copy(
+                update={"sheet": None, "local_dir": str(out / "tracker")}
+            )
+        }
+    )
+    echo(click.style(f"Porch sandbox demo: a month in {config.community.name}", bold=True))
+    echo(
+        "A local stand-in for Slack records what the bot posts; "
+        "events reach Porch signed, over HTTP.\n"
+    )
+    engine = connect(f"sqlite:///{out / 'porch.db'}")
+    with SandboxWorkspace(
+        config=config, engine=engine, start=START, config_path=config_path
+    ) as workspace:
+        box = Demo(workspace=workspace, echo=echo)
+        story(box)
+        outputs = finish_outputs(config=config, config_path=config_path, box=box)
+    transcript = out / "transcript.txt"
+    transcript.write_text("\n".join(box.lines) + "\n", encoding="utf-8")
+    echo("")
+    echo(click.style("Outputs", bold=True))
+    echo(f"  transcript  {transcript}")
+    echo(f"  database    {out / 'porch.db'}")
+    for label, path in outputs:
+        echo(f"  {label:<11} {path}")
+    return transcript
+
+
+def story(box: Demo) -> None:
+    """The month, in order. Each later capability adds its part here."""
+    config = box.config
+    intros = config.channels.introductions
+    box.narrate("Porch is installed; the two existing members are imported without a welcome.")
+    box.workspace.add_user("U0DANA0001", "Dana", "Dana Okafor")
+    box.workspace.add_user("U0ELI00001", "Eli", "Eli Novak")
+    box.workspace.runtime.jobs.reconcile(team_id=box.workspace.runtime.team_id, welcome=False)
+    box.at(1, "09:05")
+
+    box.narrate("Monday: Ana and Ben join. Slack delivers Ben's join three times (retries).")
+    box.join("U0ANA00001", "Ana", "Ana Lima", tz="Europe/Lisbon")
+    box.join("U0BEN00001", "Ben", "Ben Carter", tz="America/New_York", deliveries=3)
+    box.narrate("A bot and a guest join too: Porch skips them.")
+    box.join("U0BOT00001", "Deploy Bot", "Deploy Bot", is_bot=True)
+    box.join("U0GUEST001", "Gus", "Gus Guest", is_restricted=True)
+    box.at(1, "10:10")
+
+    box.narrate("Ana opens the guidelines from her welcome and introduces herself in the thread.")
+    box.click("U0ANA00001", "porch_open_guidelines", "Read the guidelines")
+    box.say(
+        "U0ANA00001",
+        intros,
+        "Hi! I'm Ana, building a scheduling app for dog walkers. Hard right now: first 10 "
+        "paying users. Tried: local Facebook groups. This week: 5 customer calls.",
+        thread_ts=box.workspace.intro_thread_ts(),
+    )
+    box.narrate("Tuesday: Chloé joins; her display name tries to ping the whole channel.")
+    box.at(2, "11:00")
+    box.join("U0CHLOE001", "Chloé <!channel>", "Chloé Martin", tz="Europe/Paris")
+    box.at(2, "12:15")
+    win = box.say("U0CHLOE001", config.channels.wins, "Shipped my pricing page today!")
+    box.react("U0ANA00001", config.channels.wins, win, "tada", author="U0CHLOE001")
+    feedback = box.say(
+        "U0DANA0001", config.channels.feedback, "The weekly thread is great, more of those please."
+    )
+    praise = next(
+        (emoji for emoji, tag in config.feedback.tags.items() if tag == "praise"),
+        next(iter(config.feedback.tags)),
+    )
+    box.narrate(f"Sam tags Dana's feedback as {config.feedback.tags[praise]} with an emoji.")
+    box.react(
+        box.workspace.manager, config.channels.feedback, feedback, praise, author="U0DANA0001"
+    )
+
+    box.narrate("Thursday: Ben has not introduced himself yet, so he gets one gentle nudge.")
+    box.at(4, "16:00")
+    box.at(4, "17:00")
+    box.narrate("Ben would rather not get reminders.")
+    box.click("U0BEN00001", "porch_followups_opt_out", "No more reminders")
+
+    box.narrate("Next Monday: a new thread. Chloé got her nudge too, and introduces herself.")
+    box.at(8, "09:05")
+    box.say(
+        "U0CHLOE001",
+        intros,
+        "Hello all, Chloé here: freelance designer turning templates into a product.",
+    )
+    box.at(8, "12:00")
+    box.narrate("A week in: check-ins for Ana and Chloé (Ben opted out).")
+    box.at(9, "10:00")
+    box.narrate("Porch was down for a while; Farid joined meanwhile. Reconciliation welcomes him.")
+    box.workspace.add_user("U0FARID001", "Farid", "Farid Haddad")
+    box.workspace.runtime.jobs.reconcile(team_id=box.workspace.runtime.team_id)
+    box.at(9, "11:00")
+    box.narrate("A month in: the 30-day check-ins go out.")
+    box.at(31, "10:00")
+
+
+def finish_outputs(*, config: Config, config_path: Path, box: Demo) -> list[tuple[str, str]]:
+    """Write the tracker and build the site; each says where it went."""
+    outputs: list[tuple[str, str]] = []
+    from porch.runtime import tracker_sync as sync_service
+    from porch.site import build as site_service
+
+    report = sync_service.sync_once(
+        engine=box.workspace.engine,
+        config=config,
+        settings=box.workspace.settings,
+        now=box.workspace.clock.now(),
+    )
+    outputs.append(("tracker", str(report.target)))
+    site = site_service.build(config_path=config_path)
+    outputs.append(("site", f"{site}/index.html"))
+    return outputs

@@ -1,0 +1,117 @@
+"""`porch site build` and `porch site serve`: MkDocs, driven from Python.
+
+Both go through the project's mkdocs.yml, whose hook (porch/site/mkdocs_hook.py)
+fills the pages from community.yml, so `porch site build` and a plain
+`mkdocs build --strict` in CI publish the same site.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from porch.site.mkdocs_hook import CONFIG_PATH_KEY
+from porch.site.render import CONFIG_ENV
+
+SITE_DIR_ENV = "PORCH_SITE_DIR"
+MKDOCS_FILE = Path(__file__).resolve().parents[2] / "mkdocs.yml"
+
+
+class SiteBuildError(click.ClickException):
+    """The site did not build. The message is what MkDocs and the hook reported, one per line.
+
+    A ClickException so the CLI prints the message without a traceback: every
+    failure here is something a manager fixes in a page or in community.yml.
+    """
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings and errors so a failed build can say why."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _mkdocs_log(handler: logging.Handler, *, level: int) -> Iterator[None]:
+    mkdocs_logger = logging.getLogger("mkdocs")
+    previous = mkdocs_logger.level
+    mkdocs_logger.addHandler(handler)
+    mkdocs_logger.setLevel(level)
+    try:
+        yield
+    finally:
+        mkdocs_logger.removeHandler(handler)
+        mkdocs_logger.setLevel(previous)
+
+
+def build(
+    *, config_path: Path, mkdocs_file: Path | None = None, site_dir: Path | None = None
+) -> Path:
+    """Build the site strictly (any warning fails) and return the output directory.
+
+    The output goes to `site_dir`, else $PORCH_SITE_DIR, else mkdocs.yml's
+    `site_dir` (public/). Raises SiteBuildError naming the page and placeholder,
+    or the config line, that broke the build.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    overrides: dict[str, str] = {}
+    if target := site_dir or os.environ.get(SITE_DIR_ENV):
+        overrides["site_dir"] = str(Path(target).resolve())
+    collected = _Collect()
+    with _mkdocs_log(collected, level=logging.WARNING):
+        try:
+            mkdocs_config = load_config(str(mkdocs_file or MKDOCS_FILE), strict=True, **overrides)
+            mkdocs_config[CONFIG_PATH_KEY] = Path(config_path)
+            mkdocs_build(mkdocs_config)
+        except (Abort, ConfigurationError) as exc:
+            # MkDocs adds a bare "Error reading page 'x.md':" before the hook's own line.
+            problems = [
+                m
+                for m in collected.messages
+                if not (m.startswith("Error reading page") and m.endswith(":"))
+            ]
+            raise SiteBuildError("\n".join(problems) or str(exc)) from None
+    return Path(mkdocs_config.site_dir)
+
+
+def serve(*, config_path: Path, port: int, mkdocs_file: Path | None = None) -> None:
+    """Serve the site on 127.0.0.1 with live reload until interrupted.
+
+    MkDocs' dev server reloads mkdocs.yml for every rebuild, so the config path
+    reaches the hook through PORCH_CONFIG for the life of the server (restored
+    afterwards) rather than through the loaded config as in build().
+    """
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    console = logging.StreamHandler()
+    console.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    previous = os.environ.get(CONFIG_ENV)
+    os.environ[CONFIG_ENV] = str(Path(config_path).resolve())
+    try:
+        with _mkdocs_log(console, level=logging.INFO):
+            mkdocs_serve(
+                str(mkdocs_file or MKDOCS_FILE),
+                dev_addr=f"127.0.0.1:{port}",
+                livereload=True,
+            )
+    except (Abort, ConfigurationError) as exc:
+        raise SiteBuildError(f"the site did not build (see the messages above): {exc}") from None
+    finally:
+        if previous is None:
+            os.environ.pop(CONFIG_ENV, None)
+        else:
+            os.environ[CONFIG_ENV] = previous

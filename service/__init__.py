@@ -1,1 +1,0 @@
-"""Porch's runtime: the CLI, the HTTP server, the Socket Mode client and the background worker."""

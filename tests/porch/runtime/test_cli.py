@@ -1,0 +1,202 @@
+"""The `porch` commands that talk to Slack, run as a manager would run them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from porch.core.store import connect
+from porch.core.store.schema import members
+from porch.runtime.cli import main
+from porch.runtime.preview import samples
+from porch.sandbox import slack_requests as slack
+from porch.sandbox.slack_api import FakeSlack
+from porch.sandbox.socket_mode import FakeSocketMode
+from tests.conftest import EXAMPLE_CONFIG, ROOT
+
+
+@pytest.fixture
+def fake() -> FakeSlack:
+    with FakeSlack() as fake:
+        for name in ("general", "introductions", "feedback", "wins", "community-team"):
+            fake.add_channel(name)
+        fake.add_channel("ambassadors")
+        fake.add_channel("showcase-review")
+        yield fake
+
+
+def slack_env(fake: FakeSlack, tmp_path: Path) -> dict[str, str]:
+    return {
+        "SLACK_BOT_TOKEN": fake.bot_token,
+        "SLACK_SIGNING_SECRET": "secret-for-tests",
+        "SLACK_API_URL": fake.api_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'porch.db'}",
+        "PORCH_CONFIG": str(EXAMPLE_CONFIG),
+    }
+
+
+def test_members_import_records_everyone_without_a_welcome(fake: FakeSlack, tmp_path: Path):
+    for n in range(450):  # three pages of users.list
+        fake.add_user(f"U0M{n:07d}", name=f"member{n}")
+    fake.add_user("U0BOT00001", name="bot", is_bot=True)
+
+    result = CliRunner().invoke(main, ["members", "import"], env=slack_env(fake, tmp_path))
+
+    assert result.exit_code == 0, result.output
+    assert "450 recorded without a welcome" in result.output
+    assert fake.calls("chat.postMessage") == []
+    engine = connect(f"sqlite:///{tmp_path / 'porch.db'}")
+    with engine.begin() as conn:
+        assert len(conn.execute(select(members.c.user_id)).all()) == 450
+
+
+def test_members_reconcile_welcomes_only_the_missed(fake: FakeSlack, tmp_path: Path):
+    fake.add_user("U0OLD00001", name="olga")
+    env = slack_env(fake, tmp_path)
+    CliRunner().invoke(main, ["members", "import"], env=env)
+    fake.add_user("U0NEW00001", name="nina")
+
+    result = CliRunner().invoke(main, ["members", "reconcile"], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert "1 welcomed" in result.output
+    assert len(fake.dm_messages("U0NEW00001")) == 1
+    assert fake.dm_messages("U0OLD00001") == []
+
+
+def test_commands_that_need_slack_say_which_variable_is_missing(tmp_path: Path):
+    env = {"SLACK_BOT_TOKEN": "", "PORCH_CONFIG": str(EXAMPLE_CONFIG)}
+    result = CliRunner().invoke(main, ["members", "import"], env=env)
+    assert result.exit_code == 2
+    assert "SLACK_BOT_TOKEN is not set" in result.output
+
+
+def test_preview_shows_every_template(tmp_path: Path, config):
+    out = tmp_path / "preview.html"
+    result = CliRunner().invoke(
+        main, ["preview", "--config", str(EXAMPLE_CONFIG), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    shipped = {p.name for p in (ROOT / "templates").glob("*.j2")}
+    assert {template for _, _, template, _ in samples(config)} == shipped
+    assert all(f"templates/{name}" in page for name in shipped)
+    assert "Welcome to Indie Makers Circle" in page
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def first_answer(url: str, *, process: subprocess.Popen, seconds: float = 60) -> requests.Response:
+    """GET `url` once the server process started by the test is listening."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return requests.get(url, timeout=2)
+        except requests.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise
+            time.sleep(0.2)
+
+
+def test_porch_serve_answers_healthz_and_rejects_unsigned_requests(fake: FakeSlack, tmp_path):
+    port = free_port()
+    env = {**os.environ, **slack_env(fake, tmp_path), "PORT": str(port)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "porch.runtime.cli", "serve", "--host", "127.0.0.1"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        health = first_answer(f"http://127.0.0.1:{port}/healthz", process=process)
+        assert health.status_code == 200
+        unsigned = requests.post(f"http://127.0.0.1:{port}/slack/events", data="{}", timeout=5)
+        assert unsigned.status_code == 401
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0].decode()
+    assert fake.bot_token not in output and "secret-for-tests" not in output
+
+
+def test_serve_says_in_one_line_when_slack_is_unreachable_or_refuses_the_token(
+    fake: FakeSlack, tmp_path: Path
+):
+    unreachable = {**slack_env(fake, tmp_path), "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/"}
+    refused = {**slack_env(fake, tmp_path), "SLACK_BOT_TOKEN": "xoxb-not-a-real-token-1234"}
+
+    for env, reason in ((unreachable, "cannot reach the Slack Web API"), (refused, "invalid_auth")):
+        result = CliRunner().invoke(main, ["members", "import"], env=env)
+        assert result.exit_code == 2, result.output
+        assert reason in result.output
+        assert "Traceback" not in result.output
+        assert env["SLACK_BOT_TOKEN"] not in result.output
+
+
+def test_run_needs_an_app_level_token(fake: FakeSlack, tmp_path: Path):
+    env = {**slack_env(fake, tmp_path), "SLACK_APP_TOKEN": ""}
+    result = CliRunner().invoke(main, ["run"], env=env)
+    assert result.exit_code == 2
+    assert "SLACK_APP_TOKEN is not set" in result.output
+
+
+def test_porch_run_welcomes_a_newcomer_over_socket_mode(fake: FakeSlack, tmp_path: Path):
+    with FakeSocketMode(app_id=fake.app_id) as socket_mode:
+        fake.socket_mode_url = socket_mode.url
+        user = fake.add_user("U0ANA00001", name="ana", real_name="Ana", display_name="Ana")
+        env = {**os.environ, **slack_env(fake, tmp_path), "SLACK_APP_TOKEN": fake.app_token}
+        env.pop("SLACK_SIGNING_SECRET")  # Socket Mode needs no signing secret
+        process = subprocess.Popen(
+            [sys.executable, "-m", "porch.runtime.cli", "run"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            assert socket_mode.wait_connected(timeout=60), "porch run never connected"
+            envelope = slack.event_callback(team_id=fake.team_id, event=slack.team_join(user))
+            acks = [socket_mode.send_event(envelope, retry_attempt=n) for n in range(2)]
+            deadline = time.monotonic() + 30
+            while not fake.dm_messages("U0ANA00001") and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(1)  # room for a second welcome, were the retry to send one
+        finally:
+            process.terminate()
+            output = process.communicate(timeout=10)[0].decode()
+    assert len(acks) == 2 and all("envelope_id" in ack for ack in acks)
+    [welcome] = fake.dm_messages("U0ANA00001")
+    assert "Welcome to Indie Makers Circle" in welcome["text"], output
+    assert fake.app_token not in output and fake.bot_token not in output
+
+
+def test_site_serve_previews_the_site_on_localhost(tmp_path: Path):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "porch.runtime.cli", "site", "serve", "--port", str(port)],
+        env={**os.environ, "PORCH_CONFIG": str(EXAMPLE_CONFIG)},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        home = first_answer(f"http://127.0.0.1:{port}/", process=process)
+        guidelines = requests.get(f"http://127.0.0.1:{port}/guidelines/", timeout=5)
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    assert home.status_code == 200 and "Indie Makers Circle" in home.text
+    assert guidelines.status_code == 200 and "If a rule is broken" in guidelines.text

@@ -1,0 +1,77 @@
+"""Porch's HTTP endpoint as Slack and load balancers see it."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import requests
+from sqlalchemy import func, select
+
+from porch.core.store.schema import effects, events
+from porch.sandbox import slack_requests as slack
+from porch.sandbox.workspace import SandboxWorkspace
+
+
+def test_healthz_answers(workspace: SandboxWorkspace):
+    response = requests.get(f"{workspace.url}/healthz", timeout=5)
+    assert response.status_code == 200
+    assert response.json() == {"ok": True, "database": "ok"}
+
+
+def test_unknown_paths_are_404(workspace: SandboxWorkspace):
+    assert requests.get(f"{workspace.url}/nope", timeout=5).status_code == 404
+
+
+def test_an_unsigned_request_gets_401_and_changes_nothing(workspace: SandboxWorkspace):
+    user = workspace.add_user("U0ANA00001", "Ana", "Ana")
+    body = json.dumps(slack.event_callback(team_id="T0PORCH", event=slack.team_join(user)))
+    response = workspace.sender.raw(body.encode(), {"Content-Type": "application/json"})
+    workspace.settle()
+
+    assert response.status_code == 401
+    assert workspace.fake.dm_messages("U0ANA00001") == []
+
+
+def test_a_wrong_signature_gets_401(workspace: SandboxWorkspace):
+    body = b'{"type": "event_callback"}'
+    headers = slack.sign(body=body, signing_secret="not-the-secret", timestamp=int(time.time()))
+    response = workspace.sender.raw(body, {"Content-Type": "application/json", **headers})
+    assert response.status_code == 401
+
+
+def test_a_request_older_than_five_minutes_gets_401(workspace: SandboxWorkspace):
+    user = workspace.add_user("U0ANA00001", "Ana", "Ana")
+    envelope = slack.event_callback(team_id="T0PORCH", event=slack.team_join(user))
+    response = workspace.sender.event(envelope, timestamp=int(time.time()) - 6 * 60)
+    assert response.status_code == 401
+
+
+def test_a_signed_but_malformed_body_gets_a_4xx_not_a_crash(workspace: SandboxWorkspace):
+    for body in (b"{not json", b'{"type": "event_callback"}', b"payload=%7Bbroken"):
+        headers = slack.sign(
+            body=body, signing_secret=workspace.sender.signing_secret, timestamp=int(time.time())
+        )
+        response = workspace.sender.raw(body, {"Content-Type": "application/json", **headers})
+        assert 400 <= response.status_code < 500, (body, response.status_code)
+    assert requests.get(f"{workspace.url}/healthz", timeout=5).status_code == 200
+
+
+def test_url_verification_echoes_the_challenge(workspace: SandboxWorkspace):
+    response = workspace.sender.event(slack.url_verification("abc123"))
+    assert response.status_code == 200
+    assert response.json()["challenge"] == "abc123"
+
+
+def test_an_event_delivered_three_times_has_exactly_one_effect(workspace: SandboxWorkspace):
+    user = workspace.add_user("U0ANA00001", "Ana", "Ana")
+    envelope = slack.event_callback(team_id="T0PORCH", event=slack.team_join(user))
+    statuses = [workspace.sender.event(envelope, retry_num=n or None).status_code for n in range(3)]
+    workspace.settle()
+
+    assert statuses == [200, 200, 200]
+    with workspace.engine.begin() as conn:
+        assert conn.execute(select(func.count()).select_from(events)).scalar() == 1
+        welcome = select(func.count()).where(effects.c.effect_key.like("welcome:%"))
+        assert conn.execute(welcome).scalar() == 1
+    assert len(workspace.fake.dm_messages("U0ANA00001")) == 1
