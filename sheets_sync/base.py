@@ -24,7 +24,7 @@ class CycleResult:
     restored: int = 0
 
 
-class Tracker(Protocol):
+class TrackerBackend(Protocol):
     # Identifies where rows go (e.g. "sheet:<id>"), for row positions and the cycle log.
     target: str
     # For people: "Google Sheet <id>" or "local tracker <path>".

@@ -56,7 +56,7 @@ class Link(Strict):
     url: Text
 
 
-class Community(Strict):
+class CommunityConfig(Strict):
     name: Text
     promise: Promise
     timezone: Text
@@ -79,18 +79,18 @@ class Community(Strict):
         return ZoneInfo(self.timezone)
 
 
-class Managers(Strict):
+class ManagersConfig(Strict):
     users: list[UserId] = []
     usergroup: str | None = None
 
     @model_validator(mode="after")
-    def _someone_manages(self) -> Managers:
+    def _someone_manages(self) -> ManagersConfig:
         if not self.users and not self.usergroup:
             raise ValueError("name at least one manager in users or a usergroup")
         return self
 
 
-class Channels(Strict):
+class ChannelsConfig(Strict):
     """Channel names (without #). All are required so no feature posts into the void."""
 
     home: ChannelName
@@ -112,7 +112,7 @@ class ConsequenceStep(Strict):
     detail: Text
 
 
-class Guidelines(Strict):
+class GuidelinesConfig(Strict):
     rules: list[Rule] = Field(min_length=1)
     consequences: list[ConsequenceStep] = Field(min_length=1)
     reporting: Text
@@ -145,7 +145,7 @@ class FollowUps(Strict):
     waking_hours: WakingHours = WakingHours()
 
 
-class Onboarding(Strict):
+class OnboardingConfig(Strict):
     triggers: list[Literal["team_join", "home_channel_join"]] = Field(
         default=["team_join"], min_length=1
     )
@@ -161,7 +161,7 @@ class Onboarding(Strict):
     templates_dir: str | None = None
 
 
-class Ritual(Strict):
+class RitualConfig(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
     name: Text
     weekday: Weekday
@@ -191,7 +191,7 @@ class Thresholds(Strict):
     unanswered_after_hours: float = Field(default=24, gt=0)
 
 
-class Ambassadors(Strict):
+class AmbassadorsConfig(Strict):
     criteria: list[Text] = []
     offer: list[Text] = []
     commitment: list[Text] = []
@@ -200,23 +200,23 @@ class Ambassadors(Strict):
     starting_cohort: int = Field(default=5, ge=1)
 
 
-class Tracker(Strict):
+class TrackerConfig(Strict):
     sheet: str | None = None
     local_dir: str = "tracker"
     sync_every_seconds: int = Field(default=60, ge=5)
 
 
 class Config(Strict):
-    community: Community
-    managers: Managers
-    channels: Channels
-    guidelines: Guidelines
-    onboarding: Onboarding = Onboarding()
-    rituals: list[Ritual] = []
+    community: CommunityConfig
+    managers: ManagersConfig
+    channels: ChannelsConfig
+    guidelines: GuidelinesConfig
+    onboarding: OnboardingConfig = OnboardingConfig()
+    rituals: list[RitualConfig] = []
     feedback: FeedbackConfig
     thresholds: Thresholds = Thresholds()
-    ambassadors: Ambassadors = Ambassadors()
-    tracker: Tracker = Tracker()
+    ambassadors: AmbassadorsConfig = AmbassadorsConfig()
+    tracker: TrackerConfig = TrackerConfig()
 
     @model_validator(mode="after")
     def _unique_ritual_ids(self) -> Config:

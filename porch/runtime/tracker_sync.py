@@ -34,7 +34,7 @@ from porch.core.store.schema import members, tracker_rows
 from porch.features import health
 from porch.runtime.settings import Settings
 from sheets_sync import outbox
-from sheets_sync.base import CycleResult, Progress, Tracker
+from sheets_sync.base import CycleResult, Progress, TrackerBackend
 from sheets_sync.client import RetryPolicy, TrackerError, WriteLimiter
 
 logger = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def make_tracker(
     settings: Settings,
     retry: RetryPolicy | None = None,
     limiter: WriteLimiter | None = None,
-) -> Tracker:
+) -> TrackerBackend:
     """The Google Sheet when it is configured and credentials exist, else the local folder."""
     tags = list(config.feedback.tags.values())
     tz = config.community.tz
@@ -114,7 +114,7 @@ def sync_once(
     settings: Settings,
     now: dt.datetime | None = None,
     progress: Progress | None = None,
-    tracker: Tracker | None = None,
+    tracker: TrackerBackend | None = None,
 ) -> SyncReport:
     """One sync cycle: write every queued row to the tracker (a no-op when nothing changed)."""
     return _run(
@@ -135,7 +135,7 @@ def backfill(
     settings: Settings,
     now: dt.datetime | None = None,
     progress: Progress | None = None,
-    tracker: Tracker | None = None,
+    tracker: TrackerBackend | None = None,
 ) -> SyncReport:
     """Rebuild the tracker from the store: every week of Health, every row, the layout, charts.
 
@@ -160,7 +160,7 @@ def _run(
     settings: Settings,
     now: dt.datetime | None,
     progress: Progress | None,
-    tracker: Tracker | None,
+    tracker: TrackerBackend | None,
     rebuild: bool,
 ) -> SyncReport:
     now = now or dt.datetime.now(dt.UTC)
@@ -205,7 +205,7 @@ def _run(
 
 def _log_cycle(
     engine: Engine,
-    target: Tracker,
+    target: TrackerBackend,
     *,
     now: dt.datetime,
     status: str,
@@ -284,7 +284,7 @@ class SyncLoop:
         config: Config,
         settings: Settings,
         clock: Clock | None = None,
-        tracker: Tracker | None = None,
+        tracker: TrackerBackend | None = None,
         interval: float | None = None,
     ) -> None:
         self.engine = engine

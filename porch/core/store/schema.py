@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Dialect,
+    Index,
     Integer,
     MetaData,
     String,
@@ -70,6 +71,26 @@ events = Table(
     Column("event_id", String(64), primary_key=True),
     Column("event_type", String(64), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+# The durable inbox: every Events API delivery Porch accepted, validated into a typed domain
+# event and stored before the ack. The unique key deduplicates Slack's retries in the same
+# statement; the inbox processor hands pending rows to the features in batches, marking each
+# done in the transaction that records what it caused.
+inbox_events = Table(
+    "inbox_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("team_id", String(32), nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("processed_at", DateTime(timezone=True)),
+    Column("error", Text),
+    UniqueConstraint("team_id", "event_id", name="uq_inbox_team_event"),
+    Index("ix_inbox_events_status_id", "status", "id"),
 )
 
 # Durable side effects (DMs, thread posts, reactions, App Home views). Recorded in the same
