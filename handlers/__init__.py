@@ -1,14 +1,15 @@
-"""Bolt listeners. Each module has one `register(app, *, porch)`; handlers acknowledge, translate
-the Slack payload and call domain code in porch/, which records what should happen."""
+"""Bolt listeners. Each module has one `register(app, *, porch)`. Events API deliveries are only
+stored (events.py); buttons, modals and commands, which Slack needs answered in the request,
+call the features directly and stay as thin."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, home, members, messages
+from handlers import actions, commands, events
 from porch.runtime.context import Porch
 
-MODULES = (members, messages, home, actions, commands)
+MODULES = (events, actions, commands)
 
 
 def register_all(app: App, *, porch: Porch) -> None:

@@ -16,7 +16,7 @@ PERSONALISE_CALLBACK = "porch_personalise_welcome"
 
 
 def register(app: App, *, porch: Porch) -> None:
-    onboarding = porch.onboarding
+    onboarding = porch.features.onboarding
 
     def clicked(body: dict[str, Any]) -> tuple[str, str]:
         return body["team"]["id"], body["user"]["id"]
@@ -25,7 +25,7 @@ def register(app: App, *, porch: Porch) -> None:
     member_buttons = {
         "porch_open_guidelines": onboarding.guidelines_opened,
         "porch_join_channels": onboarding.join_recommended_channels,
-        "porch_followups_opt_out": onboarding.opt_out,
+        "porch_followups_opt_out": porch.features.follow_ups.opt_out,
     }
 
     def member_button(record: Callable[..., object]) -> Callable[..., None]:

@@ -38,7 +38,7 @@ def register(app: App, *, porch: Porch) -> None:
         # trigger_id is unique per invocation: the re-sent welcome is once per command.
         for target in targets:
             porch.transaction(
-                lambda conn, now, target=target: porch.onboarding.resend_welcome(
+                lambda conn, now, target=target: porch.features.onboarding.resend_welcome(
                     conn,
                     team_id=team_id,
                     user_id=target,

@@ -3,23 +3,24 @@ the tracker, and reactions on it keep that row current (a win's reaction count, 
 item's tag).
 
 Rows are keyed by the message (channel and ts), so Slack's retries, edits and redelivered
-reactions land on the same row. Reactions are recorded as activity, once per member and emoji,
-so the health figures count them as engagement without counting them twice.
+reactions land on the same row. The activity feature, which runs first, has already recorded
+the reaction, so a win's count includes it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, func, select
 
-from porch.core import activity_log, tracker_queue
+from porch.core import channel_directory, tracker_queue
 from porch.core.config import Config
+from porch.core.domain_events import MessagePosted, ReactionChanged
+from porch.core.feature import Feature
 from porch.core.store.schema import activity as activity_rows
 from porch.core.store.schema import members, workspaces
+from porch.features.activity import REACTION_PREFIX, reaction_kind
 
-# Activity kinds are at most 16 characters: "r:" and the start of the emoji name.
-REACTION_PREFIX = "r:"
 NEW = "New"
 TAGGED = "Tagged"
 # The item's ID, when it was posted, who posted it and its text, per worksheet.
@@ -30,11 +31,6 @@ FEEDBACK_COLUMNS = ("Feedback ID", "Received", "From", "Feedback")
 def item_key(channel_id: str, ts: str) -> str:
     """A message's identity in the tracker: stable across retries and edits."""
     return f"{channel_id}:{ts}"
-
-
-def reaction_kind(name: str) -> str:
-    # Skin tones are one emoji for counting purposes: :+1::skin-tone-3: is still a thumbs up.
-    return (REACTION_PREFIX + name.split("::", 1)[0])[:16]
 
 
 def permalink(conn: Connection, *, team_id: str, channel_id: str, ts: str) -> str:
@@ -126,20 +122,6 @@ def reaction_changed(
 ) -> None:
     """A reaction added or removed anywhere: engagement, and an update to a win or feedback."""
     kind = reaction_kind(name)
-    if added:
-        activity_log.record(
-            conn, team_id=team_id, channel_id=channel_id, ts=ts, kind=kind, user_id=user_id, at=now
-        )
-    else:
-        conn.execute(
-            delete(activity_rows).where(
-                activity_rows.c.team_id == team_id,
-                activity_rows.c.channel_id == channel_id,
-                activity_rows.c.message_ts == ts,
-                activity_rows.c.kind == kind,
-                activity_rows.c.user_id == user_id,
-            )
-        )
     key = item_key(channel_id, ts)
     if tracker_queue.get_row(conn, team_id=team_id, sheet="Wins", key=key) is not None:
         count = reaction_count(conn, team_id=team_id, channel_id=channel_id, ts=ts)
@@ -174,3 +156,55 @@ def reaction_changed(
     elif not tag and feedback.get("Status") == TAGGED:
         values["Status"] = NEW
     tracker_queue.put_row(conn, team_id=team_id, sheet="Feedback", key=key, values=values, now=now)
+
+
+class Contributions:
+    """The feature: wins and feedback rows from posts and reactions."""
+
+    def __init__(self, *, config: Config) -> None:
+        self.config = config
+
+    def feature(self) -> Feature:
+        return Feature(
+            name="contributions",
+            handles={
+                MessagePosted: self.on_message_posted,
+                ReactionChanged: self.on_reaction_changed,
+            },
+            worksheets=("Wins", "Feedback"),
+        )
+
+    def on_message_posted(
+        self, conn: Connection, team_id: str, event: MessagePosted, now: dt.datetime
+    ) -> None:
+        if event.is_reply:
+            return
+        message_posted(
+            conn,
+            config=self.config,
+            team_id=team_id,
+            user_id=event.user_id,
+            channel_id=event.channel_id,
+            channel_name=channel_directory.name_of(
+                conn, team_id=team_id, channel_id=event.channel_id
+            ),
+            ts=event.ts,
+            text=event.text,
+            thread_ts=event.thread_ts,
+            now=now,
+        )
+
+    def on_reaction_changed(
+        self, conn: Connection, team_id: str, event: ReactionChanged, now: dt.datetime
+    ) -> None:
+        reaction_changed(
+            conn,
+            config=self.config,
+            team_id=team_id,
+            user_id=event.user_id,
+            channel_id=event.channel_id,
+            ts=event.ts,
+            name=event.name,
+            added=event.added,
+            now=now,
+        )

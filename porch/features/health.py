@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 
+from porch.core.feature import Feature
 from porch.core.store.schema import activity, members
 
 # Activity kinds that are posts (the rest, apart from joins, are reactions and the like).
@@ -200,3 +201,8 @@ def _status(participation: float, *, healthy_pct: float, stagnant_pct: float) ->
     if participation < stagnant_pct:
         return "Stagnant"
     return "Watch"
+
+
+def feature() -> Feature:
+    """Health is computed from the activity rows by the tracker sync; it handles no event."""
+    return Feature(name="health", worksheets=("Health",))

@@ -1,83 +1,116 @@
-"""Onboarding: every newcomer welcomed exactly once, introduced, guided and followed up.
+"""Onboarding: every newcomer recorded and welcomed exactly once, then guided by a checklist.
 
 Everything here runs inside a store transaction and only *records* what should happen: member
 state, tracker rows and effects (messages to send). Slack I/O happens later in the worker, so a
-retried event or a crash never sends a second welcome.
+retried event or a crash never sends a second welcome. Introductions and follow-ups are
+features of their own (introductions.py, follow_ups.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
-import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection
 
-from porch.core import activity_log, channel_directory, effect_queue, tracker_queue
+from porch.core import activity_log, channel_directory, effect_queue, member_records
+from porch.core.app_home import AppHome
 from porch.core.config import Config
-from porch.core.local_time import week_key, weekly_slot, within_hours, zone
-from porch.core.store.schema import intro_threads, members
+from porch.core.domain_events import (
+    ChannelJoined,
+    HomeOpened,
+    MessagePosted,
+    Newcomer,
+    TeamJoined,
+)
+from porch.core.feature import Feature
+from porch.core.member_records import member_view
+from porch.core.message_context import MessageContext
+from porch.core.posting import post
+from porch.core.store.schema import members
 from porch.core.store.upsert import insert_ignore
-from porch.core.templating import Mrkdwn, Templates, channel_link, mention
+from porch.core.templating import Templates, mention
+
+__all__ = ["Newcomer", "Onboarding"]
 
 logger = logging.getLogger(__name__)
-
-DAY = dt.timedelta(days=1)
-
-# Slack answers these when a DM can never be delivered; retrying would only spam the logs.
-UNDELIVERABLE = {
-    "user_not_found",
-    "user_disabled",
-    "account_inactive",
-    "cannot_dm_bot",
-    "channel_not_found",
-    "is_archived",
-    "not_in_channel",
-    "restricted_action",
-    "user_is_restricted",
-    "messages_tab_disabled",
-}
-
-
-@dataclass(frozen=True)
-class Newcomer:
-    """The parts of a Slack user object that onboarding needs."""
-
-    user_id: str
-    display_name: str
-    real_name: str
-    tz: str | None
-    is_bot: bool
-    is_guest: bool
-    is_deleted: bool
-    updated: int | None = None
-
-    @classmethod
-    def from_slack(cls, user: dict[str, Any]) -> Newcomer:
-        profile = user.get("profile") or {}
-        return cls(
-            user_id=user["id"],
-            display_name=profile.get("display_name") or user.get("name") or user["id"],
-            real_name=user.get("real_name") or profile.get("real_name") or "",
-            tz=user.get("tz"),
-            is_bot=bool(user.get("is_bot") or user.get("is_app_user")) or user["id"] == "USLACKBOT",
-            is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
-            is_deleted=bool(user.get("deleted")),
-            updated=user.get("updated"),
-        )
 
 
 class Onboarding:
     """The onboarding rules of one community, applied to any workspace's store rows."""
 
-    def __init__(self, *, config: Config, templates: Templates) -> None:
+    def __init__(self, *, config: Config, templates: Templates, app_home: AppHome) -> None:
         self.config = config
         self.templates = templates
+        self.app_home = app_home
+
+    def feature(self) -> Feature:
+        return Feature(
+            name="onboarding",
+            handles={
+                TeamJoined: self.on_team_joined,
+                ChannelJoined: self.on_channel_joined,
+                MessagePosted: self.on_message_posted,
+                HomeOpened: self.on_home_opened,
+            },
+            home_section=self.home_section,
+            worksheets=("Members",),
+            effect_callbacks={"welcomed": self.on_welcome_delivered},
+        )
+
+    # ---- events ----------------------------------------------------------------------------
+
+    def on_team_joined(
+        self, conn: Connection, team_id: str, event: TeamJoined, now: dt.datetime
+    ) -> None:
+        if "team_join" in self.config.onboarding.triggers:
+            self.member_joined(conn, team_id=team_id, user=event.user, via="team_join", now=now)
+
+    def on_channel_joined(
+        self, conn: Connection, team_id: str, event: ChannelJoined, now: dt.datetime
+    ) -> None:
+        name = channel_directory.name_of(conn, team_id=team_id, channel_id=event.channel_id)
+        if name is None:
+            return
+        if "home_channel_join" in self.config.onboarding.triggers and (
+            name == self.config.channels.home
+        ):
+            # The event carries only the user ID; the welcome greets by mention, which Slack
+            # renders as the member's current name, so no users.info call is needed.
+            newcomer = Newcomer(event.user_id, "", "", None, False, False, False)
+            self.member_joined(
+                conn,
+                team_id=team_id,
+                user=newcomer,
+                via="home_channel",
+                inviter_id=event.inviter_id,
+                now=now,
+            )
+        self._tick_channels(conn, team_id=team_id, user_id=event.user_id, now=now)
+
+    def on_message_posted(
+        self, conn: Connection, team_id: str, event: MessagePosted, now: dt.datetime
+    ) -> None:
+        """Any member message: last active, and the checklist's first post."""
+        result = conn.execute(
+            member_records.where(team_id, event.user_id).values(last_active_at=now, updated_at=now)
+        )
+        if not result.rowcount:
+            return
+        if member_records.set_once(
+            conn, team_id=team_id, user_id=event.user_id, column="first_post_at", now=now
+        ):
+            self.app_home.publish(conn, team_id=team_id, user_id=event.user_id, now=now)
+        else:
+            member_records.queue_row(conn, team_id=team_id, user_id=event.user_id, now=now)
+
+    def on_home_opened(
+        self, conn: Connection, team_id: str, event: HomeOpened, now: dt.datetime
+    ) -> None:
+        self.app_home.publish(conn, team_id=team_id, user_id=event.user_id, now=now)
 
     # ---- joining ---------------------------------------------------------------------------
 
@@ -92,7 +125,11 @@ class Onboarding:
         inviter_id: str | None = None,
         welcome: bool = True,
     ) -> str:
-        """Record a newcomer and queue their welcome. Returns what happened, for logs and tests."""
+        """Record a newcomer and queue their welcome. Returns what happened, for logs and tests.
+
+        An imported member (welcome=False) gets no App Home view now: Slack asks for one when
+        they open the tab, so an import of thousands publishes nothing.
+        """
         if user.is_bot:
             return "skipped: bot"
         if user.is_guest and self.config.onboarding.skip_guests:
@@ -121,11 +158,13 @@ class Onboarding:
             self._queue_welcome(conn, team_id=team_id, user_id=user.user_id, now=now)
             if self.config.onboarding.auto_invite:
                 self._queue_invites(conn, team_id=team_id, user_id=user.user_id, now=now)
-        self._changed(conn, team_id=team_id, user_id=user.user_id, now=now)
+            self.app_home.publish(conn, team_id=team_id, user_id=user.user_id, now=now)
+        member_records.queue_row(conn, team_id=team_id, user_id=user.user_id, now=now)
         return "welcome queued" if welcome else "recorded"
 
-    def _queue_welcome(self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime):
-        member = self.member(conn, team_id=team_id, user_id=user_id)
+    def _queue_welcome(
+        self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime
+    ) -> None:
         if self.config.onboarding.welcome == "warm":
             self._post(
                 conn,
@@ -133,10 +172,12 @@ class Onboarding:
                 key=f"welcome-card:{user_id}",
                 template="warm_welcome_card.j2",
                 to={"channel_name": self.config.channels.moderators},
-                member=member,
+                member=member_records.get(conn, team_id=team_id, user_id=user_id),
                 now=now,
             )
-            conn.execute(_member_update(team_id, user_id).values(welcome_status="awaiting manager"))
+            conn.execute(
+                member_records.where(team_id, user_id).values(welcome_status="awaiting manager")
+            )
             return
         self.send_welcome(conn, team_id=team_id, user_id=user_id, now=now)
 
@@ -152,7 +193,7 @@ class Onboarding:
         key: str | None = None,
     ) -> bool:
         """Queue the welcome DM. The key makes it once per member unless a manager re-sends."""
-        member = self.member(conn, team_id=team_id, user_id=user_id)
+        member = member_records.get(conn, team_id=team_id, user_id=user_id)
         queued = self._post(
             conn,
             team_id=team_id,
@@ -192,7 +233,7 @@ class Onboarding:
         invocation: str,
     ) -> bool:
         """A manager's `/porch welcome @user`: once per command invocation."""
-        if self.member(conn, team_id=team_id, user_id=user_id) is None:
+        if member_records.get(conn, team_id=team_id, user_id=user_id) is None:
             self.member_joined(
                 conn,
                 team_id=team_id,
@@ -206,14 +247,14 @@ class Onboarding:
             team_id=team_id,
             user_id=user_id,
             now=now,
+            sent_by=sent_by,
             key=f"welcome-resend:{user_id}:{invocation}",
         )
 
     def personalise_view(self, conn: Connection, *, team_id: str, user_id: str) -> dict[str, Any]:
         """The modal in which a manager edits a warm welcome before it goes out."""
-        member = self.member(conn, team_id=team_id, user_id=user_id)
         message = self.templates.render(
-            "personalise_modal.j2", **self.context(conn, team_id=team_id, member=member)
+            "personalise_modal.j2", **self._context(conn, team_id=team_id, user_id=user_id)
         )
         return {
             "type": "modal",
@@ -229,13 +270,51 @@ class Onboarding:
         Slack shows field errors as plain text, which never pings anyone, so the mrkdwn escaping
         is undone rather than shown as `&lt;`.
         """
-        member = self.member(conn, team_id=team_id, user_id=user_id)
         message = self.templates.render(
-            "personalise_empty.j2", **self.context(conn, team_id=team_id, member=member)
+            "personalise_empty.j2", **self._context(conn, team_id=team_id, user_id=user_id)
         )
         return html.unescape(message.text)
 
-    def _queue_invites(self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime):
+    # ---- the checklist ---------------------------------------------------------------------
+
+    def join_recommended_channels(
+        self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime
+    ) -> None:
+        """The 'Join the recommended channels' button: invite, then tick the checklist."""
+        self._queue_invites(conn, team_id=team_id, user_id=user_id, now=now)
+        self._tick(conn, team_id=team_id, user_id=user_id, column="channels_joined_at", now=now)
+
+    def guidelines_opened(
+        self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime
+    ) -> None:
+        self._tick(conn, team_id=team_id, user_id=user_id, column="guidelines_opened_at", now=now)
+
+    def _tick_channels(
+        self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime
+    ) -> None:
+        """Tick 'channels joined' once the member is in every recommended channel."""
+        wanted = {
+            channel_directory.id_of(conn, team_id=team_id, name=name)
+            for name in self.config.onboarding.recommended_channels
+        }
+        joined = activity_log.channels_joined(conn, team_id=team_id, user_id=user_id)
+        if wanted and None not in wanted and wanted <= joined:
+            self._tick(conn, team_id=team_id, user_id=user_id, column="channels_joined_at", now=now)
+
+    def _tick(
+        self, conn: Connection, *, team_id: str, user_id: str, column: str, now: dt.datetime
+    ) -> None:
+        if member_records.set_once(conn, team_id=team_id, user_id=user_id, column=column, now=now):
+            self.app_home.publish(conn, team_id=team_id, user_id=user_id, now=now)
+
+    def home_section(
+        self, conn: Connection, team_id: str, user_id: str
+    ) -> Mapping[str, Any] | None:
+        return {"template": "_home_checklist.j2"}
+
+    def _queue_invites(
+        self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime
+    ) -> None:
         for name in self.config.onboarding.recommended_channels:
             effect_queue.record(
                 conn,
@@ -245,260 +324,6 @@ class Onboarding:
                 payload={"channel_name": name, "users": [user_id]},
                 now=now,
             )
-
-    def join_recommended_channels(
-        self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime
-    ) -> None:
-        """The 'Join the recommended channels' button: invite, then tick the checklist."""
-        self._queue_invites(conn, team_id=team_id, user_id=user_id, now=now)
-        self._set_once(conn, team_id=team_id, user_id=user_id, column="channels_joined_at", now=now)
-
-    def guidelines_opened(
-        self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime
-    ) -> None:
-        self._set_once(
-            conn, team_id=team_id, user_id=user_id, column="guidelines_opened_at", now=now
-        )
-
-    def channel_joined(
-        self, conn: Connection, *, team_id: str, user_id: str, channel_id: str, now: dt.datetime
-    ) -> None:
-        """Tick 'channels joined' once the member is in every recommended channel."""
-        if channel_directory.name_of(conn, team_id=team_id, channel_id=channel_id) is None:
-            return
-        activity_log.record(
-            conn,
-            team_id=team_id,
-            channel_id=channel_id,
-            ts="joined",
-            kind="join",
-            user_id=user_id,
-            at=now,
-        )
-        wanted = {
-            channel_directory.id_of(conn, team_id=team_id, name=name)
-            for name in self.config.onboarding.recommended_channels
-        }
-        joined = activity_log.channels_joined(conn, team_id=team_id, user_id=user_id)
-        if wanted and None not in wanted and wanted <= joined:
-            self._set_once(
-                conn, team_id=team_id, user_id=user_id, column="channels_joined_at", now=now
-            )
-
-    # ---- introductions ---------------------------------------------------------------------
-
-    def message_posted(
-        self,
-        conn: Connection,
-        *,
-        team_id: str,
-        user_id: str,
-        channel_id: str,
-        ts: str,
-        thread_ts: str | None,
-        now: dt.datetime,
-    ) -> None:
-        """Any member message: first post, last active, and introductions."""
-        member = self.member(conn, team_id=team_id, user_id=user_id)
-        if member is None:
-            return
-        values: dict[str, Any] = {"last_active_at": now, "updated_at": now}
-        if member.first_post_at is None:
-            values["first_post_at"] = now
-        conn.execute(_member_update(team_id, user_id).values(**values))
-        name = channel_directory.name_of(conn, team_id=team_id, channel_id=channel_id)
-        if name == self.config.channels.introductions and member.introduced_at is None:
-            is_intro_reply = thread_ts is not None and self._is_intro_thread(
-                conn, team_id=team_id, thread_ts=thread_ts
-            )
-            if thread_ts is None or is_intro_reply:
-                self._introduced(
-                    conn, team_id=team_id, user_id=user_id, channel_id=channel_id, ts=ts, now=now
-                )
-        self._changed(conn, team_id=team_id, user_id=user_id, now=now)
-
-    def _introduced(
-        self,
-        conn: Connection,
-        *,
-        team_id: str,
-        user_id: str,
-        channel_id: str,
-        ts: str,
-        now: dt.datetime,
-    ) -> None:
-        self._set_once(conn, team_id=team_id, user_id=user_id, column="introduced_at", now=now)
-        reaction = self.config.onboarding.react_to_introductions
-        if reaction:
-            effect_queue.record(
-                conn,
-                team_id=team_id,
-                key=f"intro-reaction:{user_id}",
-                kind="react",
-                payload={"channel": channel_id, "ts": ts, "name": reaction},
-                now=now,
-            )
-
-    def _is_intro_thread(self, conn: Connection, *, team_id: str, thread_ts: str) -> bool:
-        return (
-            conn.execute(
-                select(intro_threads.c.week).where(
-                    intro_threads.c.team_id == team_id, intro_threads.c.thread_ts == thread_ts
-                )
-            ).first()
-            is not None
-        )
-
-    def ensure_intro_thread(self, conn: Connection, *, team_id: str, now: dt.datetime) -> bool:
-        """Post this week's introductions thread once its time has come (once per week)."""
-        settings = self.config.onboarding.intro_thread
-        tz = self.config.community.tz
-        slot = weekly_slot(now, tz, weekday=settings.weekday, time=settings.time)
-        # Catch up after downtime, but a thread that would open midweek or later is skipped.
-        if not slot <= now < slot + 2 * DAY:
-            return False
-        week = week_key(now, tz)
-        if not insert_ignore(conn, intro_threads, team_id=team_id, week=week, created_at=now):
-            return False
-        self._post(
-            conn,
-            team_id=team_id,
-            key=f"intro-thread:{week}",
-            template="intro_thread.j2",
-            to={"channel_name": self.config.channels.introductions},
-            then={"op": "intro_thread", "week": week},
-            now=now,
-        )
-        return True
-
-    def tag_newcomers(self, conn: Connection, *, team_id: str, now: dt.datetime) -> int:
-        """Mention untagged newcomers in this week's thread, one reply per batch.
-
-        A join storm becomes a handful of replies, not hundreds of posts.
-        """
-        settings = self.config.onboarding.intro_thread
-        week = week_key(now, self.config.community.tz)
-        thread = conn.execute(
-            select(intro_threads).where(
-                intro_threads.c.team_id == team_id, intro_threads.c.week == week
-            )
-        ).first()
-        if thread is None:
-            return 0
-        waiting = conn.execute(
-            select(members.c.user_id, members.c.joined_at)
-            .where(
-                members.c.team_id == team_id,
-                members.c.intro_tagged_at.is_(None),
-                members.c.introduced_at.is_(None),
-                members.c.is_deleted.is_(False),
-                members.c.joined_via.in_(("team_join", "home_channel", "reconcile")),
-                members.c.joined_at >= now - dt.timedelta(days=7),
-            )
-            .order_by(members.c.joined_at, members.c.user_id)
-        ).all()
-        if not waiting:
-            return 0
-        # A newcomer waits at most one interval: a full batch goes at once, a partial one when
-        # its longest-waiting member has waited that long.
-        oldest_wait = now - waiting[0].joined_at
-        interval_passed = oldest_wait >= dt.timedelta(minutes=settings.mention_every_minutes)
-        tagged = 0
-        for start in range(0, len(waiting), settings.mention_batch_size):
-            batch = waiting[start : start + settings.mention_batch_size]
-            if len(batch) < settings.mention_batch_size and not interval_passed:
-                break
-            user_ids = [row.user_id for row in batch]
-            self._post(
-                conn,
-                team_id=team_id,
-                key=f"intro-mentions:{week}:{user_ids[0]}:{len(user_ids)}",
-                template="intro_mentions.j2",
-                to={"thread_of": f"intro-thread:{week}"},
-                now=now,
-                mentions=Mrkdwn(" ".join(mention(u) for u in user_ids)),
-                count=len(user_ids),
-            )
-            conn.execute(
-                update(members)
-                .where(members.c.team_id == team_id, members.c.user_id.in_(user_ids))
-                .values(intro_tagged_at=now, updated_at=now)
-            )
-            tagged += len(user_ids)
-        return tagged
-
-    # ---- follow-ups ------------------------------------------------------------------------
-
-    def follow_ups(self, conn: Connection, *, team_id: str, now: dt.datetime) -> int:
-        """Queue due nudges and check-ins, each once per member, in the member's waking hours."""
-        settings = self.config.onboarding.follow_ups
-        hours = settings.waking_hours
-        rows = conn.execute(
-            select(members).where(
-                members.c.team_id == team_id,
-                members.c.opted_out_at.is_(None),
-                members.c.is_deleted.is_(False),
-                members.c.welcomed_at.is_not(None),
-            )
-        ).all()
-        queued = 0
-        for member in rows:
-            tz = zone(member.tz, self.config.community.tz)
-            if not within_hours(now, tz, start=hours.start_time, end=hours.end_time):
-                continue
-            keys = [f"{key}:{member.user_id}" for key, _, _ in self._follow_up_kinds()]
-            # One follow-up a day at most: two DMs at once from a bot feel like spam.
-            latest = effect_queue.latest_created(conn, team_id=team_id, keys=keys)
-            if latest is not None and now - latest < dt.timedelta(days=1):
-                continue
-            for key, template, extra in self._due_follow_ups(member, now):
-                effect_key = f"{key}:{member.user_id}"
-                if effect_queue.exists(conn, team_id=team_id, key=effect_key):
-                    continue
-                self._post(
-                    conn,
-                    team_id=team_id,
-                    key=effect_key,
-                    template=template,
-                    to={"channel": member.user_id},
-                    member=member,
-                    now=now,
-                    **extra,
-                )
-                queued += 1
-                break
-        return queued
-
-    def _follow_up_kinds(self) -> list[tuple[str, str, dict[str, Any]]]:
-        settings = self.config.onboarding.follow_ups
-        return [
-            ("nudge", "nudge_introduce.j2", {}),
-            *((f"check-in-{d}", "check_in.j2", {"days": d}) for d in settings.check_in_days),
-            ("inactive", "inactive.j2", {"days": settings.inactive_after_days}),
-        ]
-
-    def _due_follow_ups(self, member: Any, now: dt.datetime) -> list[tuple[str, str, dict]]:
-        settings = self.config.onboarding.follow_ups
-        since_join = now - member.joined_at
-        due: list[tuple[str, str, dict]] = []
-        nudge_at = dt.timedelta(days=settings.nudge_after_days)
-        # The nudge says "a few days ago": past a few more days it would ring false.
-        if member.introduced_at is None and nudge_at <= since_join < nudge_at * 2 + DAY:
-            due.append(("nudge", "nudge_introduce.j2", {}))
-        # A check-in only makes sense near its day; one missed while Porch was down is skipped.
-        for days in settings.check_in_days:
-            if dt.timedelta(days=days) <= since_join < dt.timedelta(days=days) + 3 * DAY:
-                due.append((f"check-in-{days}", "check_in.j2", {"days": days}))
-        last_active = member.last_active_at or member.joined_at
-        if now - last_active >= dt.timedelta(days=settings.inactive_after_days):
-            due.append(("inactive", "inactive.j2", {"days": settings.inactive_after_days}))
-        return due
-
-    def opt_out(self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime) -> None:
-        self._set_once(conn, team_id=team_id, user_id=user_id, column="opted_out_at", now=now)
-        # Follow-ups recorded but not yet sent are dropped: opting out must stick at once.
-        keys = [f"{key}:{user_id}" for key, _, _ in self._follow_up_kinds()]
-        effect_queue.cancel_pending(conn, team_id=team_id, keys=keys)
 
     # ---- reconciliation --------------------------------------------------------------------
 
@@ -550,210 +375,49 @@ class Onboarding:
     def _left(self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime) -> int:
         """A deactivated account: keep the record (history counts), stop all follow-ups."""
         result = conn.execute(
-            _member_update(team_id, user_id)
+            member_records.where(team_id, user_id)
             .where(members.c.is_deleted.is_(False))
             .values(is_deleted=True, updated_at=now)
         )
         if result.rowcount:
-            self._changed(conn, team_id=team_id, user_id=user_id, now=now)
+            member_records.queue_row(conn, team_id=team_id, user_id=user_id, now=now)
         return 1
 
     # ---- delivery outcomes -----------------------------------------------------------------
 
-    def after_effect(
+    def on_welcome_delivered(
         self,
         conn: Connection,
-        *,
         team_id: str,
-        then: dict[str, Any],
-        result: dict[str, Any] | None,
+        then: Mapping[str, Any],
+        result: Mapping[str, Any] | None,
         error: str | None,
         now: dt.datetime,
     ) -> None:
-        """What a delivered (or undeliverable) effect changes in the store."""
-        op = then.get("op")
-        if op == "welcomed":
-            user_id = then["user_id"]
-            if error:
-                conn.execute(
-                    _member_update(team_id, user_id).values(
-                        welcome_status=f"failed: {error}", updated_at=now
-                    )
-                )
-            else:
-                conn.execute(
-                    _member_update(team_id, user_id)
-                    .where(members.c.welcomed_at.is_(None))
-                    .values(welcomed_at=now)
-                )
-                conn.execute(
-                    _member_update(team_id, user_id).values(welcome_status="sent", updated_at=now)
-                )
-            self._changed(conn, team_id=team_id, user_id=user_id, now=now)
-        elif op == "intro_thread" and result:
+        user_id = then["user_id"]
+        if error:
             conn.execute(
-                update(intro_threads)
-                .where(intro_threads.c.team_id == team_id, intro_threads.c.week == then["week"])
-                .values(channel_id=result["channel"], thread_ts=result["ts"])
+                member_records.where(team_id, user_id).values(
+                    welcome_status=f"failed: {error}", updated_at=now
+                )
             )
-
-    # ---- App Home and the tracker ----------------------------------------------------------
-
-    def publish_home(self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime):
-        """Queue an App Home view for the member's current checklist (once per distinct view)."""
-        member = self.member(conn, team_id=team_id, user_id=user_id)
-        context = self.context(conn, team_id=team_id, member=member)
-        message = self.templates.render("app_home.j2", **context)
-        view = {"type": "home", "blocks": message.blocks}
-        digest = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()[:16]
-        effect_queue.record(
-            conn,
-            team_id=team_id,
-            key=f"home:{user_id}:{digest}",
-            kind="home",
-            payload={"user_id": user_id, "view": view},
-            now=now,
-        )
-
-    def _changed(self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime) -> None:
-        member = self.member(conn, team_id=team_id, user_id=user_id)
-        if member is None:
-            return
-        tracker_queue.put_row(
-            conn,
-            team_id=team_id,
-            sheet="Members",
-            key=user_id,
-            values=member_row(member),
-            now=now,
-        )
-        self.publish_home(conn, team_id=team_id, user_id=user_id, now=now)
+        else:
+            conn.execute(
+                member_records.where(team_id, user_id)
+                .where(members.c.welcomed_at.is_(None))
+                .values(welcomed_at=now)
+            )
+            conn.execute(
+                member_records.where(team_id, user_id).values(welcome_status="sent", updated_at=now)
+            )
+        member_records.queue_row(conn, team_id=team_id, user_id=user_id, now=now)
 
     # ---- helpers ---------------------------------------------------------------------------
 
-    def _post(
-        self,
-        conn: Connection,
-        *,
-        team_id: str,
-        key: str,
-        template: str,
-        to: dict[str, str],
-        now: dt.datetime,
-        member: Any = None,
-        then: dict[str, Any] | None = None,
-        **extra: Any,
-    ) -> bool:
-        """Render `template` and record it as a message effect; False if `key` was recorded."""
-        message = self.templates.render(
-            template, **extra, **self.context(conn, team_id=team_id, member=member)
-        )
-        payload: dict[str, Any] = {**to, **message.payload()}
-        if then:
-            payload["then"] = then
-        return effect_queue.record(
-            conn, team_id=team_id, key=key, kind="post", payload=payload, now=now
-        )
+    def _post(self, conn: Connection, **kwargs: Any) -> bool:
+        return post(conn, config=self.config, templates=self.templates, **kwargs)
 
-    def _set_once(
-        self, conn: Connection, *, team_id: str, user_id: str, column: str, now: dt.datetime
-    ) -> bool:
-        result = conn.execute(
-            _member_update(team_id, user_id)
-            .where(members.c[column].is_(None))
-            .values({column: now, "updated_at": now})
-        )
-        if result.rowcount:
-            self._changed(conn, team_id=team_id, user_id=user_id, now=now)
-        return bool(result.rowcount)
-
-    def member(self, conn: Connection, *, team_id: str, user_id: str) -> Any:
-        return conn.execute(
-            select(members).where(members.c.team_id == team_id, members.c.user_id == user_id)
-        ).first()
-
-    def context(self, conn: Connection, *, team_id: str, member: Any) -> dict[str, Any]:
-        config = self.config
-        site = config.community.site_url.rstrip("/") + "/"
-
-        ids = channel_directory.all_ids(conn, team_id=team_id)
-
-        def channel(name: str) -> Mrkdwn:
-            return channel_link(ids.get(name), name)
-
-        def open_channel(name: str) -> str:
-            channel_id = ids.get(name)
-            if not channel_id:
-                return site
-            return "https://slack.com/app_redirect?" + urlencode(
-                {"channel": channel_id, "team": team_id}
-            )
-
-        return {
-            "community": config.community,
-            "promise": config.community.promise,
-            "config": config,
-            "member": member_view(member) if member is not None else None,
-            "links": {
-                "site": site,
-                "guidelines": site + "guidelines/",
-                "getting_started": site + "getting-started/",
-                "introductions": open_channel(config.channels.introductions),
-            },
-            "channel": channel,
-            "recommended": [channel(name) for name in config.onboarding.recommended_channels],
-            "managers": Mrkdwn(", ".join(mention(u) for u in config.managers.users)),
-        }
-
-
-def member_view(member: Any) -> dict[str, Any]:
-    """What templates may show about a member. Names stay plain text: templates escape them."""
-    checklist = [
-        ("Read the guidelines", member.guidelines_opened_at),
-        ("Introduce yourself", member.introduced_at),
-        ("Join the recommended channels", member.channels_joined_at),
-        ("Post your first message", member.first_post_at),
-    ]
-    return {
-        "user_id": member.user_id,
-        "mention": mention(member.user_id),
-        "name": member.display_name or member.real_name or member.user_id,
-        "joined_at": member.joined_at,
-        "introduced": member.introduced_at is not None,
-        "opted_out": member.opted_out_at is not None,
-        "checklist": [{"label": label, "done": done is not None} for label, done in checklist],
-        "done_count": sum(1 for _, done in checklist if done is not None),
-    }
-
-
-def member_row(member: Any) -> dict[str, Any]:
-    """The member's row in the tracker's Members sheet, keyed by column header."""
-
-    def day(value: dt.datetime | None) -> str:
-        return value.strftime("%Y-%m-%d %H:%M") if value else ""
-
-    if member.is_deleted:
-        status = "Left"
-    elif member.opted_out_at:
-        status = "Opted out of follow-ups"
-    elif member.introduced_at:
-        status = "Introduced"
-    elif member.welcomed_at:
-        status = "Welcomed"
-    else:
-        status = (member.welcome_status or "").capitalize() or "New"
-    return {
-        "User ID": member.user_id,
-        "Name": member.display_name or member.real_name or "",
-        "Joined": day(member.joined_at),
-        "Joined via": member.joined_via or "",
-        "Welcomed": day(member.welcomed_at),
-        "Introduced": day(member.introduced_at),
-        "First post": day(member.first_post_at),
-        "Last active": day(member.last_active_at),
-        "Status": status,
-    }
-
-
-def _member_update(team_id: str, user_id: str):  # type: ignore[no-untyped-def]
-    return update(members).where(members.c.team_id == team_id, members.c.user_id == user_id)
+    def _context(self, conn: Connection, *, team_id: str, user_id: str) -> dict[str, Any]:
+        member = member_records.get(conn, team_id=team_id, user_id=user_id)
+        context = MessageContext.load(conn, config=self.config, team_id=team_id)
+        return context.for_member(member)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine
 
+from porch.core import inbox
 from porch.core.clock import Clock
 from porch.core.config import Config
-from porch.core.dedupe import first_delivery
+from porch.core.domain_events import DomainEvent
 from porch.core.templating import Templates
-from porch.features.onboarding import Onboarding
+from porch.features.registry import Features, build_features
 from porch.runtime.settings import Settings
 
 T = TypeVar("T")
@@ -26,9 +27,11 @@ class Porch:
     engine: Engine
     clock: Clock
     templates: Templates
-    onboarding: Onboarding
+    features: Features
     # Called after a transaction that recorded effects, so the worker delivers them promptly.
     on_commit: Callable[[], None] = field(default=lambda: None)
+    # Called after an event is stored, so the inbox processor picks it up at once.
+    on_accept: Callable[[], None] = field(default=lambda: None)
 
     @classmethod
     def build(cls, *, config: Config, settings: Settings, engine: Engine, clock: Clock) -> Porch:
@@ -39,29 +42,22 @@ class Porch:
             engine=engine,
             clock=clock,
             templates=templates,
-            onboarding=Onboarding(config=config, templates=templates),
+            features=build_features(config=config, templates=templates),
         )
 
-    def once(self, body: dict[str, Any], work: Callable[[Connection, dt.datetime], object]) -> bool:
-        """Run `work` for an Events API delivery unless this event was already processed.
+    def accept(self, *, team_id: str, event_id: str, event: DomainEvent) -> bool:
+        """Store an Events API delivery in the inbox: one INSERT, deduplicated by its key.
 
-        The event's row and everything `work` records commit together, so a redelivery after
-        a crash either finds the row or does the whole thing again.
+        This is all that happens before Slack gets its 200; the features act on the event
+        afterwards, in the inbox processor.
         """
-        event = body.get("event") or {}
-        now = self.clock.now()
         with self.engine.begin() as conn:
-            if not first_delivery(
-                conn,
-                team_id=body["team_id"],
-                event_id=body["event_id"],
-                event_type=event.get("type", "unknown"),
-                now=now,
-            ):
-                return False
-            work(conn, now)
-        self.on_commit()
-        return True
+            first = inbox.accept(
+                conn, team_id=team_id, event_id=event_id, event=event, now=self.clock.now()
+            )
+        if first:
+            self.on_accept()
+        return first
 
     def transaction(self, work: Callable[[Connection, dt.datetime], T]) -> T:
         """Run `work` in one transaction (buttons, commands), then wake the worker."""

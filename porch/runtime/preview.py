@@ -14,12 +14,14 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from porch.core import channel_directory
+from porch.core import channel_directory, member_records
 from porch.core.config import Config
+from porch.core.domain_events import Newcomer
+from porch.core.message_context import MessageContext
 from porch.core.mrkdwn_html import to_html
 from porch.core.store import connect, migrate
 from porch.core.templating import PACKAGED_TEMPLATES, Message, Mrkdwn, Templates, mention
-from porch.features.onboarding import Newcomer, Onboarding
+from porch.features.registry import build_features
 
 TEAM = "T0PREVIEW"
 SAMPLE_MEMBER = Newcomer(
@@ -40,14 +42,24 @@ def samples(config: Config) -> list[tuple[str, str, str, Message]]:
     engine = connect("sqlite://")
     migrate(engine)
     templates = Templates(override_dir=config.onboarding.templates_dir)
-    onboarding = Onboarding(config=config, templates=templates)
+    features = build_features(config=config, templates=templates)
     now = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
     names = {name: f"C0PREVIEW{i}" for i, name in enumerate(_channel_names(config))}
     with engine.begin() as conn:
         channel_directory.remember(conn, team_id=TEAM, ids_by_name=names)
-        onboarding.member_joined(conn, team_id=TEAM, user=SAMPLE_MEMBER, via="team_join", now=now)
-        member = onboarding.member(conn, team_id=TEAM, user_id=SAMPLE_MEMBER.user_id)
-        context: dict[str, Any] = onboarding.context(conn, team_id=TEAM, member=member)
+        features.onboarding.member_joined(
+            conn, team_id=TEAM, user=SAMPLE_MEMBER, via="team_join", now=now
+        )
+        member = member_records.get(conn, team_id=TEAM, user_id=SAMPLE_MEMBER.user_id)
+        home_sections = [
+            part
+            for section in features.app_home.sections
+            if (part := section(conn, TEAM, SAMPLE_MEMBER.user_id))
+        ]
+    # Rendering needs no store: the context is plain data from here on.
+    context: dict[str, Any] = MessageContext(
+        config=config, team_id=TEAM, channel_ids=names
+    ).for_member(member)
     manager = config.managers.users[0] if config.managers.users else "U0MANAGER"
     follow_ups = config.onboarding.follow_ups
     none = {"personal_note": None, "sent_by": None}
@@ -98,7 +110,7 @@ def samples(config: Config) -> list[tuple[str, str, str, Message]]:
             "inactive.j2",
             {"days": follow_ups.inactive_after_days},
         ),
-        ("App Home checklist", "Home tab", "app_home.j2", {}),
+        ("App Home", "Home tab", "app_home.j2", {"sections": home_sections}),
         ("/porch help", "Only visible to the manager", "command_help.j2", {}),
         (
             "/porch welcome",

@@ -18,9 +18,9 @@ from slack_sdk import WebClient
 from sqlalchemy import select, update
 
 from porch.core import locks
+from porch.core.domain_events import Newcomer
 from porch.core.store.schema import workspaces
 from porch.core.store.upsert import insert_ignore
-from porch.features.onboarding import Newcomer
 from porch.runtime.context import Porch
 
 logger = logging.getLogger(__name__)
@@ -42,17 +42,13 @@ class Jobs:
             return [row.team_id for row in conn.execute(select(workspaces.c.team_id))]
 
     def onboarding_tick(self) -> dict[str, int]:
-        """Intro thread, mentions and follow-ups for every workspace; cheap when nothing is due."""
-        onboarding = self.porch.onboarding
-        totals = {"threads": 0, "tagged": 0, "follow_ups": 0}
+        """Every feature job for every workspace; cheap when nothing is due."""
+        totals: dict[str, int] = {}
+        now = self.porch.clock.now()
         for team_id in self.team_ids():
-            with self.porch.engine.begin() as conn:
-                now = self.porch.clock.now()
-                totals["threads"] += onboarding.ensure_intro_thread(conn, team_id=team_id, now=now)
-            with self.porch.engine.begin() as conn:
-                totals["tagged"] += onboarding.tag_newcomers(conn, team_id=team_id, now=now)
-            with self.porch.engine.begin() as conn:
-                totals["follow_ups"] += onboarding.follow_ups(conn, team_id=team_id, now=now)
+            for job in self.porch.features.jobs:
+                for key, value in (job.run(self.porch.engine, team_id, now) or {}).items():
+                    totals[key] = totals.get(key, 0) + value
         self.porch.on_commit()
         return totals
 
@@ -67,7 +63,7 @@ class Jobs:
         totals = {"welcomed": 0, "recorded": 0, "skipped": 0, "known": 0}
         for users in self._user_pages():
             with self.porch.engine.begin() as conn:
-                counts = self.porch.onboarding.reconcile(
+                counts = self.porch.features.onboarding.reconcile(
                     conn,
                     team_id=team_id,
                     users=users,

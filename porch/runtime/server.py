@@ -20,6 +20,7 @@ from porch.core.clock import Clock, SystemClock
 from porch.core.config import Config
 from porch.core.store import connect, migrate
 from porch.runtime.context import Porch
+from porch.runtime.inbox_processor import InboxProcessor
 from porch.runtime.scheduler import Jobs, remember_workspace
 from porch.runtime.settings import Settings
 from porch.runtime.slack_client import resolve_channels, web_client
@@ -56,6 +57,7 @@ class Runtime:
     client: WebClient
     app: App
     worker: EffectWorker
+    inbox: InboxProcessor
     jobs: Jobs
     team_id: str
 
@@ -95,20 +97,34 @@ class Runtime:
             client=web_client(
                 token=settings.slack_bot_token, base_url=settings.slack_api_url, for_effects=True
             ),
-            onboarding=porch.onboarding,
+            features=porch.features,
             clock=porch.clock,
         )
         porch.on_commit = worker.wake
+        inbox = InboxProcessor(
+            engine=engine, features=porch.features, clock=porch.clock, on_commit=worker.wake
+        )
+        porch.on_accept = inbox.wake
         app = build_app(porch=porch, client=client)
         jobs = Jobs(porch=porch, client=client)
-        return cls(porch=porch, client=client, app=app, worker=worker, jobs=jobs, team_id=team_id)
+        return cls(
+            porch=porch,
+            client=client,
+            app=app,
+            worker=worker,
+            inbox=inbox,
+            jobs=jobs,
+            team_id=team_id,
+        )
 
     def start_background(self) -> None:
+        self.inbox.start()
         self.worker.start()
         self.jobs.start(team_id=self.team_id)
 
     def stop_background(self) -> None:
         self.jobs.stop()
+        self.inbox.stop()
         self.worker.stop()
 
     def wsgi(self) -> WsgiApp:

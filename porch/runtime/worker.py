@@ -27,12 +27,25 @@ from sqlalchemy import Engine
 from porch.core import channel_directory, effect_queue
 from porch.core.clock import Clock
 from porch.core.effect_queue import Effect
-from porch.features.onboarding import UNDELIVERABLE, Onboarding
+from porch.features.registry import Features
 
 logger = logging.getLogger(__name__)
 
 METADATA_EVENT = "porch_effect"
 HARMLESS = {"already_reacted", "already_in_channel"}
+# Slack answers these when a DM can never be delivered; retrying would only spam the logs.
+UNDELIVERABLE = {
+    "user_not_found",
+    "user_disabled",
+    "account_inactive",
+    "cannot_dm_bot",
+    "channel_not_found",
+    "is_archived",
+    "not_in_channel",
+    "restricted_action",
+    "user_is_restricted",
+    "messages_tab_disabled",
+}
 
 
 class Undeliverable(Exception):
@@ -64,14 +77,14 @@ class EffectWorker:
         *,
         engine: Engine,
         client: WebClient,
-        onboarding: Onboarding,
+        features: Features,
         clock: Clock,
         lease: dt.timedelta = dt.timedelta(minutes=2),
         idle_seconds: float = 1.0,
     ) -> None:
         self.engine = engine
         self.client = client
-        self.onboarding = onboarding
+        self.features = features
         self.clock = clock
         self.lease = lease
         self.idle_seconds = idle_seconds
@@ -208,16 +221,15 @@ class EffectWorker:
             self._after(conn, effect, result=result, error=error)
 
     def _after(self, conn: Any, effect: Effect, *, result: Any, error: str | None) -> None:
+        """What the delivered effect changes, through the feature that asked for it."""
         then = effect.payload.get("then")
-        if then:
-            self.onboarding.after_effect(
-                conn,
-                team_id=effect.team_id,
-                then=then,
-                result=result,
-                error=error,
-                now=self.clock.now(),
-            )
+        if not then:
+            return
+        callback = self.features.effect_callback(then.get("op", ""))
+        if callback is None:
+            logger.error("no feature handles delivery outcome %r", then.get("op"))
+            return
+        callback(conn, effect.team_id, then, result, error, self.clock.now())
 
     def _perform(self, effect: Effect) -> dict[str, Any]:
         payload = effect.payload

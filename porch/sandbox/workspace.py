@@ -93,9 +93,13 @@ class SandboxWorkspace:
     def event(self, event: dict[str, Any], *, deliveries: int = 1) -> list[slack.Response]:
         """Deliver an event; deliveries > 1 repeats it as Slack's retries (X-Slack-Retry-Num)."""
         envelope = slack.event_callback(team_id=self.fake.team_id, event=event)
-        return [
+        responses = [
             self.sender.event(envelope, retry_num=attempt or None) for attempt in range(deliveries)
         ]
+        # In `porch serve` the inbox processor picks the event up within milliseconds; here it
+        # runs at once, so a script can look at what the event changed right after sending it.
+        self.runtime.inbox.drain()
+        return responses
 
     def join(
         self, user_id: str, name: str, real_name: str = "", *, deliveries: int = 1, **extra: Any
@@ -171,6 +175,7 @@ class SandboxWorkspace:
     def settle(self) -> None:
         """Let Porch do what is due now: run the jobs and deliver every effect."""
         for _ in range(2):
+            self.runtime.inbox.drain()
             self.runtime.jobs.onboarding_tick()
             self.runtime.worker.drain()
 

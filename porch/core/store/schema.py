@@ -63,16 +63,6 @@ workspaces = Table(
     Column("url", String(200)),
 )
 
-# One row per Slack event we accepted: a retried delivery finds its row and does nothing.
-events = Table(
-    "events",
-    metadata,
-    Column("team_id", String(32), primary_key=True),
-    Column("event_id", String(64), primary_key=True),
-    Column("event_type", String(64), nullable=False),
-    Column("received_at", DateTime(timezone=True), nullable=False),
-)
-
 # The durable inbox: every Events API delivery Porch accepted, validated into a typed domain
 # event and stored before the ack. The unique key deduplicates Slack's retries in the same
 # statement; the inbox processor hands pending rows to the features in batches, marking each

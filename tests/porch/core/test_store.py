@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 
-from porch.core import dedupe, effect_queue
+from porch.core import effect_queue
 from porch.core.store import migrate
 from porch.core.store.schema import effects as effects_table
 from porch.core.store.schema import metadata
@@ -25,16 +25,6 @@ def test_migrations_create_exactly_the_tables_in_schema_py(engine):
 def test_migrating_twice_is_harmless(engine):
     migrate(engine)
     migrate(engine)
-
-
-def test_an_event_is_processed_once_per_workspace(engine):
-    with engine.begin() as conn:
-        first = dedupe.first_delivery(conn, team_id="T1", event_id="Ev1", event_type="x", now=NOW)
-        again = dedupe.first_delivery(conn, team_id="T1", event_id="Ev1", event_type="x", now=NOW)
-        other_team = dedupe.first_delivery(
-            conn, team_id="T2", event_id="Ev1", event_type="x", now=NOW
-        )
-    assert (first, again, other_team) == (True, False, True)
 
 
 def test_an_effect_is_recorded_once_and_claimed_by_one_worker(engine):

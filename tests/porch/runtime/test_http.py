@@ -8,7 +8,7 @@ import time
 import requests
 from sqlalchemy import func, select
 
-from porch.core.store.schema import effects, events
+from porch.core.store.schema import effects, inbox_events
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
 
@@ -71,7 +71,7 @@ def test_an_event_delivered_three_times_has_exactly_one_effect(workspace: Sandbo
 
     assert statuses == [200, 200, 200]
     with workspace.engine.begin() as conn:
-        assert conn.execute(select(func.count()).select_from(events)).scalar() == 1
+        assert conn.execute(select(func.count()).select_from(inbox_events)).scalar() == 1
         welcome = select(func.count()).where(effects.c.effect_key.like("welcome:%"))
         assert conn.execute(welcome).scalar() == 1
     assert len(workspace.fake.dm_messages("U0ANA00001")) == 1

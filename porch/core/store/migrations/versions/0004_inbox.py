@@ -1,5 +1,7 @@
 """inbox: every accepted Slack event, stored before the ack and processed afterwards
 
+It replaces the `events` dedupe table: the inbox's unique key does that job now.
+
 Revision ID: 0004
 Revises: 0003
 """
@@ -28,8 +30,16 @@ def upgrade() -> None:
         sa.UniqueConstraint("team_id", "event_id", name="uq_inbox_team_event"),
     )
     op.create_index("ix_inbox_events_status_id", "inbox_events", ["status", "id"])
+    op.drop_table("events")
 
 
 def downgrade() -> None:
+    op.create_table(
+        "events",
+        sa.Column("team_id", sa.String(length=32), primary_key=True),
+        sa.Column("event_id", sa.String(length=64), primary_key=True),
+        sa.Column("event_type", sa.String(length=64), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    )
     op.drop_index("ix_inbox_events_status_id", table_name="inbox_events")
     op.drop_table("inbox_events")

@@ -1,0 +1,36 @@
+"""Events API deliveries: validated into a domain event, stored in the inbox, acknowledged.
+
+Nothing else runs before the ack: the features act on stored events in the inbox processor.
+A delivery Porch cannot use (a bot's message, an edit) is acknowledged and dropped; one that
+lacks a field Porch needs is logged once and acknowledged too, since Slack would otherwise
+retry it for hours.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+
+from porch.core.domain_events import SLACK_EVENT_TYPES, InvalidEvent, from_slack
+from porch.runtime.context import Porch
+
+logger = logging.getLogger(__name__)
+
+
+def register(app: App, *, porch: Porch) -> None:
+    def store(body: dict[str, Any]) -> None:
+        team_id, event_id = body.get("team_id"), body.get("event_id")
+        try:
+            if not isinstance(team_id, str) or not isinstance(event_id, str):
+                raise InvalidEvent("team_id and event_id must be text")
+            event = from_slack(body.get("event"))
+        except InvalidEvent as problem:
+            logger.warning("ignored a malformed event %r: %s", event_id, problem)
+            return
+        if event is not None:
+            porch.accept(team_id=team_id[:32], event_id=event_id[:64], event=event)
+
+    for event_type in SLACK_EVENT_TYPES:
+        app.event(event_type)(store)

@@ -1,0 +1,251 @@
+"""Typed domain events: what happened in the workspace, in Porch's words, not Slack's payload.
+
+The edge (handlers/events.py) validates each Events API delivery into one of these before it is
+stored in the inbox, so features never index a raw payload, and a payload that lacks what Porch
+needs is refused once at the edge instead of failing in a feature on every redelivery. Each event
+serialises to a plain dict (stored as the inbox row's payload) and back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+USER_ID = re.compile(r"[UW][A-Z0-9]{1,31}")
+CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{1,31}")
+TS = re.compile(r"\d{1,12}\.\d{1,9}")
+# Message subtypes that are a member speaking; edits, joins and bot posts are not.
+SPOKEN = {None, "thread_broadcast", "file_share", "me_message"}
+# Text kept per event is bounded: features that store text keep an excerpt, never a novel.
+MAX_TEXT = 4000
+
+
+class InvalidEvent(ValueError):
+    """The payload lacks a field Porch needs, or a field has the wrong shape."""
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    """The parts of a Slack user object that onboarding needs."""
+
+    user_id: str
+    display_name: str
+    real_name: str
+    tz: str | None
+    is_bot: bool
+    is_guest: bool
+    is_deleted: bool
+    updated: int | None = None
+
+    @classmethod
+    def from_slack(cls, user: Mapping[str, Any]) -> Newcomer:
+        if not isinstance(user, Mapping):
+            raise InvalidEvent("user must be an object")
+        profile = user.get("profile")
+        profile = profile if isinstance(profile, Mapping) else {}
+        user_id = _user_id(user.get("id"), "user.id")
+        updated = user.get("updated")
+        return cls(
+            user_id=user_id,
+            display_name=_text(profile.get("display_name") or user.get("name") or user_id, 200),
+            real_name=_text(user.get("real_name") or profile.get("real_name") or "", 200),
+            tz=_text(user["tz"], 64) if isinstance(user.get("tz"), str) else None,
+            is_bot=bool(user.get("is_bot") or user.get("is_app_user")) or user_id == "USLACKBOT",
+            is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
+            is_deleted=bool(user.get("deleted")),
+            updated=updated if isinstance(updated, int) and not isinstance(updated, bool) else None,
+        )
+
+
+@dataclass(frozen=True)
+class TeamJoined:
+    """Someone joined the workspace (`team_join`)."""
+
+    kind: ClassVar[str] = "team_joined"
+    user: Newcomer
+
+
+@dataclass(frozen=True)
+class ChannelJoined:
+    """Someone joined a channel Porch is in (`member_joined_channel`)."""
+
+    kind: ClassVar[str] = "channel_joined"
+    user_id: str
+    channel_id: str
+    inviter_id: str | None = None
+
+
+@dataclass(frozen=True)
+class MessagePosted:
+    """A member's message or thread reply in a channel (not a DM, not a bot, not an edit)."""
+
+    kind: ClassVar[str] = "message_posted"
+    user_id: str
+    channel_id: str
+    ts: str
+    thread_ts: str | None
+    text: str
+
+    @property
+    def is_reply(self) -> bool:
+        return self.thread_ts is not None and self.thread_ts != self.ts
+
+
+@dataclass(frozen=True)
+class DirectMessage:
+    """A member wrote to Porch in its Messages tab."""
+
+    kind: ClassVar[str] = "direct_message"
+    user_id: str
+    channel_id: str
+    ts: str
+    thread_ts: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class ReactionChanged:
+    """An emoji reaction added to or removed from a message."""
+
+    kind: ClassVar[str] = "reaction_changed"
+    user_id: str
+    channel_id: str
+    ts: str
+    name: str
+    added: bool
+    item_user: str | None = None
+
+
+@dataclass(frozen=True)
+class HomeOpened:
+    """A member opened Porch's App Home tab."""
+
+    kind: ClassVar[str] = "home_opened"
+    user_id: str
+
+
+DomainEvent = (
+    TeamJoined | ChannelJoined | MessagePosted | DirectMessage | ReactionChanged | HomeOpened
+)
+EVENT_TYPES: dict[str, type[Any]] = {
+    cls.kind: cls
+    for cls in (
+        TeamJoined,
+        ChannelJoined,
+        MessagePosted,
+        DirectMessage,
+        ReactionChanged,
+        HomeOpened,
+    )
+}
+# The Events API event types the edge accepts (and the manifest subscribes to).
+SLACK_EVENT_TYPES = (
+    "team_join",
+    "member_joined_channel",
+    "message",
+    "reaction_added",
+    "reaction_removed",
+    "app_home_opened",
+)
+
+
+def from_slack(event: Any) -> DomainEvent | None:
+    """The domain event for one Events API `event` object; None when Porch has no use for it.
+
+    Raises InvalidEvent when the event is of a type Porch handles but lacks what it needs.
+    """
+    if not isinstance(event, Mapping):
+        raise InvalidEvent("event must be an object")
+    kind = event.get("type")
+    if kind == "team_join":
+        return TeamJoined(user=Newcomer.from_slack(event.get("user")))  # type: ignore[arg-type]
+    if kind == "member_joined_channel":
+        return ChannelJoined(
+            user_id=_user_id(event.get("user"), "user"),
+            channel_id=_channel_id(event.get("channel"), "channel"),
+            inviter_id=_optional_user(event.get("inviter")),
+        )
+    if kind == "message":
+        return _message(event)
+    if kind in ("reaction_added", "reaction_removed"):
+        item = event.get("item")
+        if not isinstance(item, Mapping):
+            raise InvalidEvent("item must be an object")
+        if item.get("type") != "message":
+            return None
+        name = _text(event.get("reaction"), 100, field="reaction")
+        if not name:
+            raise InvalidEvent("reaction must not be empty")
+        return ReactionChanged(
+            user_id=_user_id(event.get("user"), "user"),
+            channel_id=_channel_id(item.get("channel"), "item.channel"),
+            ts=_ts(item.get("ts"), "item.ts"),
+            name=name,
+            added=kind == "reaction_added",
+            item_user=_optional_user(event.get("item_user")),
+        )
+    if kind == "app_home_opened":
+        if event.get("tab") != "home":
+            return None
+        return HomeOpened(user_id=_user_id(event.get("user"), "user"))
+    return None
+
+
+def _message(event: Mapping[str, Any]) -> DomainEvent | None:
+    if event.get("subtype") not in SPOKEN or event.get("bot_id") or event.get("user") is None:
+        return None
+    thread_ts = event.get("thread_ts")
+    fields = {
+        "user_id": _user_id(event.get("user"), "user"),
+        "channel_id": _channel_id(event.get("channel"), "channel"),
+        "ts": _ts(event.get("ts"), "ts"),
+        "thread_ts": None if thread_ts is None else _ts(thread_ts, "thread_ts"),
+        "text": _text(event.get("text") or "", MAX_TEXT, field="text"),
+    }
+    if event.get("channel_type") == "im":
+        return DirectMessage(**fields)
+    return MessagePosted(**fields)
+
+
+def to_payload(event: DomainEvent) -> dict[str, Any]:
+    return dataclasses.asdict(event)
+
+
+def from_payload(kind: str, payload: Mapping[str, Any]) -> DomainEvent:
+    cls = EVENT_TYPES[kind]
+    if cls is TeamJoined:
+        return TeamJoined(user=Newcomer(**payload["user"]))
+    return cls(**payload)
+
+
+def _user_id(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not USER_ID.fullmatch(value):
+        raise InvalidEvent(f"{field} must be a Slack user ID")
+    return value
+
+
+def _optional_user(value: Any) -> str | None:
+    return value if isinstance(value, str) and USER_ID.fullmatch(value) else None
+
+
+def _channel_id(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not CHANNEL_ID.fullmatch(value):
+        raise InvalidEvent(f"{field} must be a Slack channel ID")
+    return value
+
+
+def _ts(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not TS.fullmatch(value):
+        raise InvalidEvent(f"{field} must be a Slack timestamp")
+    return value
+
+
+def _text(value: Any, limit: int, *, field: str = "text") -> str:
+    """Text as stored: a string, bounded, with lone surrogates replaced (they cannot be encoded
+    as UTF-8, so a database or a JSON encoder would fail on them later)."""
+    if not isinstance(value, str):
+        raise InvalidEvent(f"{field} must be text")
+    return value[:limit].encode("utf-8", "replace").decode("utf-8")

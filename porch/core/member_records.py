@@ -1,0 +1,100 @@
+"""A member's record in the store: read it, tick a checklist step once, keep its tracker row.
+
+Shared by the features that change a member (onboarding, introductions, follow-ups), so each
+of them updates the record and the Members row the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection, Update, select, update
+
+from porch.core import tracker_queue
+from porch.core.store.schema import members
+from porch.core.templating import mention
+
+
+def get(conn: Connection, *, team_id: str, user_id: str) -> Any:
+    return conn.execute(
+        select(members).where(members.c.team_id == team_id, members.c.user_id == user_id)
+    ).first()
+
+
+def where(team_id: str, user_id: str) -> Update:
+    """An UPDATE of one member's row, to which callers add .where() and .values()."""
+    return update(members).where(members.c.team_id == team_id, members.c.user_id == user_id)
+
+
+def set_once(
+    conn: Connection, *, team_id: str, user_id: str, column: str, now: dt.datetime
+) -> bool:
+    """Stamp `column` unless it is already set; True when this call set it."""
+    result = conn.execute(
+        where(team_id, user_id)
+        .where(members.c[column].is_(None))
+        .values({column: now, "updated_at": now})
+    )
+    if result.rowcount:
+        queue_row(conn, team_id=team_id, user_id=user_id, now=now)
+    return bool(result.rowcount)
+
+
+def queue_row(conn: Connection, *, team_id: str, user_id: str, now: dt.datetime) -> None:
+    """Queue the member's current Members row for the tracker."""
+    member = get(conn, team_id=team_id, user_id=user_id)
+    if member is None:
+        return
+    tracker_queue.put_row(
+        conn, team_id=team_id, sheet="Members", key=user_id, values=member_row(member), now=now
+    )
+
+
+def member_view(member: Any) -> dict[str, Any]:
+    """What templates may show about a member. Names stay plain text: templates escape them."""
+    checklist = [
+        ("Read the guidelines", member.guidelines_opened_at),
+        ("Introduce yourself", member.introduced_at),
+        ("Join the recommended channels", member.channels_joined_at),
+        ("Post your first message", member.first_post_at),
+    ]
+    return {
+        "user_id": member.user_id,
+        "mention": mention(member.user_id),
+        "name": member.display_name or member.real_name or member.user_id,
+        "joined_at": member.joined_at,
+        "introduced": member.introduced_at is not None,
+        "opted_out": member.opted_out_at is not None,
+        "checklist": [{"label": label, "done": done is not None} for label, done in checklist],
+        "done_count": sum(1 for _, done in checklist if done is not None),
+    }
+
+
+def member_row(member: Any) -> dict[str, Any]:
+    """The member's row in the tracker's Members sheet, keyed by column header."""
+
+    def day(value: dt.datetime | None) -> str:
+        return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+    if member.is_deleted:
+        status = "Left"
+    elif member.opted_out_at:
+        status = "Opted out of follow-ups"
+    elif member.introduced_at:
+        status = "Introduced"
+    elif member.welcomed_at:
+        status = "Welcomed"
+    else:
+        status = (member.welcome_status or "").capitalize() or "New"
+    return {
+        "User ID": member.user_id,
+        "Name": member.display_name or member.real_name or "",
+        "Joined": day(member.joined_at),
+        "Joined via": member.joined_via or "",
+        "Welcomed": day(member.welcomed_at),
+        "Introduced": day(member.introduced_at),
+        "First post": day(member.first_post_at),
+        "Last active": day(member.last_active_at),
+        "Status": status,
+    }

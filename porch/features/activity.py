@@ -1,0 +1,94 @@
+"""Activity: every message, reply, reaction and channel join recorded once, for the metrics.
+
+Runs first in the registry, so features that count activity (a win's reactions, the channels a
+newcomer has joined) see this event's row. Only who did what where and when is kept here; no
+message text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, delete
+
+from porch.core import activity_log, channel_directory
+from porch.core.domain_events import ChannelJoined, MessagePosted, ReactionChanged
+from porch.core.feature import Feature
+from porch.core.store.schema import activity
+
+# Activity kinds are at most 16 characters: "r:" and the start of the emoji name.
+REACTION_PREFIX = "r:"
+
+
+def reaction_kind(name: str) -> str:
+    # Skin tones are one emoji for counting purposes: :+1::skin-tone-3: is still a thumbs up.
+    return (REACTION_PREFIX + name.split("::", 1)[0])[:16]
+
+
+def feature() -> Feature:
+    return Feature(
+        name="activity",
+        handles={
+            MessagePosted: on_message_posted,
+            ReactionChanged: on_reaction_changed,
+            ChannelJoined: on_channel_joined,
+        },
+    )
+
+
+def on_message_posted(
+    conn: Connection, team_id: str, event: MessagePosted, now: dt.datetime
+) -> None:
+    activity_log.record(
+        conn,
+        team_id=team_id,
+        channel_id=event.channel_id,
+        ts=event.ts,
+        kind="reply" if event.thread_ts else "message",
+        user_id=event.user_id,
+        thread_ts=event.thread_ts,
+        at=now,
+    )
+
+
+def on_reaction_changed(
+    conn: Connection, team_id: str, event: ReactionChanged, now: dt.datetime
+) -> None:
+    kind = reaction_kind(event.name)
+    if event.added:
+        activity_log.record(
+            conn,
+            team_id=team_id,
+            channel_id=event.channel_id,
+            ts=event.ts,
+            kind=kind,
+            user_id=event.user_id,
+            at=now,
+        )
+        return
+    conn.execute(
+        delete(activity).where(
+            activity.c.team_id == team_id,
+            activity.c.channel_id == event.channel_id,
+            activity.c.message_ts == event.ts,
+            activity.c.kind == kind,
+            activity.c.user_id == event.user_id,
+        )
+    )
+
+
+def on_channel_joined(
+    conn: Connection, team_id: str, event: ChannelJoined, now: dt.datetime
+) -> None:
+    """Joins are counted only for the channels Porch knows (those named in community.yml)."""
+    if channel_directory.name_of(conn, team_id=team_id, channel_id=event.channel_id) is None:
+        return
+    activity_log.record(
+        conn,
+        team_id=team_id,
+        channel_id=event.channel_id,
+        ts="joined",
+        kind="join",
+        user_id=event.user_id,
+        at=now,
+    )

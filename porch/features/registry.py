@@ -1,0 +1,76 @@
+"""The features Porch runs, in the order they see each event, and what they declare.
+
+The inbox processor, the scheduler, App Home and the effect worker ask this registry; none of
+them names a feature. A new feature is a module in porch/features/ whose `feature()` is added to
+`build_features` below, with its templates and tests; no other feature changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from porch.core.app_home import AppHome
+from porch.core.config import Config
+from porch.core.feature import EffectCallback, EventHandler, Feature, Job
+from porch.core.templating import Templates
+from porch.features import activity, health
+from porch.features.contributions import Contributions
+from porch.features.follow_ups import FollowUps
+from porch.features.introductions import Introductions
+from porch.features.onboarding import Onboarding
+
+
+@dataclass
+class Features:
+    """Every feature, plus the objects whose methods handlers call for buttons and commands."""
+
+    features: Sequence[Feature]
+    app_home: AppHome
+    onboarding: Onboarding
+    introductions: Introductions
+    follow_ups: FollowUps
+
+    def handlers_for(self, event_type: type) -> Iterator[EventHandler]:
+        for feature in self.features:
+            handler = feature.handles.get(event_type)
+            if handler is not None:
+                yield handler
+
+    @property
+    def jobs(self) -> list[Job]:
+        return [job for feature in self.features for job in feature.jobs]
+
+    def effect_callback(self, op: str) -> EffectCallback | None:
+        for feature in self.features:
+            if op in feature.effect_callbacks:
+                return feature.effect_callbacks[op]
+        return None
+
+    @property
+    def worksheets(self) -> list[str]:
+        return [sheet for feature in self.features for sheet in feature.worksheets]
+
+
+def build_features(*, config: Config, templates: Templates) -> Features:
+    app_home = AppHome(config=config, templates=templates)
+    onboarding = Onboarding(config=config, templates=templates, app_home=app_home)
+    introductions = Introductions(config=config, templates=templates, app_home=app_home)
+    follow_ups = FollowUps(config=config, templates=templates, app_home=app_home)
+    features = [
+        # Activity first: later features count the row it records for this very event.
+        activity.feature(),
+        onboarding.feature(),
+        introductions.feature(),
+        follow_ups.feature(),
+        Contributions(config=config).feature(),
+        health.feature(),
+    ]
+    app_home.sections = [f.home_section for f in features if f.home_section is not None]
+    return Features(
+        features=features,
+        app_home=app_home,
+        onboarding=onboarding,
+        introductions=introductions,
+        follow_ups=follow_ups,
+    )

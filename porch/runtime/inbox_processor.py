@@ -1,0 +1,168 @@
+"""The inbox processor: stored events to the features, in batches, each batch exactly once.
+
+The edge only stores an event and acknowledges it. This processor takes the pending events in
+arrival order and, in one transaction per batch, lets every feature that handles the event's
+type record what it causes, then marks the events done. A crash before the commit leaves the
+whole batch pending, so it is replayed; after the commit nothing of it runs again. An event that
+makes a feature fail is retried alone and, if it fails again, set aside as `failed` with its
+traceback in the log, so one bad event never holds up the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import Connection, Engine, select
+
+from porch.core import inbox, locks
+from porch.core.clock import Clock
+from porch.core.inbox import StoredEvent
+from porch.core.store.schema import inbox_events
+from porch.features.registry import Features
+
+logger = logging.getLogger(__name__)
+
+BATCH = 200
+# On SQLite a batch holds the one write lock, and the edge's insert waits for it: a batch stops
+# taking events after this long, so an acknowledgement never waits for much more.
+BATCH_SECONDS = 0.02
+# Longer than any batch takes; a replica that dies mid-batch frees the inbox after this.
+LEASE = dt.timedelta(seconds=30)
+
+
+class InboxProcessor:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        features: Features,
+        clock: Clock,
+        on_commit: Callable[[], None] = lambda: None,
+        batch: int = BATCH,
+    ) -> None:
+        self.engine = engine
+        self.features = features
+        self.clock = clock
+        self.on_commit = on_commit
+        self.batch = batch
+        self.holder = f"inbox-{uuid.uuid4().hex[:12]}"
+        self.processed = 0
+        self.failed = 0
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ---- background loop -------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="porch-inbox", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout=10)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                busy = self.run_once() > 0
+            except Exception:
+                logger.exception("inbox processing failed; retrying shortly")
+                busy = False
+                time.sleep(1)
+            if not busy:
+                # Woken by each accepted event; the timeout picks up events another replica
+                # accepted (or a batch whose lease lapsed).
+                self._wake.wait(timeout=1)
+                self._wake.clear()
+
+    # ---- processing ------------------------------------------------------------------------
+
+    def drain(self, *, max_batches: int = 10_000) -> int:
+        """Process until nothing is pending (tests and the sandbox call this directly)."""
+        total = 0
+        for _ in range(max_batches):
+            done = self.run_once()
+            if not done:
+                break
+            total += done
+        return total
+
+    def run_once(self) -> int:
+        """Process one batch; the number of events taken off the inbox."""
+        lease = "inbox-processor"
+        now = self.clock.now()
+        with self.engine.begin() as conn:
+            if not self._has_pending(conn):
+                return 0
+            if not locks.acquire(
+                conn,
+                name=lease,
+                holder=self.holder,
+                until=now + LEASE,
+                now=now,
+            ):
+                return 0
+            events = inbox.pending(conn, limit=self.batch)
+        if not events:
+            return 0
+        try:
+            with self.engine.begin() as conn:
+                applied = self._apply(conn, events, budget=BATCH_SECONDS)
+                inbox.mark_done(conn, ids=[e.id for e in applied], now=self.clock.now())
+        except Exception:
+            logger.exception("a batch of %d events failed; retrying them one by one", len(events))
+            applied = events
+            for event in events:
+                self._one(event)
+        self.processed += len(applied)
+        self.on_commit()
+        return len(applied)
+
+    def _one(self, event: StoredEvent) -> None:
+        try:
+            with self.engine.begin() as conn:
+                self._apply(conn, [event])
+                inbox.mark_done(conn, ids=[event.id], now=self.clock.now())
+        except Exception as exc:
+            logger.exception(
+                "event %s (%s) failed; set aside as failed", event.event_id, event.event.kind
+            )
+            self.failed += 1
+            with self.engine.begin() as conn:
+                inbox.mark_failed(
+                    conn,
+                    event_id=event.id,
+                    error=f"{type(exc).__name__}: {exc}",
+                    now=self.clock.now(),
+                )
+
+    def _apply(
+        self, conn: Connection, events: Sequence[StoredEvent], *, budget: float | None = None
+    ) -> Sequence[StoredEvent]:
+        """Let the features handle `events` in order; stop early once `budget` seconds pass."""
+        now = self.clock.now()
+        started = time.perf_counter()
+        for count, stored in enumerate(events, start=1):
+            for handler in self.features.handlers_for(type(stored.event)):
+                handler(conn, stored.team_id, stored.event, now)
+            if budget is not None and time.perf_counter() - started > budget:
+                return events[:count]
+        return events
+
+    @staticmethod
+    def _has_pending(conn: Connection) -> bool:
+        row = conn.execute(
+            select(inbox_events.c.id).where(inbox_events.c.status == inbox.PENDING).limit(1)
+        ).first()
+        return row is not None
