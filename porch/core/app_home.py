@@ -3,14 +3,15 @@
 Each feature may add a section (a partial template and its context) to a member's App Home;
 `templates/app_home.j2` lays them out in the registry's order under the community's header.
 A view is published when something on it changes for that member or when they open the tab,
-never for every message they post.
+never for every message they post. What is recorded is only "publish this member's App Home";
+the worker renders the view when it delivers it, so the view is current however long the
+effect waited, and the work of rendering stays off the path that processes events.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,14 +40,16 @@ class AppHome:
         return {"type": "home", "blocks": message.blocks}
 
     def publish(self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime) -> bool:
-        """Queue the member's current view; the same view at the same moment is queued once."""
-        view = self.view(conn, team_id=team_id, user_id=user_id)
-        digest = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()[:16]
+        """Queue a publish of the member's App Home, unless one is already waiting to go out
+        (it will render the view as it is then, this change included)."""
+        prefix = f"home:{user_id}:"
+        if effect_queue.pending_with_prefix(conn, team_id=team_id, prefix=prefix):
+            return False
         return effect_queue.record(
             conn,
             team_id=team_id,
-            key=f"home:{user_id}:{now.timestamp():.0f}:{digest}",
+            key=prefix + uuid.uuid4().hex[:16],
             kind="home",
-            payload={"user_id": user_id, "view": view},
+            payload={"user_id": user_id},
             now=now,
         )

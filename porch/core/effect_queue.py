@@ -71,6 +71,23 @@ def exists(conn: Connection, *, team_id: str, key: str) -> bool:
     )
 
 
+def pending_with_prefix(conn: Connection, *, team_id: str, prefix: str) -> bool:
+    """Whether an effect whose key starts with `prefix` is still waiting to be delivered."""
+    # A key range rather than LIKE, so the (team_id, effect_key) index answers it.
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    row = conn.execute(
+        select(effects.c.id)
+        .where(
+            effects.c.team_id == team_id,
+            effects.c.effect_key >= prefix,
+            effects.c.effect_key < upper,
+            effects.c.status == PENDING,
+        )
+        .limit(1)
+    ).first()
+    return row is not None
+
+
 def result_of(conn: Connection, *, team_id: str, key: str) -> dict[str, Any] | None:
     """The Slack result (channel, ts) of a delivered effect, or None while it is not done."""
     row = conn.execute(

@@ -41,13 +41,26 @@ def set_once(
     return bool(result.rowcount)
 
 
-def queue_row(conn: Connection, *, team_id: str, user_id: str, now: dt.datetime) -> None:
-    """Queue the member's current Members row for the tracker."""
-    member = get(conn, team_id=team_id, user_id=user_id)
+def queue_row(
+    conn: Connection,
+    *,
+    team_id: str,
+    now: dt.datetime,
+    user_id: str | None = None,
+    member: Any = None,
+) -> None:
+    """Queue the member's current Members row for the tracker (pass the row if you have it)."""
+    if member is None:
+        member = get(conn, team_id=team_id, user_id=user_id or "")
     if member is None:
         return
     tracker_queue.put_row(
-        conn, team_id=team_id, sheet="Members", key=user_id, values=member_row(member), now=now
+        conn,
+        team_id=team_id,
+        sheet="Members",
+        key=member.user_id,
+        values=member_row(member),
+        now=now,
     )
 
 

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func
 
 from porch.core import activity_log, channel_directory, effect_queue, member_records
 from porch.core.app_home import AppHome
@@ -94,18 +94,21 @@ class Onboarding:
     def on_message_posted(
         self, conn: Connection, team_id: str, event: MessagePosted, now: dt.datetime
     ) -> None:
-        """Any member message: last active, and the checklist's first post."""
-        result = conn.execute(
-            member_records.where(team_id, event.user_id).values(last_active_at=now, updated_at=now)
-        )
-        if not result.rowcount:
+        """Any member message: last active, and the checklist's first post (one UPDATE)."""
+        member = conn.execute(
+            member_records.where(team_id, event.user_id)
+            .values(
+                last_active_at=now,
+                first_post_at=func.coalesce(members.c.first_post_at, now),
+                updated_at=now,
+            )
+            .returning(*members.c)
+        ).first()
+        if member is None:
             return
-        if member_records.set_once(
-            conn, team_id=team_id, user_id=event.user_id, column="first_post_at", now=now
-        ):
+        member_records.queue_row(conn, team_id=team_id, member=member, now=now)
+        if member.first_post_at == now:
             self.app_home.publish(conn, team_id=team_id, user_id=event.user_id, now=now)
-        else:
-            member_records.queue_row(conn, team_id=team_id, user_id=event.user_id, now=now)
 
     def on_home_opened(
         self, conn: Connection, team_id: str, event: HomeOpened, now: dt.datetime

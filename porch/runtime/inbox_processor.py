@@ -52,6 +52,9 @@ class InboxProcessor:
         self.batch = batch
         self.holder = f"inbox-{uuid.uuid4().hex[:12]}"
         self.processed = 0
+        # How many events to read per batch: about what the last batch got through in its time
+        # budget, so a batch does not decode rows it will leave for the next one.
+        self._take = 32
         self.failed = 0
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -113,7 +116,7 @@ class InboxProcessor:
                 now=now,
             ):
                 return 0
-            events = inbox.pending(conn, limit=self.batch)
+            events = inbox.pending(conn, limit=min(self.batch, self._take))
         if not events:
             return 0
         try:
@@ -125,6 +128,7 @@ class InboxProcessor:
             applied = events
             for event in events:
                 self._one(event)
+        self._take = max(8, min(self.batch, len(applied) * 2))
         self.processed += len(applied)
         self.on_commit()
         return len(applied)

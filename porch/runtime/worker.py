@@ -254,7 +254,11 @@ class EffectWorker:
                 )
                 return {"channel": payload["channel"], "ts": payload["ts"]}
             if effect.kind == "home":
-                self.client.views_publish(user_id=payload["user_id"], view=payload["view"])
+                with self.engine.connect() as conn:
+                    view = self.features.app_home.view(
+                        conn, team_id=effect.team_id, user_id=payload["user_id"]
+                    )
+                self.client.views_publish(user_id=payload["user_id"], view=view)
                 return {}
             if effect.kind == "invite":
                 channel = self._channel_id(effect, payload["channel_name"])
