@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from porch.core.config import Config, ConfigError, load_config, summary
+from porch.core.config import Config, ConfigError, check_config, load_config, summary
 from porch.runtime.settings import Settings
 
 
@@ -29,9 +29,22 @@ def main() -> None:
 @main.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="community.yml")
 def check(config_path: Path | None) -> None:
-    """Validate community.yml; exit 2 with one line per problem."""
+    """Validate community.yml and its templates; exit 2 with one line per problem."""
+    from porch.runtime.preview import template_issues
+
     settings = Settings.from_env(config_path=config_path)
-    click.echo(summary(_load(settings)))
+    try:
+        config, warnings = check_config(settings.config_path)
+    except ConfigError as exc:
+        for issue in exc.issues:
+            click.echo(str(issue), err=True)
+        sys.exit(2)
+    issues = [*warnings, *template_issues(config)]
+    for issue in issues:
+        click.echo(str(issue), err=True)
+    if any(not issue.warning for issue in issues):
+        sys.exit(2)
+    click.echo(summary(config))
 
 
 def _runtime(settings: Settings, config: Config):  # type: ignore[no-untyped-def]
