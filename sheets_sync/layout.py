@@ -8,8 +8,11 @@ finds in the Sheet (by name, not position), so managers may reorder columns or a
 Cell values, and why they look the way they do:
 
 - Everything is written with valueInputOption=RAW, so the Sheet never parses a value as a
-  formula. Text that starts with `=`, `+`, `-`, `@`, a tab or a carriage return additionally
-  gets a leading `'` (OWASP ASVS 1.2.10), so a CSV or .xlsx export opened in Excel stays inert.
+  formula. Text that starts with `=`, `+`, `-`, `@` (or their fullwidth forms `＝＋－＠`), a tab
+  or a carriage return additionally gets a leading `'` (OWASP ASVS 1.2.10), so a CSV or .xlsx
+  export opened in Excel stays inert. So does text where one of those follows leading
+  whitespace, zero-width or bidi control characters: spreadsheets and import tools may drop
+  those, and they are invisible to a manager checking a cell.
 - Dates and times are written as spreadsheet serial numbers (days since 1899-12-30, with the
   time of day as the fraction, in the community's timezone) plus a date number format on the
   column. With RAW input an ISO string would stay text: it would not sort as a date, filter by
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -32,8 +36,15 @@ Kind = Literal["text", "long_text", "datetime", "date", "int", "pct", "link"]
 
 # Google Sheets refuses cells longer than this; a long feedback message is cut, not dropped.
 MAX_CELL_CHARS = 50_000
-# Characters that make Excel or Sheets treat a cell as a formula (OWASP ASVS 1.2.10).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Characters that make Excel or Sheets treat a cell as a formula (OWASP ASVS 1.2.10), with the
+# fullwidth forms some locales' spreadsheets (and input methods) accept in their place.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# What may stand before a trigger yet be skipped or unseen: whitespace, zero-width characters
+# (U+200B..U+200D, U+2060, U+FEFF) and bidi controls (U+200E, U+200F, U+202A..U+202E,
+# U+2066..U+2069).
+IGNORABLE_PREFIX = re.compile(
+    "^[\\s\u200b-\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]+"
+)
 SERIAL_EPOCH = dt.datetime(1899, 12, 30)
 
 
@@ -165,9 +176,16 @@ def sanitize(text: str) -> str:
     """Make untrusted text inert in Sheets and in Excel exports (OWASP ASVS 1.2.10)."""
     if len(text) >= MAX_CELL_CHARS - 1:
         text = text[: MAX_CELL_CHARS - 3] + "…"  # room for the "'" below
-    if text.startswith(FORMULA_TRIGGERS):
+    if looks_like_formula(text):
         return "'" + text
     return text
+
+
+def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet could read the text as a formula, now or after trimming."""
+    if text.startswith(FORMULA_TRIGGERS):
+        return True
+    return IGNORABLE_PREFIX.sub("", text, count=1).startswith(FORMULA_TRIGGERS)
 
 
 def key_cell(key: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
 from porch.runtime.cli import main
@@ -29,3 +31,38 @@ def test_the_first_screen_gives_the_two_commands():
     first_screen = "\n".join((ROOT / "README.md").read_text().splitlines()[:40])
     assert "make demo" in first_screen
     assert "make test" in first_screen
+
+
+def heading_slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lowercase, punctuation dropped, spaces to hyphens."""
+    kept = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return kept.replace(" ", "-")
+
+
+README_REFERENCES = (
+    re.compile(r"README(?:\.md)?#([\w\-]+)"),
+    re.compile(r"README section \\?[\"“']([^\"”'\\]+)"),
+    re.compile(r"[\"“']([^\"”'\\]+)\\?[\"”'] (?:section )?in the README"),
+)
+
+
+def test_every_readme_section_the_code_points_to_exists():
+    readme = (ROOT / "README.md").read_text()
+    headings = [line.lstrip("#").strip() for line in readme.splitlines() if line.startswith("#")]
+    slugs = {heading_slug(heading) for heading in headings}
+    sources = [ROOT / "app.py"]
+    for folder in ("porch", "handlers", "sheets_sync"):
+        sources.extend((ROOT / folder).rglob("*.py"))
+    found: list[tuple[str, str]] = []
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        for pattern in README_REFERENCES:
+            for reference in pattern.findall(text):
+                found.append((str(source.relative_to(ROOT)), reference))
+    assert found, "expected the startup errors to name README sections"
+    missing = [
+        (where, reference)
+        for where, reference in found
+        if reference not in headings and heading_slug(reference) not in slugs
+    ]
+    assert not missing, f"README sections that do not exist: {missing}"

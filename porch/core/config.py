@@ -9,30 +9,118 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-ChannelName = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]{0,79}$", strip_whitespace=True)
-]
-UserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")]
+EMOJI_NAME = re.compile(r"[a-z0-9_+\-']+(::skin-tone-[2-6])?")
+
+
+# The validators below raise messages a community manager can act on (what a valid value looks
+# like), instead of the regular expression pydantic would quote.
+
+
+def _clock_time(value: object) -> str:
+    if isinstance(value, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value.strip()):
+        return value.strip()
+    message = 'time must be HH:MM, e.g. "09:30" (quote it)'
+    if isinstance(value, str):
+        message += f", not {value!r}"
+    raise ValueError(message)
+
+
+def _channel_name(value: object) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if re.fullmatch(r"[a-z0-9][a-z0-9_\-]{0,79}", text):
+        return text
+    if text.startswith("#") and re.fullmatch(r"[a-z0-9][a-z0-9_\-]{0,79}", text[1:]):
+        raise ValueError(f"write the channel name without the #: {text[1:]}")
+    raise ValueError(
+        "must be a channel name as Slack shows it, without the #: lowercase letters, digits, "
+        f"- and _, e.g. introductions, not {value!r}"
+    )
+
+
+def _user_id(value: object) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if re.fullmatch(r"[UW][A-Z0-9]{2,}", text):
+        return text
+    raise ValueError(
+        f"must be a Slack member ID such as U0123ABCD, not {value!r} (in Slack: open the "
+        "profile, then ⋯ → Copy member ID)"
+    )
+
+
+def _ritual_id(value: object) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if re.fullmatch(r"[a-z0-9][a-z0-9\-]*", text):
+        return text
+    raise ValueError(f"must be lowercase letters, digits and -, e.g. monday-goals, not {value!r}")
+
+
+def _emoji_name(value: object) -> str:
+    """Slack names emoji `wave`, `+1`, `thumbsup::skin-tone-2`; reactions.add wants the name."""
+    if not isinstance(value, str):
+        raise ValueError('emoji names that look like numbers need quotes, e.g. "+1" or "100"')
+    name = value.strip()
+    if EMOJI_NAME.fullmatch(name):
+        return name
+    bare = name.strip(":")
+    if bare != name and EMOJI_NAME.fullmatch(bare):
+        raise ValueError(f"write the emoji name without colons: {bare}, not {name}")
+    if not name.isascii():
+        raise ValueError(
+            f"{name!r} is an emoji, not its name: write the name Slack shows when you hover "
+            "it, e.g. wave for 👋"
+        )
+    if EMOJI_NAME.fullmatch(bare.lower()):
+        raise ValueError(f"emoji names are lowercase: {bare.lower()}, not {name}")
+    raise ValueError(
+        f"{name!r} is not an emoji name: lowercase letters, digits, -, _ and +, e.g. wave or bug"
+    )
+
+
+def _optional_emoji_name(value: object) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return _emoji_name(value)
+
+
+def _web_url(value: object) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    parts = urlsplit(text)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return text
+    example = f"https://{text.split('://')[-1]}" if text and " " not in text else None
+    raise ValueError(
+        "must be a web address starting with https:// (or http://), e.g. "
+        f'"{example or "https://community.example.org/"}"'
+    )
+
+
+ChannelName = Annotated[str, BeforeValidator(_channel_name)]
+UserId = Annotated[str, BeforeValidator(_user_id)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+ClockTime = Annotated[str, BeforeValidator(_clock_time)]
+EmojiName = Annotated[str, BeforeValidator(_emoji_name)]
+WebUrl = Annotated[str, BeforeValidator(_web_url)]
 
 
 class Strict(BaseModel):
@@ -60,7 +148,7 @@ class CommunityConfig(Strict):
     name: Text
     promise: Promise
     timezone: Text
-    site_url: Text = "http://127.0.0.1:8000/"
+    site_url: WebUrl = "http://127.0.0.1:8000/"
     links: list[Link] = []
 
     @field_validator("timezone")
@@ -153,16 +241,34 @@ class OnboardingConfig(Strict):
     welcome: Literal["automatic", "warm"] = "automatic"
     recommended_channels: list[ChannelName] = []
     auto_invite: bool = False
-    react_to_introductions: str | None = "wave"
+    react_to_introductions: Annotated[str | None, BeforeValidator(_optional_emoji_name)] = "wave"
     intro_thread: IntroThread = IntroThread()
     follow_ups: FollowUps = FollowUps()
     reconcile_window_days: int = Field(default=14, ge=1)
     reconcile_every_minutes: int = Field(default=60, ge=5)
     templates_dir: str | None = None
 
+    @field_validator("templates_dir", mode="before")
+    @classmethod
+    def _existing_folder(cls, value: object, info: ValidationInfo) -> object:
+        """Relative to community.yml (like tracker.local_dir), and it must exist: a missing
+        folder would silently fall back to the shipped copy."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        base = (info.context or {}).get("base_dir")
+        if base is None or not isinstance(value, str):
+            return value
+        folder = Path(value.strip()).expanduser()
+        if not folder.is_absolute():
+            folder = Path(base) / folder
+        if not folder.is_dir():
+            where = "" if Path(value).is_absolute() else " (a path relative to community.yml)"
+            raise ValueError(f"the folder {folder} does not exist{where}")
+        return str(folder)
+
 
 class RitualConfig(Strict):
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
+    id: Annotated[str, BeforeValidator(_ritual_id)]
     name: Text
     weekday: Weekday
     time: ClockTime
@@ -171,16 +277,8 @@ class RitualConfig(Strict):
 
 
 class FeedbackConfig(Strict):
-    tags: dict[str, Text] = Field(min_length=1, description="emoji name -> tag")
+    tags: dict[EmojiName, Text] = Field(min_length=1, description="emoji name -> tag")
     response_hours: int = Field(default=4, ge=1)
-
-    @field_validator("tags")
-    @classmethod
-    def _emoji_names(cls, value: dict[str, str]) -> dict[str, str]:
-        for emoji in value:
-            if not re.fullmatch(r"[a-z0-9_+\-']+", emoji):
-                raise ValueError(f"{emoji!r} is not a Slack emoji name (write it without colons)")
-        return value
 
 
 class Thresholds(Strict):
@@ -230,13 +328,19 @@ class Config(Strict):
 
 @dataclass(frozen=True)
 class ConfigIssue:
+    """One problem (or, with `warning`, one likely mistake) at a line of a file."""
+
     path: Path
     line: int
     field: str
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+        if not self.line:  # the file as a whole: there is no line to point at
+            return f"{self.path}: {self.message}"
+        kind = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}: {self.field}: {kind}{self.message}"
 
 
 class ConfigError(Exception):
@@ -249,83 +353,181 @@ class ConfigError(Exception):
 
 def load_config(path: str | Path) -> Config:
     """Read and validate community.yml, raising ConfigError with line numbers."""
+    return check_config(path)[0]
+
+
+def check_config(path: str | Path) -> tuple[Config, list[ConfigIssue]]:
+    """Like load_config, also returning warnings: valid YAML that probably says less than meant."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError([ConfigIssue(path, 0, "(file)", f"cannot read: {exc.strerror}")]) from exc
+    except FileNotFoundError as exc:
+        raise ConfigError(
+            [
+                ConfigIssue(
+                    path, 0, "(file)", "no such file (pass --config PATH or set PORCH_CONFIG)"
+                )
+            ]
+        ) from exc
+    except IsADirectoryError as exc:
+        raise ConfigError([ConfigIssue(path, 0, "(file)", "is a folder, not a file")]) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ConfigError([ConfigIssue(path, 0, "(file)", f"cannot read: {reason}")]) from exc
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError([ConfigIssue(path, line, "(yaml)", problem)]) from exc
+        source = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+        raise ConfigError([ConfigIssue(path, line, "(yaml)", _yaml_hint(problem, source))]) from exc
     if node is None:
         raise ConfigError([ConfigIssue(path, 1, "(file)", "the file is empty")])
-    lines: dict[tuple[str | int, ...], int] = {}
-    data = _to_python(node, (), lines, path)
+    reader = _Reader(path=path, source=text.splitlines())
+    data = reader.to_python(node, ())
     if not isinstance(data, dict):
         raise ConfigError([ConfigIssue(path, 1, "(file)", "expected a mapping at the top level")])
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data, context={"base_dir": path.absolute().parent})
     except ValidationError as exc:
-        raise ConfigError(_issues(exc, path, lines)) from None
+        raise ConfigError(reader.issues(exc)) from None
+    return config, reader.warnings
 
 
-def _to_python(
-    node: yaml.Node,
-    at: tuple[str | int, ...],
-    lines: dict[tuple[str | int, ...], int],
-    path: Path,
-    loader: yaml.SafeLoader | None = None,
-) -> Any:
-    """Turn a composed YAML node into plain data, remembering each path's line."""
-    loader = loader or yaml.SafeLoader("")
-    lines[at] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)
-            key_at = (*at, key)
-            if key in result:
-                field = ".".join(str(part) for part in key_at)
-                raise ConfigError(
-                    [ConfigIssue(path, key_node.start_mark.line + 1, field, "duplicate key")]
-                )
-            result[key] = _to_python(value_node, key_at, lines, path, loader)
-            lines[key_at] = key_node.start_mark.line + 1
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _to_python(item, (*at, i), lines, path, loader) for i, item in enumerate(node.value)
-        ]
-    return loader.construct_object(node)
+def _yaml_hint(problem: str, source: str) -> str:
+    """YAML's own wording, plus the usual cause when the line shows it."""
+    emoji = re.search(r":\s+:([a-z0-9_+\-']+):\s*(#.*)?$", source)
+    if emoji:
+        return f"{problem} (write emoji names without colons: {emoji.group(1)})"
+    if problem == "mapping values are not allowed here":
+        return f'{problem} (put a value that contains ": " in quotes)'
+    return problem
 
 
-def _issues(
-    exc: ValidationError, path: Path, lines: dict[tuple[str | int, ...], int]
-) -> list[ConfigIssue]:
-    issues = []
-    for error in exc.errors():
-        loc = tuple(error["loc"])
-        probe = loc
-        while probe and probe not in lines:
-            probe = probe[:-1]
-        line = lines.get(probe, 1)
-        field = ".".join(str(part) for part in loc) or "(top level)"
-        issues.append(ConfigIssue(path, line, field, _message(error)))
-    return issues
+@dataclass
+class _Reader:
+    """Turns composed YAML nodes into plain data, remembering each path's line."""
+
+    path: Path
+    source: list[str]
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
+    warnings: list[ConfigIssue] = field(default_factory=list)
+    loader: yaml.SafeLoader = field(default_factory=lambda: yaml.SafeLoader(""))
+
+    def to_python(self, node: yaml.Node, at: tuple[str | int, ...]) -> Any:
+        self.lines[at] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.loader.construct_object(key_node)
+                key_at = (*at, key)
+                if key in result:
+                    raise ConfigError(
+                        [
+                            ConfigIssue(
+                                self.path,
+                                key_node.start_mark.line + 1,
+                                _field_name(key_at),
+                                "duplicate key",
+                            )
+                        ]
+                    )
+                result[key] = self.to_python(value_node, key_at)
+                self.lines[key_at] = key_node.start_mark.line + 1
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.to_python(item, (*at, i)) for i, item in enumerate(node.value)]
+        value = self.loader.construct_object(node)
+        if isinstance(value, str) and node.style is None:
+            self._check_cut_short(node, value, at)
+        return value
+
+    def _check_cut_short(self, node: yaml.Node, value: str, at: tuple[str | int, ...]) -> None:
+        """Warn when YAML ended unquoted text at " #": `in #ambassadors` loses the channel and
+        everything after it, silently. A one-word value with a `# note` is left alone."""
+        line = self.source[node.end_mark.line] if node.end_mark.line < len(self.source) else ""
+        rest = re.match(r"[ \t]+#(.*)$", line[node.end_mark.column :])
+        if not rest:
+            return
+        comment = rest.group(1)
+        if not re.search(r"\s", value) and (not comment or comment[0].isspace()):
+            return
+        cut = "#" + comment if len(comment) <= 40 else "#" + comment[:40] + "…"
+        self.warnings.append(
+            ConfigIssue(
+                self.path,
+                node.end_mark.line + 1,
+                _field_name(at),
+                f'the text stops before "{cut}": YAML reads " #" as the start of a comment. '
+                "If the rest belongs to the text, put the whole value in quotes.",
+                warning=True,
+            )
+        )
+
+    def issues(self, exc: ValidationError) -> list[ConfigIssue]:
+        issues = []
+        for error in exc.errors():
+            loc = tuple(part for part in error["loc"] if part != "[key]")
+            probe = loc
+            while probe and probe not in self.lines:
+                probe = probe[:-1]
+            line = self.lines.get(probe, 1)
+            source = self.source[line - 1] if 0 < line <= len(self.source) else ""
+            issues.append(ConfigIssue(self.path, line, _field_name(loc), _message(error, source)))
+        return issues
 
 
-def _message(error: Any) -> str:
+def _field_name(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+# pydantic's wording, keyed by its error type, in words a community manager acts on.
+PLAIN_MESSAGES = {
+    "int_parsing": "must be a whole number, e.g. 10",
+    "int_type": "must be a whole number, e.g. 10",
+    "int_from_float": "must be a whole number, e.g. 10",
+    "float_parsing": "must be a number, e.g. 4 or 2.5",
+    "float_type": "must be a number, e.g. 4 or 2.5",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "string_type": "must be text",
+    "string_too_short": "must not be empty",
+    "dict_type": "must be a section of `key: value` lines",
+    "model_type": "must be a section of `key: value` lines",
+    "model_attributes_type": "must be a section of `key: value` lines",
+    "list_type": "must be a list: [a, b] on one line, or one `- item` per line",
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be more than {gt}",
+    "less_than_equal": "must be at most {le}",
+    "less_than": "must be less than {lt}",
+    "literal_error": "must be {expected}",
+}
+
+
+def _message(error: Any, source: str = "") -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        return "unknown key (check the spelling against the configuration reference in the README)"
+        return 'unknown key (check the spelling: see the README section "Configuration reference")'
     if kind == "missing":
         return "required but missing"
-    message = str(error["msg"])
-    return message.removeprefix("Value error, ")
+    given = error.get("input")
+    if given is None or (kind == "string_too_short" and not str(given).strip()):
+        if re.search(r":\s+#", source):
+            return (
+                'is empty: YAML reads everything after " #" as a comment, so quote the value '
+                "(or, for a channel, write its name without the #)"
+            )
+        return "is empty: write a value after the colon"
+    if kind == "too_short":
+        return "needs at least one entry"
+    if kind in PLAIN_MESSAGES:
+        message = PLAIN_MESSAGES[kind].format(**error.get("ctx", {}))
+        if isinstance(given, str | int | float | bool):
+            message += f", not {given!r}"
+        return message
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return message.replace("Input should be", "must be", 1)
 
 
 def summary(config: Config) -> str:

@@ -179,6 +179,10 @@ class Templates:
         text = self._env.get_template(name).render(msg=builder, **context)
         return builder.finish(text)
 
+    def compile(self, name: str) -> None:
+        """Parse a template without rendering it; raises jinja2.TemplateSyntaxError."""
+        self._env.get_template(name)
+
     def names(self) -> list[str]:
         return sorted(n for n in self._env.list_templates() if n.endswith(".j2"))
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import traceback
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, TemplateSyntaxError, select_autoescape
 from markupsafe import Markup
 
 from porch.core import channel_directory, member_records
-from porch.core.config import Config
+from porch.core.config import Config, ConfigIssue
 from porch.core.domain_events import Newcomer
 from porch.core.message_context import MessageContext
 from porch.core.mrkdwn_html import to_html
@@ -35,14 +36,96 @@ SAMPLE_MEMBER = Newcomer(
 )
 NAMES = {"U0SAMPLE1": "Ana", "U0SAMPLE2": "Ben", "U0SAMPLE3": "Chloé"}
 MANAGER_NAME = "Sam (community manager)"
+FIELD = "onboarding.templates_dir"
 
 
 def samples(config: Config) -> list[tuple[str, str, str, Message]]:
     """(title, where it appears, template, message) for every template Porch ships."""
+    templates = Templates(override_dir=config.onboarding.templates_dir)
+    return [
+        (title, where, name, templates.render(name, **context))
+        for title, where, name, context in sample_contexts(config)
+    ]
+
+
+def template_issues(config: Config) -> list[ConfigIssue]:
+    """`porch check` for `onboarding.templates_dir`: every template there compiles, and each one
+    Porch sends renders with sample data into a message Slack accepts. A manager's typo would
+    otherwise surface as a failed welcome, one newcomer at a time."""
+    if not config.onboarding.templates_dir:
+        return []
+    folder = Path(config.onboarding.templates_dir)
+    templates = Templates(override_dir=folder)
+    shipped = {path.name for path in PACKAGED_TEMPLATES.glob("*.j2")}
+    issues: list[ConfigIssue] = []
+    broken: set[str] = set()
+    for file in sorted(folder.rglob("*.j2")):
+        name = file.relative_to(folder).as_posix()
+        try:
+            templates.compile(name)
+        except TemplateSyntaxError as exc:
+            broken.add(name)
+            issues.append(
+                ConfigIssue(file, exc.lineno, FIELD, f"{name} does not compile: {exc.message}")
+            )
+            continue
+        if name not in shipped:
+            issues.append(
+                ConfigIssue(
+                    file,
+                    1,
+                    FIELD,
+                    f"{name} is not a template Porch sends, so it changes nothing (overrides use "
+                    "the names in Porch's templates/ folder, e.g. welcome_dm.j2)",
+                    warning=True,
+                )
+            )
+    for _title, _where, name, context in sample_contexts(config):
+        file = folder / name
+        if name in broken or not file.is_file():
+            continue
+        try:
+            message = templates.render(name, **context)
+        except Exception as exc:  # whatever the template does wrong, the manager fixes it
+            broken.add(name)
+            line = _template_line(exc, file)
+            issues.append(
+                ConfigIssue(file, line, FIELD, f"{name} fails with sample data: {_reason(exc)}")
+            )
+            continue
+        if not message.blocks and not message.text:
+            broken.add(name)
+            issues.append(ConfigIssue(file, 1, FIELD, f"{name} renders an empty message"))
+    return issues
+
+
+def _template_line(exc: BaseException, file: Path) -> int:
+    """The template line Jinja was running (its tracebacks carry template file and line)."""
+    if isinstance(exc, TemplateSyntaxError) and exc.lineno:
+        return exc.lineno
+    target = file.resolve()
+    line = 1
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.lineno and Path(frame.filename).resolve() == target:
+            line = frame.lineno
+    return line
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, TemplateSyntaxError):
+        return exc.message or str(exc)
+    return str(exc) or type(exc).__name__
+
+
+def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(title, where it appears, template, context) for every template Porch ships.
+
+    The context comes from the real onboarding code on a throwaway store, built with the
+    shipped templates so a broken override cannot stop the others from being shown.
+    """
     engine = connect("sqlite://")
     migrate(engine)
-    templates = Templates(override_dir=config.onboarding.templates_dir)
-    features = build_features(config=config, templates=templates)
+    features = build_features(config=config, templates=Templates())
     now = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
     names = {name: f"C0PREVIEW{i}" for i, name in enumerate(_channel_names(config))}
     with engine.begin() as conn:
@@ -120,10 +203,7 @@ def samples(config: Config) -> list[tuple[str, str, str, Message]]:
         ),
         ("/porch by a non-manager", "Only visible to the member", "command_denied.j2", {}),
     ]
-    return [
-        (title, where, name, templates.render(name, **{**context, **extra}))
-        for title, where, name, extra in entries
-    ]
+    return [(title, where, name, {**context, **extra}) for title, where, name, extra in entries]
 
 
 def write_preview(*, config: Config, out: Path) -> Path:

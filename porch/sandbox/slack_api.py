@@ -838,6 +838,8 @@ class FakeSlack:
             expected = self.app_token if method == "apps.connections.open" else self.bot_token
             if not token:
                 return _Outcome(200, {"ok": False, "error": "not_authed"}), None
+            if method == "apps.connections.open" and token.startswith(("xoxb-", "xoxp-")):
+                return _Outcome(200, {"ok": False, "error": "not_allowed_token_type"}), None
             if token != expected:
                 return _Outcome(200, {"ok": False, "error": "invalid_auth"}), None
         try:

@@ -166,6 +166,10 @@ def test_untrusted_text_lands_as_inert_text(
         "U4": "-rm",
         "U5": "\tTabbed",
         "U6": "Ada Lovelace",
+        "U7": " =1+1",
+        "U8": '\u200b=HYPERLINK("http://evil.example")',
+        "U9": "\u202e@channel",
+        "U10": "\uff1dSUM(A1:A9)",
     }
     for user_id, name in names.items():
         put_member(engine, user_id, Name=name)

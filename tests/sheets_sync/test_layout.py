@@ -27,7 +27,48 @@ def test_text_that_could_run_as_a_formula_gets_a_leading_apostrophe(text: str) -
     assert sheet_cell("text", text, BERLIN) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["Ada", "a=b", " =x", "'quoted", ""])
+# Text a spreadsheet may still read as a formula: after whitespace it trims, after characters
+# nobody sees (zero-width, bidi controls), or with the fullwidth signs some locales accept.
+HIDDEN_FORMULAS = [
+    " =1+1",
+    "   +33 6 12",
+    "\n=cmd|' /C calc'!A0",
+    "\u00a0@channel",
+    "\u3000-2",
+    "\u200b=1+1",
+    "\u200c=1",
+    "\u200d+1",
+    "\u2060-1",
+    '\ufeff=HYPERLINK("http://evil.example")',
+    "\u200e=1",
+    "\u200f=1",
+    "\u202a=1",
+    "\u202b=1",
+    "\u202c=1",
+    "\u202d=1",
+    "\u202e=1",
+    "\u2066=1",
+    "\u2067=1",
+    "\u2068=1",
+    "\u2069=1",
+    " \u200b\u202e \u2066=1",
+    "\uff1d1+1",
+    "\uff0b1",
+    "\uff0d1",
+    "\uff20channel",
+    " \uff1dSUM(A1:A9)",
+]
+
+
+@pytest.mark.parametrize("text", HIDDEN_FORMULAS)
+def test_text_that_hides_a_formula_trigger_gets_a_leading_apostrophe(text: str) -> None:
+    assert sanitize(text) == "'" + text
+    assert sheet_cell("long_text", text, BERLIN) == "'" + text
+
+
+@pytest.mark.parametrize(
+    "text", ["Ada", "a=b", "'quoted", "", "   ", "\u200bAda", " Ada = b", "\u00e9=", "x\uff1d1"]
+)
 def test_other_text_is_left_alone(text: str) -> None:
     assert sanitize(text) == text
 

@@ -68,6 +68,32 @@ def test_the_local_tracker_is_one_readable_workbook(
     assert path.stat().st_mtime_ns == mtime  # nothing queued, nothing written
 
 
+def test_formulas_hidden_behind_invisible_characters_stay_text_in_the_workbook(
+    engine: Engine, local: Config, settings: Settings
+) -> None:
+    names = {
+        "U1": " =1+1",
+        "U2": '\u200b=HYPERLINK("http://evil.example")',
+        "U3": "\u2066+1",
+        "U4": "\uff1dSUM(A1:A9)",
+        "U5": "Ada",
+    }
+    for user_id, name in names.items():
+        put_member(engine, user_id, Name=name)
+
+    sync_once(engine=engine, config=local, settings=settings, now=NOW)
+
+    sheet = load_workbook(workbook_path(settings))["Members"]
+    written = {
+        row[0].value: row[1] for row in sheet.iter_rows(min_row=2, max_col=2) if row[0].value
+    }
+    assert written["U5"].value == "Ada"
+    for user_id, name in names.items():
+        if user_id != "U5":
+            assert written[user_id].value == "'" + name
+            assert written[user_id].data_type == "s"
+
+
 def test_manager_columns_survive_and_deleted_rows_come_back(
     engine: Engine, local: Config, settings: Settings
 ) -> None:

@@ -51,7 +51,7 @@ def test_a_wrong_type_names_its_line(tmp_path: Path):
         f"{path}:{line_of('mention_batch_size')}: onboarding.intro_thread.mention_batch_size:"
     )
     assert issue.startswith(expected)
-    assert "integer" in issue
+    assert issue.endswith("must be a whole number, e.g. 10, not 'lots'")
 
 
 def test_an_unknown_timezone_is_named(tmp_path: Path):
@@ -93,6 +93,235 @@ def test_porch_check_summarises_a_valid_config():
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path: Path):
-    result = CliRunner().invoke(main, ["check", "--config", str(tmp_path / "nope.yml")])
+    path = tmp_path / "nope.yml"
+    result = CliRunner().invoke(main, ["check", "--config", str(path)])
     assert result.exit_code == 2
-    assert "cannot read" in result.output
+    assert result.output == f"{path}: no such file (pass --config PATH or set PORCH_CONFIG)\n"
+
+
+def test_the_shipped_config_has_no_warnings():
+    result = CliRunner().invoke(main, ["check", "--config", str(EXAMPLE_CONFIG)])
+    assert result.exit_code == 0
+    assert "warning" not in result.output
+    config = load_config(EXAMPLE_CONFIG)
+    assert config.ambassadors.apply.endswith("in #ambassadors, or message a community manager.")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        (
+            "react_to_introductions: wave",
+            "react_to_introductions: :wave",
+            "onboarding.react_to_introductions",
+            "write the emoji name without colons: wave, not :wave",
+        ),
+        (
+            "react_to_introductions: wave",
+            'react_to_introductions: ":wave:"',
+            "onboarding.react_to_introductions",
+            "write the emoji name without colons: wave, not :wave:",
+        ),
+        (
+            "react_to_introductions: wave",
+            "react_to_introductions: 👋",
+            "onboarding.react_to_introductions",
+            "'👋' is an emoji, not its name: write the name Slack shows when you hover it, "
+            "e.g. wave for 👋",
+        ),
+        (
+            "react_to_introductions: wave",
+            "react_to_introductions: Wave",
+            "onboarding.react_to_introductions",
+            "emoji names are lowercase: wave, not Wave",
+        ),
+        (
+            "    bug: bug",
+            "    🐛: bug",
+            "feedback.tags.🐛",
+            "'🐛' is an emoji, not its name: write the name Slack shows when you hover it, "
+            "e.g. wave for 👋",
+        ),
+        (
+            "    bulb: idea",
+            "    :bulb: idea",
+            "feedback.tags.:bulb",
+            "write the emoji name without colons: bulb, not :bulb",
+        ),
+        (
+            "site_url: https://makers.example.org/",
+            "site_url: makers.example.org",
+            "community.site_url",
+            "must be a web address starting with https:// (or http://), e.g. "
+            '"https://makers.example.org"',
+        ),
+        (
+            "site_url: https://makers.example.org/",
+            "site_url: ftp://makers.example.org/",
+            "community.site_url",
+            "must be a web address starting with https:// (or http://), e.g. "
+            '"https://makers.example.org/"',
+        ),
+        (
+            'time: "09:30"',
+            "time: 9:30",
+            "rituals.0.time",
+            'time must be HH:MM, e.g. "09:30" (quote it)',
+        ),
+        (
+            'time: "09:30"',
+            'time: "9.30am"',
+            "rituals.0.time",
+            "time must be HH:MM, e.g. \"09:30\" (quote it), not '9.30am'",
+        ),
+        (
+            "  introductions: introductions",
+            "  introductions: '#introductions'",
+            "channels.introductions",
+            "write the channel name without the #: introductions",
+        ),
+        (
+            "  introductions: introductions",
+            "  introductions: #introductions",
+            "channels.introductions",
+            'is empty: YAML reads everything after " #" as a comment, so quote the value '
+            "(or, for a channel, write its name without the #)",
+        ),
+        (
+            "  users: [U0MANAGER1]",
+            "  users: [sam]",
+            "managers.users.0",
+            "must be a Slack member ID such as U0123ABCD, not 'sam' (in Slack: open the "
+            "profile, then ⋯ → Copy member ID)",
+        ),
+        (
+            "- id: monday-goals",
+            "- id: Monday Goals",
+            "rituals.0.id",
+            "must be lowercase letters, digits and -, e.g. monday-goals, not 'Monday Goals'",
+        ),
+        (
+            "  skip_guests: true",
+            "  skip_guests: maybe",
+            "onboarding.skip_guests",
+            "must be true or false, not 'maybe'",
+        ),
+        (
+            "  mention_batch_size: 10",
+            "  mention_batch_size: 500",
+            "onboarding.intro_thread.mention_batch_size",
+            "must be at most 50, not 500",
+        ),
+        (
+            "  name: Indie Makers Circle",
+            "  name:",
+            "community.name",
+            "is empty: write a value after the colon",
+        ),
+        (
+            "  welcome: automatic",
+            "  welcome: manual",
+            "onboarding.welcome",
+            "must be 'automatic' or 'warm', not 'manual'",
+        ),
+    ],
+)
+def test_mistakes_are_explained_in_plain_words(
+    tmp_path: Path, old: str, new: str, field: str, message: str
+):
+    path = broken(tmp_path, old, new)
+    assert only_issue(path) == f"{path}:{line_of(old)}: {field}: {message}"
+
+
+def test_emoji_names_written_with_colons_in_yaml_get_a_hint(tmp_path: Path):
+    path = broken(tmp_path, "react_to_introductions: wave", "react_to_introductions: :wave:")
+    issue = only_issue(path)
+    assert issue.startswith(f"{path}:{line_of('react_to_introductions')}:")
+    assert issue.endswith("(write emoji names without colons: wave)")
+
+
+def test_valid_emoji_names_pass(tmp_path: Path):
+    path = broken(
+        tmp_path,
+        "    heart: praise",
+        '    heart: praise\n    "+1": agree\n    thumbsup::skin-tone-2: thanks',
+    )
+    path.write_text(
+        path.read_text().replace("react_to_introductions: wave", "react_to_introductions:")
+    )
+    config = load_config(path)
+    assert config.onboarding.react_to_introductions is None
+    assert {"+1", "thumbsup::skin-tone-2"} <= set(config.feedback.tags)
+
+
+def test_a_missing_templates_dir_is_an_error(tmp_path: Path):
+    path = broken(tmp_path, "  # templates_dir: ./my-templates", "  templates_dir: ./my-templates")
+    assert only_issue(path) == (
+        f"{path}:{line_of('templates_dir')}: onboarding.templates_dir: the folder "
+        f"{tmp_path / 'my-templates'} does not exist (a path relative to community.yml)"
+    )
+
+
+def test_templates_dir_is_relative_to_the_config_file(tmp_path: Path, monkeypatch):
+    path = broken(tmp_path, "  # templates_dir: ./my-templates", "  templates_dir: ./my-templates")
+    (tmp_path / "my-templates").mkdir()
+    monkeypatch.chdir("/")
+    assert load_config(path).onboarding.templates_dir == str(tmp_path / "my-templates")
+
+
+def check(path: Path) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(main, ["check", "--config", str(path)])
+    return result.exit_code, result.output.splitlines()
+
+
+def test_porch_check_compiles_and_renders_every_override(tmp_path: Path):
+    path = broken(tmp_path, "  # templates_dir: ./my-templates", "  templates_dir: ./my-templates")
+    folder = tmp_path / "my-templates"
+    folder.mkdir()
+    (folder / "check_in.j2").write_text("{% call msg.section() %}\nDay {{ days }}\n{% endcall %}\n")
+    assert check(path)[0] == 0  # a good override passes
+
+    (folder / "welcome_dm.j2").write_text(
+        "{% call msg.section() %}\nHi {{ member.nmae }}!\n{% endcall %}\n"
+    )
+    (folder / "inactive.j2").write_text("{% if days %}\nWe miss you\n")
+    (folder / "nudge_introduce.j2").write_text("{# nothing #}\n")
+    (folder / "welcom_dm.j2").write_text("Hi\n")
+
+    code, lines = check(path)
+
+    assert code == 2
+    assert lines == [
+        f"{folder / 'inactive.j2'}:2: onboarding.templates_dir: inactive.j2 does not compile: "
+        "Unexpected end of template. Jinja was looking for the following tags: 'elif' or 'else' "
+        "or 'endif'. The innermost block that needs to be closed is 'if'.",
+        f"{folder / 'welcom_dm.j2'}:1: onboarding.templates_dir: warning: welcom_dm.j2 is not a "
+        "template Porch sends, so it changes nothing (overrides use the names in Porch's "
+        "templates/ folder, e.g. welcome_dm.j2)",
+        f"{folder / 'welcome_dm.j2'}:2: onboarding.templates_dir: welcome_dm.j2 fails with "
+        "sample data: 'dict object' has no attribute 'nmae'",
+        f"{folder / 'nudge_introduce.j2'}:1: onboarding.templates_dir: nudge_introduce.j2 "
+        "renders an empty message",
+    ]
+
+
+def test_text_cut_short_by_an_unquoted_hash_is_a_warning(tmp_path: Path):
+    old = (
+        "  apply: \"Post “I'd like to be an ambassador” in #ambassadors, or message a community "
+        'manager."'
+    )
+    new = "  apply: Post in #ambassadors, or message a community manager."
+    path = broken(tmp_path, old, new)
+    # A comment after a one-word value is a comment, not a cut.
+    path.write_text(path.read_text().replace("welcome: automatic", "welcome: automatic # or warm"))
+
+    code, lines = check(path)
+
+    assert code == 0  # a warning, not an error: the rest may really be a comment
+    assert lines[0] == (
+        f"{path}:{line_of(old)}: ambassadors.apply: warning: the text stops before "
+        '"#ambassadors, or message a community mana…": YAML reads " #" as the start of a '
+        "comment. If the rest belongs to the text, put the whole value in quotes."
+    )
+    assert "Indie Makers Circle: valid" in lines
+    assert load_config(path).ambassadors.apply == "Post in"

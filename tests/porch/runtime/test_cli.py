@@ -155,6 +155,49 @@ def test_run_needs_an_app_level_token(fake: FakeSlack, tmp_path: Path):
     assert "SLACK_APP_TOKEN is not set" in result.output
 
 
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        (
+            "socket mode off",
+            "porch: Slack refused SLACK_APP_TOKEN (socket_mode_not_enabled): turn on Socket Mode "
+            "in the app settings and use an app-level token (xapp-…) with the connections:write "
+            'scope. See the README section "Run Porch for real".',
+        ),
+        (
+            "wrong app token",
+            "porch: Slack refused SLACK_APP_TOKEN (invalid_auth): create an app-level token "
+            "(Basic Information → App-Level Tokens) and copy it. "
+            'See the README section "Run Porch for real".',
+        ),
+        (
+            "bot token as app token",
+            "porch: Slack refused SLACK_APP_TOKEN (not_allowed_token_type): it must be an "
+            "app-level token (xapp-…, under Basic Information → App-Level Tokens), not the bot "
+            'token. See the README section "Run Porch for real".',
+        ),
+    ],
+)
+def test_run_says_in_one_line_when_socket_mode_is_off_or_the_app_token_is_wrong(
+    fake: FakeSlack, tmp_path: Path, case: str, message: str
+):
+    fake.socket_mode_url = None if case == "socket mode off" else "ws://127.0.0.1:9/unused"
+    app_token = {
+        "socket mode off": fake.app_token,
+        "wrong app token": "xapp-1-A0OTHER-not-ours",
+        "bot token as app token": fake.bot_token,
+    }[case]
+    env = {**slack_env(fake, tmp_path), "SLACK_APP_TOKEN": app_token}
+
+    result = CliRunner().invoke(main, ["run"], env=env)
+
+    assert result.exit_code == 2
+    # Bolt may log its own startup warning; Porch's answer is one line, and no traceback.
+    assert [line for line in result.output.splitlines() if "SLACK_APP_TOKEN" in line] == [message]
+    assert "Traceback" not in result.output and app_token not in result.output
+    assert len(fake.calls("apps.connections.open")) == 1
+
+
 def test_porch_run_welcomes_a_newcomer_over_socket_mode(fake: FakeSlack, tmp_path: Path):
     with FakeSocketMode(app_id=fake.app_id) as socket_mode:
         fake.socket_mode_url = socket_mode.url
