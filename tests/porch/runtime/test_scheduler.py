@@ -242,3 +242,20 @@ def test_serve_writes_a_newcomer_to_the_local_tracker_without_a_manual_sync(
         return [row[0] for row in rows if row[0]]
 
     assert wait_for(lambda: "U0BEN00001" in member_ids())
+
+
+def test_the_runtime_schedules_onboarding_reconciliation_and_the_tracker_sync(
+    workspace: SandboxWorkspace, config: Config
+):
+    scheduler = workspace.runtime.scheduler
+
+    assert [(job.name, job.every) for job in scheduler.jobs] == [
+        ("onboarding", dt.timedelta(minutes=1)),
+        ("reconcile", dt.timedelta(minutes=config.onboarding.reconcile_every_minutes)),
+        ("tracker-sync", dt.timedelta(seconds=config.tracker.sync_every_seconds)),
+    ]
+    slack = workspace.runtime.slack
+    assert slack.client_for(workspace.fake.team_id) is workspace.runtime.client
+    # A workspace this token was not issued in gets no client, and no reconciliation.
+    assert slack.client_for("T0ELSEWHERE") is None
+    assert scheduler.job("reconcile").run(workspace.engine, "T0ELSEWHERE", MONDAY_MORNING) is None
