@@ -198,7 +198,7 @@ def _members_pass(config_path: Path | None, *, welcome: bool) -> None:
             bar.length = (bar.length or 0) + count
             bar.update(count)
 
-        totals = runtime.jobs.reconcile(team_id=runtime.team_id, welcome=welcome, progress=progress)
+        totals = runtime.reconcile(team_id=runtime.team_id, welcome=welcome, progress=progress)
     sent = runtime.worker.drain()
     click.echo(
         f"{totals['welcomed']} welcomed, {totals['recorded']} recorded without a welcome, "

@@ -1,8 +1,12 @@
-"""Periodic jobs: the introductions thread, newcomer mentions, follow-ups and reconciliation.
+"""The one scheduler for all periodic work: every registered Job, for every workspace, when due.
 
-Scheduling uses the `schedule` library on a private Scheduler (no global job list). Every job is
-idempotent on its own (effects are keyed), and runs under a store lease so that among replicas
-only one does the work.
+Time comes from the injected Clock (a ManualClock in the demo and tests), so the `schedule`
+library, which reads the wall clock itself, is not used. A job's slot is a store lease named
+`job:{name}:{team_id}`, taken until now + `every` and not released afterwards: the lease is the
+"last run" marker. Whichever replica takes it first runs that slot; the others (and this one)
+find it held until the next slot. A failed run keeps its lease too, so it is logged and tried
+again at its next slot rather than in a tight loop. Jobs are idempotent on their own (effects
+are keyed), so a run that outlives its slot and overlaps the next one does no harm.
 """
 
 from __future__ import annotations
@@ -11,116 +15,166 @@ import datetime as dt
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 
-import schedule
-from slack_sdk import WebClient
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 
 from porch.core import locks
-from porch.core.domain_events import Newcomer
+from porch.core.clock import Clock
+from porch.core.feature import Job
 from porch.core.store.schema import workspaces
 from porch.core.store.upsert import insert_ignore
 from porch.runtime.context import Porch
 
 logger = logging.getLogger(__name__)
 
-# Longer than any one run of a job; a replica that dies mid-job frees it after this.
-JOB_LEASE = dt.timedelta(minutes=10)
+
+@dataclass(frozen=True)
+class JobRun:
+    """What one due job did for one workspace (`error` set when it raised)."""
+
+    job: str
+    team_id: str
+    counts: Mapping[str, int] | None = None
+    error: str | None = None
 
 
-class Jobs:
-    def __init__(self, *, porch: Porch, client: WebClient) -> None:
-        self.porch = porch
-        self.client = client
-        self.holder = f"jobs-{uuid.uuid4().hex[:12]}"
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+def lease_name(job: str, team_id: str) -> str:
+    return f"job:{job}:{team_id}"
 
-    def team_ids(self) -> list[str]:
-        with self.porch.engine.begin() as conn:
-            return [row.team_id for row in conn.execute(select(workspaces.c.team_id))]
 
-    def onboarding_tick(self) -> dict[str, int]:
-        """Every feature job for every workspace; cheap when nothing is due."""
-        totals: dict[str, int] = {}
-        now = self.porch.clock.now()
-        for team_id in self.team_ids():
-            for job in self.porch.features.jobs:
-                for key, value in (job.run(self.porch.engine, team_id, now) or {}).items():
-                    totals[key] = totals.get(key, 0) + value
-        self.porch.on_commit()
-        return totals
+class Scheduler:
+    """Runs the registered jobs for every workspace when the clock says they are due.
 
-    def reconcile(
+    `start()` polls in a daemon thread every `poll_seconds` of wall time; `run_due()` is the same
+    step, callable directly (tests and the sandbox move a ManualClock and call it).
+    """
+
+    def __init__(
         self,
         *,
-        team_id: str,
-        welcome: bool = True,
-        progress: Callable[[int], None] | None = None,
-    ) -> dict[str, int]:
-        """Compare users.list with the store (paginated; slack_sdk waits out rate limits)."""
-        totals = {"welcomed": 0, "recorded": 0, "skipped": 0, "known": 0}
-        for users in self._user_pages():
-            with self.porch.engine.begin() as conn:
-                counts = self.porch.features.onboarding.reconcile(
-                    conn,
-                    team_id=team_id,
-                    users=users,
-                    now=self.porch.clock.now(),
-                    welcome=welcome,
-                )
-            for key, value in counts.items():
-                totals[key] += value
-            if progress:
-                progress(len(users))
-        self.porch.on_commit()
-        return totals
+        engine: Engine,
+        clock: Clock,
+        jobs: Iterable[Job] = (),
+        poll_seconds: float = 1.0,
+        replica: str | None = None,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.poll_seconds = poll_seconds
+        # Names this replica in the leases it holds (for people reading the leases table).
+        self.replica = replica or f"scheduler-{uuid.uuid4().hex[:12]}"
+        self._jobs: dict[str, Job] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        for job in jobs:
+            self.register(job)
 
-    def _user_pages(self) -> Iterable[list[Newcomer]]:
-        for page in self.client.users_list(limit=200):
-            yield [Newcomer.from_slack(user) for user in page["members"]]
+    # ---- the registry ------------------------------------------------------------------------
 
-    # ---- background loop -------------------------------------------------------------------
+    def register(self, job: Job) -> None:
+        """Add a job; jobs run in the order registered. Names must be unique (they name leases)."""
+        if job.name in self._jobs:
+            raise ValueError(f"a job named {job.name!r} is already registered")
+        if job.every <= dt.timedelta(0):
+            raise ValueError(f"job {job.name!r} needs a positive interval, not {job.every}")
+        self._jobs[job.name] = job
 
-    def start(self, *, team_id: str) -> None:
-        scheduler = schedule.Scheduler()
-        scheduler.every(1).minutes.do(self._guarded, "onboarding", self.onboarding_tick)
-        every = self.porch.config.onboarding.reconcile_every_minutes
-        scheduler.every(every).minutes.do(
-            self._guarded, "reconcile", lambda: self.reconcile(team_id=team_id)
-        )
-        self._thread = threading.Thread(
-            target=self._loop, args=(scheduler,), name="porch-jobs", daemon=True
-        )
+    @property
+    def jobs(self) -> tuple[Job, ...]:
+        return tuple(self._jobs.values())
+
+    def job(self, name: str) -> Job:
+        return self._jobs[name]
+
+    def team_ids(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(select(workspaces.c.team_id).order_by(workspaces.c.team_id)).scalars()
+            )
+
+    # ---- running -----------------------------------------------------------------------------
+
+    def run_due(
+        self, *, now: dt.datetime | None = None, only: Collection[str] | None = None
+    ) -> list[JobRun]:
+        """Run every job whose slot has come for each workspace; returns what ran here.
+
+        `now` defaults to the clock, read afresh before each job so that a slow job does not
+        date the next one's lease in the past. `only` limits the pass to the jobs named.
+        """
+        ran: list[JobRun] = []
+        for team_id in self.team_ids():
+            for job in self._jobs.values():
+                if only is not None and job.name not in only:
+                    continue
+                moment = now or self.clock.now()
+                if self._take_slot(job, team_id=team_id, now=moment):
+                    ran.append(self._run(job, team_id=team_id, now=moment))
+        return ran
+
+    def run_now(
+        self, name: str, *, now: dt.datetime | None = None
+    ) -> dict[str, Mapping[str, int] | None]:
+        """Run one job for every workspace at once, without its lease, and let errors propagate.
+
+        For a script that is the only actor (the sandbox settling after each step, a one-off
+        command); slots taken by `run_due` are left as they are.
+        """
+        job = self._jobs[name]
+        return {
+            team_id: job.run(self.engine, team_id, now or self.clock.now())
+            for team_id in self.team_ids()
+        }
+
+    def _take_slot(self, job: Job, *, team_id: str, now: dt.datetime) -> bool:
+        # A fresh holder per attempt: locks.acquire lets a holder renew its own lease, and this
+        # lease must only be taken once it has run out, by this replica as by any other.
+        holder = f"{self.replica[:48]}:{uuid.uuid4().hex[:8]}"
+        with self.engine.begin() as conn:
+            return locks.acquire(
+                conn,
+                name=lease_name(job.name, team_id),
+                holder=holder,
+                until=now + job.every,
+                now=now,
+            )
+
+    def _run(self, job: Job, *, team_id: str, now: dt.datetime) -> JobRun:
+        try:
+            counts = job.run(self.engine, team_id, now)
+        except Exception as error:
+            logger.exception(
+                "job %s failed for workspace %s; it runs again at its next slot", job.name, team_id
+            )
+            return JobRun(job=job.name, team_id=team_id, error=f"{type(error).__name__}: {error}")
+        if counts and any(counts.values()):
+            logger.info("job %s for workspace %s: %s", job.name, team_id, dict(counts))
+        return JobRun(job=job.name, team_id=team_id, counts=counts)
+
+    # ---- the background thread ---------------------------------------------------------------
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="porch-scheduler", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop polling; a job that is running finishes first (up to `timeout` seconds)."""
         self._stop.set()
-        if self._thread:
-            self._thread.join(timeout=10)
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
 
-    def _loop(self, scheduler: schedule.Scheduler) -> None:
-        scheduler.run_all()
-        while not self._stop.wait(1):
-            scheduler.run_pending()
-
-    def _guarded(self, name: str, job: Callable[[], object]) -> None:
-        """Run `job` if this replica holds its lease; log and carry on when it fails."""
-        lease = f"job:{name}"
-        with self.porch.engine.begin() as conn:
-            now = dt.datetime.now(dt.UTC)
-            if not locks.acquire(
-                conn, name=lease, holder=self.holder, until=now + JOB_LEASE, now=now
-            ):
-                return
-        try:
-            job()
-        except Exception:
-            logger.exception("job %s failed; it runs again at its next slot", name)
-        finally:
-            with self.porch.engine.begin() as conn:
-                locks.release(conn, name=lease, holder=self.holder)
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_due()
+            except Exception:
+                # The store was unreachable (listing workspaces, taking a lease): try next poll.
+                logger.exception("scheduler pass failed; retrying in %s s", self.poll_seconds)
+            self._stop.wait(self.poll_seconds)
 
 
 def remember_workspace(

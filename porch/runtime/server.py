@@ -1,4 +1,4 @@
-"""Wires Porch together for `serve`, `run` and the demo: store, client, app, worker, jobs."""
+"""Wires Porch together for `serve`, `run` and the demo: store, client, app, worker, scheduler."""
 
 from __future__ import annotations
 
@@ -19,11 +19,12 @@ from porch.core import channel_directory
 from porch.core.clock import Clock, SystemClock
 from porch.core.config import Config
 from porch.core.store import connect, migrate
+from porch.runtime import jobs
 from porch.runtime.context import Porch
 from porch.runtime.inbox_processor import InboxProcessor
-from porch.runtime.scheduler import Jobs, remember_workspace
+from porch.runtime.scheduler import Scheduler, remember_workspace
 from porch.runtime.settings import Settings
-from porch.runtime.slack_client import resolve_channels, web_client
+from porch.runtime.slack_client import SlackClients, resolve_channels, web_client
 from porch.runtime.worker import EffectWorker
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,8 @@ class Runtime:
     app: App
     worker: EffectWorker
     inbox: InboxProcessor
-    jobs: Jobs
+    scheduler: Scheduler
+    slack: SlackClients
     team_id: str
 
     @classmethod
@@ -106,26 +108,47 @@ class Runtime:
         )
         porch.on_accept = inbox.wake
         app = build_app(porch=porch, client=client)
-        jobs = Jobs(porch=porch, client=client)
+        slack = SlackClients(team_id=team_id, client=client)
+        scheduler = Scheduler(
+            engine=engine, clock=porch.clock, jobs=jobs.runtime_jobs(porch=porch, slack=slack)
+        )
         return cls(
             porch=porch,
             client=client,
             app=app,
             worker=worker,
             inbox=inbox,
-            jobs=jobs,
+            scheduler=scheduler,
+            slack=slack,
             team_id=team_id,
         )
 
     def start_background(self) -> None:
+        """What serve and run keep going besides answering Slack: the inbox processor, the
+        effect worker and the scheduler, which owns every periodic job."""
         self.inbox.start()
         self.worker.start()
-        self.jobs.start(team_id=self.team_id)
+        self.scheduler.start()
 
     def stop_background(self) -> None:
-        self.jobs.stop()
+        self.scheduler.stop()
         self.inbox.stop()
         self.worker.stop()
+
+    def reconcile(
+        self,
+        *,
+        team_id: str,
+        welcome: bool = True,
+        progress: Callable[[int], None] | None = None,
+    ) -> dict[str, int]:
+        """A reconciliation pass now (`porch members import/reconcile`, the demo)."""
+        client = self.slack.client_for(team_id)
+        if client is None:
+            raise StartupError(f"no Slack token for workspace {team_id}")
+        return jobs.reconcile(
+            self.porch, client=client, team_id=team_id, welcome=welcome, progress=progress
+        )
 
     def wsgi(self) -> WsgiApp:
         """POST /slack/events for Slack, GET /healthz for load balancers; 404 otherwise."""

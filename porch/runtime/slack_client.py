@@ -58,3 +58,25 @@ def resolve_channels(client: WebClient, config: Config) -> dict[str, str]:
             ", ".join("#" + name for name in missing),
         )
     return found
+
+
+class SlackClients:
+    """The Web API client for each workspace Porch serves; runtime code asks here, by team.
+
+    Today that is one bot token (SLACK_BOT_TOKEN), good for the one workspace it was issued in.
+    An installation store (a token per workspace) replaces this class's insides later without
+    changing its callers.
+    """
+
+    def __init__(self, *, team_id: str, client: WebClient) -> None:
+        self._team_id = team_id
+        self._client = client
+
+    def client_for(self, team_id: str) -> WebClient | None:
+        """The client for `team_id`, or None when Porch holds no token for that workspace.
+
+        None rather than the one client: a store shared with an earlier installation may list
+        other workspaces, and asking Slack about them with this token would answer for the
+        wrong team.
+        """
+        return self._client if team_id == self._team_id else None

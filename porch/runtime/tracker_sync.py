@@ -1,4 +1,4 @@
-"""The tracker sync worker: what `porch sync` and the background loop in serve/run call.
+"""The tracker sync worker: what `porch sync` and the scheduler's job in serve/run call.
 
 Handlers only queue rows in the store (porch.core.tracker_queue.put_row); Sheet I/O happens
 here, never
@@ -16,7 +16,6 @@ import logging
 import os
 import socket
 import sys
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -27,8 +26,8 @@ import click
 from sqlalchemy import Connection, Engine, func, select
 
 from porch.core import locks, tracker_queue
-from porch.core.clock import Clock
 from porch.core.config import Config
+from porch.core.feature import Job
 from porch.core.store import connect, migrate
 from porch.core.store.schema import members, tracker_rows
 from porch.features import health
@@ -270,68 +269,50 @@ def refresh_health(
     return computed
 
 
-class SyncLoop:
-    """Runs a sync cycle every `tracker.sync_every_seconds` in a daemon thread (serve/run).
+JOB_NAME = "tracker-sync"
 
-    A failed cycle is logged with its traceback and the loop keeps going: the outbox keeps
-    every row until the tracker confirmed it, so the next cycle simply tries again.
+
+class _SyncJob:
+    """The tracker sync as a scheduler Job's body: one cycle per slot.
+
+    The tracker is built at the first run and kept: it holds the access token and the
+    write-rate limiter. A failed cycle raises; the scheduler logs it with its traceback and the
+    outbox keeps every row until the tracker confirmed it, so the next slot simply tries again.
     """
 
     def __init__(
-        self,
-        *,
-        engine: Engine,
-        config: Config,
-        settings: Settings,
-        clock: Clock | None = None,
-        tracker: TrackerBackend | None = None,
-        interval: float | None = None,
+        self, *, config: Config, settings: Settings, tracker: TrackerBackend | None
     ) -> None:
-        self.engine = engine
         self.config = config
         self.settings = settings
-        self.clock = clock
-        self.interval = interval if interval is not None else config.tracker.sync_every_seconds
-        self._tracker = tracker
-        self._limiter = WriteLimiter()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.tracker = tracker
         self.last_report: SyncReport | None = None
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="porch-tracker-sync", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def run_once(self) -> SyncReport:
-        if self._tracker is None:
-            # Built once and kept: it holds the access token and the write-rate limiter.
-            self._tracker = make_tracker(
-                config=self.config, settings=self.settings, limiter=self._limiter
+    def __call__(self, engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
+        if self.tracker is None:
+            self.tracker = make_tracker(
+                config=self.config, settings=self.settings, limiter=WriteLimiter()
             )
         report = sync_once(
-            engine=self.engine,
-            config=self.config,
-            settings=self.settings,
-            now=self.clock.now() if self.clock else None,
-            tracker=self._tracker,
+            engine=engine, config=self.config, settings=self.settings, now=now, tracker=self.tracker
         )
         self.last_report = report
-        return report
+        if report.rows_written or report.write_requests:
+            logger.info("tracker sync: %s", report.summary())
+        return {"rows_written": report.rows_written, "rows_pending": report.rows_pending}
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                report = self.run_once()
-                if report.rows_written or report.write_requests:
-                    logger.info("tracker sync: %s", report.summary())
-            except Exception:
-                logger.exception("tracker sync failed; the rows stay queued for the next cycle")
-            self._stop.wait(self.interval)
+
+def sync_job(*, config: Config, settings: Settings, tracker: TrackerBackend | None = None) -> Job:
+    """The job `serve`/`run` schedule every `tracker.sync_every_seconds`.
+
+    The tracker holds every workspace's rows, so the cycle is not per workspace: with several
+    workspaces each one's slot runs a cycle, and the later ones find little or nothing queued.
+    """
+    return Job(
+        name=JOB_NAME,
+        every=dt.timedelta(seconds=config.tracker.sync_every_seconds),
+        run=_SyncJob(config=config, settings=settings, tracker=tracker),
+    )
 
 
 # ---- `porch sync` -----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import click
 from porch.core.config import Config
 from porch.core.mrkdwn_html import block_texts, to_plain
 from porch.core.store import connect
+from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
 from porch.sandbox.workspace import SandboxWorkspace
 
 START = dt.datetime(2026, 11, 2, 7, 30, tzinfo=dt.UTC)  # Monday, 08:30 in Berlin
@@ -153,7 +154,11 @@ def run_demo(
     )
     engine = connect(f"sqlite:///{out / 'porch.db'}")
     with SandboxWorkspace(
-        config=config, engine=engine, start=START, config_path=config_path
+        config=config,
+        engine=engine,
+        start=START,
+        config_path=config_path,
+        scheduled=(sync_job_name,),
     ) as workspace:
         box = Demo(workspace=workspace, echo=echo)
         story(box)
@@ -176,7 +181,7 @@ def story(box: Demo) -> None:
     box.narrate("Porch is installed; the two existing members are imported without a welcome.")
     box.workspace.add_user("U0DANA0001", "Dana", "Dana Okafor")
     box.workspace.add_user("U0ELI00001", "Eli", "Eli Novak")
-    box.workspace.runtime.jobs.reconcile(team_id=box.workspace.runtime.team_id, welcome=False)
+    box.workspace.runtime.reconcile(team_id=box.workspace.runtime.team_id, welcome=False)
     box.at(1, "09:05")
 
     box.narrate("Monday: Ana and Ben join. Slack delivers Ben's join three times (retries).")
@@ -232,25 +237,24 @@ def story(box: Demo) -> None:
     box.at(9, "10:00")
     box.narrate("Porch was down for a while; Farid joined meanwhile. Reconciliation welcomes him.")
     box.workspace.add_user("U0FARID001", "Farid", "Farid Haddad")
-    box.workspace.runtime.jobs.reconcile(team_id=box.workspace.runtime.team_id)
+    box.workspace.runtime.reconcile(team_id=box.workspace.runtime.team_id)
     box.at(9, "11:00")
     box.narrate("A month in: the 30-day check-ins go out.")
     box.at(31, "10:00")
 
 
 def finish_outputs(*, config: Config, config_path: Path, box: Demo) -> list[tuple[str, str]]:
-    """Write the tracker and build the site; each says where it went."""
+    """Say where the tracker is and build the site.
+
+    The tracker needs no last call here: the service's sync job wrote it whenever its slot came
+    by the demo's clock, last after the final step's deliveries.
+    """
     outputs: list[tuple[str, str]] = []
     from porch.runtime import tracker_sync as sync_service
     from porch.site import build as site_service
 
-    report = sync_service.sync_once(
-        engine=box.workspace.engine,
-        config=config,
-        settings=box.workspace.settings,
-        now=box.workspace.clock.now(),
-    )
-    outputs.append(("tracker", str(report.target)))
+    tracker = sync_service.make_tracker(config=config, settings=box.workspace.settings)
+    outputs.append(("tracker", tracker.description))
     site = site_service.build(config_path=config_path)
     outputs.append(("site", f"{site}/index.html"))
     return outputs

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +36,19 @@ class SandboxWorkspace:
         engine: Engine,
         start: dt.datetime,
         config_path: Path = Path("community.yml"),
+        scheduled: Collection[str] = (),
+        google_credentials: Path | None = None,
+        sheets_api_url: str | None = None,
     ) -> None:
         self.config = config
         self.engine = engine
         self.config_path = config_path
+        # Runtime jobs (by name) that settle() also runs through the scheduler once their slot
+        # has come by the manual clock, e.g. "tracker-sync". Reconciliation stays out unless
+        # named: it would welcome the users a script adds without a join event.
+        self.scheduled = tuple(scheduled)
+        self.google_credentials = google_credentials
+        self.sheets_api_url = sheets_api_url
         self.clock = ManualClock(start)
         self.fake = FakeSlack(team_name=config.community.name)
         self.names: dict[str, str] = {}
@@ -65,6 +75,8 @@ class SandboxWorkspace:
             slack_bot_token=self.fake.bot_token,
             slack_signing_secret=SIGNING_SECRET,
             slack_api_url=self.fake.api_url,
+            google_credentials=self.google_credentials,
+            sheets_api_url=self.sheets_api_url,
         )
         self.runtime = Runtime.create(
             config=self.config, settings=self.settings, clock=self.clock, engine=self.engine
@@ -173,11 +185,19 @@ class SandboxWorkspace:
         self.settle()
 
     def settle(self) -> None:
-        """Let Porch do what is due now: run the jobs and deliver every effect."""
+        """Let Porch do what is due now: run the jobs and deliver every effect.
+
+        The features' jobs run twice, outside their slots: the first may post the introductions
+        thread that the second mentions newcomers in. The `scheduled` jobs run last, when due,
+        so that the tracker sync sees what the deliveries changed.
+        """
         for _ in range(2):
             self.runtime.inbox.drain()
-            self.runtime.jobs.onboarding_tick()
+            for job in self.runtime.porch.features.jobs:
+                self.runtime.scheduler.run_now(job.name)
             self.runtime.worker.drain()
+        if self.scheduled:
+            self.runtime.scheduler.run_due(only=self.scheduled)
 
     def intro_thread_ts(self) -> str:
         channel_id = self.fake.channel_id(self.config.channels.introductions)

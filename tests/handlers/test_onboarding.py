@@ -191,11 +191,11 @@ def test_a_manager_can_resend_a_welcome_with_a_command(workspace: SandboxWorkspa
 
 def test_reconcile_welcomes_who_joined_while_porch_was_down(workspace: SandboxWorkspace):
     workspace.add_user("U0OLD00001", "Olga", "Olga")
-    workspace.runtime.jobs.reconcile(team_id=workspace.runtime.team_id, welcome=False)
+    workspace.runtime.reconcile(team_id=workspace.runtime.team_id, welcome=False)
     workspace.add_user("U0FAR00001", "Farid", "Farid")
 
-    counts = workspace.runtime.jobs.reconcile(team_id=workspace.runtime.team_id)
-    again = workspace.runtime.jobs.reconcile(team_id=workspace.runtime.team_id)
+    counts = workspace.runtime.reconcile(team_id=workspace.runtime.team_id)
+    again = workspace.runtime.reconcile(team_id=workspace.runtime.team_id)
     workspace.settle()
 
     assert counts["welcomed"] == 1

@@ -1,23 +1,25 @@
-"""The embedded tracker (tracker.xlsx in a folder), the background loop and `porch sync`."""
+"""The embedded tracker (tracker.xlsx in a folder), the scheduled sync job and `porch sync`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import os
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 
+from porch.core.clock import ManualClock
 from porch.core.config import Config
+from porch.core.store.schema import workspaces
 from porch.runtime.cli import main
+from porch.runtime.scheduler import Scheduler
 from porch.runtime.settings import Settings
-from porch.runtime.tracker_sync import SyncLoop, backfill, sync_once
+from porch.runtime.tracker_sync import backfill, sync_job, sync_once
 from porch.sandbox.google_api import FakeGoogle
 from sheets_sync import outbox
 from sheets_sync.layout import COLUMNS, SHEET_ORDER
@@ -137,7 +139,7 @@ def test_backfill_rewrites_the_workbook_with_progress(
     assert member_ids(workbook_path(settings)) == ["U1", "U2"]
 
 
-def test_the_loop_keeps_syncing_and_survives_failures(
+def test_the_sync_job_keeps_syncing_and_survives_failures(
     engine: Engine,
     config: Config,
     local: Config,
@@ -145,35 +147,35 @@ def test_the_loop_keeps_syncing_and_survives_failures(
     fake: FakeGoogle,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    with engine.begin() as conn:
+        conn.execute(insert(workspaces).values(team_id="T1", installed_at=NOW))
+    clock = ManualClock(NOW)
+    every = dt.timedelta(seconds=local.tracker.sync_every_seconds)
     put_member(engine, "U1")
-    loop = SyncLoop(engine=engine, config=local, settings=settings, interval=0.02)
-    loop.start()
-    try:
-        deadline = time.monotonic() + 5
-        while not workbook_path(settings).exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        put_member(engine, "U2")
-        while member_ids(workbook_path(settings)) != ["U1", "U2"] and time.monotonic() < deadline:
-            time.sleep(0.01)
-    finally:
-        loop.stop()
+    scheduler = Scheduler(
+        engine=engine, clock=clock, jobs=[sync_job(config=local, settings=settings)]
+    )
+    scheduler.run_due()
+    assert member_ids(workbook_path(settings)) == ["U1"]
+    put_member(engine, "U2")
+    scheduler.run_due()  # not due yet
+    assert member_ids(workbook_path(settings)) == ["U1"]
+    clock.advance(every)
+    scheduler.run_due()
     assert member_ids(workbook_path(settings)) == ["U1", "U2"]
 
     unshared = with_sheet(config, fake.create_spreadsheet())
     put_member(engine, "U3")
-    failing = SyncLoop(engine=engine, config=unshared, settings=settings, interval=0.02)
-    with caplog.at_level(logging.ERROR, logger="porch.runtime.tracker_sync"):
-        failing.start()
-        deadline = time.monotonic() + 5
-
-        def failures() -> list[logging.LogRecord]:
-            return [r for r in caplog.records if "tracker sync failed" in r.getMessage()]
-
-        while len(failures()) < 2 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        failing.stop()
-    logged = failures()
-    assert len(logged) >= 2 and all(r.exc_info for r in logged)
+    failing = Scheduler(
+        engine=engine, clock=clock, jobs=[sync_job(config=unshared, settings=settings)]
+    )
+    with caplog.at_level(logging.ERROR, logger="porch.runtime.scheduler"):
+        for _ in range(2):
+            clock.advance(every)
+            [run] = failing.run_due()
+            assert run.error
+    logged = [r for r in caplog.records if "job tracker-sync failed" in r.getMessage()]
+    assert len(logged) == 2 and all(r.exc_info for r in logged)
     with engine.connect() as conn:  # all three wait for the Sheet (it is a new target)
         assert outbox.count_pending(conn) == 3
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 from click.testing import CliRunner
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from porch.core.store import connect
@@ -34,13 +35,28 @@ def fake() -> FakeSlack:
         yield fake
 
 
+SYNC_EVERY_SECONDS = 5  # the least community.yml allows
+
+
+def config_copy(tmp_path: Path) -> Path:
+    """The example config in tmp_path, so the local tracker is written there, synced often."""
+    text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
+    assert "  sync_every_seconds: 60\n" in text
+    path = tmp_path / "community.yml"
+    path.write_text(
+        text.replace("  sync_every_seconds: 60\n", f"  sync_every_seconds: {SYNC_EVERY_SECONDS}\n"),
+        encoding="utf-8",
+    )
+    return path
+
+
 def slack_env(fake: FakeSlack, tmp_path: Path) -> dict[str, str]:
     return {
         "SLACK_BOT_TOKEN": fake.bot_token,
         "SLACK_SIGNING_SECRET": "secret-for-tests",
         "SLACK_API_URL": fake.api_url,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'porch.db'}",
-        "PORCH_CONFIG": str(EXAMPLE_CONFIG),
+        "PORCH_CONFIG": str(config_copy(tmp_path)),
     }
 
 
@@ -113,7 +129,16 @@ def first_answer(url: str, *, process: subprocess.Popen, seconds: float = 60) ->
             time.sleep(0.2)
 
 
-def test_porch_serve_answers_healthz_and_rejects_unsigned_requests(fake: FakeSlack, tmp_path):
+def tracker_member_ids(workbook: Path) -> list[str]:
+    if not workbook.exists():
+        return []
+    rows = load_workbook(workbook)["Members"].iter_rows(min_row=2, max_col=1, values_only=True)
+    return [row[0] for row in rows if row[0]]
+
+
+def test_porch_serve_answers_healthz_rejects_unsigned_requests_and_syncs_the_tracker(
+    fake: FakeSlack, tmp_path
+):
     port = free_port()
     env = {**os.environ, **slack_env(fake, tmp_path), "PORT": str(port)}
     process = subprocess.Popen(
@@ -123,14 +148,29 @@ def test_porch_serve_answers_healthz_and_rejects_unsigned_requests(fake: FakeSla
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    workbook = tmp_path / "tracker" / "tracker.xlsx"
     try:
         health = first_answer(f"http://127.0.0.1:{port}/healthz", process=process)
         assert health.status_code == 200
         unsigned = requests.post(f"http://127.0.0.1:{port}/slack/events", data="{}", timeout=5)
         assert unsigned.status_code == 401
+
+        user = fake.add_user("U0ANA00001", name="ana", real_name="Ana", display_name="Ana")
+        with slack.SlackSender(
+            url=f"http://127.0.0.1:{port}/slack/events", signing_secret="secret-for-tests"
+        ) as sender:
+            joined = sender.event(
+                slack.event_callback(team_id=fake.team_id, event=slack.team_join(user))
+            )
+        assert joined.status_code == 200
+        # Nobody runs `porch sync`: the scheduler's tracker job writes her row within a slot.
+        deadline = time.monotonic() + SYNC_EVERY_SECONDS + 10
+        while "U0ANA00001" not in tracker_member_ids(workbook) and time.monotonic() < deadline:
+            time.sleep(0.2)
     finally:
         process.terminate()
         output = process.communicate(timeout=10)[0].decode()
+    assert "U0ANA00001" in tracker_member_ids(workbook), output
     assert fake.bot_token not in output and "secret-for-tests" not in output
 
 

@@ -1,0 +1,91 @@
+"""The periodic jobs: those the features declare, plus reconciliation and the tracker sync.
+
+Each is a porch.core.feature.Job that the Scheduler runs per workspace under its lease. The
+bodies are idempotent (effects are keyed), so a slot run twice would do no harm.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable, Mapping
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from porch.core.domain_events import Newcomer
+from porch.core.feature import Job
+from porch.runtime import tracker_sync
+from porch.runtime.context import Porch
+from porch.runtime.slack_client import SlackClients
+
+logger = logging.getLogger(__name__)
+
+
+def runtime_jobs(*, porch: Porch, slack: SlackClients) -> list[Job]:
+    """The features' jobs, reconciliation and the tracker sync, in the order they run."""
+    config = porch.config
+
+    def reconcile_job(engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int] | None:
+        client = slack.client_for(team_id)
+        if client is None:
+            logger.warning("no Slack token for workspace %s: not reconciling it", team_id)
+            return None
+        return reconcile(porch, client=client, team_id=team_id, now=now)
+
+    return [
+        *(_waking_worker(porch, job) for job in porch.features.jobs),
+        Job(
+            name="reconcile",
+            every=dt.timedelta(minutes=config.onboarding.reconcile_every_minutes),
+            run=reconcile_job,
+        ),
+        tracker_sync.sync_job(config=config, settings=porch.settings),
+    ]
+
+
+def _waking_worker(porch: Porch, job: Job) -> Job:
+    """The feature's job, then a nudge to the effect worker to deliver what it recorded."""
+
+    def run(engine: Engine, team_id: str, now: dt.datetime) -> Mapping[str, int] | None:
+        counts = job.run(engine, team_id, now)
+        porch.on_commit()
+        return counts
+
+    return Job(name=job.name, every=job.every, run=run)
+
+
+def reconcile(
+    porch: Porch,
+    *,
+    client: WebClient,
+    team_id: str,
+    welcome: bool = True,
+    progress: Callable[[int], None] | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, int]:
+    """Compare users.list with the store (paginated; slack_sdk waits out rate limits).
+
+    Without `now`, each page reads the clock: a large workspace may take minutes to list.
+    """
+    totals = {"welcomed": 0, "recorded": 0, "skipped": 0, "known": 0}
+    for users in _user_pages(client):
+        with porch.engine.begin() as conn:
+            counts = porch.features.onboarding.reconcile(
+                conn,
+                team_id=team_id,
+                users=users,
+                now=now or porch.clock.now(),
+                welcome=welcome,
+            )
+        for key, value in counts.items():
+            totals[key] += value
+        if progress:
+            progress(len(users))
+    porch.on_commit()
+    return totals
+
+
+def _user_pages(client: WebClient) -> Iterable[list[Newcomer]]:
+    for page in client.users_list(limit=200):
+        yield [Newcomer.from_slack(user) for user in page["members"]]
