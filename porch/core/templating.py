@@ -16,7 +16,9 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
-PACKAGED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+from porch.core.resources import project_path
+
+PACKAGED_TEMPLATES = project_path("templates")
 
 
 class Mrkdwn(str):

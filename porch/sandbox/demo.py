@@ -142,7 +142,9 @@ def run_demo(
     config = config.model_copy(
         update={
             "tracker": config.tracker.model_copy(
-                update={"sheet": None, "local_dir": str(out / "tracker")}
+                # Absolute: a relative local_dir is read beside community.yml, which may be
+                # the example inside the installed package.
+                update={"sheet": None, "local_dir": str((out / "tracker").resolve())}
             )
         }
     )
