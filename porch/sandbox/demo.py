@@ -18,6 +18,7 @@ import click
 
 from porch.core.config import Config
 from porch.core.mrkdwn_html import block_texts, to_plain
+from porch.core.slack_ids import Action
 from porch.core.store import connect
 from porch.sandbox.workspace import SandboxWorkspace
 
@@ -190,7 +191,7 @@ def story(box: Demo) -> None:
     box.at(1, "10:10")
 
     box.narrate("Ana opens the guidelines from her welcome and introduces herself in the thread.")
-    box.click("U0ANA00001", "porch_open_guidelines", "Read the guidelines")
+    box.click("U0ANA00001", Action.OPEN_GUIDELINES, "Read the guidelines")
     box.say(
         "U0ANA00001",
         intros,
@@ -220,7 +221,7 @@ def story(box: Demo) -> None:
     box.at(4, "16:00")
     box.at(4, "17:00")
     box.narrate("Ben would rather not get reminders.")
-    box.click("U0BEN00001", "porch_followups_opt_out", "No more reminders")
+    box.click("U0BEN00001", Action.OPT_OUT, "No more reminders")
 
     box.narrate("Next Monday: a new thread. Chloé got her nudge too, and introduces herself.")
     box.at(8, "09:05")
