@@ -10,9 +10,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers.access import is_manager
+from porch.core.slack_ids import Action, Input, View
 from porch.runtime.context import Porch
-
-PERSONALISE_CALLBACK = "porch_personalise_welcome"
 
 
 def register(app: App, *, porch: Porch) -> None:
@@ -23,9 +22,9 @@ def register(app: App, *, porch: Porch) -> None:
 
     # Buttons a member clicks about themselves: each ticks something in their record.
     member_buttons = {
-        "porch_open_guidelines": onboarding.guidelines_opened,
-        "porch_join_channels": onboarding.join_recommended_channels,
-        "porch_followups_opt_out": porch.features.follow_ups.opt_out,
+        Action.OPEN_GUIDELINES: onboarding.guidelines_opened,
+        Action.JOIN_CHANNELS: onboarding.join_recommended_channels,
+        Action.OPT_OUT: porch.features.follow_ups.opt_out,
     }
 
     def member_button(record: Callable[..., object]) -> Callable[..., None]:
@@ -42,12 +41,12 @@ def register(app: App, *, porch: Porch) -> None:
         app.action(action_id)(member_button(record))
 
     # Link buttons still send an action; acknowledging keeps Slack from showing an error.
-    @app.action("porch_open_introductions")
-    @app.action("porch_open_getting_started")
+    @app.action(Action.OPEN_INTRODUCTIONS)
+    @app.action(Action.OPEN_GETTING_STARTED)
     def open_link(ack: Ack) -> None:
         ack()
 
-    @app.action("porch_warm_send")
+    @app.action(Action.WARM_SEND)
     def warm_send(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient):
         ack()
         team_id, manager_id = clicked(body)
@@ -60,7 +59,7 @@ def register(app: App, *, porch: Porch) -> None:
             )
         )
 
-    @app.action("porch_warm_personalise")
+    @app.action(Action.WARM_PERSONALISE)
     def warm_personalise(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
     ) -> None:
@@ -79,14 +78,14 @@ def register(app: App, *, porch: Porch) -> None:
             trigger_id=body["trigger_id"],
             view={
                 **view,
-                "callback_id": PERSONALISE_CALLBACK,
+                "callback_id": View.PERSONALISE_WELCOME.value,
                 "private_metadata": json.dumps({"user_id": action["value"]}),
             },
         )
 
-    @app.view(PERSONALISE_CALLBACK)
+    @app.view(View.PERSONALISE_WELCOME)
     def personalised(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        text = view["state"]["values"]["welcome_text"]["welcome_text"]["value"] or ""
+        text = view["state"]["values"][Input.WELCOME_TEXT][Input.WELCOME_TEXT]["value"] or ""
         member_id = json.loads(view["private_metadata"])["user_id"]
         team_id, manager_id = clicked(body)
         if not text.strip():
@@ -95,7 +94,7 @@ def register(app: App, *, porch: Porch) -> None:
                     conn, team_id=team_id, user_id=member_id
                 )
             )
-            ack(response_action="errors", errors={"welcome_text": problem})
+            ack(response_action="errors", errors={Input.WELCOME_TEXT.value: problem})
             return
         ack()
         porch.transaction(

@@ -9,13 +9,14 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers.access import is_manager
+from porch.core.slack_ids import Command
 from porch.runtime.context import Porch
 
 USER_REFERENCE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def register(app: App, *, porch: Porch) -> None:
-    @app.command("/porch")
+    @app.command(Command.PORCH)
     def porch_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         words = (command.get("text") or "").strip().split(maxsplit=1)
         verb = words[0].lower() if words else "help"

@@ -1,14 +1,21 @@
-"""manifest.yml must declare exactly the events, commands and interactivity Porch handles."""
+"""manifest.yml must declare exactly the events, commands and interactivity Porch handles, and
+every button a template renders must have a listener (porch/core/slack_ids.py names them all)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 import yaml
+from jinja2 import UndefinedError, nodes
 
 import handlers
+from porch.core.config import Config
+from porch.core.slack_ids import TEMPLATE_IDS, Action, Command, Input, View
+from porch.core.templating import PACKAGED_TEMPLATES, Templates
+from porch.runtime.preview import samples
 from tests.conftest import ROOT
 
 
@@ -23,7 +30,7 @@ class RecordingApp:
         self.shortcuts: set[str] = set()
 
     def _record(self, into: set[str], name: str) -> Callable[[Any], Any]:
-        into.add(name)
+        into.add(str(name))
         return lambda function: function
 
     def event(self, name: str) -> Callable[[Any], Any]:
@@ -52,10 +59,15 @@ class AnyDomain:
         return None
 
 
-def test_manifest_matches_the_registered_listeners(config):
+def registered(config: Config) -> RecordingApp:
     app = RecordingApp()
     porch = SimpleNamespace(config=config, features=AnyDomain())
     handlers.register_all(app, porch=porch)  # type: ignore[arg-type]
+    return app
+
+
+def test_manifest_matches_the_registered_listeners(config):
+    app = registered(config)
     manifest = yaml.safe_load((ROOT / "manifest.yml").read_text())
 
     declared_events = {
@@ -63,7 +75,7 @@ def test_manifest_matches_the_registered_listeners(config):
     }
     assert declared_events == app.events
     declared_commands = {c["command"] for c in manifest["features"].get("slash_commands", [])}
-    assert declared_commands == app.commands
+    assert declared_commands == app.commands == set(Command)
     declared_shortcuts = {s["callback_id"] for s in manifest["features"].get("shortcuts", [])}
     assert declared_shortcuts == app.shortcuts
     interactive = bool(app.actions or app.views or app.shortcuts)
@@ -87,3 +99,68 @@ def test_manifest_asks_for_the_scopes_its_events_need():
             assert needs[event] in scopes, event
     if manifest["features"].get("slash_commands"):
         assert "commands" in scopes
+
+
+def test_every_id_has_a_listener_and_every_listener_an_id(config):
+    app = registered(config)
+    assert app.actions == set(Action)
+    assert app.views == set(View)
+    assert app.commands == set(Command)
+
+
+def _template_ids(template: nodes.Template) -> Iterator[str]:
+    for node in template.find_all(nodes.Getattr):
+        if isinstance(node.node, nodes.Name) and node.node.name == "ids":
+            yield node.attr
+
+
+def test_templates_name_ids_only_through_the_constants():
+    """Every `ids.X` exists, no action_id is a string literal, and every button is used."""
+    templates = Templates()
+    environment = templates._env
+    referenced: set[str] = set()
+    for name in templates.names():
+        source = (PACKAGED_TEMPLATES / name).read_text(encoding="utf-8")
+        tree = environment.parse(source, name=name)
+        for keyword in tree.find_all(nodes.Keyword):
+            if keyword.key == "action_id":
+                assert not isinstance(keyword.value, nodes.Const), (
+                    f"templates/{name}: action_id={keyword.value.value!r}: use ids.<NAME>"
+                )
+        names = set(_template_ids(tree))
+        unknown = names - set(TEMPLATE_IDS)
+        assert not unknown, f"templates/{name}: no such ids: {sorted(unknown)}"
+        referenced |= names
+    assert {TEMPLATE_IDS[name] for name in referenced} == set(Action) | set(Input)
+
+
+def _rendered_ids(blocks: list[dict[str, Any]]) -> Iterator[tuple[str, str]]:
+    for block in blocks:
+        for element in block.get("elements", []):
+            if "action_id" in element:
+                yield element["type"], element["action_id"]
+        if block["type"] == "input":
+            yield "input", block["element"]["action_id"]
+
+
+def test_every_rendered_action_id_is_handled(config):
+    """Rendered, not just parsed: what reaches Slack is a plain string a listener matches."""
+    handled = registered(config).actions
+    seen: set[str] = set()
+    for title, _, template, message in samples(config):
+        for kind, action_id in _rendered_ids(message.blocks):
+            assert type(action_id) is str, (title, action_id)
+            if kind == "input":
+                assert action_id in set(Input), (template, action_id)
+            else:
+                assert action_id in handled, f"{template} ({title}): {action_id} has no listener"
+            seen.add(action_id)
+    assert seen == set(Action) | set(Input)
+
+
+def test_a_misspelt_id_fails_the_render(tmp_path):
+    (tmp_path / "check_in.j2").write_text(
+        '{{ msg.button("Off", action_id=ids.OPT_OUTT) }}', encoding="utf-8"
+    )
+    with pytest.raises(UndefinedError, match="OPT_OUTT"):
+        Templates(override_dir=tmp_path).render("check_in.j2")

@@ -1,9 +1,12 @@
 """Message copy lives in templates/: Jinja2 templates that build Slack Block Kit messages.
 
 A template writes mrkdwn between `{% call msg.section() %}` ... `{% endcall %}` and adds buttons
-with `{{ msg.button(...) }}`. Every value printed with `{{ }}` is escaped for mrkdwn (`&`, `<`,
-`>`), so a member called `<!channel>` pings nobody; values Porch builds itself (mentions, links)
-are wrapped in `Mrkdwn` and pass through untouched. Managers override any template by putting a
+with `{{ msg.button(..., action_id=ids.OPT_OUT) }}`: `ids` names every action and input ID
+(porch/core/slack_ids.py), so a template and its handler cannot disagree on the string.
+
+Every value printed with `{{ }}` is escaped for mrkdwn (`&`, `<`, `>`), so a member called
+`<!channel>` pings nobody; values Porch builds itself (mentions, links) are wrapped in `Mrkdwn`
+and pass through untouched. Managers override any template by putting a
 file of the same name in `onboarding.templates_dir`.
 """
 
@@ -16,7 +19,10 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
-PACKAGED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+from porch.core.resources import project_path
+from porch.core.slack_ids import TEMPLATE_IDS
+
+PACKAGED_TEMPLATES = project_path("templates")
 
 
 class Mrkdwn(str):
@@ -87,7 +93,8 @@ class MessageBuilder:
         button: dict[str, Any] = {
             "type": "button",
             "text": {"type": "plain_text", "text": str(label)[:75], "emoji": True},
-            "action_id": action_id,
+            # str() turns a misspelt `ids.X` (StrictUndefined) into an error naming it.
+            "action_id": str(action_id),
         }
         if url:
             button["url"] = str(url)
@@ -103,6 +110,7 @@ class MessageBuilder:
     ) -> str:
         """A text input, for modals (e.g. the manager personalising a welcome)."""
         self._flush_buttons()
+        action_id = str(action_id)
         element: dict[str, Any] = {
             "type": "plain_text_input",
             "action_id": action_id,
@@ -172,7 +180,9 @@ class Templates:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
-        self._env.globals.update(mention=mention, link=link, channel_link=channel_link)
+        self._env.globals.update(
+            mention=mention, link=link, channel_link=channel_link, ids=TEMPLATE_IDS
+        )
 
     def render(self, name: str, **context: Any) -> Message:
         builder = MessageBuilder()

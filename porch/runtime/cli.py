@@ -156,16 +156,34 @@ def run(config_path: Path | None) -> None:
         runtime.stop_background()
 
 
+EXAMPLE_HELP = "community.yml; without one here (or $PORCH_CONFIG), the bundled example"
+
+
+def _settings_or_example(config_path: Path | None) -> Settings:
+    """Settings whose config falls back to the bundled example, saying so in one line."""
+    settings = Settings.from_env(config_path=config_path, example_if_missing=True)
+    if settings.uses_example:
+        click.echo(
+            f"No community.yml in this folder: using the bundled example ({settings.config_path}).",
+            err=True,
+        )
+    return settings
+
+
 @main.command()
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="community.yml")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=EXAMPLE_HELP)
 @click.option(
     "--out", type=click.Path(path_type=Path), default=Path("demo-output"), show_default=True
 )
 def demo(config_path: Path | None, out: Path) -> None:
-    """A scripted month of a small community in a sandbox workspace, no Slack account needed."""
+    """A scripted month of a small community in a sandbox workspace, no Slack account needed.
+
+    Reads community.yml from the current folder, --config or $PORCH_CONFIG; without any of them
+    it uses the example community.yml bundled with Porch.
+    """
     from porch.sandbox.demo import run_demo
 
-    settings = Settings.from_env(config_path=config_path)
+    settings = _settings_or_example(config_path)
     run_demo(config=_load(settings), config_path=settings.config_path, out=out)
 
 
@@ -227,24 +245,31 @@ def site() -> None:
 
 
 @site.command("build")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="community.yml")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=EXAMPLE_HELP)
 def site_build(config_path: Path | None) -> None:
-    """Render the site from community.yml into public/."""
+    """Render the site from community.yml into public/ in the current folder.
+
+    Reads community.yml from the current folder, --config or $PORCH_CONFIG; without any of them
+    it uses the example community.yml bundled with Porch. $PORCH_SITE_DIR changes the output.
+    """
     from porch.site import build as site_service
 
-    settings = Settings.from_env(config_path=config_path)
+    settings = _settings_or_example(config_path)
     output = site_service.build(config_path=settings.config_path)
     click.echo(f"Site built: {output}/index.html")
 
 
 @site.command("serve")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="community.yml")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=EXAMPLE_HELP)
 @click.option("--port", default=8000, show_default=True)
 def site_serve(config_path: Path | None, port: int) -> None:
-    """Serve the site with live reload on 127.0.0.1."""
+    """Serve the site with live reload on 127.0.0.1.
+
+    Reads community.yml like `porch site build`, falling back to the bundled example.
+    """
     from porch.site import build as site_service
 
-    settings = Settings.from_env(config_path=config_path)
+    settings = _settings_or_example(config_path)
     site_service.serve(config_path=settings.config_path, port=port)
 
 

@@ -7,7 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from porch.core.resources import project_path
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+# The example community.yml shipped with Porch; `porch demo` and the site fall back to it.
+EXAMPLE_CONFIG = project_path("community.yml")
 
 
 @dataclass(frozen=True)
@@ -24,13 +28,26 @@ class Settings:
 
     @classmethod
     def from_env(
-        cls, env: Mapping[str, str] | None = None, *, config_path: Path | None = None
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        config_path: Path | None = None,
+        example_if_missing: bool = False,
     ) -> Settings:
+        """Settings from `env` (os.environ by default).
+
+        The config is `config_path`, else $PORCH_CONFIG, else ./community.yml. With
+        `example_if_missing` (commands that only show Porch off, such as the demo), a missing
+        ./community.yml falls back to the bundled example; a path the user named never does.
+        """
         env = os.environ if env is None else env
+        chosen = config_path or Path(env.get("PORCH_CONFIG") or "community.yml")
+        if example_if_missing and not (config_path or env.get("PORCH_CONFIG")):
+            chosen = chosen if chosen.exists() else EXAMPLE_CONFIG
         credentials = env.get("GOOGLE_APPLICATION_CREDENTIALS")
         api_url = env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
         return cls(
-            config_path=config_path or Path(env.get("PORCH_CONFIG") or "community.yml"),
+            config_path=chosen,
             database_url=env.get("DATABASE_URL") or "sqlite:///porch.db",
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
@@ -40,3 +57,8 @@ class Settings:
             google_credentials=Path(credentials) if credentials else None,
             sheets_api_url=env.get("SHEETS_API_URL") or None,
         )
+
+    @property
+    def uses_example(self) -> bool:
+        """True when the config is the bundled example (no community.yml was found)."""
+        return self.config_path == EXAMPLE_CONFIG

@@ -18,6 +18,7 @@ import click
 
 from porch.core.config import Config
 from porch.core.mrkdwn_html import block_texts, to_plain
+from porch.core.slack_ids import Action
 from porch.core.store import connect
 from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
 from porch.sandbox.workspace import SandboxWorkspace
@@ -143,7 +144,9 @@ def run_demo(
     config = config.model_copy(
         update={
             "tracker": config.tracker.model_copy(
-                update={"sheet": None, "local_dir": str(out / "tracker")}
+                # Absolute: a relative local_dir is read beside community.yml, which may be
+                # the example inside the installed package.
+                update={"sheet": None, "local_dir": str((out / "tracker").resolve())}
             )
         }
     )
@@ -193,7 +196,7 @@ def story(box: Demo) -> None:
     box.at(1, "10:10")
 
     box.narrate("Ana opens the guidelines from her welcome and introduces herself in the thread.")
-    box.click("U0ANA00001", "porch_open_guidelines", "Read the guidelines")
+    box.click("U0ANA00001", Action.OPEN_GUIDELINES, "Read the guidelines")
     box.say(
         "U0ANA00001",
         intros,
@@ -223,7 +226,7 @@ def story(box: Demo) -> None:
     box.at(4, "16:00")
     box.at(4, "17:00")
     box.narrate("Ben would rather not get reminders.")
-    box.click("U0BEN00001", "porch_followups_opt_out", "No more reminders")
+    box.click("U0BEN00001", Action.OPT_OUT, "No more reminders")
 
     box.narrate("Next Monday: a new thread. Chloé got her nudge too, and introduces herself.")
     box.at(8, "09:05")

@@ -3,6 +3,12 @@
 Both go through the project's mkdocs.yml, whose hook (porch/site/mkdocs_hook.py)
 fills the pages from community.yml, so `porch site build` and a plain
 `mkdocs build --strict` in CI publish the same site.
+
+mkdocs.yml and site/ come from the installed package or the checkout
+(porch/core/resources.py). mkdocs.yml names its hook by a path relative to
+itself, which only exists in a checkout, so Porch hands MkDocs the path of the
+hook module it actually imported. Its output goes to public/ in the current
+folder, never beside a mkdocs.yml that may sit inside site-packages.
 """
 
 from __future__ import annotations
@@ -15,11 +21,15 @@ from pathlib import Path
 
 import click
 
+from porch.core.resources import project_path
+from porch.site import mkdocs_hook
 from porch.site.mkdocs_hook import CONFIG_PATH_KEY
 from porch.site.render import CONFIG_ENV
 
 SITE_DIR_ENV = "PORCH_SITE_DIR"
-MKDOCS_FILE = Path(__file__).resolve().parents[2] / "mkdocs.yml"
+MKDOCS_FILE = project_path("mkdocs.yml")
+HOOK_FILE = Path(mkdocs_hook.__file__).resolve()
+DEFAULT_SITE_DIR = "public"
 
 
 class SiteBuildError(click.ClickException):
@@ -59,15 +69,18 @@ def build(
 ) -> Path:
     """Build the site strictly (any warning fails) and return the output directory.
 
-    The output goes to `site_dir`, else $PORCH_SITE_DIR, else mkdocs.yml's
-    `site_dir` (public/). Raises SiteBuildError naming the page and placeholder,
-    or the config line, that broke the build.
+    The output goes to `site_dir`, else $PORCH_SITE_DIR, else public/ in the
+    current folder (a custom `mkdocs_file` keeps its own `site_dir`). Raises
+    SiteBuildError naming the page and placeholder, or the config line, that
+    broke the build.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    overrides: dict[str, str] = {}
+    overrides: dict[str, object] = {}
+    if mkdocs_file is None:
+        overrides.update(_own_site_overrides())
     if target := site_dir or os.environ.get(SITE_DIR_ENV):
         overrides["site_dir"] = str(Path(target).resolve())
     collected = _Collect()
@@ -107,6 +120,7 @@ def serve(*, config_path: Path, port: int, mkdocs_file: Path | None = None) -> N
                 str(mkdocs_file or MKDOCS_FILE),
                 dev_addr=f"127.0.0.1:{port}",
                 livereload=True,
+                **({} if mkdocs_file else {"hooks": [str(HOOK_FILE)]}),
             )
     except (Abort, ConfigurationError) as exc:
         raise SiteBuildError(f"the site did not build (see the messages above): {exc}") from None
@@ -115,3 +129,8 @@ def serve(*, config_path: Path, port: int, mkdocs_file: Path | None = None) -> N
             os.environ.pop(CONFIG_ENV, None)
         else:
             os.environ[CONFIG_ENV] = previous
+
+
+def _own_site_overrides() -> dict[str, object]:
+    """For Porch's own mkdocs.yml: the hook Porch imported, and public/ in the current folder."""
+    return {"hooks": [str(HOOK_FILE)], "site_dir": str(Path.cwd() / DEFAULT_SITE_DIR)}
