@@ -17,12 +17,11 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine
 
-from porch.core import inbox, locks
+from porch.core import channel_directory, inbox, locks
 from porch.core.clock import Clock
 from porch.core.inbox import StoredEvent
-from porch.core.store.schema import inbox_events
 from porch.features.registry import Features
 
 logger = logging.getLogger(__name__)
@@ -31,8 +30,9 @@ BATCH = 200
 # On SQLite a batch holds the one write lock, and the edge's insert waits for it: a batch stops
 # taking events after this long, so an acknowledgement never waits for much more.
 BATCH_SECONDS = 0.02
-# Longer than any batch takes; a replica that dies mid-batch frees the inbox after this.
-LEASE = dt.timedelta(seconds=30)
+# Far longer than a batch takes (renewed when half gone); a replica that dies mid-batch frees
+# the inbox after this, so a restarted process picks up where it stopped within seconds.
+LEASE = dt.timedelta(seconds=10)
 
 
 class InboxProcessor:
@@ -55,6 +55,7 @@ class InboxProcessor:
         # How many events to read per batch: about what the last batch got through in its time
         # budget, so a batch does not decode rows it will leave for the next one.
         self._take = 32
+        self._lease_until: dt.datetime | None = None
         self.failed = 0
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -102,28 +103,22 @@ class InboxProcessor:
         return total
 
     def run_once(self) -> int:
-        """Process one batch; the number of events taken off the inbox."""
-        lease = "inbox-processor"
-        now = self.clock.now()
-        with self.engine.begin() as conn:
-            if not self._has_pending(conn):
-                return 0
-            if not locks.acquire(
-                conn,
-                name=lease,
-                holder=self.holder,
-                until=now + LEASE,
-                now=now,
-            ):
-                return 0
-            events = inbox.pending(conn, limit=min(self.batch, self._take))
-        if not events:
-            return 0
+        """Process one batch; the number of events taken off the inbox.
+
+        Reading the batch, the features' work and marking it done are one transaction; the
+        inbox lease is renewed in it only when it is about to run out.
+        """
+        events: list[StoredEvent] = []
         try:
-            with self.engine.begin() as conn:
+            with self.engine.begin() as conn, channel_directory.cached(conn):
+                events = self._take_batch(conn)
+                if not events:
+                    return 0
                 applied = self._apply(conn, events, budget=BATCH_SECONDS)
                 inbox.mark_done(conn, ids=[e.id for e in applied], now=self.clock.now())
         except Exception:
+            if not events:
+                raise
             logger.exception("a batch of %d events failed; retrying them one by one", len(events))
             applied = events
             for event in events:
@@ -132,6 +127,17 @@ class InboxProcessor:
         self.processed += len(applied)
         self.on_commit()
         return len(applied)
+
+    def _take_batch(self, conn: Connection) -> list[StoredEvent]:
+        now = self.clock.now()
+        if self._lease_until is None or self._lease_until - now < LEASE / 2:
+            if not locks.acquire(
+                conn, name="inbox-processor", holder=self.holder, until=now + LEASE, now=now
+            ):
+                self._lease_until = None
+                return []
+            self._lease_until = now + LEASE
+        return inbox.pending(conn, limit=min(self.batch, self._take))
 
     def _one(self, event: StoredEvent) -> None:
         try:
@@ -163,10 +169,3 @@ class InboxProcessor:
             if budget is not None and time.perf_counter() - started > budget:
                 return events[:count]
         return events
-
-    @staticmethod
-    def _has_pending(conn: Connection) -> bool:
-        row = conn.execute(
-            select(inbox_events.c.id).where(inbox_events.c.status == inbox.PENDING).limit(1)
-        ).first()
-        return row is not None
