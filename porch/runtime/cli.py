@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -210,18 +212,35 @@ def _members_pass(config_path: Path | None, *, welcome: bool) -> None:
     settings = Settings.from_env(config_path=config_path)
     runtime = _runtime(settings, _load(settings))
     label = "Reconciling members" if welcome else "Importing members"
-    with click.progressbar(length=0, label=label, show_pos=True) as bar:
+    click.echo("Reading the member list from Slack…", err=True)
+    bar: Any = None
+    with contextlib.ExitStack() as stack:
 
-        def progress(count: int) -> None:
-            bar.length = (bar.length or 0) + count
-            bar.update(count)
+        def progress(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:
+                bar = stack.enter_context(
+                    click.progressbar(length=total, label=label, show_pos=True, file=sys.stderr)
+                )
+            bar.update(done - bar.pos)
 
         totals = runtime.reconcile(team_id=runtime.team_id, welcome=welcome, progress=progress)
-    sent = runtime.worker.drain()
-    click.echo(
+    runtime.worker.drain()
+    click.echo(_members_summary(totals, runtime.worker.stats.delivered_by_kind))
+
+
+def _members_summary(totals: dict[str, int], sent: Mapping[str, int]) -> str:
+    """What the pass recorded and what Slack was really sent, in one line."""
+    kinds = {"post": "message", "invite": "channel invite", "home": "App Home view"}
+    deliveries = [
+        f"{count} {kinds.get(kind, kind)}{'' if count == 1 else 's'}"
+        for kind, count in sorted(sent.items())
+        if count
+    ]
+    return (
         f"{totals['welcomed']} welcomed, {totals['recorded']} recorded without a welcome, "
         f"{totals['known']} already known, {totals['skipped']} skipped (bots, guests, deleted); "
-        f"{sent} messages delivered."
+        f"sent to Slack: {', '.join(deliveries) or 'nothing'}."
     )
 
 

@@ -21,6 +21,9 @@ from porch.runtime.slack_client import SlackClients
 
 logger = logging.getLogger(__name__)
 
+# users.list page size (Slack's recommended maximum), and how many members one transaction records.
+PAGE = 200
+
 
 def runtime_jobs(*, porch: Porch, slack: SlackClients) -> list[Job]:
     """The features' jobs, reconciliation and the tracker sync, in the order they run."""
@@ -61,15 +64,19 @@ def reconcile(
     client: WebClient,
     team_id: str,
     welcome: bool = True,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     now: dt.datetime | None = None,
 ) -> dict[str, int]:
     """Compare users.list with the store (paginated; slack_sdk waits out rate limits).
 
-    Without `now`, each page reads the clock: a large workspace may take minutes to list.
+    The whole list is read first, so `progress(done, total)` can report against a real total;
+    then it is recorded a page at a time. Without `now`, each page reads the clock.
     """
+    everyone = [user for page in _user_pages(client) for user in page]
     totals = {"welcomed": 0, "recorded": 0, "skipped": 0, "known": 0}
-    for users in _user_pages(client):
+    done = 0
+    for start in range(0, len(everyone), PAGE):
+        users = everyone[start : start + PAGE]
         with porch.engine.begin() as conn:
             counts = porch.features.onboarding.reconcile(
                 conn,
@@ -80,12 +87,13 @@ def reconcile(
             )
         for key, value in counts.items():
             totals[key] += value
+        done += len(users)
         if progress:
-            progress(len(users))
+            progress(done, len(everyone))
     porch.on_commit()
     return totals
 
 
 def _user_pages(client: WebClient) -> Iterable[list[Newcomer]]:
-    for page in client.users_list(limit=200):
+    for page in client.users_list(limit=PAGE):
         yield [Newcomer.from_slack(user) for user in page["members"]]

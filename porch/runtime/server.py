@@ -140,7 +140,7 @@ class Runtime:
         *,
         team_id: str,
         welcome: bool = True,
-        progress: Callable[[int], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> dict[str, int]:
         """A reconciliation pass now (`porch members import/reconcile`, the demo)."""
         client = self.slack.client_for(team_id)

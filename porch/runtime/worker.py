@@ -17,7 +17,8 @@ import logging
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk import WebClient
@@ -69,6 +70,8 @@ class WorkerStats:
     delivered: int = 0
     failed: int = 0
     recovered: int = 0
+    # Delivered effects by kind ("post", "home", "invite", ...), for honest summaries.
+    delivered_by_kind: Counter[str] = field(default_factory=Counter)
 
 
 class EffectWorker:
@@ -215,6 +218,7 @@ class EffectWorker:
             if error is None:
                 effect_queue.complete(conn, effect=effect, result=result or {}, now=now)
                 self.stats.delivered += 1
+                self.stats.delivered_by_kind[effect.kind] += 1
             else:
                 effect_queue.give_up(conn, effect=effect, error=error, now=now)
                 self.stats.failed += 1

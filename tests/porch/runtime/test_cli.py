@@ -69,10 +69,29 @@ def test_members_import_records_everyone_without_a_welcome(fake: FakeSlack, tmp_
 
     assert result.exit_code == 0, result.output
     assert "450 recorded without a welcome" in result.output
+    # What Slack was really sent: nothing. App Home views wait until a member opens the tab.
+    assert "sent to Slack: nothing." in result.output
     assert fake.calls("chat.postMessage") == []
+    assert fake.calls("views.publish") == []
     engine = connect(f"sqlite:///{tmp_path / 'porch.db'}")
     with engine.begin() as conn:
         assert len(conn.execute(select(members.c.user_id)).all()) == 450
+
+
+def test_the_import_reports_progress_against_the_real_total(workspace):
+    for n in range(450):
+        workspace.add_user(f"U0M{n:07d}", f"member{n}", f"Member {n}")
+    seen: list[tuple[int, int]] = []
+    listed = len(workspace.fake._users)
+
+    workspace.runtime.reconcile(
+        team_id=workspace.runtime.team_id,
+        welcome=False,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+
+    # Everyone Slack lists (the 450, the sandbox's manager and bots) is counted up front.
+    assert seen == [(200, listed), (400, listed), (listed, listed)]
 
 
 def test_members_reconcile_welcomes_only_the_missed(fake: FakeSlack, tmp_path: Path):
@@ -85,6 +104,7 @@ def test_members_reconcile_welcomes_only_the_missed(fake: FakeSlack, tmp_path: P
 
     assert result.exit_code == 0, result.output
     assert "1 welcomed" in result.output
+    assert "sent to Slack: 1 App Home view, 1 message." in result.output
     assert len(fake.dm_messages("U0NEW00001")) == 1
     assert fake.dm_messages("U0OLD00001") == []
 
