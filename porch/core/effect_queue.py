@@ -11,11 +11,12 @@ porch/runtime/worker.py).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Connection, and_, func, or_, select, update
+from sqlalchemy import Connection, Select, and_, bindparam, func, or_, select, update
 
 from porch.core.store.schema import effects
 from porch.core.store.upsert import insert_ignore
@@ -75,17 +76,23 @@ def pending_with_prefix(conn: Connection, *, team_id: str, prefix: str) -> bool:
     """Whether an effect whose key starts with `prefix` is still waiting to be delivered."""
     # A key range rather than LIKE, so the (team_id, effect_key) index answers it.
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    row = conn.execute(
+    params = {"team": team_id, "low": prefix, "high": upper}
+    return conn.execute(_pending_in_key_range(), params).first() is not None
+
+
+@functools.cache
+def _pending_in_key_range() -> Select[Any]:
+    """Built once: App Home asks this on every checklist change."""
+    return (
         select(effects.c.id)
         .where(
-            effects.c.team_id == team_id,
-            effects.c.effect_key >= prefix,
-            effects.c.effect_key < upper,
+            effects.c.team_id == bindparam("team"),
+            effects.c.effect_key >= bindparam("low"),
+            effects.c.effect_key < bindparam("high"),
             effects.c.status == PENDING,
         )
         .limit(1)
-    ).first()
-    return row is not None
+    )
 
 
 def result_of(conn: Connection, *, team_id: str, key: str) -> dict[str, Any] | None:

@@ -7,10 +7,11 @@ drains the queue later, so no Sheets I/O ever happens inside a Slack request.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Select, Update, bindparam, select, update
 
 from porch.core.store.schema import tracker_rows
 from porch.core.store.upsert import insert_ignore
@@ -20,13 +21,8 @@ SHEETS = ("Members", "Feedback", "Wins", "Content", "Rituals", "Health")
 
 def get_row(conn: Connection, *, team_id: str, sheet: str, key: str) -> dict[str, Any] | None:
     """The values last queued for one row, or None when Porch never queued it."""
-    values = conn.execute(
-        select(tracker_rows.c.row_values).where(
-            tracker_rows.c.team_id == team_id,
-            tracker_rows.c.sheet == sheet,
-            tracker_rows.c.row_key == key,
-        )
-    ).scalar()
+    found = conn.execute(_select_row(), {"team": team_id, "the_sheet": sheet, "key": key}).first()
+    values = found.row_values if found is not None else None
     return dict(values) if values is not None else None
 
 
@@ -48,11 +44,7 @@ def put_row(
         raise ValueError(f"unknown tracker sheet {sheet!r}")
     row = dict(values)
     existing = conn.execute(
-        select(tracker_rows.c.row_values, tracker_rows.c.version).where(
-            tracker_rows.c.team_id == team_id,
-            tracker_rows.c.sheet == sheet,
-            tracker_rows.c.row_key == key,
-        )
+        _select_row(), {"team": team_id, "the_sheet": sheet, "key": key}
     ).first()
     if existing is None:
         insert_ignore(
@@ -71,11 +63,34 @@ def put_row(
     if merged == existing.row_values:
         return
     conn.execute(
+        _update_row(),
+        {"team": team_id, "the_sheet": sheet, "key": key, "row": merged, "now": now},
+    )
+
+
+# Built once: put_row runs for nearly every event, and building these statements each time
+# costs more than running them.
+@functools.cache
+def _select_row() -> Select[Any]:
+    return select(tracker_rows.c.row_values, tracker_rows.c.version).where(*_row_key())
+
+
+@functools.cache
+def _update_row() -> Update:
+    return (
         update(tracker_rows)
-        .where(
-            tracker_rows.c.team_id == team_id,
-            tracker_rows.c.sheet == sheet,
-            tracker_rows.c.row_key == key,
+        .where(*_row_key())
+        .values(
+            row_values=bindparam("row", type_=tracker_rows.c.row_values.type),
+            version=tracker_rows.c.version + 1,
+            updated_at=bindparam("now", type_=tracker_rows.c.updated_at.type),
         )
-        .values(row_values=merged, version=tracker_rows.c.version + 1, updated_at=now)
+    )
+
+
+def _row_key() -> tuple[Any, ...]:
+    return (
+        tracker_rows.c.team_id == bindparam("team"),
+        tracker_rows.c.sheet == bindparam("the_sheet"),
+        tracker_rows.c.row_key == bindparam("key"),
     )

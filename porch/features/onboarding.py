@@ -9,12 +9,13 @@ features of their own (introductions.py, follow_ups.py).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import logging
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, func
+from sqlalchemy import Connection, Update, bindparam, func, update
 
 from porch.core import activity_log, channel_directory, effect_queue, member_records
 from porch.core.app_home import AppHome
@@ -96,13 +97,7 @@ class Onboarding:
     ) -> None:
         """Any member message: last active, and the checklist's first post (one UPDATE)."""
         member = conn.execute(
-            member_records.where(team_id, event.user_id)
-            .values(
-                last_active_at=now,
-                first_post_at=func.coalesce(members.c.first_post_at, now),
-                updated_at=now,
-            )
-            .returning(*members.c)
+            _message_posted_update(), {"team": team_id, "user": event.user_id, "now": now}
         ).first()
         if member is None:
             return
@@ -424,3 +419,20 @@ class Onboarding:
         member = member_records.get(conn, team_id=team_id, user_id=user_id)
         context = MessageContext.load(conn, config=self.config, team_id=team_id)
         return context.for_member(member)
+
+
+@functools.cache
+def _message_posted_update() -> Update:
+    """Built once: it runs for every message, and building it each time costs more than the
+    query itself."""
+    now = bindparam("now", type_=members.c.last_active_at.type)
+    return (
+        update(members)
+        .where(members.c.team_id == bindparam("team"), members.c.user_id == bindparam("user"))
+        .values(
+            last_active_at=now,
+            first_post_at=func.coalesce(members.c.first_post_at, now),
+            updated_at=now,
+        )
+        .returning(*members.c)
+    )
