@@ -226,7 +226,7 @@ class WakingHours(Strict):
         return dt.time.fromisoformat(self.end)
 
 
-class FollowUps(Strict):
+class FollowUpsConfig(Strict):
     nudge_after_days: int = Field(default=3, ge=1)
     check_in_days: list[int] = [7, 30]
     inactive_after_days: int = Field(default=15, ge=1)
@@ -243,7 +243,7 @@ class OnboardingConfig(Strict):
     auto_invite: bool = False
     react_to_introductions: Annotated[str | None, BeforeValidator(_optional_emoji_name)] = "wave"
     intro_thread: IntroThread = IntroThread()
-    follow_ups: FollowUps = FollowUps()
+    follow_ups: FollowUpsConfig = FollowUpsConfig()
     reconcile_window_days: int = Field(default=14, ge=1)
     reconcile_every_minutes: int = Field(default=60, ge=5)
     templates_dir: str | None = None

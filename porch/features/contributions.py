@@ -3,7 +3,7 @@ the tracker, and reactions on it keep that row current (a win's reaction count, 
 item's tag).
 
 Rows are keyed by the message (channel and ts), so Slack's retries, edits and redelivered
-reactions land on the same row. The activity feature, which runs first, has already recorded
+reactions land on the same row. The participation feature, which runs first, has already recorded
 the reaction, so a win's count includes it.
 """
 
@@ -19,7 +19,7 @@ from porch.core.domain_events import MessagePosted, ReactionChanged
 from porch.core.feature import Feature
 from porch.core.store.schema import activity as activity_rows
 from porch.core.store.schema import members, workspaces
-from porch.features.activity import REACTION_PREFIX, reaction_kind
+from porch.features.participation import REACTION_PREFIX, reaction_kind
 
 NEW = "New"
 TAGGED = "Tagged"

@@ -14,7 +14,7 @@ from porch.core.app_home import AppHome
 from porch.core.config import Config
 from porch.core.feature import EffectCallback, EventHandler, Feature, Job
 from porch.core.templating import Templates
-from porch.features import activity, health
+from porch.features import health, participation
 from porch.features.contributions import Contributions
 from porch.features.follow_ups import FollowUps
 from porch.features.introductions import Introductions
@@ -58,8 +58,8 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     introductions = Introductions(config=config, templates=templates, app_home=app_home)
     follow_ups = FollowUps(config=config, templates=templates, app_home=app_home)
     features = [
-        # Activity first: later features count the row it records for this very event.
-        activity.feature(),
+        # Participation first: later features count the activity row it records for this event.
+        participation.feature(),
         onboarding.feature(),
         introductions.feature(),
         follow_ups.feature(),

@@ -433,7 +433,7 @@ class FakeGoogle:
     def start(self) -> FakeGoogle:
         fake = self
 
-        class Handler(_Handler):
+        class Handler(_FakeGoogleHandler):
             google = fake
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -1202,7 +1202,7 @@ def _b64decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _FakeGoogleHandler(BaseHTTPRequestHandler):
     google: FakeGoogle
     protocol_version = "HTTP/1.1"
     # Headers and body go out in separate writes; without this, Nagle's algorithm and delayed

@@ -352,7 +352,7 @@ class FakeSlack:
         """Bind the server (port 0 picks a free port) and serve in a daemon thread."""
         if self._server is not None:
             return self
-        server = _Server((self._host, self._port), _Handler)
+        server = _Server((self._host, self._port), _FakeSlackHandler)
         server.fake = self
         self._server = server
         self._thread = threading.Thread(
@@ -1636,7 +1636,7 @@ class _Server(ThreadingHTTPServer):
     fake: FakeSlack
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _FakeSlackHandler(BaseHTTPRequestHandler):
     """Parses requests the way Slack accepts them (query, form, JSON, multipart) and replies."""
 
     protocol_version = "HTTP/1.1"

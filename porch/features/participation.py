@@ -1,4 +1,4 @@
-"""Activity: every message, reply, reaction and channel join recorded once, for the metrics.
+"""Participation: every message, reply, reaction and channel join recorded once, for the metrics.
 
 Runs first in the registry, so features that count activity (a win's reactions, the channels a
 newcomer has joined) see this event's row. Only who did what where and when is kept here; no
@@ -27,7 +27,7 @@ def reaction_kind(name: str) -> str:
 
 def feature() -> Feature:
     return Feature(
-        name="activity",
+        name="participation",
         handles={
             MessagePosted: on_message_posted,
             ReactionChanged: on_reaction_changed,
