@@ -97,6 +97,7 @@ class Runtime:
             ),
             onboarding=porch.onboarding,
             clock=porch.clock,
+            lease=settings.effect_lease,
         )
         porch.on_commit = worker.wake
         app = build_app(porch=porch, client=client)

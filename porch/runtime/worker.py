@@ -8,6 +8,14 @@ posted again. Permanent failures (a deactivated user, a bot) are recorded and ne
 Rate limits are per Slack method, so a 429 pauses only the kind of effect that got it: while
 views.publish waits out its Retry-After, welcome DMs keep going out (a worker that slept inside
 the client would hold every welcome behind the App Home updates).
+
+Claims are short (LEASE) and renewed every few seconds by a heartbeat thread while the worker
+holds them, so a live worker's claims never lapse however long Slack takes, and a process that
+was killed (kill -9, OOM, a lost node) leaves claims that any replica, or its own restart, takes
+over within seconds instead of minutes. A worker that cannot renew (the database is unreachable)
+stops starting new deliveries before its claims could lapse, so two workers never act on one
+claim; the history check above covers the one already in flight. Replicas' clocks must agree to
+within LEASE minus the renewal interval (NTP gives milliseconds).
 """
 
 from __future__ import annotations
@@ -28,11 +36,14 @@ from porch.core import channel_directory, effect_queue
 from porch.core.clock import Clock
 from porch.core.effect_queue import Effect
 from porch.features.onboarding import UNDELIVERABLE, Onboarding
+from porch.runtime.settings import DEFAULT_EFFECT_LEASE
 
 logger = logging.getLogger(__name__)
 
 METADATA_EVENT = "porch_effect"
 HARMLESS = {"already_reacted", "already_in_channel"}
+# How long a claim lasts without renewal: how soon a dead worker's effects go out again.
+LEASE = DEFAULT_EFFECT_LEASE
 
 
 class Undeliverable(Exception):
@@ -66,7 +77,7 @@ class EffectWorker:
         client: WebClient,
         onboarding: Onboarding,
         clock: Clock,
-        lease: dt.timedelta = dt.timedelta(minutes=2),
+        lease: dt.timedelta = LEASE,
         idle_seconds: float = 1.0,
     ) -> None:
         self.engine = engine
@@ -74,6 +85,8 @@ class EffectWorker:
         self.onboarding = onboarding
         self.clock = clock
         self.lease = lease
+        # Five renewals per lease: a few slow or failed ones do not let a claim lapse.
+        self.renew_seconds = lease.total_seconds() / 5
         self.idle_seconds = idle_seconds
         self.holder = f"worker-{uuid.uuid4().hex[:12]}"
         self.stats = WorkerStats()
@@ -132,6 +145,7 @@ class EffectWorker:
         return total
 
     def run_once(self, *, limit: int = 50) -> int:
+        claimed_at = time.monotonic()
         with self.engine.begin() as conn:
             batch = effect_queue.claim(
                 conn,
@@ -141,15 +155,25 @@ class EffectWorker:
                 limit=limit,
                 skip_kinds=self._paused_kinds(),
             )
+        if not batch:
+            return 0
         handled = 0
-        for effect in batch:
-            if effect.kind in self._paused_kinds():
-                # Its method got a 429 earlier in this batch: hand it back untouched.
-                with self.engine.begin() as conn:
-                    effect_queue.release(conn, effect=effect)
-                continue
-            if self._deliver(effect):
-                handled += 1
+        with ClaimRenewal(worker=self, batch=batch, claimed_at=claimed_at) as claims:
+            for effect in batch:
+                if not claims.holds(effect):
+                    # Left claimed: it goes out again once the claim lapses, after the history
+                    # check, by whichever worker can still reach the database.
+                    logger.warning(
+                        "effect %s: claim could not be renewed; not delivering it", effect.key
+                    )
+                    continue
+                if effect.kind in self._paused_kinds():
+                    # Its method got a 429 earlier in this batch: hand it back untouched.
+                    with self.engine.begin() as conn:
+                        effect_queue.release(conn, effect=effect)
+                elif self._deliver(effect):
+                    handled += 1
+                claims.finished(effect)
         return handled
 
     def _paused_kinds(self) -> set[str]:
@@ -328,6 +352,68 @@ class EffectWorker:
         except SlackApiError as exc:
             if exc.response is None or exc.response.get("error") not in HARMLESS:
                 raise
+
+
+class ClaimRenewal:
+    """Renews a batch's claims from a heartbeat thread while the worker delivers it.
+
+    `holds` is the worker's check before each delivery: the effect is still its own (no renewal
+    found it taken) and the last renewal the database confirmed leaves more than one renewal
+    interval of the lease, so a claim never lapses while a delivery is being started.
+    """
+
+    def __init__(self, *, worker: EffectWorker, batch: list[Effect], claimed_at: float) -> None:
+        self.worker = worker
+        self._open = {effect.id for effect in batch}
+        self._lost: set[int] = set()
+        self._confirmed_at = claimed_at
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="porch-claims", daemon=True)
+
+    def __enter__(self) -> ClaimRenewal:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self.worker.lease.total_seconds())
+
+    def holds(self, effect: Effect) -> bool:
+        worker = self.worker
+        margin = worker.lease.total_seconds() - worker.renew_seconds
+        with self._lock:
+            fresh = time.monotonic() - self._confirmed_at < margin
+            return fresh and effect.id not in self._lost
+
+    def finished(self, effect: Effect) -> None:
+        with self._lock:
+            self._open.discard(effect.id)
+
+    def _beat(self) -> None:
+        worker = self.worker
+        while not self._stop.wait(worker.renew_seconds):
+            with self._lock:
+                ids = set(self._open)
+            if not ids:
+                continue
+            asked_at = time.monotonic()
+            try:
+                with worker.engine.begin() as conn:
+                    kept = effect_queue.renew(
+                        conn,
+                        holder=worker.holder,
+                        ids=ids,
+                        now=worker.clock.now(),
+                        lease=worker.lease,
+                    )
+            except Exception:
+                logger.exception("could not renew the claims on %d effects", len(ids))
+                continue
+            with self._lock:
+                # Effects finished since `ids` was read are no longer renewed, and not lost.
+                self._lost |= (ids - kept) & self._open
+                self._confirmed_at = asked_at
 
 
 def _retry_after(exc: SlackApiError) -> float:
