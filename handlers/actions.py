@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +14,8 @@ from slack_sdk import WebClient
 from handlers.access import is_manager
 from porch.core.slack_ids import Action, Input, View
 from porch.runtime.context import Porch
+
+logger = logging.getLogger(__name__)
 
 
 def register(app: App, *, porch: Porch) -> None:
@@ -84,10 +88,20 @@ def register(app: App, *, porch: Porch) -> None:
         )
 
     @app.view(View.PERSONALISE_WELCOME)
-    def personalised(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def personalised(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        team_id, manager_id = clicked(body)
+        # The modal is only opened for managers, but its submission is a request of its own:
+        # check who sent it rather than trusting that it came from that modal (private_metadata
+        # names whoever the sender likes).
+        if not is_manager(client=client, config=porch.config, user_id=manager_id):
+            logger.warning("Personalise submitted by %s, who is not a manager", manager_id)
+            denied = porch.templates.render("personalise_denied.j2")
+            ack(response_action="errors", errors={"welcome_text": html.unescape(denied.text)})
+            return
         text = view["state"]["values"][Input.WELCOME_TEXT][Input.WELCOME_TEXT]["value"] or ""
         member_id = json.loads(view["private_metadata"])["user_id"]
-        team_id, manager_id = clicked(body)
         if not text.strip():
             problem = porch.transaction(
                 lambda conn, now: onboarding.personalise_problem(

@@ -3,9 +3,9 @@
 Domain code records an effect (a DM, a thread reply, a reaction, an App Home view) in the same
 transaction as the state change that causes it. Its key names the occurrence ("welcome:U123",
 "intro-thread:2026-W47"), so recording it again is a no-op. A worker claims due effects with a
-lease, performs them and marks them done; an effect whose worker died is claimed again when the
-lease runs out, and the worker first checks whether Slack already has it (see
-porch/runtime/worker.py).
+short lease, renews it every few seconds while it works on them, and marks them done; an effect
+whose worker died (no more renewals) is claimed again seconds later, and the worker first checks
+whether Slack already has it (see porch/runtime/worker.py).
 """
 
 from __future__ import annotations
@@ -150,6 +150,36 @@ def claim(
                 )
             )
     return taken
+
+
+def renew(
+    conn: Connection,
+    *,
+    holder: str,
+    ids: Collection[int],
+    now: dt.datetime,
+    lease: dt.timedelta,
+) -> set[int]:
+    """Extend `holder`'s claims on `ids` until now + lease; the ids it still holds.
+
+    A claim is renewed only while it is still `holder`'s and still open: one that was finished
+    or handed back meanwhile is left alone, and one that lapsed and was taken by another worker
+    stays theirs (a claim replaces `claimed_by`, so `holder` can never take it back).
+    """
+    if not ids:
+        return set()
+    rows = conn.execute(
+        update(effects)
+        .where(
+            effects.c.id.in_(list(ids)),
+            effects.c.claimed_by == holder,
+            effects.c.status == PENDING,
+            effects.c.claimed_until.is_not(None),
+        )
+        .values(claimed_until=now + lease)
+        .returning(effects.c.id)
+    )
+    return {row.id for row in rows}
 
 
 def complete(conn: Connection, *, effect: Effect, result: dict[str, Any], now: dt.datetime) -> None:

@@ -167,6 +167,12 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
         ),
         ("Personalise the welcome", "Modal", "personalise_modal.j2", {}),
         ("Personalise, sent empty", "Modal, under the note", "personalise_empty.j2", {}),
+        (
+            "Personalise, sent by a non-manager",
+            "Modal, under the note",
+            "personalise_denied.j2",
+            {},
+        ),
         ("Introductions thread", f"#{config.channels.introductions}", "intro_thread.j2", {}),
         (
             "Newcomers tagged in the thread",

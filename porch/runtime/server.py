@@ -101,6 +101,7 @@ class Runtime:
             ),
             features=porch.features,
             clock=porch.clock,
+            lease=settings.effect_lease,
         )
         porch.on_commit = worker.wake
         inbox = InboxProcessor(

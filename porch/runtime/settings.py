@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,6 +13,9 @@ from porch.core.resources import project_path
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 # The example community.yml shipped with Porch; `porch demo` and the site fall back to it.
 EXAMPLE_CONFIG = project_path("community.yml")
+# How long the effect worker's claims last without renewal (porch/runtime/worker.py): how soon
+# effects held by a process that died go out from another one.
+DEFAULT_EFFECT_LEASE = dt.timedelta(seconds=15)
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class Settings:
     port: int = 3000
     google_credentials: Path | None = None
     sheets_api_url: str | None = None
+    effect_lease: dt.timedelta = DEFAULT_EFFECT_LEASE
 
     @classmethod
     def from_env(
@@ -56,9 +61,25 @@ class Settings:
             port=int(env.get("PORT") or 3000),
             google_credentials=Path(credentials) if credentials else None,
             sheets_api_url=env.get("SHEETS_API_URL") or None,
+            effect_lease=_seconds(
+                "PORCH_EFFECT_LEASE_SECONDS", env.get("PORCH_EFFECT_LEASE_SECONDS")
+            )
+            or DEFAULT_EFFECT_LEASE,
         )
 
     @property
     def uses_example(self) -> bool:
         """True when the config is the bundled example (no community.yml was found)."""
         return self.config_path == EXAMPLE_CONFIG
+
+
+def _seconds(name: str, value: str | None) -> dt.timedelta | None:
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, not {value!r}") from None
+    if not seconds > 0:
+        raise ValueError(f"{name} must be more than 0 seconds")
+    return dt.timedelta(seconds=seconds)

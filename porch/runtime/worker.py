@@ -8,6 +8,14 @@ posted again. Permanent failures (a deactivated user, a bot) are recorded and ne
 Rate limits are per Slack method, so a 429 pauses only the kind of effect that got it: while
 views.publish waits out its Retry-After, welcome DMs keep going out (a worker that slept inside
 the client would hold every welcome behind the App Home updates).
+
+Claims are short (LEASE) and renewed every few seconds by a heartbeat thread while the worker
+holds them, so a live worker's claims never lapse however long Slack takes, and a process that
+was killed (kill -9, OOM, a lost node) leaves claims that any replica, or its own restart, takes
+over within seconds instead of minutes. A worker that cannot renew (the database is unreachable)
+stops starting new deliveries before its claims could lapse, so two workers never act on one
+claim; the history check above covers the one already in flight. Replicas' clocks must agree to
+within LEASE minus the renewal interval (NTP gives milliseconds).
 """
 
 from __future__ import annotations
@@ -29,6 +37,8 @@ from porch.core import channel_directory, effect_queue
 from porch.core.clock import Clock
 from porch.core.effect_queue import Effect
 from porch.features.registry import Features
+from porch.runtime.claim_renewal import ClaimRenewal
+from porch.runtime.settings import DEFAULT_EFFECT_LEASE
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +57,8 @@ UNDELIVERABLE = {
     "user_is_restricted",
     "messages_tab_disabled",
 }
+# How long a claim lasts without renewal: how soon a dead worker's effects go out again.
+LEASE = DEFAULT_EFFECT_LEASE
 
 
 class Undeliverable(Exception):
@@ -82,7 +94,7 @@ class EffectWorker:
         client: WebClient,
         features: Features,
         clock: Clock,
-        lease: dt.timedelta = dt.timedelta(minutes=2),
+        lease: dt.timedelta = LEASE,
         idle_seconds: float = 1.0,
     ) -> None:
         self.engine = engine
@@ -90,6 +102,8 @@ class EffectWorker:
         self.features = features
         self.clock = clock
         self.lease = lease
+        # Five renewals per lease: a few slow or failed ones do not let a claim lapse.
+        self.renew_seconds = lease.total_seconds() / 5
         self.idle_seconds = idle_seconds
         self.holder = f"worker-{uuid.uuid4().hex[:12]}"
         self.stats = WorkerStats()
@@ -148,6 +162,7 @@ class EffectWorker:
         return total
 
     def run_once(self, *, limit: int = 50) -> int:
+        claimed_at = time.monotonic()
         with self.engine.begin() as conn:
             batch = effect_queue.claim(
                 conn,
@@ -157,15 +172,25 @@ class EffectWorker:
                 limit=limit,
                 skip_kinds=self._paused_kinds(),
             )
+        if not batch:
+            return 0
         handled = 0
-        for effect in batch:
-            if effect.kind in self._paused_kinds():
-                # Its method got a 429 earlier in this batch: hand it back untouched.
-                with self.engine.begin() as conn:
-                    effect_queue.release(conn, effect=effect)
-                continue
-            if self._deliver(effect):
-                handled += 1
+        with ClaimRenewal(worker=self, batch=batch, claimed_at=claimed_at) as claims:
+            for effect in batch:
+                if not claims.holds(effect):
+                    # Left claimed: it goes out again once the claim lapses, after the history
+                    # check, by whichever worker can still reach the database.
+                    logger.warning(
+                        "effect %s: claim could not be renewed; not delivering it", effect.key
+                    )
+                    continue
+                if effect.kind in self._paused_kinds():
+                    # Its method got a 429 earlier in this batch: hand it back untouched.
+                    with self.engine.begin() as conn:
+                        effect_queue.release(conn, effect=effect)
+                elif self._deliver(effect):
+                    handled += 1
+                claims.finished(effect)
         return handled
 
     def _paused_kinds(self) -> set[str]:

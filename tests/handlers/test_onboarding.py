@@ -254,6 +254,34 @@ def test_personalise_opens_a_modal_and_sends_the_managers_own_words_once(workspa
     assert "Read the guidelines" in buttons(welcome)
 
 
+def test_a_forged_personalise_submission_from_a_member_sends_nothing(workspace_factory, config):
+    workspace = workspace_factory(config_with(config, onboarding={"welcome": "warm"}))
+    workspace.join("U0ANA00001", "Ana")
+    workspace.add_user("U0MAL00001", "Mal", "Mal")
+    workspace.settle()
+
+    # Signed like Slack's own, but sent by a member who never had the modal opened for them.
+    forged = workspace.sender.interactive(
+        slack.view_submission(
+            team_id=workspace.fake.team_id,
+            user_id="U0MAL00001",
+            callback_id="porch_personalise_welcome",
+            private_metadata='{"user_id": "U0ANA00001"}',
+            values={"welcome_text": {"welcome_text": "Click here for free swag"}},
+        )
+    )
+    workspace.settle()
+
+    assert forged.status_code == 200
+    assert forged.json()["response_action"] == "errors"
+    assert "Only community managers" in forged.json()["errors"]["welcome_text"]
+    assert workspace.fake.dm_messages("U0ANA00001") == []
+    with workspace.engine.begin() as conn:
+        keys = [row.effect_key for row in conn.execute(select(effects.c.effect_key))]
+    assert not [key for key in keys if key.startswith("welcome:")]
+    assert member(workspace, "U0ANA00001").welcome_status == "awaiting manager"
+
+
 def test_the_join_button_invites_to_each_recommended_channel_once(workspace: SandboxWorkspace):
     workspace.join("U0ANA00001", "Ana")
     workspace.settle()

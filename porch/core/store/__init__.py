@@ -6,13 +6,16 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 
 from porch.core.store import schema
 
-__all__ = ["connect", "migrate", "schema"]
+__all__ = ["alembic_config", "connect", "migrate", "schema"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# pg_advisory_xact_lock's key for migrations: any fixed bigint that nothing else in the database
+# locks on ("porch" in ASCII).
+MIGRATION_LOCK_KEY = 0x706F726368
 
 
 def connect(url: str, *, schema: str | None = None) -> Engine:
@@ -52,10 +55,26 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the database to the newest schema (safe to run on every start)."""
+def alembic_config() -> AlembicConfig:
+    """Alembic's settings for Porch's migrations (configured in code: there is no alembic.ini)."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to the newest schema (safe to run on every start, by every replica).
+
+    Replicas started at the same moment on PostgreSQL would otherwise all see an empty database
+    and all create `alembic_version`, and all but one die on a unique violation. An advisory lock
+    held for the migration's transaction makes them take turns; each later one then finds the
+    schema at head and does nothing. SQLite needs no lock: BEGIN IMMEDIATE already serialises.
+    """
+    config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

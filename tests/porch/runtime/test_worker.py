@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 from slack_sdk import WebClient
 from sqlalchemy import select, update
 
 from porch.core.store.schema import effects
+from porch.runtime.slack_client import web_client
+from porch.runtime.worker import EffectWorker
 from porch.sandbox.workspace import SandboxWorkspace
 
 
@@ -104,3 +108,54 @@ def test_a_rate_limited_method_pauses_only_its_own_kind_of_effect(workspace: San
     publishes = workspace.fake.calls("views.publish")
     assert [c.status for c in publishes] == [429]  # paused at once, not hammered
     assert all(workspace.fake.home_view(user_id) is None for user_id in newcomers)
+
+
+def claimed_by(workspace: SandboxWorkspace, holder: str) -> int:
+    with workspace.engine.begin() as conn:
+        return len(conn.execute(select(effects.c.id).where(effects.c.claimed_by == holder)).all())
+
+
+class TickingClock:
+    """Real time passing, from the sandbox's moment on (leases are measured on this clock)."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.start, self.started = start, time.monotonic()
+
+    def now(self) -> dt.datetime:
+        return self.start + dt.timedelta(seconds=time.monotonic() - self.started)
+
+
+def test_a_live_worker_keeps_its_claims_however_long_slack_takes(workspace: SandboxWorkspace):
+    newcomers = [f"U0NEW0000{n}" for n in range(4)]
+    for user_id in newcomers:
+        workspace.join(user_id, user_id)
+    workspace.fake.latency_seconds = 0.1  # the batch takes several leases to deliver
+    clock = TickingClock(workspace.clock.now())
+
+    def replica() -> EffectWorker:
+        return EffectWorker(
+            engine=workspace.engine,
+            client=web_client(
+                token=workspace.fake.bot_token, base_url=workspace.fake.api_url, for_effects=True
+            ),
+            features=workspace.runtime.porch.features,
+            clock=clock,
+            lease=dt.timedelta(seconds=0.3),
+        )
+
+    busy, other = replica(), replica()
+    delivering = threading.Thread(target=busy.run_once)
+    delivering.start()
+    while delivering.is_alive() and not claimed_by(workspace, busy.holder):
+        time.sleep(0.01)
+    taken_by_other = 0
+    while delivering.is_alive():
+        taken_by_other += other.run_once()
+        time.sleep(0.05)
+    delivering.join()
+
+    assert taken_by_other == 0
+    assert all(len(workspace.fake.dm_messages(user_id)) == 1 for user_id in newcomers)
+    with workspace.engine.begin() as conn:
+        attempts = conn.execute(select(effects.c.attempts)).scalars().all()
+    assert attempts and set(attempts) == {1}
