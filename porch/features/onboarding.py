@@ -24,6 +24,7 @@ from porch.core.local_time import week_key, weekly_slot, within_hours, zone
 from porch.core.store.schema import intro_threads, members
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Mrkdwn, Templates, channel_link, mention
+from porch.core.worksheets import MemberRow
 
 logger = logging.getLogger(__name__)
 
@@ -726,12 +727,8 @@ def member_view(member: Any) -> dict[str, Any]:
     }
 
 
-def member_row(member: Any) -> dict[str, Any]:
-    """The member's row in the tracker's Members sheet, keyed by column header."""
-
-    def day(value: dt.datetime | None) -> str:
-        return value.strftime("%Y-%m-%d %H:%M") if value else ""
-
+def member_row(member: Any) -> MemberRow:
+    """The member's row in the tracker's Members sheet."""
     if member.is_deleted:
         status = "Left"
     elif member.opted_out_at:
@@ -742,17 +739,17 @@ def member_row(member: Any) -> dict[str, Any]:
         status = "Welcomed"
     else:
         status = (member.welcome_status or "").capitalize() or "New"
-    return {
-        "User ID": member.user_id,
-        "Name": member.display_name or member.real_name or "",
-        "Joined": day(member.joined_at),
-        "Joined via": member.joined_via or "",
-        "Welcomed": day(member.welcomed_at),
-        "Introduced": day(member.introduced_at),
-        "First post": day(member.first_post_at),
-        "Last active": day(member.last_active_at),
-        "Status": status,
-    }
+    return MemberRow(
+        user_id=member.user_id,
+        name=member.display_name or member.real_name or "",
+        joined=member.joined_at,
+        joined_via=member.joined_via or "",
+        welcomed=member.welcomed_at,
+        introduced=member.introduced_at,
+        first_post=member.first_post_at,
+        last_active=member.last_active_at,
+        status=status,
+    )
 
 
 def _member_update(team_id: str, user_id: str):  # type: ignore[no-untyped-def]

@@ -97,7 +97,7 @@ def test_weekly_figures_follow_their_definitions(engine: Engine) -> None:
     assert week.returning_engagers == 1  # UA engaged on 3 different days, UB on one
     assert week.returning_pct == 50.0
     assert week.status == "Healthy"
-    assert week.tracker_values()["Week"] == "2026-W47"
+    assert week.tracker_values().cells()["Week"] == "2026-W47"
 
 
 def test_a_quiet_week_is_stagnant(engine: Engine) -> None:
