@@ -149,7 +149,7 @@ def test_the_loop_keeps_syncing_and_survives_failures(
     logged = failures()
     assert len(logged) >= 2 and all(r.exc_info for r in logged)
     with engine.connect() as conn:  # all three wait for the Sheet (it is a new target)
-        assert outbox.count_pending(conn) == 3
+        assert outbox.count_pending(conn, team_id="T1") == 3
 
 
 def cli_env(settings: Settings, account: Account, fake: FakeGoogle) -> dict[str, str]:
