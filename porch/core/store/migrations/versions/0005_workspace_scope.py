@@ -30,12 +30,22 @@ def upgrade() -> None:
     team = _single_team()
     conn = op.get_bind()
 
-    # The primary key changes, so the (small) positions table is rebuilt on every database.
-    old = conn.execute(
-        sa.text("SELECT target, sheet, row_key, row_number, written_at FROM tracker_positions")
-    ).all()
+    # The primary key changes, so the positions table is rebuilt (on every database alike):
+    # its rows wait in a copy, then come back with the workspace, or not at all.
+    columns = "target, sheet, row_key, row_number, written_at"
+    op.create_table(
+        "tracker_positions_0005",
+        sa.Column("target", sa.String(length=200), nullable=False),
+        sa.Column("sheet", sa.String(length=32), nullable=False),
+        sa.Column("row_key", sa.String(length=200), nullable=False),
+        sa.Column("row_number", sa.Integer(), nullable=False),
+        sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    conn.execute(
+        sa.text(f"INSERT INTO tracker_positions_0005 SELECT {columns} FROM tracker_positions")
+    )
     op.drop_table("tracker_positions")
-    positions = op.create_table(
+    op.create_table(
         "tracker_positions",
         sa.Column("team_id", sa.String(length=32), nullable=False),
         sa.Column("target", sa.String(length=200), nullable=False),
@@ -45,8 +55,15 @@ def upgrade() -> None:
         sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("team_id", "target", "sheet", "row_key"),
     )
-    if team is not None and old:
-        op.bulk_insert(positions, [{"team_id": team, **row._mapping} for row in old])
+    if team is not None:
+        conn.execute(
+            sa.text(
+                f"INSERT INTO tracker_positions (team_id, {columns}) "
+                f"SELECT :team, {columns} FROM tracker_positions_0005"
+            ),
+            {"team": team},
+        )
+    op.drop_table("tracker_positions_0005")
 
     with op.batch_alter_table("tracker_syncs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("team_id", sa.String(length=32), nullable=True))
