@@ -55,6 +55,9 @@ def _rows(conn: Connection, *conditions: Any) -> list[TrackerRow]:
 
 def pending(conn: Connection, *, team_id: str) -> list[TrackerRow]:
     """Rows whose latest version the tracker has not confirmed, oldest change first per sheet."""
+    # Counted first through the partial index: the ordered query below may walk every row.
+    if not count_pending(conn, team_id=team_id):
+        return []
     return _rows(
         conn,
         tracker_rows.c.team_id == team_id,

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from porch.core import locks, tracker_queue
 from porch.core.clock import Clock
@@ -47,6 +47,9 @@ LEASE_TIME = dt.timedelta(minutes=10)
 # The week in progress drifts with time alone (its 30-day window for returning engagers slides),
 # so Health is recomputed at least this often even when nothing happened.
 HEALTH_MAX_AGE = dt.timedelta(hours=1)
+# Weekly figures need not follow every message: at 100,000 members a recomputation takes a
+# second or two, so a busy community gets at most one every HEALTH_MIN_INTERVAL.
+HEALTH_MIN_INTERVAL = dt.timedelta(minutes=5)
 HEALTH_STATE = "health"
 
 
@@ -214,8 +217,20 @@ def _run(
                 if not rebuild:
                     logger.info("tracker moved to %s: writing every row there", target.description)
                 outbox.requeue_all(conn, team_id=team)
-            weeks = refresh_health(conn, team_id=team, config=config, now=now, everything=rebuild)
+            # A rebuild, or a tracker without Health yet, gets the weeks in the same write;
+            # otherwise the rows already queued go first, so a change is not held up by Health.
+            health_first = rebuild or not _has_health(conn, team_id=team)
+            if health_first:
+                weeks = refresh_health(
+                    conn, team_id=team, config=config, now=now, everything=rebuild
+                )
         result = target.sync(engine, team_id=team, now=now, rebuild=rebuild, progress=progress)
+        if not health_first:
+            with engine.begin() as conn:
+                weeks = refresh_health(conn, team_id=team, config=config, now=now)
+            if weeks:
+                more = target.sync(engine, team_id=team, now=now)
+                result = _add(result, more)
     except Exception as error:
         _log_cycle(
             engine, target, team_id=team, now=now, status="failed", result=result, error=error
@@ -238,6 +253,21 @@ def _run(
         retries=result.retries,
         seconds=time.monotonic() - started,
         health_weeks=weeks,
+    )
+
+
+def _has_health(conn: Connection, *, team_id: str) -> bool:
+    query = (
+        select(tracker_rows.c.row_key)
+        .where(tracker_rows.c.team_id == team_id, tracker_rows.c.sheet == "Health")
+        .limit(1)
+    )
+    return conn.execute(query).first() is not None
+
+
+def _add(first: CycleResult, second: CycleResult) -> CycleResult:
+    return CycleResult(
+        **{name: getattr(first, name) + getattr(second, name) for name in vars(first)}
     )
 
 
@@ -277,8 +307,9 @@ def refresh_health(
     """Queue the workspace's Health rows that may have changed; how many weeks were computed.
 
     Normally that is this week and last week (last week's figures settle after it ends), and
-    only when something they count changed since the last time: new activity, a member's row
-    changing (joins, departures), a new week, or HEALTH_MAX_AGE passing. Checking costs two
+    only when something they count changed since the last time (new activity, a member's row
+    changing: joins, departures; a new week), at most every HEALTH_MIN_INTERVAL, and at least
+    every HEALTH_MAX_AGE. Checking costs two
     indexed look-ups, so an idle cycle costs milliseconds however large the community. The
     first time, or with `everything`, it is every week since activity was first recorded.
     """
@@ -289,17 +320,10 @@ def refresh_health(
         return 0  # no community yet, so no health to report
     marks = _health_marks(conn, team_id=team_id, week=health.iso_week(now, tz))
     state = outbox.load_state(conn, team_id=team_id, name=HEALTH_STATE)
-    has_rows = (
-        conn.execute(
-            select(tracker_rows.c.row_key)
-            .where(tracker_rows.c.team_id == team_id, tracker_rows.c.sheet == "Health")
-            .limit(1)
-        ).first()
-        is not None
-    )
+    has_rows = _has_health(conn, team_id=team_id)
     if not everything and has_rows and state is not None:
-        fresh = now - dt.datetime.fromisoformat(state["computed_at"]) < HEALTH_MAX_AGE
-        if fresh and state.get("marks") == marks:
+        age = now - dt.datetime.fromisoformat(state["computed_at"])
+        if age < HEALTH_MAX_AGE and (state.get("marks") == marks or age < HEALTH_MIN_INTERVAL):
             return 0
     if everything or not has_rows:
         first = health.first_activity(conn, team_id=team_id)
@@ -327,14 +351,11 @@ def refresh_health(
 
 
 def _health_marks(conn: Connection, *, team_id: str, week: str) -> list[str]:
-    """What Health depends on, cheaply: the newest activity and the newest member row change
-    (both read from the end of an index), and the week in progress."""
-    newest_activity = conn.execute(
-        select(activity.c.at)
-        .where(activity.c.team_id == team_id)
-        .order_by(activity.c.at.desc())
-        .limit(1)
-    ).scalar()
+    """What Health depends on, cheaply: the newest activity and the newest change to a member's
+    row (each read from the end of an index), and the week in progress."""
+    # Across workspaces, so that it is one step down the `at` index on every database; another
+    # workspace's activity only costs this one an early recomputation.
+    newest_activity = conn.execute(select(func.max(activity.c.at))).scalar()
     newest_member = conn.execute(
         select(tracker_rows.c.updated_at)
         .where(tracker_rows.c.team_id == team_id, tracker_rows.c.sheet == "Members")

@@ -189,6 +189,8 @@ tracker_rows = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
     # Only the rows still to write: finding them (or that there are none) costs nothing however
     # many rows the tracker holds.
+    # The newest change to a worksheet's rows, read from the end of the index (Health's cue).
+    Index("ix_tracker_rows_sheet_updated", "team_id", "sheet", "updated_at"),
     Index(
         "ix_tracker_rows_pending",
         "team_id",

@@ -75,6 +75,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_tracker_syncs_team_id"), ["team_id"], unique=False)
 
     op.create_index(
+        "ix_tracker_rows_sheet_updated",
+        "tracker_rows",
+        ["team_id", "sheet", "updated_at"],
+        unique=False,
+    )
+    op.create_index(
         "ix_tracker_rows_pending",
         "tracker_rows",
         ["team_id", "sheet"],
@@ -96,6 +102,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("tracker_state")
     op.drop_index("ix_tracker_rows_pending", table_name="tracker_rows")
+    op.drop_index("ix_tracker_rows_sheet_updated", table_name="tracker_rows")
     with op.batch_alter_table("tracker_syncs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tracker_syncs_team_id"))
         batch_op.drop_column("team_id")
