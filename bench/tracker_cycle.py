@@ -264,13 +264,13 @@ def main() -> None:
         )
         report("  slowest of them", max(reached), change_base, "full rewrite")
         report(
-            "  whole cycle (median, with Health when due)",
+            "  whole cycle, median",
             statistics.median(whole for _, whole in changes),
             change_base,
             "full rewrite",
         )
         report(
-            "  whole cycle (slowest)",
+            "  whole cycle, slowest (Health due)",
             max(whole for _, whole in changes),
             change_base,
             "full rewrite",
