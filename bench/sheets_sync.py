@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from porch.core import tracker_queue  # noqa: E402
 from porch.core.config import Config, load_config  # noqa: E402
 from porch.core.store import connect, migrate  # noqa: E402
 from porch.core.store.schema import activity, members  # noqa: E402
+from porch.core.worksheets import MemberRow  # noqa: E402
 from porch.runtime.settings import Settings  # noqa: E402
 from porch.runtime.tracker_sync import make_tracker, sync_once  # noqa: E402
 from porch.sandbox.google_api import FakeGoogle  # noqa: E402
@@ -92,17 +94,23 @@ def batches(joins: list[dict], events: list[dict], cycles: int) -> list[tuple[li
     ]
 
 
-def member_values(join: dict) -> dict[str, Any]:
-    return {
-        "User ID": join["user_id"],
-        "Name": join["name"],
-        "Joined": join["at"].isoformat(),
-        "Joined via": "team_join",
-        "Status": "Welcomed",
-    }
+def member_row(join: dict, *, last_active: dt.datetime | None = None) -> MemberRow:
+    return MemberRow(
+        user_id=join["user_id"],
+        name=join["name"],
+        joined=join["at"],
+        joined_via="team_join",
+        welcomed=None,
+        introduced=None,
+        first_post=None,
+        last_active=last_active,
+        status="Welcomed",
+    )
 
 
-def record(engine: Engine, joins: list[dict], events: list[dict]) -> None:
+def record(
+    engine: Engine, joins: list[dict], events: list[dict], everyone: dict[str, dict]
+) -> None:
     """What the handlers do: store the facts and queue tracker rows (no Sheet I/O)."""
     with engine.begin() as conn:
         if joins:
@@ -123,14 +131,7 @@ def record(engine: Engine, joins: list[dict], events: list[dict]) -> None:
                 ],
             )
         for join in joins:
-            tracker_queue.put_row(
-                conn,
-                team_id="T1",
-                sheet="Members",
-                key=join["user_id"],
-                values=member_values(join),
-                now=join["at"],
-            )
+            tracker_queue.put(conn, team_id="T1", row=member_row(join), now=join["at"])
         if events:
             conn.execute(
                 insert(activity),
@@ -147,14 +148,15 @@ def record(engine: Engine, joins: list[dict], events: list[dict]) -> None:
                 ],
             )
         for event in events:
-            tracker_queue.put_row(
-                conn,
-                team_id="T1",
-                sheet="Members",
-                key=event["user_id"],
-                values={"Last active": event["at"].isoformat()},
-                now=event["at"],
+            stored = tracker_queue.get_row(
+                conn, team_id="T1", sheet="Members", key=event["user_id"]
             )
+            # An event may come before its member's join reaches the store (another batch).
+            known = (
+                MemberRow.from_cells(stored) if stored else member_row(everyone[event["user_id"]])
+            )
+            row = replace(known, last_active=event["at"])
+            tracker_queue.put(conn, team_id="T1", row=row, now=event["at"])
 
 
 def run_porch(
@@ -176,10 +178,11 @@ def run_porch(
             update={"tracker": config.tracker.model_copy(update={"sheet": sheet_id})}
         )
         sheet = make_tracker(config=config, settings=settings)
+        everyone = {join["user_id"]: join for join in joins}
         per_cycle = []
         sync_seconds = 0.0
         for batch_joins, batch_events in batches(joins, events, cycles):
-            record(engine, batch_joins, batch_events)
+            record(engine, batch_joins, batch_events, everyone)
             started = time.perf_counter()
             report = sync_once(
                 engine=engine, config=config, settings=settings, now=NOW, tracker=sheet

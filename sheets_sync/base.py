@@ -34,11 +34,13 @@ class TrackerBackend(Protocol):
         self,
         engine: Engine,
         *,
+        team_id: str,
         now: dt.datetime,
         rebuild: bool = False,
         progress: Progress | None = None,
     ) -> CycleResult:
-        """Write every pending row, confirming each in the store once the tracker has it.
+        """Write the workspace's pending rows, confirming each in the store once the tracker
+        has it. A tracker belongs to one workspace: it never sees another's rows.
 
         `rebuild` also re-applies the layout (formats, widths, filter, charts).
         """

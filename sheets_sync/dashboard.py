@@ -56,20 +56,22 @@ class DashboardData:
     updated: dt.datetime
 
 
-def load(conn: Connection, *, tags: Sequence[str], now: dt.datetime) -> DashboardData:
-    """The figures the dashboard shows, from the Health and Feedback rows in the store."""
+def load(conn: Connection, *, team_id: str, tags: Sequence[str], now: dt.datetime) -> DashboardData:
+    """The workspace's figures for the dashboard, from its Health and Feedback rows."""
     weeks = [
         dict(row.row_values or {})
         for row in conn.execute(
             select(tracker_rows.c.row_values)
-            .where(tracker_rows.c.sheet == "Health")
+            .where(tracker_rows.c.team_id == team_id, tracker_rows.c.sheet == "Health")
             .order_by(tracker_rows.c.row_key.desc())
             .limit(2)
         )
     ]
     counts: Counter[str] = Counter()
     for row in conn.execute(
-        select(tracker_rows.c.row_values).where(tracker_rows.c.sheet == "Feedback")
+        select(tracker_rows.c.row_values).where(
+            tracker_rows.c.team_id == team_id, tracker_rows.c.sheet == "Feedback"
+        )
     ):
         tag = str((row.row_values or {}).get("Tag") or "").strip()
         if tag:

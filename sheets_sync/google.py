@@ -176,6 +176,7 @@ class GoogleSheetTracker:
         self,
         engine: Engine,
         *,
+        team_id: str,
         now: dt.datetime,
         rebuild: bool = False,
         progress: Progress | None = None,
@@ -183,7 +184,9 @@ class GoogleSheetTracker:
         before = self.stats.snapshot()
         for attempt in range(1, PLAN_ATTEMPTS + 1):
             try:
-                result = self._cycle(engine, now=now, rebuild=rebuild, progress=progress)
+                result = self._cycle(
+                    engine, team_id=team_id, now=now, rebuild=rebuild, progress=progress
+                )
                 break
             except AmbiguousWrite as error:
                 if attempt == PLAN_ATTEMPTS:
@@ -219,20 +222,26 @@ class GoogleSheetTracker:
         return result
 
     def _cycle(
-        self, engine: Engine, *, now: dt.datetime, rebuild: bool, progress: Progress | None
+        self,
+        engine: Engine,
+        *,
+        team_id: str,
+        now: dt.datetime,
+        rebuild: bool,
+        progress: Progress | None,
     ) -> CycleResult:
         with engine.connect() as conn:
-            rows = outbox.pending(conn)
+            rows = outbox.pending(conn, team_id=team_id)
         if not rows and not rebuild:
             return CycleResult()
         meta = self.http.fetch_sheet_metadata(
             self.sheet_id, params={"includeGridData": "false", "fields": META_FIELDS}
         )
         states = self._read(meta)
-        restored = self._verify(engine, states)
-        if self._requeue_for_new_columns(engine, states) or restored:
+        restored = self._verify(engine, states, team_id=team_id)
+        if self._requeue_for_new_columns(engine, states, team_id=team_id) or restored:
             with engine.connect() as conn:
-                rows = outbox.pending(conn)
+                rows = outbox.pending(conn, team_id=team_id)
 
         changed_sheets = {row.sheet for row in rows}
         dash = states[DASHBOARD]
@@ -250,7 +259,9 @@ class GoogleSheetTracker:
         dash_grid = None
         if with_dashboard:
             with engine.connect() as conn:
-                dash_grid = dashboard.grid(dashboard.load(conn, tags=self.tags, now=now))
+                dash_grid = dashboard.grid(
+                    dashboard.load(conn, team_id=team_id, tags=self.tags, now=now)
+                )
         chunks = self._chunks(states, dash_grid)
         total = sum(len(chunk.rows) for chunk in chunks)
         done = 0
@@ -260,7 +271,9 @@ class GoogleSheetTracker:
             )
             with engine.begin() as conn:
                 outbox.confirm(conn, chunk.rows)
-                outbox.save_positions(conn, target=self.target, placed=chunk.placed, now=now)
+                outbox.save_positions(
+                    conn, team_id=team_id, target=self.target, placed=chunk.placed, now=now
+                )
             done += len(chunk.rows)
             if progress is not None:
                 progress(done, total)
@@ -350,10 +363,10 @@ class GoogleSheetTracker:
                 )
         return states
 
-    def _verify(self, engine: Engine, states: dict[str, SheetState]) -> int:
+    def _verify(self, engine: Engine, states: dict[str, SheetState], *, team_id: str) -> int:
         """Queue again every confirmed row that is no longer in the Sheet; how many there were."""
         with engine.begin() as conn:
-            known = outbox.positions(conn, target=self.target)
+            known = outbox.positions(conn, team_id=team_id, target=self.target)
             missing = [
                 (sheet, key)
                 for sheet, key in known
@@ -365,11 +378,13 @@ class GoogleSheetTracker:
                     len(missing),
                     self.description,
                 )
-                outbox.requeue(conn, missing)
-                outbox.forget_positions(conn, target=self.target, keys=missing)
+                outbox.requeue(conn, team_id=team_id, keys=missing)
+                outbox.forget_positions(conn, team_id=team_id, target=self.target, keys=missing)
         return len(missing)
 
-    def _requeue_for_new_columns(self, engine: Engine, states: dict[str, SheetState]) -> bool:
+    def _requeue_for_new_columns(
+        self, engine: Engine, states: dict[str, SheetState], *, team_id: str
+    ) -> bool:
         """A Porch column missing from a worksheet with rows (deleted by hand, or new in this
         version of Porch) is added on the right; every row of that worksheet is queued so the
         new column is filled everywhere, not only in rows that happen to change."""
@@ -385,7 +400,7 @@ class GoogleSheetTracker:
         if stale:
             with engine.begin() as conn:
                 for title in stale:
-                    outbox.requeue_sheet(conn, title)
+                    outbox.requeue_sheet(conn, team_id=team_id, sheet=title)
         return bool(stale)
 
     # ---- planning ----------------------------------------------------------------------------

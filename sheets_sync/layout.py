@@ -1,9 +1,9 @@
 """What each tracker worksheet looks like: headers, column kinds, widths and cell values.
 
-This is the one place that names the columns. Domain code calls
-`porch.core.tracker_queue.put_row` with a
-dict keyed by exactly these header names; the sync worker matches them against the header row it
-finds in the Sheet (by name, not position), so managers may reorder columns or add their own.
+The columns themselves are declared once, as the typed rows in porch.core.worksheets that
+domain code builds and queues with `porch.core.tracker_queue.put_row`; the sync worker matches
+them against the header row it finds in the Sheet (by name, not position), so managers may
+reorder columns or add their own.
 
 Cell values, and why they look the way they do:
 
@@ -18,8 +18,8 @@ Cell values, and why they look the way they do:
   column. With RAW input an ISO string would stay text: it would not sort as a date, filter by
   date or plot on a chart. USER_ENTERED would parse dates, but also formulas, and reads
   "03/04" differently per locale. Serial numbers are real dates in every locale.
-- Domain code passes dates as ISO 8601 strings (`datetime.isoformat()`, or "YYYY-MM-DD HH:MM"
-  and "YYYY-MM-DD"); a string without an offset is read as UTC. Percentages are numbers from
+- Rows carry dates as ISO 8601 strings ("YYYY-MM-DD HH:MM" in UTC from the typed rows, or
+  "YYYY-MM-DD"); a string without an offset is read as UTC. Percentages are numbers from
   0 to 100 (12.5 means 12.5 %), counts are integers.
 """
 
@@ -29,10 +29,11 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-Kind = Literal["text", "long_text", "datetime", "date", "int", "pct", "link"]
+from porch.core import worksheets
+from porch.core.worksheets import Kind
 
 # Google Sheets refuses cells longer than this; a long feedback message is cut, not dropped.
 MAX_CELL_CHARS = 50_000
@@ -87,70 +88,11 @@ EXCEL_FORMATS: dict[Kind, str] = {
     "pct": "0.0",
 }
 
+# Porch's columns per worksheet, declared once as typed rows in porch.core.worksheets; this
+# module adds how each kind of column looks.
 SPECS: dict[str, tuple[Column, ...]] = {
-    "Members": (
-        Column("User ID"),
-        Column("Name"),
-        Column("Joined", "datetime"),
-        Column("Joined via"),
-        Column("Welcomed", "datetime"),
-        Column("Introduced", "datetime"),
-        Column("First post", "datetime"),
-        Column("Last active", "datetime"),
-        Column("Status"),
-    ),
-    "Feedback": (
-        Column("Feedback ID"),
-        Column("Received", "datetime"),
-        Column("From"),
-        Column("Tag"),
-        Column("Feedback", "long_text"),
-        Column("Channel"),
-        Column("Link", "link"),
-        Column("Status"),
-        Column("Acknowledged", "datetime"),
-    ),
-    "Wins": (
-        Column("Win ID"),
-        Column("Posted", "datetime"),
-        Column("Member"),
-        Column("Win", "long_text"),
-        Column("Channel"),
-        Column("Link", "link"),
-        Column("Reactions", "int"),
-    ),
-    "Content": (
-        Column("Content ID"),
-        Column("Submitted", "datetime"),
-        Column("Member"),
-        Column("Type"),
-        Column("Title", "long_text"),
-        Column("Link", "link"),
-        Column("Status"),
-        Column("Featured", "datetime"),
-    ),
-    "Rituals": (
-        Column("Occurrence"),
-        Column("Ritual"),
-        Column("Date", "datetime"),
-        Column("Channel"),
-        Column("Link", "link"),
-        Column("Replies", "int"),
-        Column("Participants", "int"),
-        Column("Participation %", "pct"),
-    ),
-    "Health": (
-        Column("Week"),
-        Column("Week starting", "date"),
-        Column("Members", "int"),
-        Column("New members", "int"),
-        Column("Active members", "int"),
-        Column("Participation %", "pct"),
-        Column("Messages", "int"),
-        Column("Returning engagers", "int"),
-        Column("Returning engagers %", "pct"),
-        Column("Status"),
-    ),
+    sheet: tuple(Column(c.header, c.kind) for c in columns)
+    for sheet, columns in worksheets.COLUMNS.items()
 }
 
 # Header names per worksheet, in the order a fresh Sheet shows them.

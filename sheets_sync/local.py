@@ -4,11 +4,15 @@ Used when no Google Sheet is configured (and by the demo). One file a manager do
 with a worksheet per sheet, the Dashboard first with its charts, frozen bold headers, widths,
 date formats and filters, so it reads like the Google Sheet.
 
-The workbook is rewritten from the store on every cycle that has changes: all rows, so a row
-deleted by hand comes back, while columns a manager added (matched by header name, like the
-Sheet) keep their values. The new file is written next to the old one and renamed over it, so
-a crash never leaves half a workbook; if the file is open and locked, the cycle fails and the
-rows stay queued for the next one.
+A cycle with changes patches the file when it is exactly as Porch last wrote it (same size and
+modification time as recorded in the store): changed rows are replaced and new ones added in
+the worksheet XML (sheets_sync/xlsx_patch.py), the Dashboard's figures updated, nothing else
+touched, so one changed member reaches a 100,000-member workbook in well under a second.
+Otherwise (the first write, a manager saved the file, a new week for the charts, `--backfill`)
+the workbook is rewritten from the store: all rows, so a row deleted by hand comes back, while
+columns a manager added (matched by header name, like the Sheet) keep their values. Either way
+the new file is written next to the old one and renamed over it, so a crash never leaves half a
+workbook; if the file is open and locked, the cycle fails and the rows stay queued.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from sheets_sync import dashboard, outbox
 from sheets_sync.base import CycleResult, Progress
 from sheets_sync.client import TrackerError
 from sheets_sync.layout import (
+    COLUMNS,
     DASHBOARD,
     DATA_SHEETS,
     EXCEL_FORMATS,
@@ -48,6 +53,8 @@ from sheets_sync.layout import (
     normalize_header,
 )
 from sheets_sync.outbox import TrackerRow
+from sheets_sync.xlsx_patch import SheetPatch, Unpatchable, stamp
+from sheets_sync.xlsx_patch import Workbook as PatchedWorkbook
 
 logger = logging.getLogger(__name__)
 
@@ -70,31 +77,69 @@ class LocalTracker:
         self,
         engine: Engine,
         *,
+        team_id: str,
         now: dt.datetime,
         rebuild: bool = False,
         progress: Progress | None = None,
     ) -> CycleResult:
         with engine.connect() as conn:
-            changed = outbox.count_pending(conn)
-            if not changed and not rebuild and self.path.exists():
+            rows = outbox.pending(conn, team_id=team_id)
+            if not rows and not rebuild and self.path.exists():
                 return CycleResult()
-            rows = outbox.all_rows(conn)
-            figures = dashboard.load(conn, tags=self.tags, now=now)
+            state = outbox.load_state(conn, team_id=team_id, name=self.target)
+        if rows and not rebuild and state is not None and self.path.exists():
+            try:
+                result = self._patch(engine, team_id=team_id, rows=rows, state=state, now=now)
+            except Unpatchable as reason:
+                logger.info("rewriting %s in full: %s", self.path, reason)
+            else:
+                if progress is not None:
+                    progress(len(rows), len(rows))
+                return result
+        return self._rewrite(
+            engine, team_id=team_id, now=now, rebuild=rebuild, progress=progress, changed=len(rows)
+        )
+
+    def _rewrite(
+        self,
+        engine: Engine,
+        *,
+        team_id: str,
+        now: dt.datetime,
+        rebuild: bool,
+        progress: Progress | None,
+        changed: int,
+    ) -> CycleResult:
+        """Load the workbook, write every row of the workspace into it, save it."""
+        with engine.connect() as conn:
+            rows = outbox.all_rows(conn, team_id=team_id)
+            figures = dashboard.load(conn, team_id=team_id, tags=self.tags, now=now)
         existed = self.path.exists()
         workbook = self._open()
         by_sheet: dict[str, list[TrackerRow]] = defaultdict(list)
         for row in rows:
             by_sheet[row.sheet].append(row)
+        placed: list[tuple[str, str, int]] = []
+        layout: dict[str, dict[str, Any]] = {}
         for title in DATA_SHEETS:
-            self._write_sheet(workbook, title, by_sheet.get(title, []), rebuild=rebuild)
+            columns, numbers, last = self._write_sheet(
+                workbook, title, by_sheet.get(title, []), rebuild=rebuild
+            )
+            placed += [(title, key, number) for key, number in numbers]
+            layout[title] = {"columns": columns, "last": last}
         self._write_dashboard(workbook, figures)
         for index, title in enumerate(SHEET_ORDER):
             sheet = workbook[title]
             workbook.move_sheet(sheet, offset=index - workbook.index(sheet))
         workbook.active = 0
         self._save(workbook)
+        state = {"stamp": stamp(self.path), "sheets": layout, "tags": len(figures.tag_counts)}
         with engine.begin() as conn:
             outbox.confirm(conn, rows)
+            outbox.save_positions(
+                conn, team_id=team_id, target=self.target, placed=placed, now=now, replace_all=True
+            )
+            outbox.save_state(conn, team_id=team_id, name=self.target, value=state, now=now)
         if progress is not None:
             progress(len(rows), len(rows))
         return CycleResult(
@@ -102,6 +147,104 @@ class LocalTracker:
             write_requests=1,
             read_requests=int(existed),
         )
+
+    def _patch(
+        self,
+        engine: Engine,
+        *,
+        team_id: str,
+        rows: list[TrackerRow],
+        state: dict[str, Any],
+        now: dt.datetime,
+    ) -> CycleResult:
+        """Replace the changed rows in the file Porch last wrote, add the new ones at the end."""
+        if state.get("stamp") != stamp(self.path):
+            raise Unpatchable("the file changed since Porch wrote it")
+        by_sheet: dict[str, list[TrackerRow]] = defaultdict(list)
+        for row in rows:
+            by_sheet[row.sheet].append(row)
+        with engine.connect() as conn:
+            known = {
+                title: outbox.positions_of(
+                    conn,
+                    team_id=team_id,
+                    target=self.target,
+                    sheet=title,
+                    keys=[row.key for row in changed],
+                )
+                for title, changed in by_sheet.items()
+            }
+            figures = (
+                dashboard.load(conn, team_id=team_id, tags=self.tags, now=now)
+                if by_sheet.keys() & {"Health", "Feedback"}
+                else None
+            )
+        if any(row.key not in known["Health"] for row in by_sheet.get("Health", [])):
+            raise Unpatchable("a new week of Health widens the dashboard's charts")
+        if figures is not None and len(figures.tag_counts) != state.get("tags"):
+            raise Unpatchable("the feedback chart gains a tag")
+        workbook = PatchedWorkbook(self.path)
+        placed: list[tuple[str, str, int]] = []
+        sheets = dict(state.get("sheets") or {})
+        for title, changed in by_sheet.items():
+            layout = sheets.get(title)
+            if layout is None or set(layout["columns"]) != set(COLUMNS[title]):
+                raise Unpatchable(f"{title} lacks some of Porch's columns")
+            columns: dict[str, int] = layout["columns"]
+            patch = SheetPatch(title=title, columns=list(columns.values()), last_row=layout["last"])
+            new_keys = []
+            for row in changed:
+                cells = self._cells(title, row, columns)
+                number = known[title].get(row.key)
+                if number is None:
+                    patch.append.append(cells)
+                    new_keys.append(row.key)
+                else:
+                    patch.replace[number] = cells
+            last = workbook.patch_sheet(patch)
+            placed += [
+                (title, key, number)
+                for key, number in zip(new_keys, range(layout["last"] + 1, last + 1), strict=True)
+            ]
+            sheets[title] = {"columns": columns, "last": last}
+        if figures is not None:
+            workbook.replace_cells(
+                DASHBOARD,
+                [
+                    [(kind, excel_cell(kind, value, self.tz)) for kind, value in line]
+                    for line in dashboard.grid(figures)
+                ],
+            )
+        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            workbook.save()
+        except OSError as error:
+            raise TrackerError(
+                f"cannot write {self.path} ({error.strerror}); if it is open in a spreadsheet "
+                "app, close it: the rows stay queued until the next sync"
+            ) from error
+        state = {**state, "stamp": stamp(self.path), "sheets": sheets}
+        with engine.begin() as conn:
+            outbox.confirm(conn, rows)
+            outbox.save_positions(conn, team_id=team_id, target=self.target, placed=placed, now=now)
+            outbox.save_state(conn, team_id=team_id, name=self.target, value=state, now=now)
+        return CycleResult(rows_written=len(rows), write_requests=1, read_requests=1)
+
+    def _cells(
+        self, title: str, row: TrackerRow, columns: dict[str, int]
+    ) -> dict[int, tuple[Kind, Any]]:
+        key_header = KEY_COLUMN[title]
+        return {
+            columns[column.header]: (
+                column.kind,
+                excel_cell(
+                    column.kind,
+                    row.key if column.header == key_header else row.values.get(column.header),
+                    self.tz,
+                ),
+            )
+            for column in SPECS[title]
+        }
 
     # ---- the workbook ------------------------------------------------------------------------
 
@@ -133,7 +276,9 @@ class LocalTracker:
 
     def _write_sheet(
         self, workbook: Workbook, title: str, rows: list[TrackerRow], *, rebuild: bool
-    ) -> None:
+    ) -> tuple[dict[str, int], list[tuple[str, int]], int]:
+        """Write the rows into one worksheet: (0-based column of each of Porch's headers,
+        where each row went, the last row of the table)."""
         fresh = title not in workbook.sheetnames
         sheet: Worksheet = workbook.create_sheet(title) if fresh else workbook[title]
         headers: dict[str, int] = {}
@@ -174,16 +319,19 @@ class LocalTracker:
             if value not in (None, ""):
                 found.setdefault(str(value), number)
                 last = number
+        placed: list[tuple[str, int]] = []
         for row in rows:
             number = found.get(key_cell(row.key))
             if number is None:
                 last += 1
                 number = last
+            placed.append((row.key, number))
             for column in SPECS[title]:
                 raw = row.key if column.header == key_header else row.values.get(column.header)
                 _put(sheet, number, columns[column.header], column.kind, raw, self.tz)
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(max(sheet.max_column, 1))}{max(last, 1)}"
+        return {header: index - 1 for header, index in columns.items()}, placed, last
 
     def _write_dashboard(self, workbook: Workbook, figures: dashboard.DashboardData) -> None:
         # openpyxl does not keep charts it loads, so the Dashboard is drawn anew each time.

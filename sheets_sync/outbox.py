@@ -1,5 +1,8 @@
 """The tracker outbox in the store: pending rows, confirmations, row positions, the cycle log.
 
+Everything here is per workspace (team_id): one database may serve several workspaces, each
+with its own tracker, and their rows, positions and logs never meet.
+
 A row is pending while `synced_version < version`. The worker confirms a row only after the
 tracker acknowledged the write, by setting `synced_version` to the version it wrote, and only
 upwards: a change that arrived during the write has a higher version and stays pending.
@@ -14,7 +17,12 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
 
-from porch.core.store.schema import tracker_positions, tracker_rows, tracker_syncs
+from porch.core.store.schema import (
+    tracker_positions,
+    tracker_rows,
+    tracker_state,
+    tracker_syncs,
+)
 
 # Cycles are logged for a month: enough to answer "when did the Sheet last update, and why not".
 LOG_RETENTION = dt.timedelta(days=30)
@@ -45,20 +53,32 @@ def _rows(conn: Connection, *conditions: Any) -> list[TrackerRow]:
     ]
 
 
-def pending(conn: Connection) -> list[TrackerRow]:
+def pending(conn: Connection, *, team_id: str) -> list[TrackerRow]:
     """Rows whose latest version the tracker has not confirmed, oldest change first per sheet."""
-    return _rows(conn, tracker_rows.c.synced_version < tracker_rows.c.version)
+    # Counted first through the partial index: the ordered query below may walk every row.
+    if not count_pending(conn, team_id=team_id):
+        return []
+    return _rows(
+        conn,
+        tracker_rows.c.team_id == team_id,
+        tracker_rows.c.synced_version < tracker_rows.c.version,
+    )
 
 
-def all_rows(conn: Connection, *, sheet: str | None = None) -> list[TrackerRow]:
-    return _rows(conn, tracker_rows.c.sheet == sheet) if sheet else _rows(conn)
+def all_rows(conn: Connection, *, team_id: str, sheet: str | None = None) -> list[TrackerRow]:
+    mine = tracker_rows.c.team_id == team_id
+    return _rows(conn, mine, tracker_rows.c.sheet == sheet) if sheet else _rows(conn, mine)
 
 
-def count_pending(conn: Connection) -> int:
+def count_pending(conn: Connection, *, team_id: str) -> int:
+    # Matches the partial index ix_tracker_rows_pending, so it costs nothing when idle.
     return conn.execute(
         select(func.count())
         .select_from(tracker_rows)
-        .where(tracker_rows.c.synced_version < tracker_rows.c.version)
+        .where(
+            tracker_rows.c.team_id == team_id,
+            tracker_rows.c.synced_version < tracker_rows.c.version,
+        )
     ).scalar_one()
 
 
@@ -83,13 +103,14 @@ def confirm(conn: Connection, rows: Iterable[TrackerRow]) -> None:
     )
 
 
-def requeue(conn: Connection, keys: Iterable[tuple[str, str]]) -> None:
+def requeue(conn: Connection, *, team_id: str, keys: Iterable[tuple[str, str]]) -> None:
     """Mark rows (sheet, key) as not in the tracker, so the next write puts them back."""
     params = [{"b_sheet": sheet, "b_key": key} for sheet, key in keys]
     if params:
         conn.execute(
             update(tracker_rows)
             .where(
+                tracker_rows.c.team_id == team_id,
                 tracker_rows.c.sheet == bindparam("b_sheet"),
                 tracker_rows.c.row_key == bindparam("b_key"),
             )
@@ -98,51 +119,102 @@ def requeue(conn: Connection, keys: Iterable[tuple[str, str]]) -> None:
         )
 
 
-def requeue_sheet(conn: Connection, sheet: str) -> None:
-    conn.execute(update(tracker_rows).where(tracker_rows.c.sheet == sheet).values(synced_version=0))
+def requeue_sheet(conn: Connection, *, team_id: str, sheet: str) -> None:
+    conn.execute(
+        update(tracker_rows)
+        .where(tracker_rows.c.team_id == team_id, tracker_rows.c.sheet == sheet)
+        .values(synced_version=0)
+    )
 
 
-def requeue_all(conn: Connection) -> None:
-    conn.execute(update(tracker_rows).values(synced_version=0))
+def requeue_all(conn: Connection, *, team_id: str) -> None:
+    conn.execute(
+        update(tracker_rows).where(tracker_rows.c.team_id == team_id).values(synced_version=0)
+    )
 
 
 # ---- positions ---------------------------------------------------------------------------
 
 
-def positions(conn: Connection, *, target: str) -> dict[tuple[str, str], int]:
+def positions(
+    conn: Connection, *, team_id: str, target: str, sheet: str | None = None
+) -> dict[tuple[str, str], int]:
     """Where each row was last confirmed in `target`: (sheet, key) -> 1-based row number."""
-    return {
-        (row.sheet, row.row_key): row.row_number
-        for row in conn.execute(
-            select(
-                tracker_positions.c.sheet,
-                tracker_positions.c.row_key,
-                tracker_positions.c.row_number,
-            ).where(tracker_positions.c.target == target)
+    query = select(
+        tracker_positions.c.sheet,
+        tracker_positions.c.row_key,
+        tracker_positions.c.row_number,
+    ).where(tracker_positions.c.team_id == team_id, tracker_positions.c.target == target)
+    if sheet is not None:
+        query = query.where(tracker_positions.c.sheet == sheet)
+    return {(row.sheet, row.row_key): row.row_number for row in conn.execute(query)}
+
+
+def positions_of(
+    conn: Connection, *, team_id: str, target: str, sheet: str, keys: Iterable[str]
+) -> dict[str, int]:
+    """The confirmed row numbers of some keys of one worksheet (only those it knows)."""
+    found: dict[str, int] = {}
+    wanted = list(keys)
+    for start in range(0, len(wanted), 500):
+        found.update(
+            (row.row_key, row.row_number)
+            for row in conn.execute(
+                select(tracker_positions.c.row_key, tracker_positions.c.row_number).where(
+                    tracker_positions.c.team_id == team_id,
+                    tracker_positions.c.target == target,
+                    tracker_positions.c.sheet == sheet,
+                    tracker_positions.c.row_key.in_(wanted[start : start + 500]),
+                )
+            )
         )
-    }
+    return found
 
 
 def save_positions(
-    conn: Connection, *, target: str, placed: Iterable[tuple[str, str, int]], now: dt.datetime
+    conn: Connection,
+    *,
+    team_id: str,
+    target: str,
+    placed: Iterable[tuple[str, str, int]],
+    now: dt.datetime,
+    replace_all: bool = False,
 ) -> None:
-    """Remember confirmed positions (replacing older ones for the same keys)."""
+    """Remember confirmed positions (replacing older ones for the same keys, or all of them)."""
     rows = [
-        {"target": target, "sheet": sheet, "row_key": key, "row_number": number, "written_at": now}
+        {
+            "team_id": team_id,
+            "target": target,
+            "sheet": sheet,
+            "row_key": key,
+            "row_number": number,
+            "written_at": now,
+        }
         for sheet, key, number in placed
     ]
-    if not rows:
-        return
-    forget_positions(conn, target=target, keys=[(r["sheet"], r["row_key"]) for r in rows])
-    conn.execute(insert(tracker_positions), rows)
+    if replace_all:
+        conn.execute(
+            delete(tracker_positions).where(
+                tracker_positions.c.team_id == team_id, tracker_positions.c.target == target
+            )
+        )
+    elif rows:
+        forget_positions(
+            conn, team_id=team_id, target=target, keys=[(r["sheet"], r["row_key"]) for r in rows]
+        )
+    if rows:
+        conn.execute(insert(tracker_positions), rows)
 
 
-def forget_positions(conn: Connection, *, target: str, keys: Iterable[tuple[str, str]]) -> None:
+def forget_positions(
+    conn: Connection, *, team_id: str, target: str, keys: Iterable[tuple[str, str]]
+) -> None:
     params = [{"b_sheet": sheet, "b_key": key} for sheet, key in keys]
     if params:
         conn.execute(
             delete(tracker_positions).where(
                 and_(
+                    tracker_positions.c.team_id == team_id,
                     tracker_positions.c.target == target,
                     tracker_positions.c.sheet == bindparam("b_sheet"),
                     tracker_positions.c.row_key == bindparam("b_key"),
@@ -158,6 +230,7 @@ def forget_positions(conn: Connection, *, target: str, keys: Iterable[tuple[str,
 def record_cycle(
     conn: Connection,
     *,
+    team_id: str,
     target: str,
     started_at: dt.datetime,
     finished_at: dt.datetime,
@@ -169,6 +242,7 @@ def record_cycle(
 ) -> None:
     conn.execute(
         insert(tracker_syncs).values(
+            team_id=team_id,
             target=target,
             started_at=started_at,
             finished_at=finished_at,
@@ -184,11 +258,44 @@ def record_cycle(
     )
 
 
-def last_target(conn: Connection) -> str | None:
-    """The tracker the last successful, non-empty cycle wrote to."""
+def last_target(conn: Connection, *, team_id: str) -> str | None:
+    """The tracker the workspace's last successful, non-empty cycle wrote to."""
     return conn.execute(
         select(tracker_syncs.c.target)
-        .where(tracker_syncs.c.status == "ok", tracker_syncs.c.rows_written > 0)
+        .where(
+            tracker_syncs.c.team_id == team_id,
+            tracker_syncs.c.status == "ok",
+            tracker_syncs.c.rows_written > 0,
+        )
         .order_by(tracker_syncs.c.id.desc())
         .limit(1)
     ).scalar()
+
+
+# ---- state kept between cycles ---------------------------------------------------------------
+
+
+def load_state(conn: Connection, *, team_id: str, name: str) -> dict[str, Any] | None:
+    value = conn.execute(
+        select(tracker_state.c.value).where(
+            tracker_state.c.team_id == team_id, tracker_state.c.name == name
+        )
+    ).scalar()
+    return dict(value) if value is not None else None
+
+
+def save_state(
+    conn: Connection, *, team_id: str, name: str, value: dict[str, Any], now: dt.datetime
+) -> None:
+    clear_state(conn, team_id=team_id, name=name)
+    conn.execute(
+        insert(tracker_state).values(team_id=team_id, name=name, value=value, updated_at=now)
+    )
+
+
+def clear_state(conn: Connection, *, team_id: str, name: str) -> None:
+    conn.execute(
+        delete(tracker_state).where(
+            tracker_state.c.team_id == team_id, tracker_state.c.name == name
+        )
+    )

@@ -61,5 +61,5 @@ LIMIT = 450
 KNOWN_LARGE: dict[str, int] = {
     "porch/core/config.py": 549,
     "porch/sandbox/slack_requests.py": 527,
-    "sheets_sync/google.py": 852,
+    "sheets_sync/google.py": 867,
 }

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Update, select, update
 from porch.core import tracker_queue
 from porch.core.store.schema import members
 from porch.core.templating import mention
+from porch.core.worksheets import MemberRow
 
 
 def get(conn: Connection, *, team_id: str, user_id: str) -> Any:
@@ -54,14 +55,7 @@ def queue_row(
         member = get(conn, team_id=team_id, user_id=user_id or "")
     if member is None:
         return
-    tracker_queue.put_row(
-        conn,
-        team_id=team_id,
-        sheet="Members",
-        key=member.user_id,
-        values=member_row(member),
-        now=now,
-    )
+    tracker_queue.put(conn, team_id=team_id, row=member_row(member), now=now)
 
 
 def member_view(member: Any) -> dict[str, Any]:
@@ -84,12 +78,8 @@ def member_view(member: Any) -> dict[str, Any]:
     }
 
 
-def member_row(member: Any) -> dict[str, Any]:
-    """The member's row in the tracker's Members sheet, keyed by column header."""
-
-    def day(value: dt.datetime | None) -> str:
-        return value.strftime("%Y-%m-%d %H:%M") if value else ""
-
+def member_row(member: Any) -> MemberRow:
+    """The member's row in the tracker's Members sheet."""
     if member.is_deleted:
         status = "Left"
     elif member.opted_out_at:
@@ -100,14 +90,14 @@ def member_row(member: Any) -> dict[str, Any]:
         status = "Welcomed"
     else:
         status = (member.welcome_status or "").capitalize() or "New"
-    return {
-        "User ID": member.user_id,
-        "Name": member.display_name or member.real_name or "",
-        "Joined": day(member.joined_at),
-        "Joined via": member.joined_via or "",
-        "Welcomed": day(member.welcomed_at),
-        "Introduced": day(member.introduced_at),
-        "First post": day(member.first_post_at),
-        "Last active": day(member.last_active_at),
-        "Status": status,
-    }
+    return MemberRow(
+        user_id=member.user_id,
+        name=member.display_name or member.real_name or "",
+        joined=member.joined_at,
+        joined_via=member.joined_via or "",
+        welcomed=member.welcomed_at,
+        introduced=member.introduced_at,
+        first_post=member.first_post_at,
+        last_active=member.last_active_at,
+        status=status,
+    )

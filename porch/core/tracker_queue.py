@@ -15,8 +15,9 @@ from sqlalchemy import Connection, Select, Update, bindparam, select, update
 
 from porch.core.store.schema import tracker_rows
 from porch.core.store.upsert import insert_ignore
+from porch.core.worksheets import SHEETS, SheetRow, check_cells
 
-SHEETS = ("Members", "Feedback", "Wins", "Content", "Rituals", "Health")
+__all__ = ["SHEETS", "get_row", "put", "put_row"]
 
 
 def get_row(conn: Connection, *, team_id: str, sheet: str, key: str) -> dict[str, Any] | None:
@@ -32,17 +33,21 @@ def put_row(
     team_id: str,
     sheet: str,
     key: str,
-    values: Mapping[str, Any],
+    values: Mapping[str, Any] | SheetRow,
     now: dt.datetime,
 ) -> None:
     """Queue the latest values of one tracker row (by sheet and key); a newer call wins.
 
-    Values are keyed by column header. Only changed rows bump the version, so replaying an
-    event does not cause a second write.
+    `values` is a row built with its worksheet's class in porch.core.worksheets (or the same
+    mapping, keyed by column header): a whole row, so a column missing or misspelt fails here,
+    inside the domain's transaction, rather than as an empty cell in the Sheet. Only changed
+    rows bump the version, so replaying an event does not cause a second write.
     """
-    if sheet not in SHEETS:
-        raise ValueError(f"unknown tracker sheet {sheet!r}")
-    row = dict(values)
+    if isinstance(values, SheetRow):
+        if sheet != values.SHEET:
+            raise ValueError(f"a {values.SHEET} row cannot be queued on the {sheet} sheet")
+        values = values.cells()
+    row = check_cells(sheet, key, values)
     existing = conn.execute(
         _select_row(), {"team": team_id, "the_sheet": sheet, "key": key}
     ).first()
@@ -59,12 +64,11 @@ def put_row(
             updated_at=now,
         )
         return
-    merged = {**existing.row_values, **row}
-    if merged == existing.row_values:
+    if row == existing.row_values:
         return
     conn.execute(
         _update_row(),
-        {"team": team_id, "the_sheet": sheet, "key": key, "row": merged, "now": now},
+        {"team": team_id, "the_sheet": sheet, "key": key, "row": row, "now": now},
     )
 
 
@@ -94,3 +98,8 @@ def _row_key() -> tuple[Any, ...]:
         tracker_rows.c.sheet == bindparam("the_sheet"),
         tracker_rows.c.row_key == bindparam("key"),
     )
+
+
+def put(conn: Connection, *, team_id: str, row: SheetRow, now: dt.datetime) -> None:
+    """Queue a typed row under its own sheet and key (see put_row)."""
+    put_row(conn, team_id=team_id, sheet=row.SHEET, key=row.key, values=row, now=now)

@@ -10,6 +10,7 @@ the reaction, so a win's count includes it.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from sqlalchemy import Connection, func, select
 
@@ -19,13 +20,11 @@ from porch.core.domain_events import MessagePosted, ReactionChanged
 from porch.core.feature import Feature
 from porch.core.store.schema import activity as activity_rows
 from porch.core.store.schema import members, workspaces
+from porch.core.worksheets import FeedbackRow, WinRow
 from porch.features.participation import REACTION_PREFIX, reaction_kind
 
 NEW = "New"
 TAGGED = "Tagged"
-# The item's ID, when it was posted, who posted it and its text, per worksheet.
-WIN_COLUMNS = ("Win ID", "Posted", "Member", "Win")
-FEEDBACK_COLUMNS = ("Feedback ID", "Received", "From", "Feedback")
 
 
 def item_key(channel_id: str, ts: str) -> str:
@@ -50,10 +49,6 @@ def member_name(conn: Connection, *, team_id: str, user_id: str) -> str:
     return (row.display_name or row.real_name or user_id) if row else user_id
 
 
-def _stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
-
-
 def message_posted(
     conn: Connection,
     *,
@@ -75,25 +70,41 @@ def message_posted(
         return None
     # Checked first, so a message anywhere else costs no queries.
     if channel_name == config.channels.wins:
-        sheet, (id_column, when_column, who_column, text_column) = "Wins", WIN_COLUMNS
+        sheet = "Wins"
     elif channel_name == config.channels.feedback:
-        sheet, (id_column, when_column, who_column, text_column) = "Feedback", FEEDBACK_COLUMNS
+        sheet = "Feedback"
     else:
         return None
     key = item_key(channel_id, ts)
-    values: dict[str, object] = {
-        id_column: key,
-        when_column: _stamp(now),
-        who_column: member_name(conn, team_id=team_id, user_id=user_id),
-        text_column: text,
-        "Channel": f"#{channel_name}",
-        "Link": permalink(conn, team_id=team_id, channel_id=channel_id, ts=ts),
-    }
+    who = member_name(conn, team_id=team_id, user_id=user_id)
+    link = permalink(conn, team_id=team_id, channel_id=channel_id, ts=ts)
+    row: WinRow | FeedbackRow
     if sheet == "Wins":
-        values["Reactions"] = reaction_count(conn, team_id=team_id, channel_id=channel_id, ts=ts)
-    elif tracker_queue.get_row(conn, team_id=team_id, sheet=sheet, key=key) is None:
-        values |= {"Tag": "", "Status": NEW, "Acknowledged": ""}
-    tracker_queue.put_row(conn, team_id=team_id, sheet=sheet, key=key, values=values, now=now)
+        row = WinRow(
+            win_id=key,
+            posted=now,
+            member=who,
+            win=text,
+            channel=f"#{channel_name}",
+            link=link,
+            reactions=reaction_count(conn, team_id=team_id, channel_id=channel_id, ts=ts),
+        )
+    else:
+        # An edited item keeps the tag, status and acknowledgement it has in the tracker.
+        queued = tracker_queue.get_row(conn, team_id=team_id, sheet=sheet, key=key)
+        before = FeedbackRow.from_cells(queued) if queued is not None else None
+        row = FeedbackRow(
+            feedback_id=key,
+            received=now,
+            sender=who,
+            tag=before.tag if before else "",
+            feedback=text,
+            channel=f"#{channel_name}",
+            link=link,
+            status=before.status if before else NEW,
+            acknowledged=before.acknowledged if before else None,
+        )
+    tracker_queue.put(conn, team_id=team_id, row=row, now=now)
     return sheet
 
 
@@ -123,11 +134,11 @@ def reaction_changed(
     """A reaction added or removed anywhere: engagement, and an update to a win or feedback."""
     kind = reaction_kind(name)
     key = item_key(channel_id, ts)
-    if tracker_queue.get_row(conn, team_id=team_id, sheet="Wins", key=key) is not None:
+    win = tracker_queue.get_row(conn, team_id=team_id, sheet="Wins", key=key)
+    if win is not None:
         count = reaction_count(conn, team_id=team_id, channel_id=channel_id, ts=ts)
-        tracker_queue.put_row(
-            conn, team_id=team_id, sheet="Wins", key=key, values={"Reactions": count}, now=now
-        )
+        row = replace(WinRow.from_cells(win), reactions=count)
+        tracker_queue.put(conn, team_id=team_id, row=row, now=now)
         return
     feedback = tracker_queue.get_row(conn, team_id=team_id, sheet="Feedback", key=key)
     tags_by_kind = {reaction_kind(emoji): tag for emoji, tag in config.feedback.tags.items()}
@@ -150,12 +161,13 @@ def reaction_changed(
     tag = current if current in still_tagged else next(iter(still_tagged), "")
     if tag == current:
         return
-    values: dict[str, str] = {"Tag": tag}
-    if tag and feedback.get("Status") == NEW:
-        values["Status"] = TAGGED
-    elif not tag and feedback.get("Status") == TAGGED:
-        values["Status"] = NEW
-    tracker_queue.put_row(conn, team_id=team_id, sheet="Feedback", key=key, values=values, now=now)
+    item = FeedbackRow.from_cells(feedback)
+    status = item.status
+    if tag and status == NEW:
+        status = TAGGED
+    elif not tag and status == TAGGED:
+        status = NEW
+    tracker_queue.put(conn, team_id=team_id, row=replace(item, tag=tag, status=status), now=now)
 
 
 class Contributions:

@@ -30,13 +30,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 
 from porch.core.feature import Feature
 from porch.core.store.schema import activity, members
+from porch.core.worksheets import HealthRow
 
 # Activity kinds that are posts (the rest, apart from joins, are reactions and the like).
 MESSAGE_KINDS = frozenset({"message", "reply"})
@@ -62,20 +62,20 @@ class WeekHealth:
     returning_pct: float
     status: str
 
-    def tracker_values(self) -> dict[str, Any]:
-        """The Health worksheet row, keyed by its column headers."""
-        return {
-            "Week": self.week,
-            "Week starting": self.starts.isoformat(),
-            "Members": self.members,
-            "New members": self.new_members,
-            "Active members": self.active_members,
-            "Participation %": self.participation_pct,
-            "Messages": self.messages,
-            "Returning engagers": self.returning_engagers,
-            "Returning engagers %": self.returning_pct,
-            "Status": self.status,
-        }
+    def tracker_values(self) -> HealthRow:
+        """The Health worksheet row."""
+        return HealthRow(
+            week=self.week,
+            week_starting=self.starts,
+            members=self.members,
+            new_members=self.new_members,
+            active_members=self.active_members,
+            participation_pct=self.participation_pct,
+            messages=self.messages,
+            returning_engagers=self.returning_engagers,
+            returning_pct=self.returning_pct,
+            status=self.status,
+        )
 
 
 def iso_week(moment: dt.datetime, tz: ZoneInfo) -> str:

@@ -295,12 +295,22 @@ def site_serve(config_path: Path | None, port: int) -> None:
 @main.command("sync")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="community.yml")
 @click.option("--backfill", is_flag=True, help="Rebuild the whole tracker from the store.")
-def sync_command(config_path: Path | None, backfill: bool) -> None:
+@click.option(
+    "--team",
+    "team_id",
+    default=None,
+    help="The workspace (team ID) whose tracker to write, when the database serves several.",
+)
+def sync_command(config_path: Path | None, backfill: bool, team_id: str | None) -> None:
     """Write queued rows to the tracker (Google Sheet or local folder) once."""
-    from porch.runtime import tracker_sync as sync_service
+    from porch.runtime import sync_command as sync_service
 
     settings = Settings.from_env(config_path=config_path)
-    sys.exit(sync_service.command(config=_load(settings), settings=settings, rebuild=backfill))
+    sys.exit(
+        sync_service.command(
+            config=_load(settings), settings=settings, rebuild=backfill, team_id=team_id
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """The tracker sync worker: what `porch sync` and the scheduler's job in serve/run call.
 
 Handlers only queue rows in the store (porch.core.tracker_queue.put_row); Sheet I/O happens
-here, never
-inside a Slack request. A cycle takes the `tracker-sync` lease (so one replica writes at a
-time), refreshes the weekly Health rows, and lets the tracker write every pending row:
+here, never inside a Slack request. A cycle belongs to one workspace (team_id): it takes that
+workspace's lease `tracker-sync:<team_id>` (so one replica writes its tracker at a time),
+refreshes its weekly Health rows when its activity changed, and lets the tracker write its
+pending rows:
 
 - a Google Sheet when `tracker.sheet` is set and GOOGLE_APPLICATION_CREDENTIALS is present,
 - otherwise the local folder `tracker.local_dir` (tracker.xlsx), relative to community.yml.
@@ -15,21 +16,17 @@ import datetime as dt
 import logging
 import os
 import socket
-import sys
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import click
 from sqlalchemy import Connection, Engine, func, select
 
 from porch.core import locks, tracker_queue
 from porch.core.config import Config
 from porch.core.feature import Job
-from porch.core.store import connect, migrate
-from porch.core.store.schema import members, tracker_rows
+from porch.core.store.schema import activity, members, tracker_rows, workspaces
 from porch.features import health
 from porch.runtime.settings import Settings
 from sheets_sync import outbox
@@ -38,10 +35,39 @@ from sheets_sync.client import RetryPolicy, TrackerError, WriteLimiter
 
 logger = logging.getLogger(__name__)
 
-LEASE_NAME = "tracker-sync"
+LEASE_PREFIX = "tracker-sync"
 # Longer than any cycle can take (each request gives up after RetryPolicy.budget), so a lease
 # only lapses when its holder died; then another replica takes over within this time.
 LEASE_TIME = dt.timedelta(minutes=10)
+# The week in progress drifts with time alone (its 30-day window for returning engagers slides),
+# so Health is recomputed at least this often even when nothing happened.
+HEALTH_MAX_AGE = dt.timedelta(hours=1)
+# Weekly figures need not follow every message: at 100,000 members a recomputation takes a
+# second or two, so a busy community gets at most one every HEALTH_MIN_INTERVAL.
+HEALTH_MIN_INTERVAL = dt.timedelta(minutes=5)
+HEALTH_STATE = "health"
+
+
+def lease_name(team_id: str) -> str:
+    return f"{LEASE_PREFIX}:{team_id}"
+
+
+def resolve_team(conn: Connection) -> str:
+    """The workspace whose tracker this is, when the caller did not say.
+
+    One database may serve several workspaces, each with its own tracker; then the caller must
+    name one (`porch sync --team`). With none recorded yet, the members and rows stored decide.
+    """
+    teams = list(conn.execute(select(workspaces.c.team_id)).scalars())
+    if not teams:
+        queued = select(tracker_rows.c.team_id).union(select(members.c.team_id))
+        teams = list(conn.execute(queued).scalars())
+    if len(teams) > 1:
+        raise TrackerError(
+            f"this database serves {len(teams)} workspaces ({', '.join(sorted(teams))}): "
+            "say which one's tracker to write (porch sync --team T…)"
+        )
+    return teams[0] if teams else ""
 
 
 @dataclass
@@ -114,10 +140,13 @@ def sync_once(
     now: dt.datetime | None = None,
     progress: Progress | None = None,
     tracker: TrackerBackend | None = None,
+    team_id: str | None = None,
 ) -> SyncReport:
-    """One sync cycle: write every queued row to the tracker (a no-op when nothing changed)."""
+    """One sync cycle: write the workspace's queued rows to its tracker (a no-op when nothing
+    changed). `team_id` defaults to the only workspace in the store."""
     return _run(
         engine=engine,
+        team_id=team_id,
         config=config,
         settings=settings,
         now=now,
@@ -135,6 +164,7 @@ def backfill(
     now: dt.datetime | None = None,
     progress: Progress | None = None,
     tracker: TrackerBackend | None = None,
+    team_id: str | None = None,
 ) -> SyncReport:
     """Rebuild the tracker from the store: every week of Health, every row, the layout, charts.
 
@@ -149,6 +179,7 @@ def backfill(
         progress=progress,
         tracker=tracker,
         rebuild=True,
+        team_id=team_id,
     )
 
 
@@ -161,34 +192,52 @@ def _run(
     progress: Progress | None,
     tracker: TrackerBackend | None,
     rebuild: bool,
+    team_id: str | None,
 ) -> SyncReport:
     now = now or dt.datetime.now(dt.UTC)
     target = tracker or make_tracker(config=config, settings=settings)
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    with engine.begin() as conn:
-        if not locks.acquire(conn, name=LEASE_NAME, holder=holder, until=now + LEASE_TIME, now=now):
-            return SyncReport(target=target.description, skipped=True)
     started = time.monotonic()
+    with engine.begin() as conn:
+        team = team_id if team_id is not None else resolve_team(conn)
+        lease = lease_name(team)
+        if not locks.acquire(conn, name=lease, holder=holder, until=now + LEASE_TIME, now=now):
+            return SyncReport(target=target.description, skipped=True)
     result = CycleResult()
+    weeks = 0
     try:
         with engine.begin() as conn:
-            moved_from = outbox.last_target(conn)
+            moved_from = outbox.last_target(conn, team_id=team)
             if rebuild or (moved_from is not None and moved_from != target.target):
                 if not rebuild:
                     logger.info("tracker moved to %s: writing every row there", target.description)
-                outbox.requeue_all(conn)
-            weeks = refresh_health(conn, config=config, now=now, everything=rebuild)
-        result = target.sync(engine, now=now, rebuild=rebuild, progress=progress)
+                outbox.requeue_all(conn, team_id=team)
+            # A rebuild, or a tracker without Health yet, gets the weeks in the same write;
+            # otherwise the rows already queued go first, so a change is not held up by Health.
+            health_first = rebuild or not _has_health(conn, team_id=team)
+            if health_first:
+                weeks = refresh_health(
+                    conn, team_id=team, config=config, now=now, everything=rebuild
+                )
+        result = target.sync(engine, team_id=team, now=now, rebuild=rebuild, progress=progress)
+        if not health_first:
+            with engine.begin() as conn:
+                weeks = refresh_health(conn, team_id=team, config=config, now=now)
+            if weeks:
+                more = target.sync(engine, team_id=team, now=now)
+                result = _add(result, more)
     except Exception as error:
-        _log_cycle(engine, target, now=now, status="failed", result=result, error=error)
+        _log_cycle(
+            engine, target, team_id=team, now=now, status="failed", result=result, error=error
+        )
         raise
     finally:
         with engine.begin() as conn:
-            locks.release(conn, name=LEASE_NAME, holder=holder)
+            locks.release(conn, name=lease, holder=holder)
     if result.rows_written or result.write_requests:
-        _log_cycle(engine, target, now=now, status="ok", result=result)
+        _log_cycle(engine, target, team_id=team, now=now, status="ok", result=result)
     with engine.connect() as conn:
-        left = outbox.count_pending(conn)
+        left = outbox.count_pending(conn, team_id=team)
     return SyncReport(
         target=target.description,
         rows_written=result.rows_written,
@@ -202,10 +251,26 @@ def _run(
     )
 
 
+def _has_health(conn: Connection, *, team_id: str) -> bool:
+    query = (
+        select(tracker_rows.c.row_key)
+        .where(tracker_rows.c.team_id == team_id, tracker_rows.c.sheet == "Health")
+        .limit(1)
+    )
+    return conn.execute(query).first() is not None
+
+
+def _add(first: CycleResult, second: CycleResult) -> CycleResult:
+    return CycleResult(
+        **{name: getattr(first, name) + getattr(second, name) for name in vars(first)}
+    )
+
+
 def _log_cycle(
     engine: Engine,
     target: TrackerBackend,
     *,
+    team_id: str,
     now: dt.datetime,
     status: str,
     result: CycleResult,
@@ -214,6 +279,7 @@ def _log_cycle(
     with engine.begin() as conn:
         outbox.record_cycle(
             conn,
+            team_id=team_id,
             target=target.target,
             started_at=now,
             finished_at=dt.datetime.now(dt.UTC),
@@ -226,47 +292,76 @@ def _log_cycle(
 
 
 def refresh_health(
-    conn: Connection, *, config: Config, now: dt.datetime, everything: bool = False
+    conn: Connection,
+    *,
+    team_id: str,
+    config: Config,
+    now: dt.datetime,
+    everything: bool = False,
 ) -> int:
-    """Queue the Health rows that may have changed; returns how many weeks were computed.
+    """Queue the workspace's Health rows that may have changed; how many weeks were computed.
 
-    Normally that is this week and last week (last week's figures settle after it ends). The
+    Normally that is this week and last week (last week's figures settle after it ends), and
+    only when something they count changed since the last time (new activity, a member's row
+    changing: joins, departures; a new week), at most every HEALTH_MIN_INTERVAL, and at least
+    every HEALTH_MAX_AGE. Checking costs two
+    indexed look-ups, so an idle cycle costs milliseconds however large the community. The
     first time, or with `everything`, it is every week since activity was first recorded.
     """
     tz = config.community.tz
     thresholds = config.thresholds
-    teams = list(conn.execute(select(members.c.team_id).distinct()).scalars())
-    computed = 0
-    for team_id in teams:
-        has_rows = conn.execute(
-            select(func.count())
-            .select_from(tracker_rows)
-            .where(tracker_rows.c.team_id == team_id, tracker_rows.c.sheet == "Health")
-        ).scalar_one()
+    roster = select(members.c.user_id).where(members.c.team_id == team_id).limit(1)
+    if conn.execute(roster).first() is None:
+        return 0  # no community yet, so no health to report
+    marks = _health_marks(conn, team_id=team_id, week=health.iso_week(now, tz))
+    state = outbox.load_state(conn, team_id=team_id, name=HEALTH_STATE)
+    has_rows = _has_health(conn, team_id=team_id)
+    if not everything and has_rows and state is not None:
+        age = now - dt.datetime.fromisoformat(state["computed_at"])
+        if age < HEALTH_MAX_AGE and (state.get("marks") == marks or age < HEALTH_MIN_INTERVAL):
+            return 0
+    if everything or not has_rows:
         first = health.first_activity(conn, team_id=team_id)
-        if everything or not has_rows:
-            weeks = health.weeks_between(first or now, now, tz)
-        else:
-            weeks = health.weeks_between(now - dt.timedelta(days=7), now, tz)
-        for week in health.weekly_health(
-            conn,
-            team_id=team_id,
-            weeks=weeks,
-            tz=tz,
-            now=now,
-            healthy_pct=thresholds.healthy_participation_pct,
-            stagnant_pct=thresholds.stagnant_participation_pct,
-        ):
-            tracker_queue.put_row(
-                conn,
-                team_id=team_id,
-                sheet="Health",
-                key=week.week,
-                values=week.tracker_values(),
-                now=now,
-            )
-        computed += len(weeks)
-    return computed
+        weeks = health.weeks_between(first or now, now, tz)
+    else:
+        weeks = health.weeks_between(now - dt.timedelta(days=7), now, tz)
+    for week in health.weekly_health(
+        conn,
+        team_id=team_id,
+        weeks=weeks,
+        tz=tz,
+        now=now,
+        healthy_pct=thresholds.healthy_participation_pct,
+        stagnant_pct=thresholds.stagnant_participation_pct,
+    ):
+        tracker_queue.put(conn, team_id=team_id, row=week.tracker_values(), now=now)
+    outbox.save_state(
+        conn,
+        team_id=team_id,
+        name=HEALTH_STATE,
+        value={"computed_at": now.isoformat(), "marks": marks},
+        now=now,
+    )
+    return len(weeks)
+
+
+def _health_marks(conn: Connection, *, team_id: str, week: str) -> list[str]:
+    """What Health depends on, cheaply: the newest activity and the newest change to a member's
+    row (each read from the end of an index), and the week in progress."""
+    # Across workspaces, so that it is one step down the `at` index on every database; another
+    # workspace's activity only costs this one an early recomputation.
+    newest_activity = conn.execute(select(func.max(activity.c.at))).scalar()
+    newest_member = conn.execute(
+        select(tracker_rows.c.updated_at)
+        .where(tracker_rows.c.team_id == team_id, tracker_rows.c.sheet == "Members")
+        .order_by(tracker_rows.c.updated_at.desc())
+        .limit(1)
+    ).scalar()
+    return [
+        week,
+        newest_activity.isoformat() if newest_activity else "",
+        newest_member.isoformat() if newest_member else "",
+    ]
 
 
 JOB_NAME = "tracker-sync"
@@ -294,7 +389,12 @@ class _SyncJob:
                 config=self.config, settings=self.settings, limiter=WriteLimiter()
             )
         report = sync_once(
-            engine=engine, config=self.config, settings=self.settings, now=now, tracker=self.tracker
+            engine=engine,
+            config=self.config,
+            settings=self.settings,
+            now=now,
+            tracker=self.tracker,
+            team_id=team_id,
         )
         self.last_report = report
         if report.rows_written or report.write_requests:
@@ -303,55 +403,10 @@ class _SyncJob:
 
 
 def sync_job(*, config: Config, settings: Settings, tracker: TrackerBackend | None = None) -> Job:
-    """The job `serve`/`run` schedule every `tracker.sync_every_seconds`.
-
-    The tracker holds every workspace's rows, so the cycle is not per workspace: with several
-    workspaces each one's slot runs a cycle, and the later ones find little or nothing queued.
-    """
+    """The job `serve`/`run` schedule every `tracker.sync_every_seconds`: each workspace's slot
+    writes that workspace's queued rows, under that workspace's lease."""
     return Job(
         name=JOB_NAME,
         every=dt.timedelta(seconds=config.tracker.sync_every_seconds),
         run=_SyncJob(config=config, settings=settings, tracker=tracker),
     )
-
-
-# ---- `porch sync` -----------------------------------------------------------------------------
-
-
-class _ProgressBar:
-    """A click progress bar that appears once the first cycle knows how many rows it writes."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self._bar: Any = None
-        self._shown = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if self._bar is None:
-            self._bar = click.progressbar(length=max(total, 1), label=self.label, file=sys.stderr)
-            self._bar.__enter__()
-        self._bar.update(done - self._shown)
-        self._shown = done
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
-
-
-def command(*, config: Config, settings: Settings, rebuild: bool) -> int:
-    """The body of `porch sync [--backfill]`; returns the exit status."""
-    engine = connect(settings.database_url)
-    migrate(engine)
-    bar = _ProgressBar("Rebuilding the tracker" if rebuild else "Writing tracker rows")
-    run = backfill if rebuild else sync_once
-    try:
-        report = run(engine=engine, config=config, settings=settings, progress=bar)
-    except TrackerError as error:
-        bar.close()
-        click.echo(f"porch sync: {error}", err=True)
-        return 1
-    finally:
-        engine.dispose()
-    bar.close()
-    click.echo(report.summary())
-    return 0

@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from porch.core import tracker_queue
 from porch.core.config import Config, load_config
 from porch.core.store import connect, migrate
+from porch.core.worksheets import HEADERS
 from porch.runtime.settings import Settings
 from porch.sandbox.google_api import FakeGoogle
 from sheets_sync.client import RetryPolicy, WriteLimiter
@@ -146,17 +147,40 @@ def limiter(clock: VirtualTime) -> WriteLimiter:
     return WriteLimiter(clock=clock, sleep=clock.sleep)
 
 
-def put_member(engine: Engine, user_id: str, *, now: dt.datetime = NOW, **values: Any) -> None:
-    row = {"User ID": user_id, "Name": f"Member {user_id}", "Joined": now.isoformat()}
-    row.update(values)
+def full_row(
+    conn: Connection, *, sheet: str, key: str, values: dict[str, Any], team_id: str = "T1"
+) -> dict[str, Any]:
+    """A whole row for put_row: the row queued so far (or an empty one), with `values` on top."""
+    row = tracker_queue.get_row(conn, team_id=team_id, sheet=sheet, key=key) or {
+        header: "" for header in HEADERS[sheet]
+    }
+    row[HEADERS[sheet][0]] = key
+    return row | values
+
+
+def put_member(
+    engine: Engine, user_id: str, *, now: dt.datetime = NOW, team_id: str = "T1", **values: Any
+) -> None:
+    defaults = {"Name": f"Member {user_id}", "Joined": now.isoformat()}
     with engine.begin() as conn:
-        tracker_queue.put_row(conn, team_id="T1", sheet="Members", key=user_id, values=row, now=now)
+        known = tracker_queue.get_row(conn, team_id=team_id, sheet="Members", key=user_id)
+        row = full_row(
+            conn,
+            sheet="Members",
+            key=user_id,
+            values=(defaults if known is None else {}) | values,
+            team_id=team_id,
+        )
+        tracker_queue.put_row(
+            conn, team_id=team_id, sheet="Members", key=user_id, values=row, now=now
+        )
 
 
 def put_rows(engine: Engine, sheet: str, rows: dict[str, dict[str, Any]]) -> None:
     with engine.begin() as conn:
         for key, values in rows.items():
-            tracker_queue.put_row(conn, team_id="T1", sheet=sheet, key=key, values=values, now=NOW)
+            row = full_row(conn, sheet=sheet, key=key, values=values)
+            tracker_queue.put_row(conn, team_id="T1", sheet=sheet, key=key, values=row, now=NOW)
 
 
 def key_file_text(path: Path) -> dict[str, Any]:

@@ -20,7 +20,13 @@ from sqlalchemy import Engine
 from porch.core import locks
 from porch.core.config import Config
 from porch.runtime.settings import Settings
-from porch.runtime.tracker_sync import SyncReport, backfill, make_tracker, sync_once
+from porch.runtime.tracker_sync import (
+    SyncReport,
+    backfill,
+    lease_name,
+    make_tracker,
+    sync_once,
+)
 from porch.sandbox.google_api import FakeGoogle, Formula
 from sheets_sync import dashboard, outbox
 from sheets_sync.client import (
@@ -87,7 +93,7 @@ def keys(fake: FakeGoogle, sheet_id: str, sheet: str = "Members") -> Counter[str
 
 def pending(engine: Engine) -> int:
     with engine.connect() as conn:
-        return outbox.count_pending(conn)
+        return outbox.count_pending(conn, team_id="T1")
 
 
 def apis(fake: FakeGoogle, sheet_id: str) -> list[str]:
@@ -539,7 +545,7 @@ def test_only_the_lease_holder_syncs(
     with engine.begin() as conn:
         locks.acquire(
             conn,
-            name="tracker-sync",
+            name=lease_name("T1"),
             holder="other-replica",
             until=NOW + dt.timedelta(minutes=10),
             now=NOW,

@@ -97,7 +97,7 @@ def test_weekly_figures_follow_their_definitions(engine: Engine) -> None:
     assert week.returning_engagers == 1  # UA engaged on 3 different days, UB on one
     assert week.returning_pct == 50.0
     assert week.status == "Healthy"
-    assert week.tracker_values()["Week"] == "2026-W47"
+    assert week.tracker_values().cells()["Week"] == "2026-W47"
 
 
 def test_a_quiet_week_is_stagnant(engine: Engine) -> None:
@@ -135,7 +135,7 @@ def test_the_first_sync_writes_every_week_since_activity_began(engine: Engine) -
     seed(engine)
     config = load_config(REPO / "community.yml")
     with engine.begin() as conn:
-        refresh_health(conn, config=config, now=at(24))
+        refresh_health(conn, team_id="T1", config=config, now=at(24))
     with engine.connect() as conn:
         weeks = sorted(
             conn.execute(
@@ -143,5 +143,14 @@ def test_the_first_sync_writes_every_week_since_activity_began(engine: Engine) -
             ).scalars()
         )
     assert weeks == ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+    minutes = dt.timedelta(minutes=1)
+    with engine.begin() as conn:  # nothing changed: nothing to compute
+        assert refresh_health(conn, team_id="T1", config=config, now=at(24) + 30 * minutes) == 0
     with engine.begin() as conn:
-        assert refresh_health(conn, config=config, now=at(24)) == 2  # then this and last week
+        conn.execute(insert(activity), [event("UA", at(24) + 40 * minutes)])
+    with engine.begin() as conn:  # then this and last week
+        assert refresh_health(conn, team_id="T1", config=config, now=at(24) + 45 * minutes) == 2
+    with engine.begin() as conn:
+        assert refresh_health(conn, team_id="T1", config=config, now=at(24) + 50 * minutes) == 0
+    with engine.begin() as conn:  # and again once the figures are an hour old
+        assert refresh_health(conn, team_id="T1", config=config, now=at(24) + 110 * minutes) == 2

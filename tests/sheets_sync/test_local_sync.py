@@ -15,7 +15,7 @@ from sqlalchemy import Engine, insert
 
 from porch.core.clock import ManualClock
 from porch.core.config import Config
-from porch.core.store.schema import workspaces
+from porch.core.store.schema import activity, workspaces
 from porch.runtime.cli import main
 from porch.runtime.scheduler import Scheduler
 from porch.runtime.settings import Settings
@@ -177,7 +177,7 @@ def test_the_sync_job_keeps_syncing_and_survives_failures(
     logged = [r for r in caplog.records if "job tracker-sync failed" in r.getMessage()]
     assert len(logged) == 2 and all(r.exc_info for r in logged)
     with engine.connect() as conn:  # all three wait for the Sheet (it is a new target)
-        assert outbox.count_pending(conn) == 3
+        assert outbox.count_pending(conn, team_id="T1") == 3
 
 
 def cli_env(settings: Settings, account: Account, fake: FakeGoogle) -> dict[str, str]:
@@ -227,3 +227,49 @@ def test_porch_sync_command(
         f"Porch's service account: share it with {account.email} as an Editor"
     ]
     assert os.path.exists(path)
+
+
+def test_a_change_patches_the_workbook_in_place(
+    engine: Engine, local: Config, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.sheets_sync.test_health import at, event, seed
+
+    seed(engine)
+    for user_id in ("U1", "U2"):
+        put_member(engine, user_id)
+    sync_once(engine=engine, config=local, settings=settings, now=at(24))
+    path = workbook_path(settings)
+    workbook = load_workbook(path)  # a manager adds notes, and saves: the next write is full
+    workbook["Members"].cell(row=1, column=11, value="Notes")
+    workbook["Members"].cell(row=3, column=11, value="met at the meetup")
+    workbook.save(path)
+    put_member(engine, "U1", Status="Welcomed")
+    sync_once(engine=engine, config=local, settings=settings, now=at(24))
+
+    put_member(engine, "U2", Status="Introduced", **{"Last active": "2026-11-24 12:05"})
+    put_member(engine, "U3", Name="<Zoë & co>")
+    with engine.begin() as conn:  # new activity: this week's Health row and the Dashboard change
+        conn.execute(insert(activity), [event("UC", at(24, hour=12))])
+    caplog.clear()  # only this cycle's records count (another test may have turned INFO on)
+    with caplog.at_level(logging.INFO, logger="sheets_sync.local"):
+        report = sync_once(engine=engine, config=local, settings=settings, now=at(24, hour=13))
+
+    assert not [r for r in caplog.records if "in full" in r.getMessage()]
+    assert report.rows_written == 3 and report.health_weeks == 2  # U2, U3 and week 48
+    workbook = load_workbook(path)
+    members = workbook["Members"]
+    assert member_ids(path) == ["U1", "U2", "U3"]
+    assert members["I3"].value == "Introduced"
+    assert members["H3"].value == dt.datetime(2026, 11, 24, 13, 5)  # Berlin time, a real date
+    assert members["H3"].number_format == "yyyy-mm-dd hh:mm"
+    assert members["K3"].value == "met at the meetup"  # the manager's note stays
+    assert members["B4"].value == "<Zoë & co>"
+    assert members.auto_filter.ref == "A1:K4"
+    health = {row[0]: row for row in workbook["Health"].iter_rows(min_row=2, values_only=True)}
+    assert health["2026-W48"][4] == 1  # UC is active in week 48
+    dash = workbook["Dashboard"]
+    assert dash["B2"].value == dt.datetime(2026, 11, 24, 14, 0)  # updated 13:00 UTC
+    assert dash["B8"].value == 1  # active members this week
+    with zipfile.ZipFile(path) as archive:
+        assert any(name.startswith("xl/charts/chart") for name in archive.namelist())
+    assert sorted(p.name for p in path.parent.iterdir()) == ["tracker.xlsx"]

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy import DateTime as _DateTime
 
@@ -176,6 +177,17 @@ tracker_rows = Table(
     Column("version", Integer, nullable=False),
     Column("synced_version", Integer, nullable=False, default=0),
     Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
+    # Only the rows still to write: finding them (or that there are none) costs nothing however
+    # many rows the tracker holds.
+    # The newest change to a worksheet's rows, read from the end of the index (Health's cue).
+    Index("ix_tracker_rows_sheet_updated", "team_id", "sheet", "updated_at"),
+    Index(
+        "ix_tracker_rows_pending",
+        "team_id",
+        "sheet",
+        sqlite_where=text("synced_version < version"),
+        postgresql_where=text("synced_version < version"),
+    ),
 )
 
 # Time-limited leases so that only one replica runs a periodic job at a time.
@@ -187,12 +199,14 @@ leases = Table(
     Column("until", DateTime(timezone=True), nullable=False),
 )
 
-# Where each tracker row was last confirmed in the Sheet (by spreadsheet, worksheet and key).
-# The sync worker re-reads the Sheet's key column every cycle; this map tells it which rows
-# were there before, so a row deleted or overwritten by hand is noticed and written again.
+# Where each tracker row was last confirmed in the Sheet (by workspace, spreadsheet, worksheet
+# and key). The sync worker re-reads the Sheet's key column every cycle; this map tells it which
+# rows were there before, so a row deleted or overwritten by hand is noticed and written again.
+# The local tracker uses it to patch a changed row in place.
 tracker_positions = Table(
     "tracker_positions",
     metadata,
+    Column("team_id", String(32), primary_key=True),
     Column("target", String(200), primary_key=True),
     Column("sheet", String(32), primary_key=True),
     Column("row_key", String(200), primary_key=True),
@@ -202,11 +216,12 @@ tracker_positions = Table(
 
 # One row per tracker sync cycle that did something (or failed): what it wrote, with how many
 # requests, and why it failed. Also tells the worker which target it last wrote to, so moving
-# from the local folder to a Google Sheet rewrites every row there.
+# from the local folder to a Google Sheet rewrites every row there. Per workspace.
 tracker_syncs = Table(
     "tracker_syncs",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("team_id", String(32), nullable=False, index=True),
     Column("target", String(200), nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False, index=True),
     Column("finished_at", DateTime(timezone=True)),
@@ -215,4 +230,16 @@ tracker_syncs = Table(
     Column("write_requests", Integer, nullable=False, default=0),
     Column("read_requests", Integer, nullable=False, default=0),
     Column("error", Text),
+)
+
+# What the sync worker remembers between cycles, per workspace, by name: when Health was last
+# computed and from which activity, and how the local tracker file looked after Porch wrote it
+# (so the next cycle can patch it instead of rewriting it). Losing a row costs one slow cycle.
+tracker_state = Table(
+    "tracker_state",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("name", String(250), primary_key=True),
+    Column("value", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )

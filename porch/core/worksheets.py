@@ -1,0 +1,229 @@
+"""The tracker's worksheets: each one's columns, declared once, as a typed row.
+
+Every data worksheet is a frozen dataclass whose fields, in order, are its columns (header and
+kind in the field's metadata). The column list that the tracker lays out
+(sheets_sync/layout.py), the mapping a row is queued with (`cells()`), and the check that
+`porch.core.tracker_queue.put_row` applies all come from these classes, so a column cannot be
+renamed in one place and forgotten in another. The first field is the row's key.
+
+This module is pure: no Sheets or spreadsheet imports, so domain code can build rows.
+
+Cell values are stored as JSON: datetimes as "YYYY-MM-DD HH:MM" in UTC (what the trackers
+read as UTC), dates as "YYYY-MM-DD", numbers as numbers, a missing value as "".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, Self, get_type_hints
+
+Kind = Literal["text", "long_text", "datetime", "date", "int", "pct", "link"]
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    header: str
+    kind: Kind = "text"
+
+
+def column(header: str, kind: Kind = "text") -> dict[str, str]:
+    """Field metadata that makes a row field the worksheet column `header` of `kind`."""
+    return {"header": header, "kind": kind}
+
+
+def stamp(moment: dt.datetime | None) -> str:
+    """A moment as the tracker stores it: UTC to the minute, "" when unknown."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+class RowError(ValueError):
+    """A tracker row that does not match its worksheet's columns."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SheetRow:
+    """A row of one worksheet. Subclasses set SHEET and declare their columns as fields."""
+
+    SHEET: ClassVar[str]
+
+    @classmethod
+    def columns(cls) -> tuple[ColumnSpec, ...]:
+        return tuple(
+            ColumnSpec(f.metadata["header"], f.metadata["kind"]) for f in dataclasses.fields(cls)
+        )
+
+    @property
+    def key(self) -> str:
+        return str(self.cells()[self.columns()[0].header])
+
+    def cells(self) -> dict[str, Any]:
+        """The row keyed by column header, with JSON values (see the module docstring)."""
+        return {
+            f.metadata["header"]: _to_cell(f.metadata["kind"], getattr(self, f.name))
+            for f in dataclasses.fields(self)
+        }
+
+    @classmethod
+    def from_cells(cls, cells: Mapping[str, Any]) -> Self:
+        """The row again from stored cells, e.g. to change one field of a queued row."""
+        hints = get_type_hints(cls)
+        values = {}
+        for f in dataclasses.fields(cls):
+            raw = cells.get(f.metadata["header"])
+            values[f.name] = _from_cell(
+                f.metadata["kind"], raw, optional="None" in str(hints[f.name])
+            )
+        return cls(**values)
+
+
+def _to_cell(kind: Kind, value: Any) -> Any:
+    if value is None:
+        return ""
+    if kind == "datetime" and isinstance(value, dt.datetime):
+        return stamp(value)
+    if kind == "date" and isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _from_cell(kind: Kind, raw: Any, *, optional: bool) -> Any:
+    if raw in (None, ""):
+        if optional:
+            return None
+        return 0 if kind == "int" else 0.0 if kind == "pct" else ""
+    if kind == "datetime":
+        moment = dt.datetime.fromisoformat(str(raw))
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    if kind == "date":
+        return dt.date.fromisoformat(str(raw)[:10])
+    if kind == "int":
+        return int(raw)
+    if kind == "pct":
+        return float(raw)
+    return str(raw)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberRow(SheetRow):
+    SHEET: ClassVar[str] = "Members"
+
+    user_id: str = field(metadata=column("User ID"))
+    name: str = field(metadata=column("Name"))
+    joined: dt.datetime | None = field(metadata=column("Joined", "datetime"))
+    joined_via: str = field(metadata=column("Joined via"))
+    welcomed: dt.datetime | None = field(metadata=column("Welcomed", "datetime"))
+    introduced: dt.datetime | None = field(metadata=column("Introduced", "datetime"))
+    first_post: dt.datetime | None = field(metadata=column("First post", "datetime"))
+    last_active: dt.datetime | None = field(metadata=column("Last active", "datetime"))
+    status: str = field(metadata=column("Status"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedbackRow(SheetRow):
+    SHEET: ClassVar[str] = "Feedback"
+
+    feedback_id: str = field(metadata=column("Feedback ID"))
+    received: dt.datetime | None = field(metadata=column("Received", "datetime"))
+    sender: str = field(metadata=column("From"))
+    tag: str = field(metadata=column("Tag"))
+    feedback: str = field(metadata=column("Feedback", "long_text"))
+    channel: str = field(metadata=column("Channel"))
+    link: str = field(metadata=column("Link", "link"))
+    status: str = field(metadata=column("Status"))
+    acknowledged: dt.datetime | None = field(metadata=column("Acknowledged", "datetime"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class WinRow(SheetRow):
+    SHEET: ClassVar[str] = "Wins"
+
+    win_id: str = field(metadata=column("Win ID"))
+    posted: dt.datetime | None = field(metadata=column("Posted", "datetime"))
+    member: str = field(metadata=column("Member"))
+    win: str = field(metadata=column("Win", "long_text"))
+    channel: str = field(metadata=column("Channel"))
+    link: str = field(metadata=column("Link", "link"))
+    reactions: int = field(metadata=column("Reactions", "int"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContentRow(SheetRow):
+    SHEET: ClassVar[str] = "Content"
+
+    content_id: str = field(metadata=column("Content ID"))
+    submitted: dt.datetime | None = field(metadata=column("Submitted", "datetime"))
+    member: str = field(metadata=column("Member"))
+    type: str = field(metadata=column("Type"))
+    title: str = field(metadata=column("Title", "long_text"))
+    link: str = field(metadata=column("Link", "link"))
+    status: str = field(metadata=column("Status"))
+    featured: dt.datetime | None = field(metadata=column("Featured", "datetime"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class RitualRow(SheetRow):
+    SHEET: ClassVar[str] = "Rituals"
+
+    occurrence: str = field(metadata=column("Occurrence"))
+    ritual: str = field(metadata=column("Ritual"))
+    date: dt.datetime | None = field(metadata=column("Date", "datetime"))
+    channel: str = field(metadata=column("Channel"))
+    link: str = field(metadata=column("Link", "link"))
+    replies: int = field(metadata=column("Replies", "int"))
+    participants: int = field(metadata=column("Participants", "int"))
+    participation_pct: float = field(metadata=column("Participation %", "pct"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class HealthRow(SheetRow):
+    SHEET: ClassVar[str] = "Health"
+
+    week: str = field(metadata=column("Week"))
+    week_starting: dt.date = field(metadata=column("Week starting", "date"))
+    members: int = field(metadata=column("Members", "int"))
+    new_members: int = field(metadata=column("New members", "int"))
+    active_members: int = field(metadata=column("Active members", "int"))
+    participation_pct: float = field(metadata=column("Participation %", "pct"))
+    messages: int = field(metadata=column("Messages", "int"))
+    returning_engagers: int = field(metadata=column("Returning engagers", "int"))
+    returning_pct: float = field(metadata=column("Returning engagers %", "pct"))
+    status: str = field(metadata=column("Status"))
+
+
+# The data worksheets, in the order a fresh tracker shows them.
+ROWS: dict[str, type[SheetRow]] = {
+    row.SHEET: row for row in (MemberRow, FeedbackRow, WinRow, ContentRow, RitualRow, HealthRow)
+}
+SHEETS: tuple[str, ...] = tuple(ROWS)
+COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {sheet: row.columns() for sheet, row in ROWS.items()}
+HEADERS: dict[str, tuple[str, ...]] = {
+    sheet: tuple(c.header for c in columns) for sheet, columns in COLUMNS.items()
+}
+
+
+def check_cells(sheet: str, key: str, cells: Mapping[str, Any]) -> dict[str, Any]:
+    """`cells` as a complete row of `sheet` under `key`, or RowError saying what is wrong."""
+    if sheet not in ROWS:
+        raise RowError(f"unknown tracker sheet {sheet!r}; the worksheets are {', '.join(SHEETS)}")
+    headers = HEADERS[sheet]
+    missing = [h for h in headers if h not in cells]
+    unknown = sorted(str(h) for h in cells if h not in headers)
+    if missing or unknown:
+        problems = []
+        if missing:
+            problems.append(f"missing columns {missing}")
+        if unknown:
+            problems.append(f"unknown columns {unknown}")
+        raise RowError(
+            f"{sheet} row {key!r}: {' and '.join(problems)}; the {sheet} worksheet has exactly "
+            f"{list(headers)} (build the row with {ROWS[sheet].__name__})"
+        )
+    if str(cells[headers[0]]) != key:
+        raise RowError(
+            f"{sheet} row {key!r}: its {headers[0]!r} column says {cells[headers[0]]!r}, "
+            "but it is the row's key and must be the same"
+        )
+    return {header: cells[header] for header in headers}

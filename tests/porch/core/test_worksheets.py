@@ -1,0 +1,131 @@
+"""Each worksheet's columns are declared once; its row builder and put_row agree with them."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import Engine
+
+from porch.core import tracker_queue, worksheets
+from porch.core.member_records import member_row
+from porch.core.worksheets import FeedbackRow, HealthRow, MemberRow, RowError, WinRow
+from porch.features.health import WeekHealth
+from sheets_sync.layout import COLUMNS, KEY_COLUMN, SPECS
+
+NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
+
+
+def sample(row: type[worksheets.SheetRow]) -> worksheets.SheetRow:
+    """A row with every field set, whatever its type."""
+    values = {
+        "str": "x",
+        "int": 3,
+        "float": 12.5,
+        "dt.date": dt.date(2026, 11, 16),
+        "dt.datetime | None": NOW,
+    }
+    fields = {f.name: values[str(f.type)] for f in dataclasses.fields(row)}
+    first = dataclasses.fields(row)[0].name
+    return row(**fields | {first: "K1"})
+
+
+@pytest.mark.parametrize("sheet", worksheets.SHEETS)
+def test_every_builder_produces_exactly_its_sheets_columns(sheet: str) -> None:
+    row = sample(worksheets.ROWS[sheet])
+    assert tuple(row.cells()) == COLUMNS[sheet] == worksheets.HEADERS[sheet]
+    assert tuple((c.header, c.kind) for c in SPECS[sheet]) == tuple(
+        (c.header, c.kind) for c in worksheets.COLUMNS[sheet]
+    )
+    assert row.key == "K1" == row.cells()[KEY_COLUMN[sheet]]
+    assert type(row).from_cells(row.cells()) == row  # queued rows can be read back and changed
+
+
+def test_the_domain_builders_are_the_typed_rows() -> None:
+    member = SimpleNamespace(
+        user_id="U1",
+        display_name="Ada",
+        real_name="Ada Lovelace",
+        joined_at=NOW,
+        joined_via="team_join",
+        welcomed_at=NOW,
+        introduced_at=None,
+        first_post_at=None,
+        last_active_at=NOW,
+        opted_out_at=None,
+        is_deleted=False,
+        welcome_status="sent",
+    )
+    row = member_row(member)
+    assert isinstance(row, MemberRow)
+    assert row.cells()["Joined"] == "2026-11-20 09:30"
+    assert row.cells()["Introduced"] == ""
+    assert row.cells()["Status"] == "Welcomed"
+    week = WeekHealth("2026-W47", dt.date(2026, 11, 16), 10, 1, 2, 20.0, 5, 1, 2, 50.0, "Healthy")
+    assert isinstance(week.tracker_values(), HealthRow)
+    assert week.tracker_values().cells()["Week starting"] == "2026-11-16"
+
+
+def test_put_row_rejects_a_row_with_unknown_or_missing_columns(engine: Engine) -> None:
+    win = WinRow(
+        win_id="C1:1.0",
+        posted=NOW,
+        member="Ada",
+        win="Shipped",
+        channel="#wins",
+        link="",
+        reactions=0,
+    )
+    with engine.begin() as conn:
+        tracker_queue.put(conn, team_id="T1", row=win, now=NOW)
+        with pytest.raises(RowError, match=r"missing columns \['Link', 'Reactions'\]"):
+            partial = {k: v for k, v in win.cells().items() if k not in ("Link", "Reactions")}
+            tracker_queue.put_row(
+                conn, team_id="T1", sheet="Wins", key=win.key, values=partial, now=NOW
+            )
+        with pytest.raises(RowError, match=r"unknown columns \['Reaction'\]"):
+            tracker_queue.put_row(
+                conn,
+                team_id="T1",
+                sheet="Wins",
+                key=win.key,
+                values=win.cells() | {"Reaction": 1},
+                now=NOW,
+            )
+        with pytest.raises(RowError, match="must be the same"):
+            tracker_queue.put_row(
+                conn, team_id="T1", sheet="Wins", key="C1:2.0", values=win.cells(), now=NOW
+            )
+        with pytest.raises(ValueError, match="cannot be queued on the Feedback sheet"):
+            tracker_queue.put_row(
+                conn, team_id="T1", sheet="Feedback", key=win.key, values=win, now=NOW
+            )
+        with pytest.raises(RowError, match="unknown tracker sheet 'Win'"):
+            tracker_queue.put_row(
+                conn, team_id="T1", sheet="Win", key=win.key, values=win.cells(), now=NOW
+            )
+        assert tracker_queue.get_row(conn, team_id="T1", sheet="Wins", key=win.key) == win.cells()
+
+
+def test_a_queued_row_is_changed_through_its_type(engine: Engine) -> None:
+    item = FeedbackRow(
+        feedback_id="C2:1.0",
+        received=NOW,
+        sender="Ada",
+        tag="",
+        feedback="Export is slow",
+        channel="#feedback",
+        link="",
+        status="New",
+        acknowledged=None,
+    )
+    with engine.begin() as conn:
+        tracker_queue.put(conn, team_id="T1", row=item, now=NOW)
+        stored = tracker_queue.get_row(conn, team_id="T1", sheet="Feedback", key=item.key)
+        assert stored is not None
+        tagged = dataclasses.replace(FeedbackRow.from_cells(stored), tag="bug", status="Tagged")
+        tracker_queue.put(conn, team_id="T1", row=tagged, now=NOW)
+        stored = tracker_queue.get_row(conn, team_id="T1", sheet="Feedback", key=item.key)
+    assert stored is not None and stored["Tag"] == "bug" and stored["Acknowledged"] == ""
