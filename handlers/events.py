@@ -4,6 +4,9 @@ Nothing else runs before the ack: the features act on stored events in the inbox
 A delivery Porch cannot use (a bot's message, an edit) is acknowledged and dropped; one that
 lacks a field Porch needs is logged once and acknowledged too, since Slack would otherwise
 retry it for hours.
+
+`app_rate_limited` is not an `event_callback`, so no Bolt event listener matches it; a global
+middleware (which runs after Bolt's signature check) stores it and answers 200 itself.
 """
 
 from __future__ import annotations
@@ -11,9 +14,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 
-from porch.core.domain_events import SLACK_EVENT_TYPES, InvalidEvent, from_slack
+from porch.core.domain_events import (
+    SLACK_EVENT_TYPES,
+    InvalidEvent,
+    app_rate_limited,
+    from_slack,
+)
 from porch.runtime.context import Porch
 
 logger = logging.getLogger(__name__)
@@ -34,3 +42,24 @@ def register(app: App, *, porch: Porch) -> None:
 
     for event_type in SLACK_EVENT_TYPES:
         app.event(event_type)(store)
+
+    def rate_limited(body: Any, next_: Any) -> BoltResponse | None:
+        if not isinstance(body, dict) or body.get("type") != "app_rate_limited":
+            return next_()
+        team_id = body.get("team_id")
+        try:
+            if not isinstance(team_id, str) or not team_id:
+                raise InvalidEvent("team_id must be text")
+            event = app_rate_limited(body)
+        except InvalidEvent as problem:
+            logger.warning("ignored a malformed app_rate_limited notice: %s", problem)
+            return BoltResponse(status=200, body="")
+        logger.warning(
+            "Slack is rate-limiting this app's events for workspace %s (more than 30,000 an "
+            "hour): events are dropped for the rest of the minute",
+            team_id,
+        )
+        porch.accept(team_id=team_id[:32], event_id=event.event_id, event=event)
+        return BoltResponse(status=200, body="")
+
+    app.use(rate_limited)

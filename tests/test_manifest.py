@@ -28,6 +28,7 @@ class RecordingApp:
         self.commands: set[str] = set()
         self.views: set[str] = set()
         self.shortcuts: set[str] = set()
+        self.middleware: list[Callable[..., Any]] = []
 
     def _record(self, into: set[str], name: str) -> Callable[[Any], Any]:
         into.add(str(name))
@@ -47,6 +48,10 @@ class RecordingApp:
 
     def shortcut(self, name: str) -> Callable[[Any], Any]:
         return self._record(self.shortcuts, name)
+
+    def use(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        self.middleware.append(function)
+        return function
 
 
 class AnyDomain:

@@ -127,8 +127,30 @@ class HomeOpened:
     user_id: str
 
 
+@dataclass(frozen=True)
+class AppRateLimited:
+    """Slack is dropping this workspace's events for the rest of a minute (`app_rate_limited`):
+    more than 30,000 of them in an hour. Not an `event_callback`: Slack posts it on its own."""
+
+    kind: ClassVar[str] = "app_rate_limited"
+    # Epoch seconds of the minute in which Slack started dropping events (`minute_rate_limited`).
+    minute: int
+    api_app_id: str
+
+    @property
+    def event_id(self) -> str:
+        """The inbox key: the envelope has no event_id, and one notice per minute is enough."""
+        return f"app_rate_limited:{self.minute}"
+
+
 DomainEvent = (
-    TeamJoined | ChannelJoined | MessagePosted | DirectMessage | ReactionChanged | HomeOpened
+    TeamJoined
+    | ChannelJoined
+    | MessagePosted
+    | DirectMessage
+    | ReactionChanged
+    | HomeOpened
+    | AppRateLimited
 )
 EVENT_TYPES: dict[str, type[Any]] = {
     cls.kind: cls
@@ -139,6 +161,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
         DirectMessage,
         ReactionChanged,
         HomeOpened,
+        AppRateLimited,
     )
 }
 # The Events API event types the edge accepts (and the manifest subscribes to).
@@ -192,6 +215,22 @@ def from_slack(event: Any) -> DomainEvent | None:
             return None
         return HomeOpened(user_id=_user_id(event.get("user"), "user"))
     return None
+
+
+def app_rate_limited(body: Any) -> AppRateLimited:
+    """The `app_rate_limited` envelope (top level, no inner event) as a domain event.
+
+    Raises InvalidEvent when `minute_rate_limited` is not an epoch minute.
+    """
+    if not isinstance(body, Mapping):
+        raise InvalidEvent("the envelope must be an object")
+    minute = body.get("minute_rate_limited")
+    if isinstance(minute, bool) or not isinstance(minute, int) or not 0 < minute < 2**40:
+        raise InvalidEvent("minute_rate_limited must be epoch seconds")
+    app_id = body.get("api_app_id")
+    return AppRateLimited(
+        minute=minute, api_app_id=_text(app_id, 32) if isinstance(app_id, str) else ""
+    )
 
 
 def _message(event: Mapping[str, Any]) -> DomainEvent | None:

@@ -208,6 +208,12 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
             {"users": ["U0SAMPLE1"], "count": 1},
         ),
         ("/porch by a non-manager", "Only visible to the member", "command_denied.j2", {}),
+        (
+            "Slack rate-limits Porch's events (at most once an hour)",
+            f"#{config.channels.moderators}",
+            "app_rate_limited.j2",
+            {"since": "10:37"},
+        ),
     ]
     return [(title, where, name, {**context, **extra}) for title, where, name, extra in entries]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import App
@@ -21,6 +21,7 @@ from porch.core.config import Config
 from porch.core.store import connect, migrate
 from porch.runtime import jobs
 from porch.runtime.context import Porch
+from porch.runtime.delivery_health import DeliveryHealth, DeliveryMeter
 from porch.runtime.inbox_processor import InboxProcessor
 from porch.runtime.scheduler import Scheduler, remember_workspace
 from porch.runtime.settings import Settings
@@ -62,6 +63,8 @@ class Runtime:
     scheduler: Scheduler
     slack: SlackClients
     team_id: str
+    # How Slack's Events API deliveries were answered in the last hour (GET /healthz).
+    deliveries: DeliveryHealth = field(default_factory=DeliveryHealth)
 
     @classmethod
     def create(
@@ -71,6 +74,7 @@ class Runtime:
         settings: Settings,
         clock: Clock | None = None,
         engine: Engine | None = None,
+        deliveries: DeliveryHealth | None = None,
     ) -> Runtime:
         if not settings.slack_bot_token:
             raise MissingSetting("SLACK_BOT_TOKEN is not set")
@@ -122,6 +126,7 @@ class Runtime:
             scheduler=scheduler,
             slack=slack,
             team_id=team_id,
+            deliveries=deliveries or DeliveryHealth(),
         )
 
     def start_background(self) -> None:
@@ -155,6 +160,7 @@ class Runtime:
         """POST /slack/events for Slack, GET /healthz for load balancers; 404 otherwise."""
         slack = SlackRequestHandler(self.app, path="/slack/events")
         engine = self.porch.engine
+        deliveries = self.deliveries
 
         def application(environ: dict[str, Any], start_response: Callable[..., Any]):
             if environ.get("PATH_INFO") == "/healthz" and environ["REQUEST_METHOD"] == "GET":
@@ -165,6 +171,7 @@ class Runtime:
                 except Exception:
                     logger.exception("health check: database unreachable")
                     status, body = "503 Service Unavailable", {"ok": False, "database": "down"}
+                body["deliveries"] = deliveries.figures().as_json()
                 payload = json.dumps(body).encode()
                 start_response(
                     status,
@@ -184,4 +191,4 @@ class Runtime:
                 )
                 return [payload]
 
-        return application
+        return DeliveryMeter(application, health=deliveries, path="/slack/events")

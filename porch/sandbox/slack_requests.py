@@ -107,6 +107,24 @@ def url_verification(challenge: str) -> JSON:
     return {"token": VERIFICATION_TOKEN, "challenge": challenge, "type": "url_verification"}
 
 
+def app_rate_limited(
+    *, team_id: str, minute_rate_limited: int | None = None, api_app_id: str = "A0PORCH"
+) -> JSON:
+    """Slack's notice that it is dropping this workspace's events for the rest of a minute.
+
+    It is a whole envelope with no inner event, POSTed and signed like any other delivery;
+    ``minute_rate_limited`` is the epoch second of the minute (default: the current one).
+    """
+    minute = int(time.time()) // 60 * 60 if minute_rate_limited is None else minute_rate_limited
+    return {
+        "token": VERIFICATION_TOKEN,
+        "type": "app_rate_limited",
+        "team_id": team_id,
+        "minute_rate_limited": minute,
+        "api_app_id": api_app_id,
+    }
+
+
 def team_join(user: JSON, *, event_ts: str | None = None) -> JSON:
     """``team_join``: ``user`` is a full user object, e.g. what ``FakeSlack.add_user`` returns."""
     return {

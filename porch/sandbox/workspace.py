@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from waitress import wasyncore
 from waitress.server import create_server
 
 from porch.core.clock import ManualClock
 from porch.core.config import Config
+from porch.runtime.delivery_health import DeliveryHealth
 from porch.runtime.server import Runtime
 from porch.runtime.settings import Settings
 from porch.sandbox import slack_requests as slack
@@ -39,6 +41,7 @@ class SandboxWorkspace:
         scheduled: Collection[str] = (),
         google_credentials: Path | None = None,
         sheets_api_url: str | None = None,
+        deliveries: DeliveryHealth | None = None,
     ) -> None:
         self.config = config
         self.engine = engine
@@ -49,6 +52,8 @@ class SandboxWorkspace:
         self.scheduled = tuple(scheduled)
         self.google_credentials = google_credentials
         self.sheets_api_url = sheets_api_url
+        # Counts how Porch answered Slack's deliveries; tests pass one with a shorter "late".
+        self.deliveries = deliveries
         self.clock = ManualClock(start)
         self.fake = FakeSlack(team_name=config.community.name)
         self.names: dict[str, str] = {}
@@ -79,7 +84,11 @@ class SandboxWorkspace:
             sheets_api_url=self.sheets_api_url,
         )
         self.runtime = Runtime.create(
-            config=self.config, settings=self.settings, clock=self.clock, engine=self.engine
+            config=self.config,
+            settings=self.settings,
+            clock=self.clock,
+            engine=self.engine,
+            deliveries=self.deliveries,
         )
         self.server = create_server(self.runtime.wsgi(), host="127.0.0.1", port=0, threads=4)
         self._thread = threading.Thread(target=self.server.run, daemon=True)
@@ -91,7 +100,11 @@ class SandboxWorkspace:
 
     def stop(self) -> None:
         self.sender.close()
-        self.server.close()
+        # Close the server's sockets in its own loop thread, then wait for the loop to end:
+        # closing them from this thread races the loop's select() (EBADF in the server thread).
+        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+        self._thread.join(timeout=5)
+        self.server.task_dispatcher.shutdown()
         self.fake.stop()
 
     # ---- members act -----------------------------------------------------------------------

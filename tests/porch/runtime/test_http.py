@@ -16,7 +16,11 @@ from porch.sandbox.workspace import SandboxWorkspace
 def test_healthz_answers(workspace: SandboxWorkspace):
     response = requests.get(f"{workspace.url}/healthz", timeout=5)
     assert response.status_code == 200
-    assert response.json() == {"ok": True, "database": "ok"}
+    assert response.json() == {
+        "ok": True,
+        "database": "ok",
+        "deliveries": {"last_hour": 0, "not_ok": 0, "late": 0, "share": 0.0},
+    }
 
 
 def test_unknown_paths_are_404(workspace: SandboxWorkspace):
