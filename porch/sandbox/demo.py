@@ -36,6 +36,7 @@ class Demo:
         self.seen: set[tuple[str, str]] = set()
         self.seen_reactions: set[tuple[str, str, str]] = set()
         self.lines: list[str] = []
+        self._tracker_report: object = None
 
     @property
     def names(self) -> dict[str, str]:
@@ -82,6 +83,20 @@ class Demo:
     def settle(self) -> None:
         self.workspace.settle()
         self.print_new()
+        self.narrate_tracker()
+
+    def narrate_tracker(self) -> None:
+        """Say when the service's own sync job (not a call from this script) wrote the tracker."""
+        job = self.workspace.runtime.scheduler.job(sync_job_name).run
+        report = getattr(job, "last_report", None)
+        if report is None or report is self._tracker_report or not report.rows_written:
+            return
+        self._tracker_report = report
+        rows = report.rows_written
+        self.narrate(
+            f"The service's tracker sync job wrote {rows} row{'s' if rows != 1 else ''} to the "
+            f"tracker (it runs every {self.config.tracker.sync_every_seconds} s)."
+        )
 
     # ---- transcript ------------------------------------------------------------------------
 
