@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from porch.core import domain_events
 from porch.core.domain_events import DomainEvent
@@ -22,6 +22,10 @@ from porch.core.store.schema import inbox_events
 from porch.core.store.upsert import insert_ignore
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
+# How long a processed event stays: long enough to recognise Slack's retries (minutes) and to look
+# into a problem, not so long that the inbox keeps a copy of every member's words.
+KEEP_DONE = dt.timedelta(days=2)
+KEEP_FAILED = dt.timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -93,3 +97,17 @@ def counts(conn: Connection) -> dict[str, Any]:
         select(inbox_events.c.status, func.count()).group_by(inbox_events.c.status)
     ).all()
     return {status: count for status, count in rows}
+
+
+def purge(conn: Connection, *, team_id: str, now: dt.datetime) -> int:
+    """Delete a workspace's processed events past their keeping time; pending ones stay."""
+    purged = 0
+    for status, keep in ((DONE, KEEP_DONE), (FAILED, KEEP_FAILED)):
+        purged += conn.execute(
+            delete(inbox_events).where(
+                inbox_events.c.team_id == team_id,
+                inbox_events.c.status == status,
+                inbox_events.c.received_at < now - keep,
+            )
+        ).rowcount
+    return purged

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
+from porch.core import inbox
 from porch.core.domain_events import Newcomer
 from porch.core.feature import Job
 from porch.runtime import tracker_sync
@@ -44,7 +45,14 @@ def runtime_jobs(*, porch: Porch, slack: SlackClients) -> list[Job]:
             run=reconcile_job,
         ),
         tracker_sync.sync_job(config=config, settings=porch.settings),
+        Job(name="inbox-purge", every=dt.timedelta(hours=1), run=purge_inbox),
     ]
+
+
+def purge_inbox(engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
+    """Drop processed events past their keeping time (the inbox is not an archive)."""
+    with engine.begin() as conn:
+        return {"purged": inbox.purge(conn, team_id=team_id, now=now)}
 
 
 def _waking_worker(porch: Porch, job: Job) -> Job:

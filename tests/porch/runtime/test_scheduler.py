@@ -254,6 +254,7 @@ def test_the_runtime_schedules_the_features_jobs_reconciliation_and_the_tracker_
         ("follow-ups", dt.timedelta(minutes=1)),
         ("reconcile", dt.timedelta(minutes=config.onboarding.reconcile_every_minutes)),
         ("tracker-sync", dt.timedelta(seconds=config.tracker.sync_every_seconds)),
+        ("inbox-purge", dt.timedelta(hours=1)),
     ]
     slack = workspace.runtime.slack
     assert slack.client_for(workspace.fake.team_id) is workspace.runtime.client
