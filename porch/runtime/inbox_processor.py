@@ -57,6 +57,8 @@ class InboxProcessor:
         self._take = 32
         self._lease_until: dt.datetime | None = None
         self.failed = 0
+        # CPU time of the background thread (GET /healthz), apart from the requests' own.
+        self.cpu_seconds = 0.0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -78,12 +80,14 @@ class InboxProcessor:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            started = time.thread_time()
             try:
                 busy = self.run_once() > 0
             except Exception:
                 logger.exception("inbox processing failed; retrying shortly")
                 busy = False
                 time.sleep(1)
+            self.cpu_seconds += time.thread_time() - started
             if not busy:
                 # Woken by each accepted event; the timeout picks up events another replica
                 # accepted (or a batch whose lease lapsed).

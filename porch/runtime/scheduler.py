@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -67,6 +68,8 @@ class Scheduler:
         self.replica = replica or f"scheduler-{uuid.uuid4().hex[:12]}"
         self._jobs: dict[str, Job] = {}
         self._stop = threading.Event()
+        # CPU time of the background thread (GET /healthz).
+        self.cpu_seconds = 0.0
         self._thread: threading.Thread | None = None
         for job in jobs:
             self.register(job)
@@ -169,11 +172,13 @@ class Scheduler:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            started = time.thread_time()
             try:
                 self.run_due()
             except Exception:
                 # The store was unreachable (listing workspaces, taking a lease): try next poll.
                 logger.exception("scheduler pass failed; retrying in %s s", self.poll_seconds)
+            self.cpu_seconds += time.thread_time() - started
             self._stop.wait(self.poll_seconds)
 
 

@@ -156,6 +156,24 @@ class Runtime:
             self.porch, client=client, team_id=team_id, welcome=welcome, progress=progress
         )
 
+    def background_figures(self) -> dict[str, dict[str, float]]:
+        """What this process's background threads have done since it started (GET /healthz):
+        events processed, effects delivered, and the CPU each thread used, apart from requests."""
+        effects = self.worker.stats
+        return {
+            "inbox": {
+                "processed": self.inbox.processed,
+                "failed": self.inbox.failed,
+                "cpu_seconds": round(self.inbox.cpu_seconds, 3),
+            },
+            "effects": {
+                "delivered": effects.delivered,
+                "failed": effects.failed,
+                "cpu_seconds": round(effects.cpu_seconds, 3),
+            },
+            "jobs": {"cpu_seconds": round(self.scheduler.cpu_seconds, 3)},
+        }
+
     def wsgi(self) -> WsgiApp:
         """POST /slack/events for Slack, GET /healthz for load balancers; 404 otherwise."""
         slack = SlackRequestHandler(self.app, path="/slack/events")
@@ -172,6 +190,7 @@ class Runtime:
                     logger.exception("health check: database unreachable")
                     status, body = "503 Service Unavailable", {"ok": False, "database": "down"}
                 body["deliveries"] = deliveries.figures().as_json()
+                body["background"] = self.background_figures()
                 payload = json.dumps(body).encode()
                 start_response(
                     status,

@@ -84,6 +84,8 @@ class WorkerStats:
     recovered: int = 0
     # Delivered effects by kind ("post", "home", "invite", ...), for honest summaries.
     delivered_by_kind: Counter[str] = field(default_factory=Counter)
+    # CPU time of the background thread (GET /healthz).
+    cpu_seconds: float = 0.0
 
 
 class EffectWorker:
@@ -130,11 +132,13 @@ class EffectWorker:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            started = time.thread_time()
             try:
                 busy = self.run_once()
             except Exception:
                 logger.exception("effect worker cycle failed; retrying")
                 busy = 0
+            self.stats.cpu_seconds += time.thread_time() - started
             if not busy:
                 pause = self._next_resume()
                 self._wake.wait(

@@ -20,7 +20,20 @@ def test_healthz_answers(workspace: SandboxWorkspace):
         "ok": True,
         "database": "ok",
         "deliveries": {"last_hour": 0, "not_ok": 0, "late": 0, "share": 0.0},
+        "background": {
+            "inbox": {"processed": 0, "failed": 0, "cpu_seconds": 0.0},
+            "effects": {"delivered": 0, "failed": 0, "cpu_seconds": 0.0},
+            "jobs": {"cpu_seconds": 0.0},
+        },
     }
+
+
+def test_healthz_counts_what_the_background_did(workspace: SandboxWorkspace):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.settle()
+    background = requests.get(f"{workspace.url}/healthz", timeout=5).json()["background"]
+    assert background["inbox"]["processed"] == 1
+    assert background["effects"]["delivered"] >= 1  # the welcome DM, and her App Home
 
 
 def test_unknown_paths_are_404(workspace: SandboxWorkspace):
