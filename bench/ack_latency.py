@@ -38,8 +38,12 @@ not the server, is the bottleneck).
 
 CPU is read from the phase's start until the server has settled: every request answered and, for
 Porch, every due effect delivered and the inbox drained, so work deferred past the ack is charged
-to the events that caused it. Each phase starts once the server has gone idle (under 5 % of a
-core for a second), so Porch's start-up reconcile and the previous phase's tail are not counted.
+to the events that caused it. For Porch it is also split, from the CPU its background threads
+report in GET /healthz ("background": inbox processor, effect worker, scheduler): the ack path
+(what answering the requests cost, the figure to hold against the bare app's) and the background
+work (the features acting on events, Slack calls, jobs). Each phase starts once the server has
+gone idle (under 5 % of a core for a second), so Porch's start-up reconcile and the previous
+phase's tail are not counted.
 
 Drain: when the store has an `inbox_events` table that the phase filled (events stored before the
 ack, processed afterwards), the bench polls it read-only after the last scheduled send until no
@@ -331,6 +335,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def background_cpu_seconds(server: Server) -> float:
+    """The CPU seconds Porch's background threads report in GET /healthz (0 for the bare app)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as conn:
+        conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        raw = b""
+        while chunk := conn.recv(65536):
+            raw += chunk
+    body = json.loads(raw.partition(b"\r\n\r\n")[2] or b"{}")
+    return sum(part.get("cpu_seconds", 0.0) for part in body.get("background", {}).values())
+
+
 def cpu_seconds(pid: int) -> float:
     """utime + stime of a process (all its threads), from /proc/<pid>/stat."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
@@ -480,6 +495,9 @@ class Phase:
     no_answer: int
     cpu_s: float
     cpu_ms_per_ack: float
+    ack_cpu_ms_per_ack: float
+    """CPU per acknowledged event on the ack path (all of it for the bare app)."""
+    background_cpu_ms_per_ack: float
     last_answer_s: float
     """From the last scheduled send to the last answer."""
     settled_s: float
@@ -519,6 +537,7 @@ def run_phase(
         before_pending, before_processed = store.inbox()
     recorded_before = store.recorded() if store is not None else 0
     cpu_before = cpu_seconds(server.process.pid)
+    background_before = background_cpu_seconds(server)
 
     # A second's head start: the requests travel to the generator process first.
     start = time.monotonic() + 1.0
@@ -552,6 +571,7 @@ def run_phase(
             time.sleep(0.1)
     settled_s = time.monotonic() - load_end
     cpu = cpu_seconds(server.process.pid) - cpu_before
+    background = background_cpu_seconds(server) - background_before
 
     latencies = [(o.done - o.scheduled) if o.status else math.inf for o in outcomes]
     answered = [o for o in outcomes if o.status]
@@ -573,6 +593,8 @@ def run_phase(
         no_answer=len(outcomes) - len(answered),
         cpu_s=cpu,
         cpu_ms_per_ack=cpu / acked * 1000 if acked else math.nan,
+        ack_cpu_ms_per_ack=(cpu - background) / acked * 1000 if acked else math.nan,
+        background_cpu_ms_per_ack=background / acked * 1000 if acked else math.nan,
         last_answer_s=max((o.done for o in answered), default=load_end) - load_end,
         settled_s=settled_s,
         send_lag_p99_ms=percentile([o.dispatched - o.scheduled for o in outcomes], 0.99) * 1000,
@@ -599,6 +621,8 @@ def drain_text(phase: Phase) -> str:
         return "n/a (no inbox_events table)"
     if phase.inbox == "unused":
         return "n/a (inbox_events not written)"
+    if not phase.inbox_pending_at_load_end:
+        return "kept up (nothing pending when the load stopped)"
     return (
         f"{phase.drain_s:.1f} s, {phase.drain_rate:.0f} ev/s "
         f"({phase.inbox_pending_at_load_end} pending at load end)"
@@ -609,7 +633,8 @@ def report(phases: list[Phase]) -> None:
     print()
     header = (
         f"{'target':<6} {'rate/s':>6} {'sent':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'max ms':>8} {'>3s':>5} {'non2xx':>6} {'CPU ms/ev':>9} {'last ans':>8} {'lag p99':>7}"
+        f"{'max ms':>8} {'>3s':>5} {'non2xx':>6} {'CPU ms/ev':>9} {'ack CPU':>7} "
+        f"{'last ans':>8} {'lag p99':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -617,7 +642,8 @@ def report(phases: list[Phase]) -> None:
         print(
             f"{p.target:<6} {p.rate:>6g} {p.sent:>5} {ms(p.p50_ms):>8} {ms(p.p95_ms):>8} "
             f"{ms(p.p99_ms):>8} {ms(p.max_ms):>8} {p.past_deadline:>5} {p.non_2xx:>6} "
-            f"{p.cpu_ms_per_ack:>9.2f} {p.last_answer_s:>7.1f}s {ms(p.send_lag_p99_ms):>6}ms"
+            f"{p.cpu_ms_per_ack:>9.2f} {p.ack_cpu_ms_per_ack:>7.2f} "
+            f"{p.last_answer_s:>7.1f}s {ms(p.send_lag_p99_ms):>6}ms"
         )
     print()
     print("Porch / bare, per rate (latency percentiles and CPU per acknowledged event):")
@@ -629,7 +655,8 @@ def report(phases: list[Phase]) -> None:
         print(
             f"  {rate:>5g}/s  p50 {ratio(porch.p50_ms, bare.p50_ms)}  p99 "
             f"{ratio(porch.p99_ms, bare.p99_ms)}  CPU/event "
-            f"{ratio(porch.cpu_ms_per_ack, bare.cpu_ms_per_ack)}"
+            f"{ratio(porch.cpu_ms_per_ack, bare.cpu_ms_per_ack)}  ack-path CPU/event "
+            f"{ratio(porch.ack_cpu_ms_per_ack, bare.ack_cpu_ms_per_ack)}"
         )
     print()
     print("Porch backlog after the load stopped:")
