@@ -33,10 +33,17 @@ class AppHome:
         self.sections: Sequence[HomeSection] = ()
 
     def view(self, conn: Connection, *, team_id: str, user_id: str) -> dict[str, Any]:
+        return self.render(self.context(conn, team_id=team_id, user_id=user_id))
+
+    def context(self, conn: Connection, *, team_id: str, user_id: str) -> dict[str, Any]:
+        """Everything the view shows, read from the store; rendering it needs no connection."""
         member = member_records.get(conn, team_id=team_id, user_id=user_id)
         context = MessageContext.load(conn, config=self.config, team_id=team_id)
         parts = [part for section in self.sections if (part := section(conn, team_id, user_id))]
-        message = self.templates.render("app_home.j2", sections=parts, **context.for_member(member))
+        return {"sections": parts, **context.for_member(member)}
+
+    def render(self, context: dict[str, Any]) -> dict[str, Any]:
+        message = self.templates.render("app_home.j2", **context)
         return {"type": "home", "blocks": message.blocks}
 
     def publish(self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime) -> bool:

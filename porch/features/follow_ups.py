@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, Select, and_, exists, func, literal, or_, select
 
 from porch.core import effect_queue, member_records
 from porch.core.app_home import AppHome
@@ -17,10 +17,12 @@ from porch.core.config import Config
 from porch.core.feature import Feature, Job
 from porch.core.local_time import within_hours, zone
 from porch.core.posting import post
-from porch.core.store.schema import members
+from porch.core.store.schema import effects, members
 from porch.core.templating import Templates
 
 DAY = dt.timedelta(days=1)
+# Members looked at per transaction.
+PAGE = 200
 
 
 class FollowUps:
@@ -36,23 +38,74 @@ class FollowUps:
         )
 
     def tick(self, engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
+        """Every minute: members who may be due, a page per transaction, so the store is never
+        held for long however large the community."""
         with engine.begin() as conn:
-            return {"follow_ups": self.queue_due(conn, team_id=team_id, now=now)}
+            candidates = list(conn.execute(self._candidates(team_id=team_id, now=now)).scalars())
+        queued = 0
+        for start in range(0, len(candidates), PAGE):
+            with engine.begin() as conn:
+                queued += self.queue_due(
+                    conn, team_id=team_id, now=now, user_ids=candidates[start : start + PAGE]
+                )
+        return {"follow_ups": queued}
 
-    def queue_due(self, conn: Connection, *, team_id: str, now: dt.datetime) -> int:
+    def _candidates(self, *, team_id: str, now: dt.datetime) -> Select[Any]:
+        """Members with a follow-up possibly due, narrowed in SQL: newly joined ones near a
+        nudge or check-in day, and quiet ones not yet sent the inactive note. `_due` decides."""
+        settings = self.config.onboarding.follow_ups
+        nudge = dt.timedelta(days=settings.nudge_after_days)
+        windows = [
+            and_(
+                members.c.introduced_at.is_(None),
+                members.c.joined_at <= now - nudge,
+                members.c.joined_at > now - (nudge * 2 + DAY),
+            ),
+            *(
+                and_(
+                    members.c.joined_at <= now - dt.timedelta(days=days),
+                    members.c.joined_at > now - dt.timedelta(days=days) - 3 * DAY,
+                )
+                for days in settings.check_in_days
+            ),
+            and_(
+                func.coalesce(members.c.last_active_at, members.c.joined_at)
+                <= now - dt.timedelta(days=settings.inactive_after_days),
+                ~exists().where(
+                    effects.c.team_id == team_id,
+                    effects.c.effect_key == literal("inactive:") + members.c.user_id,
+                ),
+            ),
+        ]
+        return select(members.c.user_id).where(
+            members.c.team_id == team_id,
+            members.c.opted_out_at.is_(None),
+            members.c.is_deleted.is_(False),
+            members.c.welcomed_at.is_not(None),
+            or_(*windows),
+        )
+
+    def queue_due(
+        self,
+        conn: Connection,
+        *,
+        team_id: str,
+        now: dt.datetime,
+        user_ids: list[str] | None = None,
+    ) -> int:
         """Queue due nudges and check-ins, each once per member, in the member's waking hours."""
         settings = self.config.onboarding.follow_ups
         hours = settings.waking_hours
-        rows = conn.execute(
-            select(members).where(
-                members.c.team_id == team_id,
-                members.c.opted_out_at.is_(None),
-                members.c.is_deleted.is_(False),
-                members.c.welcomed_at.is_not(None),
-            )
-        ).all()
+        query = select(members).where(
+            members.c.team_id == team_id,
+            members.c.opted_out_at.is_(None),
+            members.c.is_deleted.is_(False),
+            members.c.welcomed_at.is_not(None),
+        )
+        if user_ids is not None:
+            query = query.where(members.c.user_id.in_(user_ids))
         queued = 0
-        for member in rows:
+        for member in conn.execute(query).all():
             tz = zone(member.tz, self.config.community.tz)
             if not within_hours(now, tz, start=hours.start_time, end=hours.end_time):
                 continue

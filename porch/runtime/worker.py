@@ -287,10 +287,14 @@ class EffectWorker:
                 )
                 return {"channel": payload["channel"], "ts": payload["ts"]}
             if effect.kind == "home":
+                app_home = self.features.app_home
+                # Read, then render with the connection closed: on SQLite a connection holds
+                # the store's one write lock, which the edge is waiting on to store events.
                 with self.engine.connect() as conn:
-                    view = self.features.app_home.view(
+                    context = app_home.context(
                         conn, team_id=effect.team_id, user_id=payload["user_id"]
                     )
+                view = app_home.render(context)
                 self.client.views_publish(user_id=payload["user_id"], view=view)
                 return {}
             if effect.kind == "invite":
