@@ -13,7 +13,13 @@ from typing import Any
 
 from slack_bolt import App
 
-from porch.core.domain_events import SLACK_EVENT_TYPES, InvalidEvent, from_slack
+from porch.core.domain_events import (
+    EVENT_ID,
+    SLACK_EVENT_TYPES,
+    TEAM_ID,
+    InvalidEvent,
+    from_slack,
+)
 from porch.runtime.context import Porch
 
 logger = logging.getLogger(__name__)
@@ -23,14 +29,16 @@ def register(app: App, *, porch: Porch) -> None:
     def store(body: dict[str, Any]) -> None:
         team_id, event_id = body.get("team_id"), body.get("event_id")
         try:
-            if not isinstance(team_id, str) or not isinstance(event_id, str):
-                raise InvalidEvent("team_id and event_id must be text")
+            if not isinstance(team_id, str) or not TEAM_ID.fullmatch(team_id):
+                raise InvalidEvent("team_id must be a Slack team ID")
+            if not isinstance(event_id, str) or not EVENT_ID.fullmatch(event_id):
+                raise InvalidEvent("event_id must be a Slack event ID")
             event = from_slack(body.get("event"))
         except InvalidEvent as problem:
             logger.warning("ignored a malformed event %r: %s", event_id, problem)
             return
         if event is not None:
-            porch.accept(team_id=team_id[:32], event_id=event_id[:64], event=event)
+            porch.accept(team_id=team_id, event_id=event_id, event=event)
 
     for event_type in SLACK_EVENT_TYPES:
         app.event(event_type)(store)

@@ -48,6 +48,9 @@ class RecordingApp:
     def shortcut(self, name: str) -> Callable[[Any], Any]:
         return self._record(self.shortcuts, name)
 
+    def error(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        return function
+
 
 class AnyDomain:
     """Whatever handler modules look up on the domain object at registration time."""

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 USER_ID = re.compile(r"[UW][A-Z0-9]{1,31}")
+# The envelope's keys: the inbox is keyed by (team_id, event_id), String(32) and String(64).
+TEAM_ID = re.compile(r"[TE][A-Z0-9]{1,31}")
+EVENT_ID = re.compile(r"Ev[A-Za-z0-9]{1,62}")
 CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{1,31}")
 TS = re.compile(r"\d{1,12}\.\d{1,9}")
 # Message subtypes that are a member speaking; edits, joins and bot posts are not.
@@ -195,7 +198,10 @@ def from_slack(event: Any) -> DomainEvent | None:
 
 
 def _message(event: Mapping[str, Any]) -> DomainEvent | None:
-    if event.get("subtype") not in SPOKEN or event.get("bot_id") or event.get("user") is None:
+    subtype = event.get("subtype")
+    if not isinstance(subtype, str | None):
+        raise InvalidEvent("subtype must be text")
+    if subtype not in SPOKEN or event.get("bot_id") or event.get("user") is None:
         return None
     thread_ts = event.get("thread_ts")
     fields = {

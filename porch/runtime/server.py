@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, text
@@ -21,6 +20,7 @@ from porch.core.config import Config
 from porch.core.store import connect, migrate
 from porch.runtime import jobs
 from porch.runtime.context import Porch
+from porch.runtime.edge import SlackEdge
 from porch.runtime.inbox_processor import InboxProcessor
 from porch.runtime.scheduler import Scheduler, remember_workspace
 from porch.runtime.settings import Settings
@@ -152,7 +152,12 @@ class Runtime:
 
     def wsgi(self) -> WsgiApp:
         """POST /slack/events for Slack, GET /healthz for load balancers; 404 otherwise."""
-        slack = SlackRequestHandler(self.app, path="/slack/events")
+        # Signature, size and shape are checked here, before Bolt parses anything.
+        slack = SlackEdge(
+            app=self.app,
+            signing_secret=self.porch.settings.slack_signing_secret or "",
+            path="/slack/events",
+        )
         engine = self.porch.engine
 
         def application(environ: dict[str, Any], start_response: Callable[..., Any]):
@@ -170,17 +175,6 @@ class Runtime:
                     [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
                 )
                 return [payload]
-            try:
-                return slack(environ, start_response)
-            except ValueError:
-                # Bolt parses the body before anything else; a body that is not the JSON or
-                # form Slack sends is the client's error, not ours.
-                logger.warning("rejected a request with a malformed body")
-                payload = b"malformed request body"
-                start_response(
-                    "400 Bad Request",
-                    [("Content-Type", "text/plain"), ("Content-Length", str(len(payload)))],
-                )
-                return [payload]
+            return slack(environ, start_response)
 
         return application
