@@ -1,9 +1,10 @@
 """Reading buttons, modals and commands without trusting their shape, and Bolt's error handler.
 
 A signed request is Slack's, but its fields can still be missing or of a type Porch does not
-expect (a forged or replayed payload, a changed Slack shape, Socket Mode, where nothing is
-signed). Listeners read fields through `text_at` so that such a payload is a MalformedPayload:
-one warning line and a 400, not a KeyError, a traceback and a 500. Bolt sends every error here.
+expect (a forged payload signed with a leaked secret, a changed Slack shape, Socket Mode, where
+the HTTP edge's checks do not run). Listeners read fields through `text_at`, so such a payload
+is a MalformedPayload: one warning line and a 400, not a KeyError, a traceback and a 500. Bolt
+sends every error here.
 """
 
 from __future__ import annotations
@@ -21,8 +22,12 @@ from porch.runtime.context import Porch
 
 logger = logging.getLogger(__name__)
 
-# Slack's trigger_id is digits, dots and hex; bounded so it fits the effect keys built from it.
-TRIGGER_ID = re.compile(r"[0-9a-zA-Z.]{1,200}")
+# Deliveries to the Events API request URL: Slack redelivers them (and counts the failures
+# against the app) unless they get a 200, so one no listener takes is acknowledged.
+EVENTS_API_TYPES = ("event_callback", "app_rate_limited")
+# Slack's trigger_id is digits, dots and hex (about 60 characters); bounded so that the effect
+# keys built from it ("welcome-resend:<user>:<trigger>") fit their 200 characters.
+TRIGGER_ID = re.compile(r"[0-9a-zA-Z.]{1,128}")
 
 
 class MalformedPayload(ValueError):
@@ -85,7 +90,7 @@ def register(app: App, *, porch: Porch) -> None:
 
     def on_error(error: Exception, body: Any) -> BoltResponse:
         if isinstance(error, BoltUnhandledRequestError):
-            if isinstance(body, Mapping) and body.get("type") == "event_callback":
+            if isinstance(body, Mapping) and body.get("type") in EVENTS_API_TYPES:
                 logger.warning("ignored an event no listener takes: %s", describe(body))
                 return BoltResponse(status=200, body="")
             logger.warning("refused a request no listener takes: %s", describe(body))

@@ -4,7 +4,10 @@ Bolt parses the body and indexes the envelope before its own signature check run
 parsers assume Slack's shapes, so a top-level `[1]`, a `payload` that is not an object or a
 deeply nested body made it raise, unsigned, and the server answered 500 with a traceback.
 Here the order is: signature headers, size, signature, then the body's shape. Every refusal is
-one warning line and a 4xx, never a traceback: a client sent it, nothing in Porch failed.
+one warning line and a 4xx, never a traceback: a client sent it, nothing in Porch failed. A
+signed Events API delivery is the exception: whatever is wrong with it, it is acknowledged with
+a 200 (and that one line), since Slack redelivers anything else for hours and counts the
+failures against the app.
 
 Limits: Slack's own requests are small (a message is at most 40,000 characters, a view 100
 blocks, private_metadata 3,000 characters), so 1 MiB leaves a wide margin while a flood of
@@ -135,9 +138,22 @@ class SlackEdge:
             raise Rejected(400, f"body is not the JSON or form Slack sends ({_kind(exc)})") from exc
         if not isinstance(body, dict):
             raise Rejected(400, f"body is a JSON {type(body).__name__}, not an object")
-        _check_values(body)
-        if self._dropped(body):
+        try:
+            return self._bolt_request(environ, raw=raw, text=text, body=body)
+        except Rejected as refusal:
+            if body.get("type") != "event_callback":
+                raise
+            # An Events API delivery Porch cannot use is acknowledged all the same, with one
+            # line: Slack would otherwise redeliver it for hours.
+            logger.warning(
+                "ignored a malformed event %s: %s", repr(body.get("event_id"))[:80], refusal.reason
+            )
             return None
+
+    def _bolt_request(
+        self, environ: dict[str, Any], *, raw: bytes, text: str, body: dict[str, Any]
+    ) -> BoltRequest:
+        _check_values(body)
         _check_envelope(body)
         try:
             # What Bolt derives from every request before it runs a listener, a middleware or
@@ -171,18 +187,6 @@ class SlackEdge:
         if len(raw) > self.max_body_bytes:
             raise Rejected(413, f"body over {self.max_body_bytes} bytes")
         return raw
-
-    @staticmethod
-    def _dropped(body: Mapping[str, Any]) -> bool:
-        """An Events API delivery whose event Porch cannot read is acknowledged here, with one
-        line, so that Slack does not redeliver it for hours."""
-        if body.get("type") != "event_callback":
-            return False
-        problem = _event_problem(body.get("event"))
-        if problem is None:
-            return False
-        logger.warning("ignored a malformed event %r: %s", body.get("event_id"), problem)
-        return True
 
 
 class _Clock:
@@ -246,7 +250,9 @@ def _check_envelope(body: Mapping[str, Any]) -> None:
     for name in OBJECTS:
         if name in body and not isinstance(body[name], dict):
             raise Rejected(400, f"{name} must be an object")
-    if "event" in body and (problem := _event_problem(body["event"])) is not None:
+    if ("event" in body or body.get("type") == "event_callback") and (
+        problem := _event_problem(body.get("event"))
+    ) is not None:
         raise Rejected(400, problem)
     actions = body.get("actions")
     if actions is not None and not (

@@ -113,10 +113,9 @@ CASES = [
     Case("deep nesting (RecursionError)", b"[" * 100_000 + b"]" * 100_000, signed, 400),
     Case("nesting deeper than Slack's", deep(100), signed, 400),
     Case(
-        "lone surrogate",
-        b'{"type": "event_callback", "event_id": "Ev1", "event": '
-        b'{"type": "message", "text": "\\ud800"}}',
-        signed,
+        "lone surrogate in a button",
+        interaction({**BUTTON, "trigger_id": "\ud800"}),
+        lambda b: signed(b, FORM_TYPE),
         400,
     ),
     Case("interaction payload=[1]", form(payload="[1]"), lambda b: signed(b, FORM_TYPE), 400),
@@ -254,6 +253,23 @@ CASES = [
                 event={"type": "message", "user": "U0ANA00001", "subtype": [], "ts": "1.2"},
             )
         ).encode(),
+        signed,
+        200,
+    ),
+    Case(
+        "lone surrogate in an event",
+        b'{"type": "event_callback", "event_id": "Ev1", "event": '
+        b'{"type": "message", "text": "\\ud800"}}',
+        signed,
+        200,
+    ),
+    Case(
+        "event nested deeper than Slack's",
+        json.dumps(
+            slack.event_callback(team_id="T0PORCH", event={**TEAM_JOIN, "x": [[[[[[[[[[1]]]]]]]]]]})
+        )
+        .replace("[1]", json.dumps(json.loads(deep(60))))
+        .encode(),
         signed,
         200,
     ),

@@ -435,7 +435,10 @@ def test_signed_event_envelopes(
 ):
     body = json.dumps(envelope).encode()
     headers, genuine = headers_for(body, timestamp=timestamp, signature=signature)
-    fuzzer.send("event", body, headers, genuine=genuine)
+    status = fuzzer.send("event", body, headers, genuine=genuine)
+    if envelope.get("type") == "event_callback":
+        # Whatever is wrong inside, Slack gets its 200 and does not redeliver.
+        assert status == 200, envelope
 
 
 @settings(FUZZ, max_examples=250)
