@@ -40,6 +40,7 @@ def text_at(
     """The text at `path` in a payload, e.g. `text_at(body, "user", "id", pattern=USER_ID)`.
 
     `optional` turns a missing (or null) value into "", never a wrong type into anything.
+    NUL characters are dropped.
     """
     value = payload
     for key in path:
@@ -53,7 +54,8 @@ def text_at(
         raise MalformedPayload(f"{where} must be text")
     if pattern is not None and not pattern.fullmatch(value):
         raise MalformedPayload(f"{where} is not a valid Slack value")
-    return value
+    # PostgreSQL refuses NUL in text; no one types one in Slack.
+    return value.replace("\x00", "")
 
 
 def json_object(text: str, *, field: str) -> Mapping[str, Any]:

@@ -251,7 +251,8 @@ def _ts(value: Any, field: str) -> str:
 
 def _text(value: Any, limit: int, *, field: str = "text") -> str:
     """Text as stored: a string, bounded, with lone surrogates replaced (they cannot be encoded
-    as UTF-8, so a database or a JSON encoder would fail on them later)."""
+    as UTF-8, so a database or a JSON encoder would fail on them later) and NUL characters
+    dropped (PostgreSQL refuses them in text columns)."""
     if not isinstance(value, str):
         raise InvalidEvent(f"{field} must be text")
-    return value[:limit].encode("utf-8", "replace").decode("utf-8")
+    return value[:limit].encode("utf-8", "replace").decode("utf-8").replace("\x00", "")

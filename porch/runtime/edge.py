@@ -112,6 +112,9 @@ class SlackEdge:
     def admit(self, environ: dict[str, Any]) -> BoltRequest | None:
         """The request as Bolt will see it, None for an Events API delivery that is acknowledged
         and dropped here, or Rejected."""
+        if not self.signing_secret:
+            # Socket Mode needs none; over HTTP, no request can be verified without it.
+            raise Rejected(401, "SLACK_SIGNING_SECRET is not set, so no request can be verified")
         timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
         signature = environ.get("HTTP_X_SLACK_SIGNATURE")
         if not isinstance(timestamp, str) or not TIMESTAMP.fullmatch(timestamp):

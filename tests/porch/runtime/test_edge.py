@@ -21,7 +21,8 @@ import requests
 from sqlalchemy import Engine, MetaData, func, select
 
 from porch.core.slack_ids import Action, View
-from porch.runtime.edge import MAX_BODY_BYTES
+from porch.core.store.schema import inbox_events, members
+from porch.runtime.edge import MAX_BODY_BYTES, SlackEdge
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SIGNING_SECRET, SandboxWorkspace
 
@@ -364,3 +365,39 @@ def test_a_valid_event_with_text_at_the_edge_of_the_rules_is_stored_once(
     )
     assert workspace.sender.event(envelope).status_code == 200
     assert row_counts(workspace.engine)["inbox_events"] == 1
+
+
+def test_without_a_signing_secret_every_request_is_refused(workspace: SandboxWorkspace):
+    """Socket Mode needs no signing secret; over HTTP nothing can be verified without one."""
+    edge = SlackEdge(app=workspace.runtime.app, signing_secret="")
+    body = b"{}"
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/slack/events",
+        "CONTENT_LENGTH": "2",
+        "HTTP_X_SLACK_REQUEST_TIMESTAMP": signed(body)["X-Slack-Request-Timestamp"],
+        "HTTP_X_SLACK_SIGNATURE": signed(body)["X-Slack-Signature"],
+        "wsgi.input": io.BytesIO(body),
+    }
+    statuses: list[str] = []
+    edge(environ, lambda status, headers: statuses.append(status))
+    assert statuses == ["401 Unauthorized"]
+
+
+def test_nul_characters_are_dropped_before_they_reach_a_text_column(workspace: SandboxWorkspace):
+    """PostgreSQL refuses NUL in text: found by the fuzz suite as a failed inbox row."""
+    user = workspace.fake.add_user("U0NUL00001", name="nul", display_name="N\x00ul")
+    assert (
+        workspace.sender.event(
+            slack.event_callback(team_id=workspace.fake.team_id, event=slack.team_join(user))
+        ).status_code
+        == 200
+    )
+    workspace.runtime.inbox.drain()
+
+    with workspace.engine.connect() as conn:
+        assert conn.execute(select(inbox_events.c.status)).scalars().all() == ["done"]
+        name = conn.execute(
+            select(members.c.display_name).where(members.c.user_id == "U0NUL00001")
+        ).scalar_one()
+    assert name == "Nul"

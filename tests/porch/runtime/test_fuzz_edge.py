@@ -461,7 +461,9 @@ def test_stored_events_are_processed_without_failure(fuzzer: Fuzzer):
     fuzzer.recorder.records.clear()
     fuzzer.workspace.runtime.inbox.drain()
     failures = [r for r in fuzzer.recorder.records if r.exc_info or r.levelno >= logging.ERROR]
-    assert not failures, failures[0].getMessage()
+    assert not failures, [
+        logging.Formatter().format(r) for r in failures if r.exc_info
+    ] or failures[0].getMessage()
     with fuzzer.workspace.engine.connect() as conn:
         rows = conn.execute(select(inbox_events.c.kind, inbox_events.c.status)).all()
     assert all(row.kind in domain_events.EVENT_TYPES for row in rows)
