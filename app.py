@@ -15,12 +15,17 @@ def build_app(*, porch: Porch, client: WebClient) -> App:
     process_before_response: a listener only writes to the local store (milliseconds), and
     answering Slack after that commit means an event is never acknowledged and then lost;
     Slack I/O happens later in the effect worker.
+
+    raise_error_for_unhandled_request: a request no listener takes goes to the error handler
+    (handlers/payloads.py), which answers it with one log line instead of Bolt's 404 and its
+    multi-line hint.
     """
     app = App(
         client=client,
         signing_secret=porch.settings.slack_signing_secret,
         process_before_response=True,
         request_verification_enabled=True,
+        raise_error_for_unhandled_request=True,
     )
     handlers.register_all(app, porch=porch)
     return app

@@ -9,18 +9,22 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers.access import is_manager
+from handlers.payloads import TRIGGER_ID, text_at
+from porch.core.domain_events import TEAM_ID, USER_ID
 from porch.core.slack_ids import Command
 from porch.runtime.context import Porch
 
-USER_REFERENCE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+USER_REFERENCE = re.compile(r"<@([UW][A-Z0-9]{1,31})(?:\|[^>]*)?>")
 
 
 def register(app: App, *, porch: Porch) -> None:
     @app.command(Command.PORCH)
     def porch_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
-        words = (command.get("text") or "").strip().split(maxsplit=1)
+        words = text_at(command, "text", optional=True).strip().split(maxsplit=1)
         verb = words[0].lower() if words else "help"
-        team_id, user_id = command["team_id"], command["user_id"]
+        team_id = text_at(command, "team_id", pattern=TEAM_ID)
+        user_id = text_at(command, "user_id", pattern=USER_ID)
+        trigger_id = text_at(command, "trigger_id", pattern=TRIGGER_ID)
 
         def reply(template: str, **context: Any) -> None:
             message = porch.templates.render(template, **context)
@@ -45,7 +49,7 @@ def register(app: App, *, porch: Porch) -> None:
                     user_id=target,
                     now=now,
                     sent_by=user_id,
-                    invocation=command["trigger_id"],
+                    invocation=trigger_id,
                 )
             )
         reply("command_welcome_sent.j2", users=targets, count=len(targets))

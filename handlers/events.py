@@ -17,7 +17,9 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from porch.core.domain_events import (
+    EVENT_ID,
     SLACK_EVENT_TYPES,
+    TEAM_ID,
     InvalidEvent,
     app_rate_limited,
     from_slack,
@@ -31,14 +33,16 @@ def register(app: App, *, porch: Porch) -> None:
     def store(body: dict[str, Any]) -> None:
         team_id, event_id = body.get("team_id"), body.get("event_id")
         try:
-            if not isinstance(team_id, str) or not isinstance(event_id, str):
-                raise InvalidEvent("team_id and event_id must be text")
+            if not isinstance(team_id, str) or not TEAM_ID.fullmatch(team_id):
+                raise InvalidEvent("team_id must be a Slack team ID")
+            if not isinstance(event_id, str) or not EVENT_ID.fullmatch(event_id):
+                raise InvalidEvent("event_id must be a Slack event ID")
             event = from_slack(body.get("event"))
         except InvalidEvent as problem:
             logger.warning("ignored a malformed event %r: %s", event_id, problem)
             return
         if event is not None:
-            porch.accept(team_id=team_id[:32], event_id=event_id[:64], event=event)
+            porch.accept(team_id=team_id, event_id=event_id, event=event)
 
     for event_type in SLACK_EVENT_TYPES:
         app.event(event_type)(store)
@@ -48,8 +52,8 @@ def register(app: App, *, porch: Porch) -> None:
             return next_()
         team_id = body.get("team_id")
         try:
-            if not isinstance(team_id, str) or not team_id:
-                raise InvalidEvent("team_id must be text")
+            if not isinstance(team_id, str) or not TEAM_ID.fullmatch(team_id):
+                raise InvalidEvent("team_id must be a Slack team ID")
             event = app_rate_limited(body)
         except InvalidEvent as problem:
             logger.warning("ignored a malformed app_rate_limited notice: %s", problem)
@@ -59,7 +63,7 @@ def register(app: App, *, porch: Porch) -> None:
             "hour): events are dropped for the rest of the minute",
             team_id,
         )
-        porch.accept(team_id=team_id[:32], event_id=event.event_id, event=event)
+        porch.accept(team_id=team_id, event_id=event.event_id, event=event)
         return BoltResponse(status=200, body="")
 
     app.use(rate_limited)

@@ -53,6 +53,9 @@ class RecordingApp:
         self.middleware.append(function)
         return function
 
+    def error(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        return function
+
 
 class AnyDomain:
     """Whatever handler modules look up on the domain object at registration time."""

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 USER_ID = re.compile(r"[UW][A-Z0-9]{1,31}")
+# The envelope's keys: the inbox is keyed by (team_id, event_id), String(32) and String(64).
+TEAM_ID = re.compile(r"[TE][A-Z0-9]{1,31}")
+EVENT_ID = re.compile(r"Ev[A-Za-z0-9]{1,62}")
 CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{1,31}")
 TS = re.compile(r"\d{1,12}\.\d{1,9}")
 # Message subtypes that are a member speaking; edits, joins and bot posts are not.
@@ -234,7 +237,10 @@ def app_rate_limited(body: Any) -> AppRateLimited:
 
 
 def _message(event: Mapping[str, Any]) -> DomainEvent | None:
-    if event.get("subtype") not in SPOKEN or event.get("bot_id") or event.get("user") is None:
+    subtype = event.get("subtype")
+    if not isinstance(subtype, str | None):
+        raise InvalidEvent("subtype must be text")
+    if subtype not in SPOKEN or event.get("bot_id") or event.get("user") is None:
         return None
     thread_ts = event.get("thread_ts")
     fields = {
@@ -284,7 +290,8 @@ def _ts(value: Any, field: str) -> str:
 
 def _text(value: Any, limit: int, *, field: str = "text") -> str:
     """Text as stored: a string, bounded, with lone surrogates replaced (they cannot be encoded
-    as UTF-8, so a database or a JSON encoder would fail on them later)."""
+    as UTF-8, so a database or a JSON encoder would fail on them later) and NUL characters
+    dropped (PostgreSQL refuses them in text columns)."""
     if not isinstance(value, str):
         raise InvalidEvent(f"{field} must be text")
-    return value[:limit].encode("utf-8", "replace").decode("utf-8")
+    return value[:limit].encode("utf-8", "replace").decode("utf-8").replace("\x00", "")

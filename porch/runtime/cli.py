@@ -114,13 +114,22 @@ def serve(config_path: Path | None, host: str, port: int | None, threads: int) -
     import waitress
 
     from porch.runtime import logs
+    from porch.runtime.edge import MAX_BODY_BYTES
 
     settings = Settings.from_env(config_path=config_path)
     logs.configure(settings)
     runtime = _runtime(settings, _load(settings))
     runtime.start_background()
     try:
-        waitress.serve(runtime.wsgi(), host=host, port=port or settings.port, threads=threads)
+        # waitress buffers a body before the app sees it: the same cap keeps it from
+        # spooling a huge one to disk first (it answers 413 itself).
+        waitress.serve(
+            runtime.wsgi(),
+            host=host,
+            port=port or settings.port,
+            threads=threads,
+            max_request_body_size=MAX_BODY_BYTES,
+        )
     finally:
         runtime.stop_background()
 

@@ -62,6 +62,11 @@ class _Bucket:
     late: int = 0
 
 
+# Below this many deliveries in the hour a share says little (one slow answer right after a
+# start would be 100 %), so the warning waits for it; /healthz shows the figures regardless.
+WARN_AFTER_DELIVERIES = 100
+
+
 class DeliveryHealth:
     """A thread-safe rolling count of answered deliveries; warns once per crossing of `warn_at`.
 
@@ -75,11 +80,13 @@ class DeliveryHealth:
         late_after: float = LATE_AFTER_SECONDS,
         warn_at: float = WARN_SHARE,
         window_minutes: int = WINDOW_MINUTES,
+        warn_after: int = WARN_AFTER_DELIVERIES,
     ) -> None:
         self.clock = clock
         self.late_after = late_after
         self.warn_at = warn_at
         self.window_minutes = window_minutes
+        self.warn_after = warn_after
         self._buckets: deque[_Bucket] = deque()
         self._lock = threading.Lock()
         self._warned = False
@@ -95,7 +102,7 @@ class DeliveryHealth:
             bucket.not_ok += bad
             bucket.late += late
             figures = self._figures()
-            crossed = figures.share >= self.warn_at
+            crossed = figures.last_hour >= self.warn_after and figures.share >= self.warn_at
             warn, recovered = crossed and not self._warned, self._warned and not crossed
             self._warned = crossed
         # Logged outside the lock: a slow log handler must not hold up other requests.

@@ -135,6 +135,8 @@ class InboxProcessor:
     def _take_batch(self, conn: Connection) -> list[StoredEvent]:
         now = self.clock.now()
         if self._lease_until is None or self._lease_until - now < LEASE / 2:
+            if not inbox.pending(conn, limit=1):
+                return []  # nothing to do: no need to take (and write) the lease
             if not locks.acquire(
                 conn, name="inbox-processor", holder=self.holder, until=now + LEASE, now=now
             ):

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, text
@@ -22,6 +21,7 @@ from porch.core.store import connect, migrate
 from porch.runtime import jobs
 from porch.runtime.context import Porch
 from porch.runtime.delivery_health import DeliveryHealth, DeliveryMeter
+from porch.runtime.edge import SlackEdge
 from porch.runtime.inbox_processor import InboxProcessor
 from porch.runtime.scheduler import Scheduler, remember_workspace
 from porch.runtime.settings import Settings
@@ -176,7 +176,12 @@ class Runtime:
 
     def wsgi(self) -> WsgiApp:
         """POST /slack/events for Slack, GET /healthz for load balancers; 404 otherwise."""
-        slack = SlackRequestHandler(self.app, path="/slack/events")
+        # Signature, size and shape are checked here, before Bolt parses anything.
+        slack = SlackEdge(
+            app=self.app,
+            signing_secret=self.porch.settings.slack_signing_secret or "",
+            path="/slack/events",
+        )
         engine = self.porch.engine
         deliveries = self.deliveries
 
@@ -197,17 +202,6 @@ class Runtime:
                     [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
                 )
                 return [payload]
-            try:
-                return slack(environ, start_response)
-            except ValueError:
-                # Bolt parses the body before anything else; a body that is not the JSON or
-                # form Slack sends is the client's error, not ours.
-                logger.warning("rejected a request with a malformed body")
-                payload = b"malformed request body"
-                start_response(
-                    "400 Bad Request",
-                    [("Content-Type", "text/plain"), ("Content-Length", str(len(payload)))],
-                )
-                return [payload]
+            return slack(environ, start_response)
 
         return DeliveryMeter(application, health=deliveries, path="/slack/events")

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from porch.core.store import connect
 from porch.core.store.schema import members
 from porch.runtime.cli import main
+from porch.runtime.edge import MAX_BODY_BYTES
 from porch.runtime.preview import samples
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.slack_api import FakeSlack
@@ -174,6 +175,19 @@ def test_porch_serve_answers_healthz_rejects_unsigned_requests_and_syncs_the_tra
         assert health.status_code == 200
         unsigned = requests.post(f"http://127.0.0.1:{port}/slack/events", data="{}", timeout=5)
         assert unsigned.status_code == 401
+        # What used to be a 500 and a traceback, unsigned (issue 9): now one line each.
+        for hostile in (b"[1]", b"null", b"42"):
+            answer = requests.post(
+                f"http://127.0.0.1:{port}/slack/events",
+                data=hostile,
+                headers={"Content-Type": "application/json", "X-Slack-Request-Timestamp": "x"},
+                timeout=5,
+            )
+            assert answer.status_code == 401
+        huge = requests.post(
+            f"http://127.0.0.1:{port}/slack/events", data=b"x" * (MAX_BODY_BYTES + 1), timeout=5
+        )
+        assert huge.status_code == 413
 
         user = fake.add_user("U0ANA00001", name="ana", real_name="Ana", display_name="Ana")
         with slack.SlackSender(
@@ -192,6 +206,7 @@ def test_porch_serve_answers_healthz_rejects_unsigned_requests_and_syncs_the_tra
         output = process.communicate(timeout=10)[0].decode()
     assert "U0ANA00001" in tracker_member_ids(workbook), output
     assert fake.bot_token not in output and "secret-for-tests" not in output
+    assert "Traceback" not in output, output
 
 
 def test_serve_says_in_one_line_when_slack_is_unreachable_or_refuses_the_token(

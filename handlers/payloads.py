@@ -1,0 +1,106 @@
+"""Reading buttons, modals and commands without trusting their shape, and Bolt's error handler.
+
+A signed request is Slack's, but its fields can still be missing or of a type Porch does not
+expect (a forged payload signed with a leaked secret, a changed Slack shape, Socket Mode, where
+the HTTP edge's checks do not run). Listeners read fields through `text_at`, so such a payload
+is a MalformedPayload: one warning line and a 400, not a KeyError, a traceback and a 500. Bolt
+sends every error here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
+
+from porch.runtime.context import Porch
+
+logger = logging.getLogger(__name__)
+
+# Deliveries to the Events API request URL: Slack redelivers them (and counts the failures
+# against the app) unless they get a 200, so one no listener takes is acknowledged.
+EVENTS_API_TYPES = ("event_callback", "app_rate_limited")
+# Slack's trigger_id is digits, dots and hex (about 60 characters); bounded so that the effect
+# keys built from it ("welcome-resend:<user>:<trigger>") fit their 200 characters.
+TRIGGER_ID = re.compile(r"[0-9a-zA-Z.]{1,128}")
+
+
+class MalformedPayload(ValueError):
+    """A field a listener needs is missing or has the wrong type or shape."""
+
+
+def text_at(
+    payload: Any, *path: str, pattern: re.Pattern[str] | None = None, optional: bool = False
+) -> str:
+    """The text at `path` in a payload, e.g. `text_at(body, "user", "id", pattern=USER_ID)`.
+
+    `optional` turns a missing (or null) value into "", never a wrong type into anything.
+    NUL characters are dropped.
+    """
+    value = payload
+    for key in path:
+        value = value.get(key) if isinstance(value, Mapping) else None
+        if value is None:
+            break
+    where = ".".join(path)
+    if value is None and optional:
+        return ""
+    if not isinstance(value, str):
+        raise MalformedPayload(f"{where} must be text")
+    if pattern is not None and not pattern.fullmatch(value):
+        raise MalformedPayload(f"{where} is not a valid Slack value")
+    # PostgreSQL refuses NUL in text; no one types one in Slack.
+    return value.replace("\x00", "")
+
+
+def json_object(text: str, *, field: str) -> Mapping[str, Any]:
+    """A field that holds JSON (private_metadata), parsed; it must be an object."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise MalformedPayload(f"{field} is not JSON") from exc
+    if not isinstance(value, Mapping):
+        raise MalformedPayload(f"{field} must hold a JSON object")
+    return value
+
+
+def describe(body: Any) -> str:
+    """What kind of request this was, for the one log line."""
+    if not isinstance(body, Mapping):
+        return "request"
+    kind = body.get("type") or ("command" if "command" in body else "request")
+    detail = body.get("command")
+    if isinstance(body.get("actions"), list) and body["actions"]:
+        first = body["actions"][0]
+        detail = first.get("action_id") if isinstance(first, Mapping) else None
+    elif isinstance(body.get("view"), Mapping):
+        detail = body["view"].get("callback_id")
+    elif isinstance(body.get("event"), Mapping):
+        detail = body["event"].get("type")
+    return f"{kind} {detail!r}" if detail is not None else str(kind)
+
+
+def register(app: App, *, porch: Porch) -> None:
+    """Bolt's error handler: a client's mistake is one line and a 4xx (or the 200 an Events API
+    delivery needs so that Slack stops redelivering it); anything else is Porch's failure and
+    keeps its traceback and the 500."""
+
+    def on_error(error: Exception, body: Any) -> BoltResponse:
+        if isinstance(error, BoltUnhandledRequestError):
+            if isinstance(body, Mapping) and body.get("type") in EVENTS_API_TYPES:
+                logger.warning("ignored an event no listener takes: %s", describe(body))
+                return BoltResponse(status=200, body="")
+            logger.warning("refused a request no listener takes: %s", describe(body))
+            return BoltResponse(status=400, body="unhandled request")
+        if isinstance(error, MalformedPayload):
+            logger.warning("refused a malformed %s: %s", describe(body), error)
+            return BoltResponse(status=400, body="malformed payload")
+        logger.exception("failed to handle %s", describe(body))
+        return BoltResponse(status=500, body="")
+
+    app.error(on_error)
