@@ -256,7 +256,11 @@ def _message(event: Mapping[str, Any]) -> DomainEvent | None:
 
 
 def to_payload(event: DomainEvent) -> dict[str, Any]:
-    return dataclasses.asdict(event)
+    # One level deep is all events have (TeamJoined's user); asdict's deep copy costs more.
+    return {
+        name: dict(vars(value)) if dataclasses.is_dataclass(value) else value
+        for name, value in vars(event).items()
+    }
 
 
 def from_payload(kind: str, payload: Mapping[str, Any]) -> DomainEvent:

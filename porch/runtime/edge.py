@@ -40,6 +40,7 @@ MAX_DEPTH = 64
 MAX_CLOCK_SKEW_SECONDS = 5 * 60
 TIMESTAMP = re.compile(r"[0-9]{1,12}")
 SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 # Envelope fields Bolt reads while it matches listeners and runs its middleware; a wrong type
 # in any of them made it raise instead of answering.
 TEXTS = ("type", "command", "callback_id", "action_id", "challenge")
@@ -156,7 +157,8 @@ class SlackEdge:
     def _bolt_request(
         self, environ: dict[str, Any], *, raw: bytes, text: str, body: dict[str, Any]
     ) -> BoltRequest:
-        _check_values(body)
+        is_json = text.lstrip().startswith("{")
+        _check_values(body, json_text=text if is_json else None)
         _check_envelope(body)
         try:
             # What Bolt derives from every request before it runs a listener, a middleware or
@@ -202,10 +204,21 @@ class _Clock:
         return self._now()
 
 
-def _check_values(body: Any) -> None:
+def _check_values(body: Any, *, json_text: str | None = None) -> None:
     """Depth and text, checked without recursion: lone surrogates (which no UTF-8 sender can
     produce and which fail later, in a database driver or a log handler) and nesting deeper
-    than Slack's payloads ever are."""
+    than Slack's payloads ever are.
+
+    Given the JSON text the body was parsed from, most bodies are cleared without the walk: a
+    text with fewer opening brackets than the limit cannot nest that deep, and text decoded
+    from UTF-8 holds a lone surrogate only through a \\uD800-\\uDFFF escape.
+    """
+    if (
+        json_text is not None
+        and json_text.count("{") + json_text.count("[") < MAX_DEPTH
+        and not ESCAPED_SURROGATE.search(json_text)
+    ):
+        return
     pending: list[tuple[Any, int]] = [(body, 1)]
     while pending:
         value, depth = pending.pop()
