@@ -2,10 +2,12 @@
 
 Each feature may add a section (a partial template and its context) to a member's App Home;
 `templates/app_home.j2` lays them out in the registry's order under the community's header.
-A view is published when something on it changes for that member or when they open the tab,
-never for every message they post. What is recorded is only "publish this member's App Home";
-the worker renders the view when it delivers it, so the view is current however long the
-effect waited, and the work of rendering stays off the path that processes events.
+A view is published when the member opens the tab, and again when something on it changes for
+a member who has opened it before; never for every message they post, and never for the
+thousands of members who never look (an install-time import publishes nothing). What is
+recorded is only "publish this member's App Home"; the worker renders the view when it
+delivers it, so the view is current however long the effect waited, and the work of rendering
+stays off the path that processes events.
 """
 
 from __future__ import annotations
@@ -46,11 +48,24 @@ class AppHome:
         message = self.templates.render("app_home.j2", **context)
         return {"type": "home", "blocks": message.blocks}
 
-    def publish(self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime) -> bool:
-        """Queue a publish of the member's App Home, unless one is already waiting to go out
-        (it will render the view as it is then, this change included)."""
+    def publish(
+        self,
+        conn: Connection,
+        *,
+        team_id: str,
+        user_id: str,
+        now: dt.datetime,
+        opened: bool = False,
+    ) -> bool:
+        """Queue a publish of the member's App Home: when they open it (`opened`), or on a
+        change once they have. One already waiting to go out renders the view as it is then,
+        this change included, so none is added."""
         prefix = f"home:{user_id}:"
-        if effect_queue.pending_with_prefix(conn, team_id=team_id, prefix=prefix):
+        if not opened and not effect_queue.with_prefix(
+            conn, team_id=team_id, prefix=prefix, pending_only=False
+        ):
+            return False  # never opened: the tab is rendered fresh when they first open it
+        if effect_queue.with_prefix(conn, team_id=team_id, prefix=prefix):
             return False
         return effect_queue.record(
             conn,

@@ -72,16 +72,18 @@ def exists(conn: Connection, *, team_id: str, key: str) -> bool:
     )
 
 
-def pending_with_prefix(conn: Connection, *, team_id: str, prefix: str) -> bool:
-    """Whether an effect whose key starts with `prefix` is still waiting to be delivered."""
+def with_prefix(conn: Connection, *, team_id: str, prefix: str, pending_only: bool = True) -> bool:
+    """Whether an effect whose key starts with `prefix` exists (still waiting to be delivered,
+    unless `pending_only` is off)."""
     # A key range rather than LIKE, so the (team_id, effect_key) index answers it.
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
     params = {"team": team_id, "low": prefix, "high": upper}
-    return conn.execute(_pending_in_key_range(), params).first() is not None
+    query = _pending_in_key_range() if pending_only else _any_in_key_range()
+    return conn.execute(query, params).first() is not None
 
 
 @functools.cache
-def _pending_in_key_range() -> Select[Any]:
+def _any_in_key_range() -> Select[Any]:
     """Built once: App Home asks this on every checklist change."""
     return (
         select(effects.c.id)
@@ -89,10 +91,14 @@ def _pending_in_key_range() -> Select[Any]:
             effects.c.team_id == bindparam("team"),
             effects.c.effect_key >= bindparam("low"),
             effects.c.effect_key < bindparam("high"),
-            effects.c.status == PENDING,
         )
         .limit(1)
     )
+
+
+@functools.cache
+def _pending_in_key_range() -> Select[Any]:
+    return _any_in_key_range().where(effects.c.status == PENDING)
 
 
 def result_of(conn: Connection, *, team_id: str, key: str) -> dict[str, Any] | None:

@@ -108,7 +108,7 @@ class Onboarding:
     def on_home_opened(
         self, conn: Connection, team_id: str, event: HomeOpened, now: dt.datetime
     ) -> None:
-        self.app_home.publish(conn, team_id=team_id, user_id=event.user_id, now=now)
+        self.app_home.publish(conn, team_id=team_id, user_id=event.user_id, now=now, opened=True)
 
     # ---- joining ---------------------------------------------------------------------------
 
@@ -125,8 +125,8 @@ class Onboarding:
     ) -> str:
         """Record a newcomer and queue their welcome. Returns what happened, for logs and tests.
 
-        An imported member (welcome=False) gets no App Home view now: Slack asks for one when
-        they open the tab, so an import of thousands publishes nothing.
+        No App Home view is published here: the first one goes out when the member opens the
+        tab (app_home_opened), so an import of thousands publishes nothing.
         """
         if user.is_bot:
             return "skipped: bot"
@@ -156,7 +156,6 @@ class Onboarding:
             self._queue_welcome(conn, team_id=team_id, user_id=user.user_id, now=now)
             if self.config.onboarding.auto_invite:
                 self._queue_invites(conn, team_id=team_id, user_id=user.user_id, now=now)
-            self.app_home.publish(conn, team_id=team_id, user_id=user.user_id, now=now)
         member_records.queue_row(conn, team_id=team_id, user_id=user.user_id, now=now)
         return "welcome queued" if welcome else "recorded"
 

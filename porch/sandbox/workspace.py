@@ -133,6 +133,10 @@ class SandboxWorkspace:
         self._expect_ok(self.event(slack.team_join(user), deliveries=deliveries))
         return user
 
+    def open_home(self, user_id: str) -> None:
+        """The member opens Porch's App Home tab (Slack sends app_home_opened)."""
+        self._expect_ok(self.event(slack.app_home_opened(user=user_id)))
+
     def say(self, user_id: str, channel: str, text: str, *, thread_ts: str | None = None) -> str:
         channel_id = self.fake.channel_id(channel)
         ts = self.fake.add_message(channel_id, user=user_id, text=text, thread_ts=thread_ts)

@@ -85,6 +85,7 @@ def test_an_introduction_in_the_thread_is_recorded_once_and_ticks_the_checklist(
     workspace: SandboxWorkspace,
 ):
     workspace.join("U0ANA00001", "Ana")
+    workspace.open_home("U0ANA00001")
     workspace.settle()
     thread_ts = workspace.intro_thread_ts()
 
@@ -308,6 +309,7 @@ def test_auto_invite_puts_newcomers_in_the_recommended_channels(workspace_factor
 
 def test_opening_the_guidelines_ticks_the_checklist(workspace: SandboxWorkspace):
     workspace.join("U0ANA00001", "Ana")
+    workspace.open_home("U0ANA00001")
     workspace.settle()
 
     workspace.click("U0ANA00001", "porch_open_guidelines")
@@ -317,3 +319,18 @@ def test_opening_the_guidelines_ticks_the_checklist(workspace: SandboxWorkspace)
     checklist = next(b["text"]["text"] for b in home["blocks"] if "first steps" in str(b))
     assert ":white_check_mark:  Read the guidelines" in checklist
     assert member(workspace, "U0ANA00001").guidelines_opened_at is not None
+
+
+def test_app_home_is_published_when_opened_then_kept_current(workspace: SandboxWorkspace):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.settle()
+    assert workspace.fake.home_view("U0ANA00001") is None, "nobody looked yet: nothing sent"
+
+    workspace.open_home("U0ANA00001")
+    workspace.settle()
+    assert "0 of 4 done" in str(workspace.fake.home_view("U0ANA00001"))
+
+    workspace.click("U0ANA00001", "porch_open_guidelines")
+    workspace.settle()
+    assert "1 of 4 done" in str(workspace.fake.home_view("U0ANA00001"))
+    assert len(workspace.fake.calls("views.publish")) == 2

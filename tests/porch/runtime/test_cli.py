@@ -105,7 +105,7 @@ def test_members_reconcile_welcomes_only_the_missed(fake: FakeSlack, tmp_path: P
 
     assert result.exit_code == 0, result.output
     assert "1 welcomed" in result.output
-    assert "sent to Slack: 1 App Home view, 1 message." in result.output
+    assert "sent to Slack: 1 message." in result.output
     assert len(fake.dm_messages("U0NEW00001")) == 1
     assert fake.dm_messages("U0OLD00001") == []
 

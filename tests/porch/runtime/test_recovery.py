@@ -26,7 +26,7 @@ from tests.porch.runtime.test_cli import first_answer, free_port
 
 NEWCOMERS = 30
 LEASE_SECONDS = 2
-HOLD_SECONDS = 0.5
+HOLD_SECONDS = 10
 
 
 @pytest.fixture
@@ -68,10 +68,10 @@ def wait_until(condition, *, seconds: float) -> bool:  # type: ignore[no-untyped
     return True
 
 
-def hold_the_nth_welcome(fake: FakeSlack, n: int) -> threading.Event:
-    """Make Slack sit on the n-th DM post for HOLD_SECONDS before carrying it out; the event is
-    set when that post has arrived."""
-    arrived = threading.Event()
+def hold_the_nth_welcome(fake: FakeSlack, n: int) -> tuple[threading.Event, threading.Event]:
+    """Make Slack sit on the n-th DM post until `release` is set (HOLD_SECONDS at most) before
+    carrying it out; `arrived` is set when that post has arrived."""
+    arrived, release = threading.Event(), threading.Event()
     posts = itertools.count(1)
     handle_api = fake.handle_api
 
@@ -79,11 +79,11 @@ def hold_the_nth_welcome(fake: FakeSlack, n: int) -> threading.Event:
         is_dm = method == "chat.postMessage" and str(params.get("channel", "")).startswith("U")
         if is_dm and next(posts) == n:
             arrived.set()
-            time.sleep(HOLD_SECONDS)
+            release.wait(HOLD_SECONDS)
         return handle_api(method, params, token)
 
     fake.handle_api = holding  # type: ignore[method-assign]
-    return arrived
+    return arrived, release
 
 
 def test_a_restart_after_kill_9_sends_the_dead_process_s_welcomes_once_within_seconds(
@@ -93,7 +93,7 @@ def test_a_restart_after_kill_9_sends_the_dead_process_s_welcomes_once_within_se
     user_ids = [user["id"] for user in users]
     # The fourth welcome is held in Slack for a moment, and the process is killed meanwhile: the
     # post then lands with no one left to record it, as it would in Slack.
-    in_flight = hold_the_nth_welcome(fake, 4)
+    in_flight, release = hold_the_nth_welcome(fake, 4)
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": fake.bot_token,
@@ -116,6 +116,7 @@ def test_a_restart_after_kill_9_sends_the_dead_process_s_welcomes_once_within_se
     finally:
         first.send_signal(signal.SIGKILL)
         first.communicate(timeout=10)
+        release.set()
     killed_at = time.monotonic()
     engine = empty_database.open()
 
@@ -128,7 +129,7 @@ def test_a_restart_after_kill_9_sends_the_dead_process_s_welcomes_once_within_se
             )
             return [(row.status, row.attempts) for row in rows]
 
-    time.sleep(HOLD_SECONDS)  # the post the dead process left in flight lands in Slack
+    time.sleep(0.2)  # the post the dead process left in flight lands in Slack
     sent_before = sum(welcomed(fake, user_ids).values())
     recorded_before = [status for status, _ in welcome_effects()].count("done")
     assert (sent_before, recorded_before) == (4, 3)

@@ -101,6 +101,7 @@ def test_a_rate_limited_method_pauses_only_its_own_kind_of_effect(workspace: San
     newcomers = [f"U0NEW0000{n}" for n in range(3)]
     for user_id in newcomers:
         workspace.join(user_id, user_id)
+        workspace.open_home(user_id)
     for _ in range(3):
         workspace.runtime.worker.run_once()
 
