@@ -13,6 +13,7 @@ from porch.core import inbox
 from porch.core.clock import Clock
 from porch.core.config import Config
 from porch.core.domain_events import DomainEvent
+from porch.core.store.write_turns import WriteTurns
 from porch.core.templating import Templates
 from porch.features.registry import Features, build_features
 from porch.runtime.settings import Settings
@@ -32,6 +33,8 @@ class Porch:
     on_commit: Callable[[], None] = field(default=lambda: None)
     # Called after an event is stored, so the inbox processor picks it up at once.
     on_accept: Callable[[], None] = field(default=lambda: None)
+    # Storing events and processing them take turns at SQLite's write lock (write_turns.py).
+    write_turns: WriteTurns = field(default_factory=lambda: WriteTurns(enabled=False))
 
     @classmethod
     def build(cls, *, config: Config, settings: Settings, engine: Engine, clock: Clock) -> Porch:
@@ -43,6 +46,7 @@ class Porch:
             clock=clock,
             templates=templates,
             features=build_features(config=config, templates=templates),
+            write_turns=WriteTurns(enabled=engine.dialect.name == "sqlite"),
         )
 
     def accept(self, *, team_id: str, event_id: str, event: DomainEvent) -> bool:
@@ -51,7 +55,7 @@ class Porch:
         This is all that happens before Slack gets its 200; the features act on the event
         afterwards, in the inbox processor.
         """
-        with self.engine.begin() as conn:
+        with self.write_turns.turn(), self.engine.begin() as conn:
             first = inbox.accept(
                 conn, team_id=team_id, event_id=event_id, event=event, now=self.clock.now()
             )

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine
 from porch.core import channel_directory, inbox, locks
 from porch.core.clock import Clock
 from porch.core.inbox import StoredEvent
+from porch.core.store.write_turns import WriteTurns
 from porch.features.registry import Features
 
 logger = logging.getLogger(__name__)
@@ -44,12 +45,14 @@ class InboxProcessor:
         clock: Clock,
         on_commit: Callable[[], None] = lambda: None,
         batch: int = BATCH,
+        write_turns: WriteTurns | None = None,
     ) -> None:
         self.engine = engine
         self.features = features
         self.clock = clock
         self.on_commit = on_commit
         self.batch = batch
+        self.write_turns = write_turns or WriteTurns(enabled=False)
         self.holder = f"inbox-{uuid.uuid4().hex[:12]}"
         self.processed = 0
         # How many events to read per batch: about what the last batch got through in its time
@@ -114,7 +117,11 @@ class InboxProcessor:
         """
         events: list[StoredEvent] = []
         try:
-            with self.engine.begin() as conn, channel_directory.cached(conn):
+            with (
+                self.write_turns.turn(),
+                self.engine.begin() as conn,
+                channel_directory.cached(conn),
+            ):
                 events = self._take_batch(conn)
                 if not events:
                     return 0

@@ -109,7 +109,11 @@ class Runtime:
         )
         porch.on_commit = worker.wake
         inbox = InboxProcessor(
-            engine=engine, features=porch.features, clock=porch.clock, on_commit=worker.wake
+            engine=engine,
+            features=porch.features,
+            clock=porch.clock,
+            on_commit=worker.wake,
+            write_turns=porch.write_turns,
         )
         porch.on_accept = inbox.wake
         app = build_app(porch=porch, client=client)
