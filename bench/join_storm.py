@@ -6,10 +6,11 @@ member, and the last welcome lands within 1.1x of the earliest moment the rate l
 
 Everything on the delivery path is the production one: signed `team_join` events go over HTTP
 to Porch's real Bolt endpoint (from a few sender threads, spread evenly over the storm), the
-handler records the welcome in the store, and the effect worker runs in its own thread, woken on
-each commit, calling the fake Slack Web API through the real slack_sdk client (whose only retry
-handler sleeps out 429s). The clock runs in real time from a Monday morning, as SystemClock
-would, so back-offs and leases come due as in production.
+edge stores each in the inbox, the inbox processor records the welcome, and the effect worker
+runs in its own thread, woken on each commit, calling the fake Slack Web API through the real
+slack_sdk client (which retries nothing: a 429 pauses that kind of effect). The clock runs in
+real time from a Monday morning, as SystemClock would, so back-offs and leases come due as in
+production.
 
 What the limits model. Slack counts calls per method and workspace in one-minute windows. The
 defaults keep Slack's *rates* but shorten the windows to 10 s, so that a Retry-After lasts at most
@@ -20,9 +21,10 @@ time, so short windows are the harsher test, not a kinder one.
   a DM storm never hits (every DM is its own channel), and "several hundred messages per minute"
   per workspace. 50 per 10 s is 300 a minute, the low end of that ceiling and below the storm's
   500 a minute, so the limit binds: 500 welcomes need at least 90-100 s.
-- views.publish (the App Home view, which Porch also publishes for every new member): Tier 4,
-  "100+ per minute"; 17 per 10 s is 102 a minute. It does not limit the welcome itself, but one
-  worker thread delivers both kinds of effect.
+- views.publish (the App Home view): Tier 4, "100+ per minute"; 17 per 10 s is 102 a minute.
+  Porch now publishes App Home only when a member opens the tab (and afterwards on changes), so
+  a storm of newcomers who have not opened it makes no views.publish calls; the limit is kept
+  so that any that are made are limited as Slack would.
 
 The floor is the earliest moment the last welcome could be accepted, given when each join arrived
 and the chat.postMessage windows: a perfect client that posts each welcome the instant its join
@@ -301,6 +303,7 @@ def run(args: argparse.Namespace) -> int:
                     # Lift the limits first, or stopping waits for the worker's Retry-After naps.
                     workspace.fake.clear_rate_limit(POST)
                     workspace.fake.clear_rate_limit(HOME)
+                    workspace.runtime.inbox.stop()
                     workspace.runtime.worker.stop()
                     workspace.stop()
         finally:
@@ -317,6 +320,8 @@ def storm(
     fake.set_rate_limit(POST, limit=limits.post, window_seconds=limits.window)
     fake.set_rate_limit(HOME, limit=limits.home, window_seconds=limits.window)
     fake.reset_calls()  # start-up calls (auth.test, conversations.list) are not the storm's
+    # As in `porch serve`: the edge stores each join, the inbox processor and the worker act.
+    workspace.runtime.inbox.start()
     workspace.runtime.worker.start()
 
     print(

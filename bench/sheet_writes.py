@@ -1,6 +1,6 @@
 """Benchmark: keeping the Google Sheet current, Porch's outbox against one append per event.
 
-    .venv/bin/python bench/sheets_sync.py [--members 5000] [--events 10000] [--cycles 10]
+    .venv/bin/python bench/sheet_writes.py [--members 5000] [--events 10000] [--cycles 10]
 
 Scenario: a community gains 5,000 members and produces 10,000 activity events (messages,
 replies, reactions), each of which changes a member's "Last active" cell. They arrive in
