@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,14 +29,12 @@ DATABASES = [
 ]
 
 
-@pytest.fixture(params=DATABASES)
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A migrated store; every test that uses it runs on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        engine = connect(f"sqlite:///{tmp_path / 'porch.db'}")
-        migrate(engine)
-        yield engine
-        engine.dispose()
+@contextmanager
+def empty_store(kind: str, directory: Path) -> Iterator[Database]:
+    """A database nothing has migrated yet: a file on SQLite, a fresh schema on PostgreSQL
+    (dropped afterwards); PostgreSQL is skipped when TEST_DATABASE_URL is not set."""
+    if kind == "sqlite":
+        yield Database(url=f"sqlite:///{directory / 'porch.db'}")
         return
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
@@ -44,15 +43,31 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = connect(url, schema=schema)
-    migrate(engine)
     try:
-        yield engine
+        yield Database(url=url, schema=schema)
     finally:
-        engine.dispose()
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def migrated_store(kind: str, directory: Path) -> Iterator[Engine]:
+    """An engine on a migrated empty store (see empty_store)."""
+    with empty_store(kind, directory) as database:
+        engine = database.open()
+        migrate(engine)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated store; every test that uses it runs on SQLite and on PostgreSQL."""
+    with migrated_store(request.param, tmp_path) as engine:
+        yield engine
 
 
 @dataclass(frozen=True)
@@ -69,22 +84,8 @@ class Database:
 @pytest.fixture(params=DATABASES)
 def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A database nothing has migrated yet (a fresh schema on PostgreSQL)."""
-    if request.param == "sqlite":
-        yield Database(url=f"sqlite:///{tmp_path / 'porch.db'}")
-        return
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield Database(url=url, schema=schema)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with empty_store(request.param, tmp_path) as database:
+        yield database
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,17 +30,16 @@ import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, MetaData, create_engine, func, select, text
+from sqlalchemy import MetaData, func, select
 
 from porch.core import domain_events
 from porch.core.config import load_config
 from porch.core.inbox import FAILED
 from porch.core.slack_ids import Action, Command, Input, View
-from porch.core.store import connect, migrate
 from porch.core.store.schema import inbox_events
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SIGNING_SECRET, SandboxWorkspace
-from tests.conftest import EXAMPLE_CONFIG, MONDAY_MORNING
+from tests.conftest import EXAMPLE_CONFIG, MONDAY_MORNING, migrated_store
 
 ALLOWED = {200, 400, 401, 413}
 FUZZ = settings(
@@ -354,31 +352,6 @@ class Fuzzer:
         }
 
 
-def _engine(kind: str, directory: Path) -> Iterator[Engine]:
-    if kind == "sqlite":
-        engine = connect(f"sqlite:///{directory / 'fuzz.db'}")
-        migrate(engine)
-        yield engine
-        engine.dispose()
-        return
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    schema = f"fuzz_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = connect(url, schema=schema)
-    migrate(engine)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 @pytest.fixture(
     scope="module",
     params=[
@@ -394,7 +367,7 @@ def fuzzer(
     root = logging.getLogger()
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(directory)
-        for engine in _engine(request.param, directory):
+        with migrated_store(request.param, directory) as engine:
             workspace = SandboxWorkspace(
                 config=load_config(EXAMPLE_CONFIG),
                 engine=engine,
