@@ -386,12 +386,21 @@ def fuzzer(
 
 
 def _report(request: pytest.FixtureRequest, database: str, summary: dict[str, Any]) -> None:
+    """One short line in the test output (requests and statuses); the whole summary, with the
+    reasons given, goes to $PORCH_FUZZ_SUMMARY when it is set."""
     line = f"fuzz edge ({database}): {json.dumps(summary, sort_keys=True)}"
+    statuses: Counter[str] = Counter()
+    for by_status in summary["statuses"].values():
+        statuses.update(by_status)
+    short = (
+        f"fuzz edge ({database}): {summary['total']} requests, statuses "
+        f"{dict(sorted(statuses.items()))}, stored {summary['stored']}"
+    )
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     if reporter is not None and capture is not None:
         with capture.global_and_fixture_disabled():
-            reporter.write_line(line)
+            reporter.write_line(short)
     target = os.environ.get("PORCH_FUZZ_SUMMARY")
     if target:
         with open(target, "a", encoding="utf-8") as out:
