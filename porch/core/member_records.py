@@ -88,6 +88,10 @@ def member_row(member: Any) -> MemberRow:
         status = "Introduced"
     elif member.welcomed_at:
         status = "Welcomed"
+    elif member.welcome_status == "not needed":
+        # Recorded without a welcome: at install (import), or found by reconciliation long
+        # after they joined, while Porch was not running.
+        status = "Joined before Porch" if member.joined_via == "import" else "Joined unnoticed"
     else:
         status = (member.welcome_status or "").capitalize() or "New"
     return MemberRow(

@@ -72,11 +72,13 @@ def check(config_path: Path | None) -> None:
     click.echo(summary(config))
 
 
-def _runtime(settings: Settings, config: Config):  # type: ignore[no-untyped-def]
+def _runtime(  # type: ignore[no-untyped-def]
+    settings: Settings, config: Config, *, receives_events: bool = True
+):
     from porch.runtime.server import Runtime, StartupError
 
     try:
-        return Runtime.create(config=config, settings=settings)
+        return Runtime.create(config=config, settings=settings, receives_events=receives_events)
     except StartupError as exc:
         click.echo(f"porch: {exc}. {SEE_RUNNING}", err=True)
         sys.exit(2)
@@ -219,7 +221,7 @@ def members_reconcile(config_path: Path | None) -> None:
 
 def _members_pass(config_path: Path | None, *, welcome: bool) -> None:
     settings = Settings.from_env(config_path=config_path)
-    runtime = _runtime(settings, _load(settings))
+    runtime = _runtime(settings, _load(settings), receives_events=False)
     label = "Reconciling members" if welcome else "Importing members"
     click.echo("Reading the member list from Slack…", err=True)
     bar: Any = None

@@ -75,10 +75,13 @@ class Runtime:
         clock: Clock | None = None,
         engine: Engine | None = None,
         deliveries: DeliveryHealth | None = None,
+        receives_events: bool = True,
     ) -> Runtime:
+        """Everything `serve`, `run` and the member commands need. `receives_events=False`
+        (`porch members import/reconcile`) only calls Slack, so only the bot token is needed."""
         if not settings.slack_bot_token:
             raise MissingSetting("SLACK_BOT_TOKEN is not set")
-        if not settings.slack_signing_secret and not settings.slack_app_token:
+        if receives_events and not settings.slack_signing_secret and not settings.slack_app_token:
             raise MissingSetting("SLACK_SIGNING_SECRET is not set")
         engine = engine or connect(settings.database_url)
         migrate(engine)

@@ -68,6 +68,28 @@ def test_the_domain_builders_are_the_typed_rows() -> None:
     assert week.tracker_values().cells()["Week starting"] == "2026-11-16"
 
 
+@pytest.mark.parametrize(
+    ("joined_via", "status"),
+    [("import", "Joined before Porch"), ("reconcile", "Joined unnoticed")],
+)
+def test_members_recorded_without_a_welcome_say_why(joined_via: str, status: str) -> None:
+    member = SimpleNamespace(
+        user_id="U1",
+        display_name="Ada",
+        real_name="",
+        joined_at=NOW,
+        joined_via=joined_via,
+        welcomed_at=None,
+        introduced_at=None,
+        first_post_at=None,
+        last_active_at=None,
+        opted_out_at=None,
+        is_deleted=False,
+        welcome_status="not needed",
+    )
+    assert member_row(member).cells()["Status"] == status
+
+
 def test_put_row_rejects_a_row_with_unknown_or_missing_columns(engine: Engine) -> None:
     win = WinRow(
         win_id="C1:1.0",
