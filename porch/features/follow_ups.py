@@ -7,6 +7,7 @@ a day, and a member can turn them off (which also drops any not yet sent).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Select, and_, exists, func, literal, or_, select
@@ -25,11 +26,11 @@ DAY = dt.timedelta(days=1)
 PAGE = 200
 
 
+@dataclass(frozen=True, kw_only=True)
 class FollowUps:
-    def __init__(self, *, config: Config, templates: Templates, app_home: AppHome) -> None:
-        self.config = config
-        self.templates = templates
-        self.app_home = app_home
+    config: Config
+    templates: Templates
+    app_home: AppHome
 
     def feature(self) -> Feature:
         return Feature(

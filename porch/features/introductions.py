@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
@@ -26,11 +27,11 @@ from porch.core.templating import Mrkdwn, Templates, mention
 DAY = dt.timedelta(days=1)
 
 
+@dataclass(frozen=True, kw_only=True)
 class Introductions:
-    def __init__(self, *, config: Config, templates: Templates, app_home: AppHome) -> None:
-        self.config = config
-        self.templates = templates
-        self.app_home = app_home
+    config: Config
+    templates: Templates
+    app_home: AppHome
 
     def feature(self) -> Feature:
         return Feature(

@@ -13,6 +13,7 @@ import functools
 import html
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Update, bindparam, func, update
@@ -40,13 +41,13 @@ __all__ = ["Newcomer", "Onboarding"]
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, kw_only=True)
 class Onboarding:
     """The onboarding rules of one community, applied to any workspace's store rows."""
 
-    def __init__(self, *, config: Config, templates: Templates, app_home: AppHome) -> None:
-        self.config = config
-        self.templates = templates
-        self.app_home = app_home
+    config: Config
+    templates: Templates
+    app_home: AppHome
 
     def feature(self) -> Feature:
         return Feature(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -24,6 +23,7 @@ from porch.core.clock import Clock
 from porch.core.inbox import StoredEvent
 from porch.core.store.write_turns import WriteTurns
 from porch.features.registry import Features
+from porch.runtime.background import BackgroundLoop
 
 logger = logging.getLogger(__name__)
 
@@ -60,42 +60,30 @@ class InboxProcessor:
         self._take = 32
         self._lease_until: dt.datetime | None = None
         self.failed = 0
-        # CPU time of the background thread (GET /healthz), apart from the requests' own.
-        self.cpu_seconds = 0.0
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        # Woken by each accepted event; the idle timeout picks up events another replica
+        # accepted, or a batch whose lease lapsed.
+        self._loop = BackgroundLoop(
+            name="porch-inbox",
+            step=lambda: self.run_once() > 0,
+            idle_seconds=lambda: 1.0,
+            what="inbox processing",
+        )
 
     # ---- background loop -------------------------------------------------------------------
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="porch-inbox", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout=10)
+        self._loop.stop(timeout=10)
 
     def wake(self) -> None:
-        self._wake.set()
+        self._loop.wake()
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            started = time.thread_time()
-            try:
-                busy = self.run_once() > 0
-            except Exception:
-                logger.exception("inbox processing failed; retrying shortly")
-                busy = False
-                time.sleep(1)
-            self.cpu_seconds += time.thread_time() - started
-            if not busy:
-                # Woken by each accepted event; the timeout picks up events another replica
-                # accepted (or a batch whose lease lapsed).
-                self._wake.wait(timeout=1)
-                self._wake.clear()
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU time of the background thread (GET /healthz), apart from the requests' own."""
+        return self._loop.cpu_seconds
 
     # ---- processing ------------------------------------------------------------------------
 

@@ -176,7 +176,7 @@ class Runtime:
             "effects": {
                 "delivered": effects.delivered,
                 "failed": effects.failed,
-                "cpu_seconds": round(effects.cpu_seconds, 3),
+                "cpu_seconds": round(self.worker.cpu_seconds, 3),
             },
             "jobs": {"cpu_seconds": round(self.scheduler.cpu_seconds, 3)},
         }

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
 import uuid
 from collections import Counter
@@ -37,6 +36,7 @@ from porch.core import channel_directory, effect_queue
 from porch.core.clock import Clock
 from porch.core.effect_queue import Effect
 from porch.features.registry import Features
+from porch.runtime.background import BackgroundLoop
 from porch.runtime.claim_renewal import ClaimRenewal
 from porch.runtime.settings import DEFAULT_EFFECT_LEASE
 
@@ -84,8 +84,6 @@ class WorkerStats:
     recovered: int = 0
     # Delivered effects by kind ("post", "home", "invite", ...), for honest summaries.
     delivered_by_kind: Counter[str] = field(default_factory=Counter)
-    # CPU time of the background thread (GET /healthz).
-    cpu_seconds: float = 0.0
 
 
 class EffectWorker:
@@ -111,40 +109,32 @@ class EffectWorker:
         self.stats = WorkerStats()
         # Effect kind -> time.monotonic() when Slack lets that kind of call through again.
         self._paused_until: dict[str, float] = {}
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundLoop(
+            name="porch-effects",
+            step=lambda: self.run_once() > 0,
+            idle_seconds=self._idle_seconds,
+            what="the effect worker",
+        )
 
     # ---- running ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="porch-effects", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout=30)
+        self._loop.stop()
 
     def wake(self) -> None:
-        self._wake.set()
+        self._loop.wake()
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            started = time.thread_time()
-            try:
-                busy = self.run_once()
-            except Exception:
-                logger.exception("effect worker cycle failed; retrying")
-                busy = 0
-            self.stats.cpu_seconds += time.thread_time() - started
-            if not busy:
-                pause = self._next_resume()
-                self._wake.wait(
-                    self.idle_seconds if pause is None else min(pause, self.idle_seconds)
-                )
-                self._wake.clear()
+    @property
+    def cpu_seconds(self) -> float:
+        return self._loop.cpu_seconds
+
+    def _idle_seconds(self) -> float:
+        """Until the next poll, or sooner when a paused kind of effect may go again."""
+        pause = self._next_resume()
+        return self.idle_seconds if pause is None else min(pause, self.idle_seconds)
 
     def drain(self, *, max_cycles: int = 10_000) -> int:
         """Deliver everything that is due now (the demo, tests and CLI commands use this),
