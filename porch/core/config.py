@@ -30,6 +30,7 @@ from pydantic import (
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 EMOJI_NAME = re.compile(r"[a-z0-9_+\-']+(::skin-tone-[2-6])?")
 
 
@@ -60,7 +61,7 @@ def _channel_name(value: object) -> str:
 
 def _user_id(value: object) -> str:
     text = value.strip() if isinstance(value, str) else ""
-    if re.fullmatch(r"[UW][A-Z0-9]{2,}", text):
+    if USER_ID.fullmatch(text):
         return text
     raise ValueError(
         f"must be a Slack member ID such as U0123ABCD, not {value!r} (in Slack: open the "
@@ -214,8 +215,9 @@ class ManagersConfig(Strict):
         for contact in data["contacts"]:
             slack_id = contact.get("slack_id") if isinstance(contact, dict) else None
             # A malformed ID is reported at the contact itself, not copied into users.
-            valid = isinstance(slack_id, str) and re.fullmatch(r"[UW][A-Z0-9]{2,}", slack_id.strip())
-            if valid and slack_id.strip() not in merged:
+            if not isinstance(slack_id, str) or not USER_ID.fullmatch(slack_id.strip()):
+                continue
+            if slack_id.strip() not in merged:
                 merged.append(slack_id.strip())
         return {**data, "users": merged}
 
