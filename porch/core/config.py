@@ -30,6 +30,7 @@ from pydantic import (
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 EMOJI_NAME = re.compile(r"[a-z0-9_+\-']+(::skin-tone-[2-6])?")
 
 
@@ -60,7 +61,7 @@ def _channel_name(value: object) -> str:
 
 def _user_id(value: object) -> str:
     text = value.strip() if isinstance(value, str) else ""
-    if re.fullmatch(r"[UW][A-Z0-9]{2,}", text):
+    if USER_ID.fullmatch(text):
         return text
     raise ValueError(
         f"must be a Slack member ID such as U0123ABCD, not {value!r} (in Slack: open the "
@@ -149,7 +150,17 @@ class CommunityConfig(Strict):
     promise: Promise
     timezone: Text
     site_url: WebUrl = "http://127.0.0.1:8000/"
+    # The site's "Join the community" button; without one the home page shows no button.
+    invite_url: WebUrl | None = None
     links: list[Link] = []
+
+    @field_validator("invite_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """`invite_url:` left empty means "no button", like leaving the line out."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -167,14 +178,55 @@ class CommunityConfig(Strict):
         return ZoneInfo(self.timezone)
 
 
+class ManagerContact(Strict):
+    """A manager as members know them: the site lists people by name, never by Slack ID."""
+
+    name: Text
+    slack_id: UserId | None = None
+    role: Text | None = None
+
+
+DEFAULT_CONCERNS = (
+    "If your concern is about a community manager, tell another manager from this list. "
+    "The manager concerned is not involved in handling it."
+)
+
+
 class ManagersConfig(Strict):
     users: list[UserId] = []
     usergroup: str | None = None
+    contacts: list[ManagerContact] = []
+    # How to raise a concern about a manager (shown on the guidelines page).
+    concerns: Text = DEFAULT_CONCERNS
+
+    @model_validator(mode="before")
+    @classmethod
+    def _contacts_are_managers(cls, data: Any) -> Any:
+        """A contact with a Slack ID manages too: one list to keep, not two that drift apart.
+
+        Merged before validation so `users` stays the one list the app checks.
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("contacts"), list):
+            return data
+        users = data.get("users")
+        if users is not None and not isinstance(users, list):
+            return data
+        merged = list(users or [])
+        for contact in data["contacts"]:
+            slack_id = contact.get("slack_id") if isinstance(contact, dict) else None
+            # A malformed ID is reported at the contact itself, not copied into users.
+            if not isinstance(slack_id, str) or not USER_ID.fullmatch(slack_id.strip()):
+                continue
+            if slack_id.strip() not in merged:
+                merged.append(slack_id.strip())
+        return {**data, "users": merged}
 
     @model_validator(mode="after")
     def _someone_manages(self) -> ManagersConfig:
         if not self.users and not self.usergroup:
-            raise ValueError("name at least one manager in users or a usergroup")
+            raise ValueError(
+                "name at least one manager in users, a usergroup, or contacts with a slack_id"
+            )
         return self
 
 
@@ -200,8 +252,18 @@ class ConsequenceStep(Strict):
     detail: Text
 
 
+DEFAULT_SCOPE = (
+    "These guidelines apply everywhere in the community: public channels, threads, direct "
+    "messages between members, and events the community runs."
+)
+
+
 class GuidelinesConfig(Strict):
+    # Where the guidelines apply, so nobody has to guess whether a DM counts.
+    scope: Text = DEFAULT_SCOPE
     rules: list[Rule] = Field(min_length=1)
+    # An explicit anti-harassment rule, shown on its own on the guidelines page.
+    anti_harassment: Text | None = None
     consequences: list[ConsequenceStep] = Field(min_length=1)
     reporting: Text
 

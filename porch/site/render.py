@@ -257,10 +257,24 @@ def _wrap(value: Any, path: str) -> Any:
     return value
 
 
+def timezone_label(timezone: str) -> str:
+    """How a time's zone reads beside it: "Berlin time" for Europe/Berlin.
+
+    Abbreviations such as CET are ambiguous and change with daylight saving, so the city
+    is the clearer label. Zones without a city (UTC, Etc/GMT+5, whose sign is inverted)
+    are shown as written.
+    """
+    area, _, city = timezone.rpartition("/")
+    if not area or area == "Etc":
+        return timezone
+    return f"{city.replace('_', ' ')} time"
+
+
 def build_context(config: Config, *, showcase: Sequence[ShowcaseEntry]) -> ConfigNode:
     """Everything a page may use: the config as written, plus a few derived values."""
     data = config.model_dump(mode="json")
     data["community"]["promise"]["statement"] = config.community.promise.statement
+    data["community"]["timezone_label"] = timezone_label(config.community.timezone)
     channels = config.channels.model_dump()
     for ritual in data["rituals"]:
         ritual["channel_name"] = channels[ritual["channel"]]

@@ -224,6 +224,26 @@ def test_the_shipped_config_has_no_warnings():
             "onboarding.welcome",
             "must be 'automatic' or 'warm', not 'manual'",
         ),
+        (
+            "  invite_url: https://makers.example.org/join",
+            "  invite_url: makers.example.org/join",
+            "community.invite_url",
+            "must be a web address starting with https:// (or http://), e.g. "
+            '"https://makers.example.org/join"',
+        ),
+        (
+            "      slack_id: U0MANAGER1",
+            "      slack_id: sam",
+            "managers.contacts.0.slack_id",
+            "must be a Slack member ID such as U0123ABCD, not 'sam' (in Slack: open the "
+            "profile, then ⋯ → Copy member ID)",
+        ),
+        (
+            "    - name: Priya Nair",
+            "    - name:",
+            "managers.contacts.1.name",
+            "is empty: write a value after the colon",
+        ),
     ],
 )
 def test_mistakes_are_explained_in_plain_words(
@@ -325,3 +345,41 @@ def test_text_cut_short_by_an_unquoted_hash_is_a_warning(tmp_path: Path):
     )
     assert "Indie Makers Circle: valid" in lines
     assert load_config(path).ambassadors.apply == "Post in"
+
+
+def test_contacts_with_a_slack_id_are_managers_too(tmp_path: Path):
+    path = broken(
+        tmp_path,
+        "  users: [U0MANAGER1]\n",
+        "",
+    )
+    config = load_config(path)
+    assert config.managers.users == ["U0MANAGER1"]
+    assert [c.name for c in config.managers.contacts] == ["Sam Rivera", "Priya Nair"]
+
+
+def test_contacts_without_any_slack_id_do_not_count_as_managers(tmp_path: Path):
+    path = broken(tmp_path, "  users: [U0MANAGER1]\n", "")
+    path.write_text(path.read_text().replace("      slack_id: U0MANAGER1\n", ""))
+    with pytest.raises(ConfigError, match="contacts with a slack_id"):
+        load_config(path)
+
+
+def test_the_new_site_fields_are_optional(tmp_path: Path):
+    path = tmp_path / "community.yml"
+    text = EXAMPLE
+    for line in (
+        "  invite_url: https://makers.example.org/join\n",
+        "  anti_harassment: ",
+        "  scope: ",
+    ):
+        start = text.index(line)
+        text = text[:start] + text[text.index("\n", start) + 1 :]
+    text = text[: text.index("  contacts:")] + text[text.index("\n\n# Channel names") :]
+    path.write_text(text)
+    config = load_config(path)
+    assert config.community.invite_url is None
+    assert config.guidelines.anti_harassment is None
+    assert config.guidelines.scope.startswith("These guidelines apply everywhere")
+    assert config.managers.contacts == []
+    assert config.managers.concerns.startswith("If your concern is about a community manager")

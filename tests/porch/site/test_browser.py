@@ -204,3 +204,46 @@ def test_dark_mode_toggle(visit: Any, base_url: str) -> None:
     visit.get_by_title("Switch to light mode").click()
     assert scheme("data-md-color-scheme") == "default"
     assert visit.problems == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_page_scrolls_sideways_on_a_phone(browser: Any, base_url: str, scheme: str) -> None:
+    """A 390 px phone: nothing wider than the screen, and the rituals calendar shows every
+    ritual's prompt without scrolling inside the table."""
+    context = browser.new_context(
+        color_scheme=scheme, viewport={"width": 390, "height": 844}, device_scale_factor=1
+    )
+    context.set_default_timeout(5000)
+    page = context.new_page()
+    try:
+        too_wide = {}
+        for name, url in PAGES.items():
+            page.goto(base_url + url, wait_until="load")
+            widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            if widths[0] > widths[1]:
+                too_wide[name] = widths
+            if name in ("home", "getting-started"):
+                _shot(page, f"{name}-phone-{scheme}")
+        assert too_wide == {}
+        page.goto(base_url + PAGES["getting-started"], wait_until="load")
+        for box in page.locator(".porch-calendar td").evaluate_all(
+            "cells => cells.map(cell => cell.getBoundingClientRect())"
+        ):
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        assert (
+            page.locator(".porch-calendar").get_by_text("Which pattern fought back?").is_visible()
+        )
+    finally:
+        context.close()
+
+
+def test_home_and_calendar_on_a_desktop_in_both_schemes(browser: Any, base_url: str) -> None:
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        try:
+            for name in ("home", "getting-started"):
+                page.goto(base_url + PAGES[name], wait_until="load")
+                _shot(page, f"{name}-desktop-{scheme}")
+        finally:
+            context.close()

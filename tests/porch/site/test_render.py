@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from porch.core.config import load_config
+from porch.core.config import Config, load_config
 from porch.site.render import (
     SiteError,
     build_context,
@@ -16,8 +17,9 @@ from porch.site.render import (
     render_page,
     resolve_config_path,
     resolve_showcase_path,
+    timezone_label,
 )
-from tests.porch.site.helpers import REPO
+from tests.porch.site.helpers import REPO, community_data
 
 CONFIG = load_config(REPO / "community.yml")
 
@@ -103,3 +105,114 @@ def test_showcase_file_is_optional_and_validated(tmp_path: Path) -> None:
     bad.write_text('{"title": "T"}')
     with pytest.raises(SiteError, match="expected a list of showcase entries"):
         load_showcase(bad)
+
+
+def render_site_page(name: str, **changes: dict[str, Any]) -> str:
+    """A real page from site/, rendered from the example config with some sections changed."""
+    data = community_data()
+    for section, values in changes.items():
+        data[section] = {**data[section], **values}
+    config = Config.model_validate(data)
+    return render_page(
+        (REPO / "site" / name).read_text(encoding="utf-8"),
+        page=f"site/{name}",
+        context=build_context(config, showcase=[]),
+        environment=make_environment(),
+    )
+
+
+def test_join_button_appears_only_with_an_invite_link() -> None:
+    shown = render_site_page("index.md", community={"invite_url": "https://knit.example.org/join"})
+    assert "[Join the community](https://knit.example.org/join){ .md-button" in shown
+    data = community_data()
+    data["community"].pop("invite_url", None)
+    hidden = render_page(
+        (REPO / "site" / "index.md").read_text(encoding="utf-8"),
+        page="site/index.md",
+        context=build_context(Config.model_validate(data), showcase=[]),
+        environment=make_environment(),
+    )
+    assert "Join the community" not in hidden
+    assert "Join the community" not in render_site_page("index.md", community={"invite_url": ""})
+
+
+def test_ritual_times_carry_their_timezone() -> None:
+    home = render_site_page("index.md", community={"timezone": "America/New_York"})
+    assert "Tuesday at 07:15 New York time" in home
+    assert "America/New_York" in home
+    calendar = render_site_page("getting-started.md")
+    assert "| 07:15 Berlin time |" in calendar
+
+
+@pytest.mark.parametrize(
+    ("zone", "label"),
+    [
+        ("Europe/Berlin", "Berlin time"),
+        ("America/Argentina/Buenos_Aires", "Buenos Aires time"),
+        ("UTC", "UTC"),
+        ("Etc/GMT+5", "Etc/GMT+5"),
+    ],
+)
+def test_timezone_label(zone: str, label: str) -> None:
+    assert timezone_label(zone) == label
+
+
+def test_managers_appear_by_name_with_how_to_raise_a_concern() -> None:
+    managers = {
+        "users": ["U0MANAGER1"],
+        "contacts": [
+            {"name": "Ines Okafor", "slack_id": "U0INES", "role": "Community lead"},
+            {"name": "Tom Berg"},
+        ],
+        "concerns": "Concerns about a manager go to trust@knit.example.org.",
+    }
+    guidelines = render_site_page("guidelines.md", managers=managers)
+    assert "- **Ines Okafor**, Community lead\n- **Tom Berg**\n" in guidelines
+    assert "U0INES" not in guidelines and "U0MANAGER1" not in guidelines
+    assert "Concerns about a manager go to trust@knit.example.org." in guidelines
+    faq = render_site_page("faq.md", managers=managers)
+    assert "The team is Ines Okafor (Community lead) and Tom Berg." in faq
+    assert "U0INES" not in faq
+
+
+def test_without_contacts_the_concern_path_still_shows() -> None:
+    data = community_data()
+    data["managers"] = {"users": ["U0MANAGER1"]}
+    guidelines = render_page(
+        (REPO / "site" / "guidelines.md").read_text(encoding="utf-8"),
+        page="site/guidelines.md",
+        context=build_context(Config.model_validate(data), showcase=[]),
+        environment=make_environment(),
+    )
+    assert "Who you can contact" not in guidelines
+    assert "U0MANAGER1" not in guidelines
+    assert "If your concern is about a community manager, tell another manager" in guidelines
+
+
+def test_guidelines_state_their_scope_and_the_anti_harassment_rule() -> None:
+    page = render_site_page(
+        "guidelines.md",
+        guidelines={
+            "scope": "These rules cover the knitting channels and our yarn fairs.",
+            "anti_harassment": "Harassing anyone gets you removed the same day.",
+        },
+    )
+    assert (
+        "## Where they apply\n\nThese rules cover the knitting channels and our yarn fairs." in page
+    )
+    assert "Harassing anyone gets you removed the same day." in page
+    assert page.index("Harassing anyone") < page.index("Zebra rule comes first")
+
+
+def test_guidelines_scope_has_a_default_and_the_harassment_rule_is_optional() -> None:
+    data = community_data()
+    for key in ("scope", "anti_harassment"):
+        data["guidelines"].pop(key, None)
+    page = render_page(
+        (REPO / "site" / "guidelines.md").read_text(encoding="utf-8"),
+        page="site/guidelines.md",
+        context=build_context(Config.model_validate(data), showcase=[]),
+        environment=make_environment(),
+    )
+    assert "These guidelines apply everywhere in the community" in page
+    assert "No harassment" not in page
