@@ -161,7 +161,7 @@ class FollowUps:
         return due
 
     def opt_out(self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime) -> None:
-        """The 'Turn off reminders' button: stops follow-ups at once, pending ones included."""
+        """The opt-out button on every follow-up: stops them at once, pending ones included."""
         if member_records.set_once(
             conn, team_id=team_id, user_id=user_id, column="opted_out_at", now=now
         ):

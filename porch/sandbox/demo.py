@@ -8,13 +8,16 @@ moves a clock through the month so that nudges and check-ins come due.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy import Engine
 
 from porch.core.config import Config
 from porch.core.mrkdwn_html import block_texts, to_plain
@@ -24,6 +27,7 @@ from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
 from porch.sandbox.workspace import SandboxWorkspace
 
 START = dt.datetime(2026, 11, 2, 7, 30, tzinfo=dt.UTC)  # Monday, 08:30 in Berlin
+OPT_OUT_LABEL = "Turn off reminders and check-ins"  # as on every opt-out button (templates/)
 
 
 class Demo:
@@ -170,41 +174,65 @@ def run_demo(
         "A local stand-in for Slack records what the bot posts; "
         "events reach Porch signed, over HTTP.\n"
     )
-    engine = connect(f"sqlite:///{out / 'porch.db'}")
-    with SandboxWorkspace(
-        config=config,
-        engine=engine,
-        start=START,
-        config_path=config_path,
-        scheduled=(sync_job_name,),
-    ) as workspace:
-        box = Demo(workspace=workspace, echo=echo)
-        story(box)
-        outputs = finish_outputs(config=config, config_path=config_path, box=box)
+    database = out / "porch.db"
+    engine = connect(f"sqlite:///{database}")
+    try:
+        with SandboxWorkspace(
+            config=config,
+            engine=engine,
+            start=START,
+            config_path=config_path,
+            scheduled=(sync_job_name,),
+        ) as workspace:
+            box = Demo(workspace=workspace, echo=echo)
+            story(box)
+            outputs = finish_outputs(config=config, config_path=config_path, box=box)
+    finally:
+        self_contained(engine)
     transcript = out / "transcript.txt"
     transcript.write_text("\n".join(box.lines) + "\n", encoding="utf-8")
     echo("")
     echo(click.style("Outputs", bold=True))
-    echo(f"  transcript  {transcript}")
-    echo(f"  database    {out / 'porch.db'}")
-    for label, path in outputs:
-        echo(f"  {label:<11} {path}")
+    # Absolute, every one: the site lands beside the current folder and --out may be anywhere.
+    for label, path in [("transcript", transcript), ("database", database), *outputs]:
+        echo(f"  {label:<11} {Path(path).resolve()}")
     return transcript
+
+
+def self_contained(engine: Engine) -> None:
+    """Leave porch.db a single file that any SQLite tool opens with all the demo's data.
+
+    In WAL mode recent commits can sit in porch.db-wal until a checkpoint; someone who copies
+    or opens porch.db alone would then miss them. So: close the pool, fold the WAL into the
+    file and switch the file back to a rollback journal (Porch turns WAL on again when it opens
+    the database).
+    """
+    engine.dispose()
+    database = engine.url.database
+    if not database:
+        return
+    with contextlib.closing(sqlite3.connect(database, timeout=30, isolation_level=None)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
 
 
 def story(box: Demo) -> None:
     """The month, in order. Each later capability adds its part here."""
     config = box.config
     intros = config.channels.introductions
-    box.narrate("Porch is installed; the two existing members are imported without a welcome.")
     box.workspace.add_user("U0DANA0001", "Dana", "Dana Okafor")
     box.workspace.add_user("U0ELI00001", "Eli", "Eli Novak")
-    box.workspace.runtime.reconcile(team_id=box.workspace.runtime.team_id, welcome=False)
+    imported = box.workspace.runtime.reconcile(team_id=box.workspace.runtime.team_id, welcome=False)
+    box.narrate(
+        f"Porch is installed; the {members(imported['recorded'])} already in the workspace "
+        "(Sam the manager, Dana and Eli) are imported without a welcome."
+    )
     box.at(1, "09:05")
 
-    box.narrate("Monday: Ana and Ben join. Slack delivers Ben's join three times (retries).")
+    retries = 3
+    box.narrate(f"Monday: Ana and Ben join. Slack delivers Ben's join {retries} times (retries).")
     box.join("U0ANA00001", "Ana", "Ana Lima", tz="Europe/Lisbon")
-    box.join("U0BEN00001", "Ben", "Ben Carter", tz="America/New_York", deliveries=3)
+    box.join("U0BEN00001", "Ben", "Ben Carter", tz="America/New_York", deliveries=retries)
     box.narrate("A bot and a guest join too: Porch skips them.")
     box.join("U0BOT00001", "Deploy Bot", "Deploy Bot", is_bot=True)
     box.join("U0GUEST001", "Gus", "Gus Guest", is_restricted=True)
@@ -241,7 +269,7 @@ def story(box: Demo) -> None:
     box.at(4, "16:00")
     box.at(4, "17:00")
     box.narrate("Ben would rather not get reminders.")
-    box.click("U0BEN00001", Action.OPT_OUT, "No more reminders")
+    box.click("U0BEN00001", Action.OPT_OUT, OPT_OUT_LABEL)
 
     box.narrate("Next Monday: a new thread. Chloé got her nudge too, and introduces herself.")
     box.at(8, "09:05")
@@ -250,15 +278,26 @@ def story(box: Demo) -> None:
         intros,
         "Hello all, Chloé here: freelance designer turning templates into a product.",
     )
+    follow_ups = config.onboarding.follow_ups
+    box.narrate(
+        "A week in: Ana's and Chloé's 7-day check-ins, each on the day she joined (Ben opted out)."
+    )
     box.at(8, "12:00")
-    box.narrate("A week in: check-ins for Ana and Chloé (Ben opted out).")
-    box.at(9, "10:00")
-    box.narrate("Porch was down for a while; Farid joined meanwhile. Reconciliation welcomes him.")
-    box.workspace.add_user("U0FARID001", "Farid", "Farid Haddad")
-    box.workspace.runtime.reconcile(team_id=box.workspace.runtime.team_id)
     box.at(9, "11:00")
-    box.narrate("A month in: the 30-day check-ins go out.")
+    box.narrate("Porch was down for a while and Farid joined meanwhile.")
+    box.workspace.add_user("U0FARID001", "Farid", "Farid Haddad")
+    found = box.workspace.runtime.reconcile(team_id=box.workspace.runtime.team_id)
+    box.narrate(f"Reconciliation finds {members(found['welcomed'])} to welcome.")
+    box.at(9, "11:30")
+    box.narrate(
+        "A month in: Ana's 30-day check-in, and a note to the members not seen for "
+        f"{follow_ups.inactive_after_days} days (Chloé and Farid; Ben opted out)."
+    )
     box.at(31, "10:00")
+
+
+def members(count: int) -> str:
+    return f"{count} member{'s' if count != 1 else ''}"
 
 
 def finish_outputs(*, config: Config, config_path: Path, box: Demo) -> list[tuple[str, str]]:
@@ -272,7 +311,7 @@ def finish_outputs(*, config: Config, config_path: Path, box: Demo) -> list[tupl
     from porch.site import build as site_service
 
     tracker = sync_service.make_tracker(config=config, settings=box.workspace.settings)
-    outputs.append(("tracker", tracker.description))
+    outputs.append(("tracker", str(getattr(tracker, "path", tracker.description))))
     site = site_service.build(config_path=config_path)
-    outputs.append(("site", f"{site}/index.html"))
+    outputs.append(("site", str(Path(site) / "index.html")))
     return outputs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,18 @@ def test_notification_text_is_escaped_too():
         manager=Mrkdwn("<@U2>"),
     )
     assert message.text == "Welcome sent to &lt;!everyone&gt;"
+
+
+def test_every_opt_out_button_carries_one_label():
+    """They all do the same thing (stop follow-ups), so a member should read the same words."""
+    from porch.core.templating import PACKAGED_TEMPLATES
+    from porch.sandbox.demo import OPT_OUT_LABEL
+
+    button = re.compile(r'msg\.button\("([^"]+)",\s*action_id=ids\.OPT_OUT\b')
+    labels = {
+        path.name: button.findall(path.read_text(encoding="utf-8"))
+        for path in PACKAGED_TEMPLATES.glob("*.j2")
+    }
+    found = {label for names in labels.values() for label in names}
+    assert sum(len(names) for names in labels.values()) >= 3
+    assert found == {OPT_OUT_LABEL}

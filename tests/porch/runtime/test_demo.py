@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -51,3 +54,40 @@ def test_the_demo_writes_the_transcript_tracker_and_site(demo):
     assert (out / "porch.db").exists()
     assert "tracker" in output and "site" in output
     assert any((out / "tracker").iterdir())
+
+
+def test_the_narrated_counts_match_the_store_and_the_transcript(demo):
+    output, out = demo
+    with contextlib.closing(sqlite3.connect(out / "porch.db")) as conn:
+        imported = conn.execute(
+            "SELECT count(*) FROM members WHERE joined_via = 'import'"
+        ).fetchone()[0]
+    assert f"the {imported} members already in the workspace" in output
+    assert "Reconciliation finds 1 member to welcome." in output
+    assert output.count("Welcome to Indie Makers Circle, Farid!") == 1
+    month = output[output.index("A month in:") :]
+    assert "Hi Ana, it has been 30 days" in month
+    assert "Hi Chloé <!channel>, we have not seen you" in month
+    assert "Hi Farid, we have not seen you" in month
+    assert "Ben" not in month.split(")", 1)[1]  # opted out: nothing for him
+
+
+def test_the_outputs_are_listed_with_absolute_paths(demo):
+    output, _ = demo
+    listed = output[output.index("Outputs") :].splitlines()[1:]
+    labels = [line.split()[0] for line in listed if line.strip()]
+    assert labels == ["transcript", "database", "tracker", "site"]
+    for line in listed:
+        if line.strip():
+            assert Path(line.split(maxsplit=1)[1]).is_absolute(), line
+
+
+def test_the_demo_database_is_one_self_contained_file(demo, tmp_path: Path):
+    _, out = demo
+    wal = out / "porch.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+    copy = tmp_path / "porch.db"
+    shutil.copyfile(out / "porch.db", copy)  # the file alone, without any -wal or -shm
+    with contextlib.closing(sqlite3.connect(copy)) as conn:
+        names = {row[0] for row in conn.execute("SELECT user_id FROM members")}
+    assert {"U0ANA00001", "U0BEN00001", "U0CHLOE001", "U0FARID001"} <= names
