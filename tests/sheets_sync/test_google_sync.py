@@ -721,9 +721,16 @@ def test_malformed_key_files(
     assert expected in message
 
 
-def test_without_credentials_the_local_folder_is_used(config: Config, settings: Settings) -> None:
+def test_a_sheet_without_credentials_is_an_error_not_the_local_folder(
+    config: Config, settings: Settings
+) -> None:
     no_key = Settings(**{**settings.__dict__, "google_credentials": None})
-    tracker = make_tracker(config=config, settings=no_key)
+    with pytest.raises(TrackerError, match="GOOGLE_APPLICATION_CREDENTIALS is not"):
+        make_tracker(config=config, settings=no_key)
+    no_sheet = config.model_copy(
+        update={"tracker": config.tracker.model_copy(update={"sheet": None})}
+    )
+    tracker = make_tracker(config=no_sheet, settings=no_key)
     assert tracker.description.startswith("local tracker")
 
 
