@@ -98,6 +98,7 @@ def member_row(join: dict, *, last_active: dt.datetime | None = None) -> MemberR
     return MemberRow(
         user_id=join["user_id"],
         name=join["name"],
+        profile="",
         joined=join["at"],
         joined_via="team_join",
         welcomed=None,

@@ -56,6 +56,7 @@ def member(i: int, *, status: str = "Welcomed", at: dt.datetime | None = None) -
     return MemberRow(
         user_id=f"U{i:07d}",
         name=f"Member {i}",
+        profile="",
         joined=joined,
         joined_via="team_join",
         welcomed=joined,

@@ -13,9 +13,14 @@ One cycle:
    a crash between write and confirm cannot duplicate a row, because the next cycle finds
    the key in the Sheet and updates that row.
 4. Write: at most one spreadsheets.batchUpdate when the layout must change (first run, a new
-   column, more rows in the grid, a missing chart), then one values.batchUpdate with every row,
+   column, more rows in the grid, a missing chart) or rows with links are new (split only if it
+   would pass 2 MB), then one values.batchUpdate with every row,
    header and dashboard cell (split only if the payload would pass 2 MB). Cells of columns that
    are not Porch's are sent as null, which the API skips, so managers' notes are never touched.
+   Links (layout.link_target) become clickable through updateCells setting the cell's
+   userEnteredFormat.textFormat.link: no formula is ever written. A link is set when its row is
+   first placed (or on a rebuild, or when its column is new); Porch's links never change for a
+   given row key (a permalink, a profile), so rewriting the row's values later keeps it.
 5. Confirm each chunk in the store (compare-and-set on the version) once Google answered.
 """
 
@@ -62,6 +67,7 @@ from sheets_sync.layout import (
     a1,
     column_letter,
     key_cell,
+    link_target,
     normalize_header,
     quote_sheet,
     sheet_cell,
@@ -116,6 +122,7 @@ class SheetState:
     columns: dict[str, int] = field(default_factory=dict)
     new_columns: list[int] = field(default_factory=list)
     placed: list[tuple[int, TrackerRow]] = field(default_factory=list)
+    fresh_rows: set[int] = field(default_factory=set)
     target_rows: int = 0
     target_cols: int = 0
 
@@ -253,8 +260,8 @@ class GoogleSheetTracker:
         )
         self._plan(states, rows, other_cells=_cells_outside(meta))
         setup = self._setup_requests(states, rebuild=rebuild)
-        if setup:
-            self.http.batch_update(self.sheet_id, {"requests": setup})
+        for batch in self._batches(setup, self._link_requests(states, rebuild=rebuild)):
+            self.http.batch_update(self.sheet_id, {"requests": batch})
 
         dash_grid = None
         if with_dashboard:
@@ -430,6 +437,7 @@ class GoogleSheetTracker:
                     number = next_row
                     next_row += 1
                     state.keys[cell] = number
+                    state.fresh_rows.add(number)
                 state.placed.append((number, row))
             used_rows = next_row - 1
             used_cols = max(state.columns.values()) + 1
@@ -492,6 +500,53 @@ class GoogleSheetTracker:
             requests += self._data_layout(states[title], rebuild=rebuild)
         requests += self._dashboard_layout(states, rebuild=rebuild)
         return requests
+
+    def _link_requests(
+        self, states: dict[str, SheetState], *, rebuild: bool
+    ) -> list[dict[str, Any]]:
+        """updateCells requests that make link cells clickable, one per run of consecutive rows
+        in a link column, for the rows whose links are not in the Sheet yet; a rebuild also
+        clears the link of cells that should have none."""
+        requests: list[dict[str, Any]] = []
+        for title in DATA_SHEETS:
+            state = states[title]
+            for column in SPECS[title]:
+                if column.kind != "link":
+                    continue
+                index = state.columns[column.header]
+                every = rebuild or index in state.new_columns
+                run: list[tuple[int, dict[str, Any]]] = []
+                for number, row in sorted(state.placed, key=lambda item: item[0]):
+                    if not (every or number in state.fresh_rows):
+                        continue
+                    url = link_target(column.kind, row.values.get(column.header))
+                    if not url and not rebuild:
+                        continue  # a cell new to Porch has no link to clear
+                    if run and run[-1][0] + 1 != number:
+                        requests.append(_link_cells(state.sheet_id, index, run))
+                        run = []
+                    cell = {"userEnteredFormat": {"textFormat": {"link": {"uri": url}}}}
+                    run.append((number, cell if url else {}))
+                if run:
+                    requests.append(_link_cells(state.sheet_id, index, run))
+        return requests
+
+    def _batches(
+        self, setup: list[dict[str, Any]], links: list[dict[str, Any]]
+    ) -> Iterator[list[dict[str, Any]]]:
+        """The layout requests and the link requests in as few batchUpdates as fit under
+        max_payload (the layout first, whole: it is small and must apply atomically)."""
+        batch = list(setup)
+        size = len(json.dumps(setup))
+        for request in links:
+            request_size = len(json.dumps(request))
+            if batch and size + request_size > self.max_payload:
+                yield batch
+                batch, size = [], 0
+            batch.append(request)
+            size += request_size
+        if batch:
+            yield batch
 
     def _data_layout(self, state: SheetState, *, rebuild: bool) -> list[dict[str, Any]]:
         requests: list[dict[str, Any]] = []
@@ -851,6 +906,23 @@ def _cells_outside(meta: dict[str, Any]) -> int:
             grid = props.get("gridProperties", {})
             total += grid.get("rowCount", 0) * grid.get("columnCount", 0)
     return total
+
+
+def _link_cells(sheet_id: int, col: int, run: list[tuple[int, dict[str, Any]]]) -> dict[str, Any]:
+    """One updateCells setting (or clearing) the cell-level link of rows run[0]..run[-1]."""
+    return {
+        "updateCells": {
+            "range": {
+                "sheetId": sheet_id,
+                "startRowIndex": run[0][0] - 1,
+                "endRowIndex": run[-1][0],
+                "startColumnIndex": col,
+                "endColumnIndex": col + 1,
+            },
+            "rows": [{"values": [cell]} for _, cell in run],
+            "fields": "userEnteredFormat.textFormat.link",
+        }
+    }
 
 
 def _range(name: str, values: list[list[Any]]) -> dict[str, Any]:

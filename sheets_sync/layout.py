@@ -18,6 +18,11 @@ Cell values, and why they look the way they do:
   column. With RAW input an ISO string would stay text: it would not sort as a date, filter by
   date or plot on a chart. USER_ENTERED would parse dates, but also formulas, and reads
   "03/04" differently per locale. Serial numbers are real dates in every locale.
+- Links: a "link" column holds a URL Porch built (a message permalink, a member's profile). It
+  is written as its plain text (RAW, never a formula) and made clickable as a link on the cell
+  (the Sheet's textFormat.link, the workbook's cell hyperlink), and only when `link_target`
+  accepts it: an absolute http(s) URL without spaces or control characters. Anything else in
+  the column stays plain text.
 - Rows carry dates as ISO 8601 strings ("YYYY-MM-DD HH:MM" in UTC from the typed rows, or
   "YYYY-MM-DD"); a string without an offset is read as UTC. Percentages are numbers from
   0 to 100 (12.5 means 12.5 %), counts are integers.
@@ -30,6 +35,7 @@ import math
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from porch.core import worksheets
@@ -47,6 +53,9 @@ IGNORABLE_PREFIX = re.compile(
     "^[\\s\u200b-\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]+"
 )
 SERIAL_EPOCH = dt.datetime(1899, 12, 30)
+# An absolute http(s) URL: no whitespace, controls, quotes, backslashes or angle brackets.
+LINK_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f\"<>\\]+", re.ASCII)
+MAX_LINK_CHARS = 2_000
 
 
 @dataclass(frozen=True)
@@ -128,6 +137,22 @@ def looks_like_formula(text: str) -> bool:
     if text.startswith(FORMULA_TRIGGERS):
         return True
     return IGNORABLE_PREFIX.sub("", text, count=1).startswith(FORMULA_TRIGGERS)
+
+
+def link_target(kind: Kind, value: Any) -> str | None:
+    """The URL to make a cell of `kind` clickable with, or None to leave it plain text.
+
+    Only "link" columns, which hold URLs Porch built, and only absolute http(s) URLs with a
+    host: a javascript:, data: or relative value stays text whatever put it there.
+    """
+    if kind != "link" or not isinstance(value, str) or len(value) > MAX_LINK_CHARS:
+        return None
+    if not value.isascii():  # no zero-width or bidi characters hiding part of the address
+        return None
+    if not LINK_URL.fullmatch(value):
+        return None
+    host = urlsplit(value).hostname
+    return value if host else None
 
 
 def key_cell(key: str) -> str:

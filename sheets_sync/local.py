@@ -50,6 +50,7 @@ from sheets_sync.layout import (
     Kind,
     excel_cell,
     key_cell,
+    link_target,
     normalize_header,
 )
 from sheets_sync.outbox import TrackerRow
@@ -410,6 +411,13 @@ def _put(sheet: Worksheet, row: int, col: int, kind: Kind, raw: Any, tz: ZoneInf
     number_format = EXCEL_FORMATS.get(kind)
     if number_format:
         cell.number_format = number_format
+    url = link_target(kind, value)
+    if url:
+        cell.hyperlink = url
+        cell.style = "Hyperlink"
+    elif cell.hyperlink is not None:
+        cell.hyperlink = None  # the row moved or lost its link: no stale target stays behind
+        cell.style = "Normal"
 
 
 def _last_row(sheet: Worksheet, column: int) -> int:

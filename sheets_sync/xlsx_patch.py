@@ -10,6 +10,11 @@ This only works on a file exactly as Porch left it (the caller checks the file's
 modification time against what it recorded after its own write), and only for what it knows:
 anything unexpected raises Unpatchable and the caller rewrites the workbook in full, as before.
 Cells of columns that are not Porch's (managers' notes) are kept as they are.
+
+Links stay clickable: a row's link cell gets the "Hyperlink" cell style and, unless the cell
+already has one, a `<hyperlink>` in the worksheet plus an external relationship in its .rels
+part (created if the worksheet had none), as openpyxl writes them. Existing hyperlinks are left
+as they are; one whose target would change makes the file Unpatchable.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from xml.sax.saxutils import escape
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from sheets_sync.layout import EXCEL_FORMATS, SERIAL_EPOCH, Kind, column_letter
+from sheets_sync.layout import EXCEL_FORMATS, SERIAL_EPOCH, Kind, column_letter, link_target
 
 _CELL = re.compile(rb'<c r="([A-Z]+)\d+"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
 _STYLE = re.compile(rb'\ss="(\d+)"')
@@ -36,6 +41,21 @@ _REL = re.compile(rb"<Relationship [^>]*>")
 _ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
 _NUMFMT = re.compile(rb'<numFmt numFmtId="(\d+)" formatCode="([^"]*)"')
 _XF = re.compile(rb"<xf ([^>]*?)/?>")
+_HYPERLINK = re.compile(rb"<hyperlink [^>]*?/>")
+_CELL_STYLE = re.compile(rb'<cellStyle [^>]*?name="Hyperlink"[^>]*?xfId="(\d+)"')
+HYPERLINK_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+EMPTY_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b"</Relationships>"
+)
+# Worksheet elements that must come after <hyperlinks> (ECMA-376 CT_Worksheet order).
+_AFTER_HYPERLINKS = re.compile(
+    rb"<(?:printOptions|pageMargins|pageSetup|headerFooter|rowBreaks|colBreaks|customProperties"
+    rb"|cellWatches|ignoredErrors|smartTags|drawing|legacyDrawing|legacyDrawingHF|picture"
+    rb"|oleObjects|controls|webPublishItems|tableParts|extLst)[\s/>]|</worksheet>"
+)
 # Excel's built-in number formats that openpyxl maps ours to.
 _BUILTIN_FORMATS = {"0": 1, "0.00": 2}
 
@@ -71,6 +91,7 @@ class Workbook:
             raise Unpatchable(f"cannot read {path} ({error})") from error
         self.sheet_parts = self._sheet_parts()
         self.styles = self._styles()
+        self.link_style = self._link_style()
 
     def _sheet_parts(self) -> dict[str, tuple[int, str]]:
         """Worksheet title -> (its index in the workbook, its XML part in the zip)."""
@@ -112,6 +133,20 @@ class Workbook:
                     break
         return found
 
+    def _link_style(self) -> int | None:
+        """The cellXfs index of the "Hyperlink" cell style, if the workbook has one yet."""
+        styles = self.parts.get("xl/styles.xml", b"")
+        named = _CELL_STYLE.search(styles)
+        if named is None:
+            return None
+        start = styles.find(b"<cellXfs")
+        end = styles.find(b"</cellXfs>", start)
+        xfs = [] if start < 0 else _XF.findall(styles, start, end)
+        for index, attributes in enumerate(xfs):
+            if dict(_ATTRIBUTE.findall(attributes)).get(b"xfId") == named.group(1):
+                return index
+        return None
+
     # ---- worksheets ------------------------------------------------------------------------
 
     def patch_sheet(self, patch: SheetPatch) -> int:
@@ -121,6 +156,7 @@ class Workbook:
         wanted = set(patch.columns)
         pieces: list[bytes] = []
         position = 0
+        links: dict[str, str] = {}
         for number in sorted(patch.replace):
             start = _find_row(xml, number, position)
             if start < 0:
@@ -141,7 +177,7 @@ class Workbook:
                     if _column_index(m.group(1)) not in wanted
                 ]
             pieces.append(xml[position:start])
-            pieces.append(self._row(number, patch.replace[number], kept))
+            pieces.append(self._row(number, patch.replace[number], kept, links))
             position = end
         last = patch.last_row
         if patch.append:
@@ -151,12 +187,14 @@ class Workbook:
             pieces.append(xml[position:close])
             for values in patch.append:
                 last += 1
-                pieces.append(self._row(last, values, []))
+                pieces.append(self._row(last, values, [], links))
             position = close
         pieces.append(xml[position:])
         xml = b"".join(pieces)
         if last != patch.last_row:
             xml = self._extend(xml, index, last)
+        if links:
+            xml = self._add_links(part, xml, links)
         self.parts[part] = xml
         return last
 
@@ -191,18 +229,78 @@ class Workbook:
             raise Unpatchable(f"the workbook has no {title!r} worksheet") from None
 
     def _row(
-        self, number: int, values: Mapping[int, tuple[Kind, Any]], kept: list[tuple[int, bytes]]
+        self,
+        number: int,
+        values: Mapping[int, tuple[Kind, Any]],
+        kept: list[tuple[int, bytes]],
+        links: dict[str, str],
     ) -> bytes:
         cells = list(kept)
         for col, (kind, value) in values.items():
             style = None
-            if kind in EXCEL_FORMATS and not isinstance(value, str):
+            url = link_target(kind, value)
+            if url:
+                if self.link_style is None:
+                    raise Unpatchable("no Hyperlink cell style yet")
+                style = str(self.link_style).encode()
+                links[f"{column_letter(col)}{number}"] = url
+            elif kind in EXCEL_FORMATS and not isinstance(value, str):
                 if kind not in self.styles:
                     raise Unpatchable(f"no cell style for {kind} values yet")
                 style = str(self.styles[kind]).encode()
             cells.append((col, _cell(f"{column_letter(col)}{number}", value, style)))
         cells.sort(key=lambda item: item[0])
         return b'<row r="%d">%s</row>' % (number, b"".join(cell for _, cell in cells))
+
+    def _add_links(self, part: str, xml: bytes, links: dict[str, str]) -> bytes:
+        """Hyperlinks for the cells in `links` ({"F12": url}) that have none yet."""
+        folder, name = part.rsplit("/", 1)
+        rels_part = f"{folder}/_rels/{name}.rels"
+        rels = self.parts.get(rels_part, EMPTY_RELS)
+        targets = {}
+        for element in _REL.findall(rels):
+            attrs = dict(_ATTRIBUTE.findall(element))
+            targets[attrs.get(b"Id", b"").decode()] = _unescape(attrs.get(b"Target", b"").decode())
+        existing = {}
+        for element in _HYPERLINK.findall(xml):
+            attrs = dict(re.findall(rb'([\w:]+)="([^"]*)"', element))
+            existing[attrs.get(b"ref", b"").decode()] = attrs.get(b"r:id", b"").decode()
+        numbers = [int(i[3:]) for i in targets if i.startswith("rId") and i[3:].isdigit()]
+        next_id = max(numbers, default=0) + 1
+        new_links: list[bytes] = []
+        new_rels: list[bytes] = []
+        for ref, url in links.items():
+            if ref in existing:
+                if targets.get(existing[ref]) != url:
+                    raise Unpatchable(f"the link in {ref} points elsewhere")
+                continue
+            rel_id = f"rId{next_id}"
+            next_id += 1
+            new_rels.append(
+                f'<Relationship Type="{HYPERLINK_TYPE}" Target="{escape(url, {chr(34): "&quot;"})}"'
+                f' TargetMode="External" Id="{rel_id}"/>'.encode()
+            )
+            new_links.append(
+                f'<hyperlink xmlns:r="{RELATIONSHIPS_NS}" ref="{ref}" r:id="{rel_id}"/>'.encode()
+            )
+        if not new_links:
+            return xml
+        close = rels.rfind(b"</Relationships>")
+        if close < 0:
+            raise Unpatchable(f"{rels_part} is not a relationships part")
+        if rels_part not in self.parts:
+            self.infos.append(zipfile.ZipInfo(rels_part, date_time=self.infos[0].date_time))
+        self.parts[rels_part] = rels[:close] + b"".join(new_rels) + rels[close:]
+        end = xml.find(b"</hyperlinks>")
+        if end >= 0:
+            return xml[:end] + b"".join(new_links) + xml[end:]
+        if b"<hyperlinks/>" in xml or b"<hyperlinks />" in xml:
+            raise Unpatchable("an empty hyperlinks element")
+        after = _AFTER_HYPERLINKS.search(xml, max(xml.find(b"</sheetData>"), 0))
+        if after is None:
+            raise Unpatchable("the worksheet never ends")
+        at = after.start()
+        return xml[:at] + b"<hyperlinks>" + b"".join(new_links) + b"</hyperlinks>" + xml[at:]
 
     def _extend(self, xml: bytes, index: int, last: int) -> bytes:
         """Stretch the worksheet's dimension, filter and filter name down to row `last`."""

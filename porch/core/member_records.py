@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Update, select, update
 
 from porch.core import tracker_queue
-from porch.core.store.schema import members
+from porch.core.store.schema import members, workspaces
 from porch.core.templating import mention
 from porch.core.worksheets import MemberRow
 
@@ -55,7 +55,18 @@ def queue_row(
         member = get(conn, team_id=team_id, user_id=user_id or "")
     if member is None:
         return
-    tracker_queue.put(conn, team_id=team_id, row=member_row(member), now=now)
+    base = conn.execute(select(workspaces.c.url).where(workspaces.c.team_id == team_id)).scalar()
+    tracker_queue.put(
+        conn, team_id=team_id, row=member_row(member, workspace_url=base or ""), now=now
+    )
+
+
+def profile_link(*, workspace_url: str, user_id: str) -> str:
+    """The member's Slack profile, built like a message permalink (no Web API call): "" when the
+    workspace's URL is not known yet."""
+    if not workspace_url or not user_id:
+        return ""
+    return f"{workspace_url.rstrip('/')}/team/{user_id}"
 
 
 def member_view(member: Any) -> dict[str, Any]:
@@ -78,7 +89,7 @@ def member_view(member: Any) -> dict[str, Any]:
     }
 
 
-def member_row(member: Any) -> MemberRow:
+def member_row(member: Any, *, workspace_url: str = "") -> MemberRow:
     """The member's row in the tracker's Members sheet."""
     if member.is_deleted:
         status = "Left"
@@ -97,6 +108,7 @@ def member_row(member: Any) -> MemberRow:
     return MemberRow(
         user_id=member.user_id,
         name=member.display_name or member.real_name or "",
+        profile=profile_link(workspace_url=workspace_url, user_id=member.user_id),
         joined=member.joined_at,
         joined_via=member.joined_via or "",
         welcomed=member.welcomed_at,

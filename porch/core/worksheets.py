@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Self, get_type_hints
 
+# "link" columns hold URLs Porch builds itself (message permalinks, member profiles), which the
+# trackers make clickable; a URL a member typed is "text" and stays plain.
 Kind = Literal["text", "long_text", "datetime", "date", "int", "pct", "link"]
 
 
@@ -119,6 +121,8 @@ class MemberRow(SheetRow):
     first_post: dt.datetime | None = field(metadata=column("First post", "datetime"))
     last_active: dt.datetime | None = field(metadata=column("Last active", "datetime"))
     status: str = field(metadata=column("Status"))
+    # Last, so a Sheet made before Porch had it gains it where new columns go (on the right).
+    profile: str = field(metadata=column("Profile", "link"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -158,7 +162,8 @@ class ContentRow(SheetRow):
     member: str = field(metadata=column("Member"))
     type: str = field(metadata=column("Type"))
     title: str = field(metadata=column("Title", "long_text"))
-    link: str = field(metadata=column("Link", "link"))
+    # Submitted by the member, so never made clickable (see Kind).
+    link: str = field(metadata=column("Link"))
     status: str = field(metadata=column("Status"))
     featured: dt.datetime | None = field(metadata=column("Featured", "datetime"))
 

@@ -64,10 +64,15 @@ def check(config_path: Path | None) -> None:
         for issue in exc.issues:
             click.echo(str(issue), err=True)
         sys.exit(2)
+    from porch.runtime.tracker_sync import missing_credentials
+
     issues = [*warnings, *template_issues(config)]
     for issue in issues:
         click.echo(str(issue), err=True)
-    if any(not issue.warning for issue in issues):
+    problem = missing_credentials(config=config, settings=settings)
+    if problem:
+        click.echo(f"porch: {problem}", err=True)
+    if problem or any(not issue.warning for issue in issues):
         sys.exit(2)
     click.echo(summary(config))
 
@@ -76,7 +81,12 @@ def _runtime(  # type: ignore[no-untyped-def]
     settings: Settings, config: Config, *, receives_events: bool = True
 ):
     from porch.runtime.server import Runtime, StartupError
+    from porch.runtime.tracker_sync import missing_credentials
 
+    problem = missing_credentials(config=config, settings=settings)
+    if problem:
+        click.echo(f"porch: {problem}", err=True)
+        sys.exit(2)
     try:
         return Runtime.create(config=config, settings=settings, receives_events=receives_events)
     except StartupError as exc:
@@ -315,12 +325,16 @@ def site_serve(config_path: Path | None, port: int) -> None:
 def sync_command(config_path: Path | None, backfill: bool, team_id: str | None) -> None:
     """Write queued rows to the tracker (Google Sheet or local folder) once."""
     from porch.runtime import sync_command as sync_service
+    from porch.runtime.tracker_sync import missing_credentials
 
     settings = Settings.from_env(config_path=config_path)
+    config = _load(settings)
+    problem = missing_credentials(config=config, settings=settings)
+    if problem:
+        click.echo(f"porch: {problem}", err=True)
+        sys.exit(2)
     sys.exit(
-        sync_service.command(
-            config=_load(settings), settings=settings, rebuild=backfill, team_id=team_id
-        )
+        sync_service.command(config=config, settings=settings, rebuild=backfill, team_id=team_id)
     )
 
 

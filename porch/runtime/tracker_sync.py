@@ -6,7 +6,8 @@ workspace's lease `tracker-sync:<team_id>` (so one replica writes its tracker at
 refreshes its weekly Health rows when its activity changed, and lets the tracker write its
 pending rows:
 
-- a Google Sheet when `tracker.sheet` is set and GOOGLE_APPLICATION_CREDENTIALS is present,
+- a Google Sheet when `tracker.sheet` is set (GOOGLE_APPLICATION_CREDENTIALS must then name the
+  service-account key: without it start-up fails, see `missing_credentials`),
 - otherwise the local folder `tracker.local_dir` (tracker.xlsx), relative to community.yml.
 """
 
@@ -97,6 +98,22 @@ class SyncReport:
         )
 
 
+def missing_credentials(*, config: Config, settings: Settings) -> str | None:
+    """The one-line error when `tracker.sheet` is set without Google credentials, else None.
+
+    Falling back to the local tracker would hide the mistake: the manager watches an empty
+    Sheet while rows pile up in a file on the server. So `porch check` and every start-up
+    refuse the combination instead.
+    """
+    if config.tracker.sheet and not settings.google_credentials:
+        return (
+            "tracker.sheet is set but GOOGLE_APPLICATION_CREDENTIALS is not: set it to the "
+            'service-account JSON key (see "The tracker" in the README), or remove tracker.sheet '
+            "to write the local tracker"
+        )
+    return None
+
+
 def make_tracker(
     *,
     config: Config,
@@ -104,9 +121,13 @@ def make_tracker(
     retry: RetryPolicy | None = None,
     limiter: WriteLimiter | None = None,
 ) -> TrackerBackend:
-    """The Google Sheet when it is configured and credentials exist, else the local folder."""
+    """The Google Sheet when it is configured, else the local folder; TrackerError when the
+    Sheet is configured without credentials (see `missing_credentials`)."""
     tags = list(config.feedback.tags.values())
     tz = config.community.tz
+    problem = missing_credentials(config=config, settings=settings)
+    if problem:
+        raise TrackerError(problem)
     if config.tracker.sheet and settings.google_credentials:
         from sheets_sync.google import GoogleSheetTracker
 
@@ -121,11 +142,6 @@ def make_tracker(
         )
     from sheets_sync.local import LocalTracker
 
-    if config.tracker.sheet:
-        logger.warning(
-            "tracker.sheet is set but GOOGLE_APPLICATION_CREDENTIALS is not: "
-            "writing the local tracker instead"
-        )
     folder = Path(config.tracker.local_dir)
     if not folder.is_absolute():
         folder = settings.config_path.parent / folder

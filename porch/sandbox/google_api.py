@@ -10,9 +10,10 @@ It is faithful where Porch's guarantees depend on Google's behaviour:
   formula), skip null cells, clear "" cells, and refuse ranges beyond the grid ("exceeds grid
   limits"), so the sync worker must size the grid itself;
 - spreadsheets.batchUpdate is atomic (a bad request leaves nothing applied) and supports the
-  layout requests Porch sends (addSheet, updateSheetProperties, repeatCell,
-  updateDimensionProperties, setBasicFilter, addChart, deleteEmbeddedObject...) and the ones a
-  manager triggers (moveDimension, insertDimension, deleteDimension, sortRange);
+  layout requests Porch sends (addSheet, updateSheetProperties, repeatCell, updateCells with
+  cell-level links, updateDimensionProperties, setBasicFilter, addChart,
+  deleteEmbeddedObject...) and the ones a manager triggers (moveDimension, insertDimension,
+  deleteDimension, sortRange);
 - 10 million cells per spreadsheet; 60 write requests per minute per user, answered with 429;
 - 401 without a valid token, 403 for a Sheet not shared with the caller (or a token without a
   Sheets scope), 404 for an unknown ID, and `invalid_grant` from the token endpoint for a key
@@ -134,6 +135,8 @@ class FakeSheet:
     frozen_rows: int = 0
     frozen_cols: int = 0
     cells: dict[tuple[int, int], Any] = field(default_factory=dict)
+    # Cell-level links (userEnteredFormat.textFormat.link.uri), which move with their cells.
+    links: dict[tuple[int, int], str] = field(default_factory=dict)
     widths: dict[int, int] = field(default_factory=dict)
     header_formats: dict[int, dict[str, Any]] = field(default_factory=dict)
     column_formats: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -172,17 +175,18 @@ class FakeSheet:
 
     def remap(self, *, dimension: str, mapping: Callable[[int], int | None]) -> None:
         """Move every cell (and column property) to mapping(old index); None drops it."""
-        cells: dict[tuple[int, int], Any] = {}
-        for (r, c), value in self.cells.items():
-            if dimension == "ROWS":
-                new = mapping(r)
-                if new is not None:
-                    cells[(new, c)] = value
-            else:
-                new = mapping(c)
-                if new is not None:
-                    cells[(r, new)] = value
-        self.cells = cells
+        for attribute in ("cells", "links"):
+            moved_cells: dict[tuple[int, int], Any] = {}
+            for (r, c), value in getattr(self, attribute).items():
+                if dimension == "ROWS":
+                    new = mapping(r)
+                    if new is not None:
+                        moved_cells[(new, c)] = value
+                else:
+                    new = mapping(c)
+                    if new is not None:
+                        moved_cells[(r, new)] = value
+            setattr(self, attribute, moved_cells)
         self._max_row = -2
         if dimension == "COLUMNS":
             for attribute in ("widths", "header_formats", "column_formats"):
@@ -571,6 +575,11 @@ class FakeGoogle:
             while row and row[-1] == "":
                 row.pop()
         return rows
+
+    def links(self, spreadsheet_id: str, title: str) -> dict[tuple[int, int], str]:
+        """Cell-level links of a worksheet: {(0-based row, 0-based column): uri}."""
+        with self._lock:
+            return dict(self.worksheet(spreadsheet_id, title).links)
 
     def records(self, spreadsheet_id: str, title: str) -> list[dict[str, Any]]:
         """Data rows keyed by the header row, the way a manager reads the worksheet."""
@@ -1122,6 +1131,58 @@ class FakeGoogle:
                 sheet.column_formats[c] = dict(fmt["numberFormat"])
         return {}
 
+    def _req_updateCells(self, book: FakeSpreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+        """Only what the real API accepts: exactly one of range/start, a non-empty field mask,
+        and CellData whose every name is in the discovery document's schema. Of the formats it
+        keeps textFormat.link, which is what makes a cell clickable without a formula."""
+        _known(body, UPDATE_CELLS_FIELDS, "updateCells")
+        if ("range" in body) == ("start" in body):
+            raise bad_request("exactly one of range or start must be set")
+        mask = body.get("fields", "")
+        if not mask:
+            raise bad_request("At least one field must be specified in 'fields'.")
+        grid = body.get("range") or body["start"]
+        sheet = book.by_id(grid.get("sheetId", 0))
+        row0 = grid.get("startRowIndex", grid.get("rowIndex", 0))
+        col0 = grid.get("startColumnIndex", grid.get("columnIndex", 0))
+        rows = body.get("rows", [])
+        row1 = grid.get("endRowIndex", row0 + len(rows)) if "range" in body else row0 + len(rows)
+        width = max((len(row.get("values", [])) for row in rows), default=0)
+        col1 = grid.get("endColumnIndex", col0 + width) if "range" in body else col0 + width
+        if row1 > sheet.rows or col1 > sheet.cols:
+            raise bad_request("range exceeds grid limits")
+        if row0 + len(rows) > row1 or col0 + width > col1:
+            raise bad_request("the rows do not fit in the range")
+        paths = _field_paths(mask)
+        link_path = "userEnteredFormat.textFormat.link"
+        sets_links = mask == "*" or any(
+            link_path == path or link_path.startswith(path + ".") for path in paths
+        )
+        for r, row in enumerate(rows, start=row0):
+            _known(row, {"values"}, "RowData")
+            for c, cell in enumerate(row.get("values", []), start=col0):
+                _known(cell, CELL_DATA_FIELDS, "CellData")
+                fmt = cell.get("userEnteredFormat", {})
+                _known(fmt, CELL_FORMAT_FIELDS, "CellFormat")
+                text = fmt.get("textFormat", {})
+                _known(text, TEXT_FORMAT_FIELDS, "TextFormat")
+                link = text.get("link")
+                if link is not None:
+                    _known(link, {"uri"}, "Link")
+                if "userEnteredValue" in cell and (mask == "*" or "userEnteredValue" in paths):
+                    value = cell["userEnteredValue"]
+                    _known(value, EXTENDED_VALUE_FIELDS, "ExtendedValue")
+                    if "formulaValue" in value:
+                        sheet.set(r, c, Formula(value["formulaValue"]))
+                    else:
+                        sheet.set(r, c, next(iter(value.values()), None))
+                if sets_links:
+                    if link and link.get("uri"):
+                        sheet.links[(r, c)] = link["uri"]
+                    else:
+                        sheet.links.pop((r, c), None)
+        return {}
+
     def _req_updateDimensionProperties(
         self, book: FakeSpreadsheet, body: dict[str, Any]
     ) -> dict[str, Any]:
@@ -1181,6 +1242,62 @@ class FakeGoogle:
         if "timeZone" in props:
             book.time_zone = props["timeZone"]
         return {}
+
+
+# Field names of the Sheets v4 discovery document's schemas that updateCells reads.
+UPDATE_CELLS_FIELDS = {"rows", "fields", "start", "range"}
+CELL_DATA_FIELDS = {
+    "userEnteredValue",
+    "effectiveValue",
+    "formattedValue",
+    "userEnteredFormat",
+    "effectiveFormat",
+    "hyperlink",
+    "note",
+    "textFormatRuns",
+    "dataValidation",
+    "pivotTable",
+    "dataSourceTable",
+    "dataSourceFormula",
+}
+CELL_FORMAT_FIELDS = {
+    "numberFormat",
+    "backgroundColor",
+    "backgroundColorStyle",
+    "borders",
+    "padding",
+    "horizontalAlignment",
+    "verticalAlignment",
+    "wrapStrategy",
+    "textDirection",
+    "textFormat",
+    "hyperlinkDisplayType",
+    "textRotation",
+}
+TEXT_FORMAT_FIELDS = {
+    "foregroundColor",
+    "foregroundColorStyle",
+    "fontFamily",
+    "fontSize",
+    "bold",
+    "italic",
+    "strikethrough",
+    "underline",
+    "link",
+}
+EXTENDED_VALUE_FIELDS = {"numberValue", "stringValue", "boolValue", "formulaValue", "errorValue"}
+
+
+def _known(data: Any, names: set[str], schema: str) -> None:
+    """Google's JSON parsing: a name the schema does not have is a 400, not ignored."""
+    if not isinstance(data, dict):
+        raise bad_request(f"Invalid value for {schema}: an object expected")
+    for name in data:
+        if name not in names:
+            raise bad_request(
+                f"Invalid JSON payload received. Unknown name \"{name}\" at '{schema}': "
+                "Cannot find field."
+            )
 
 
 def _status_error(status: int) -> ApiError:

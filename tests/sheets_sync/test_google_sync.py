@@ -248,7 +248,7 @@ def test_a_porch_column_deleted_by_hand_comes_back_filled_on_the_right(
     worksheet = spreadsheet.worksheet("Members")
     gone = {"sheetId": worksheet.id, "dimension": "COLUMNS", "startIndex": 3, "endIndex": 4}
     spreadsheet.batch_update({"requests": [{"deleteDimension": {"range": gone}}]})
-    worksheet.update_cell(1, 9, "Notes")
+    worksheet.update_cell(1, len(COLUMNS["Members"]), "Notes")
 
     put_member(engine, "U00000", Status="Welcomed")
     sync(engine, config, settings, tracker)
@@ -256,6 +256,71 @@ def test_a_porch_column_deleted_by_hand_comes_back_filled_on_the_right(
     header = fake.grid(sheet_id, "Members")[0]
     assert header[-2:] == ["Notes", "Joined via"]
     assert [r["Joined via"] for r in fake.records(sheet_id, "Members")] == ["invite"] * 3
+
+
+def test_links_are_clickable_rich_links_never_formulas(
+    engine: Engine,
+    config: Config,
+    settings: Settings,
+    fake: FakeGoogle,
+    sheet_id: str,
+    account: Account,
+    limiter: WriteLimiter,
+) -> None:
+    profile = "https://team.slack.com/team/U00001"
+    permalink = "https://team.slack.com/archives/C1/p1700000000000100"
+    put_member(engine, "U00001", Profile=profile)
+    put_member(engine, "U00002", Profile="javascript:alert(1)")
+    put_rows(engine, "Wins", {"W1": {"Link": permalink}, "W2": {"Link": "see #wins"}})
+    tracker = google(config, settings, limiter)
+    sent: list[Any] = []
+    for name in ("batch_update", "values_batch_update"):
+        real = getattr(tracker.http, name)
+
+        def spy(*args: Any, real: Any = real, **kwargs: Any) -> Any:
+            sent.append([args, kwargs])
+            return real(*args, **kwargs)
+
+        setattr(tracker.http, name, spy)
+    sync(engine, config, settings, tracker)
+
+    payload = json.dumps(sent)
+    assert "formulaValue" not in payload and "HYPERLINK" not in payload.upper()
+    updates = [
+        request["updateCells"]
+        for args, _ in sent
+        if isinstance(args[-1], dict) and "requests" in args[-1]
+        for request in args[-1]["requests"]
+        if "updateCells" in request
+    ]
+    assert updates and {u["fields"] for u in updates} == {"userEnteredFormat.textFormat.link"}
+    profile_col = COLUMNS["Members"].index("Profile")
+    link_col = COLUMNS["Wins"].index("Link")
+    assert fake.links(sheet_id, "Members") == {(1, profile_col): profile}
+    assert fake.links(sheet_id, "Wins") == {(1, link_col): permalink}
+    members_grid = fake.grid(sheet_id, "Members")
+    assert members_grid[1][profile_col] == profile  # the text is the plain URL, RAW
+    assert members_grid[2][profile_col] == "javascript:alert(1)"  # not a link: plain text
+    assert not any(isinstance(v, Formula) for row in members_grid for v in row)
+
+    # A later change to the row rewrites its values only; the link stays.
+    put_member(engine, "U00001", Status="Introduced")
+    fake.reset_log()
+    sync(engine, config, settings, tracker)
+    assert apis(fake, sheet_id) == ["values.batchUpdate"]
+    assert fake.links(sheet_id, "Members") == {(1, profile_col): profile}
+
+    # The fake refuses what Google refuses: a name the discovery document does not have.
+    spreadsheet = manager_view(fake, account, sheet_id)
+    bad = {
+        "updateCells": {
+            "range": {"sheetId": spreadsheet.worksheet("Wins").id},
+            "rows": [{"values": [{"userEnteredFormat": {"textFormat": {"url": permalink}}}]}],
+            "fields": "userEnteredFormat.textFormat.link",
+        }
+    }
+    with pytest.raises(gspread.exceptions.APIError, match="Unknown name"):
+        spreadsheet.batch_update({"requests": [bad]})
 
 
 # ---- quota and faults ----------------------------------------------------------------------
@@ -721,9 +786,16 @@ def test_malformed_key_files(
     assert expected in message
 
 
-def test_without_credentials_the_local_folder_is_used(config: Config, settings: Settings) -> None:
+def test_a_sheet_without_credentials_is_an_error_not_the_local_folder(
+    config: Config, settings: Settings
+) -> None:
     no_key = Settings(**{**settings.__dict__, "google_credentials": None})
-    tracker = make_tracker(config=config, settings=no_key)
+    with pytest.raises(TrackerError, match="GOOGLE_APPLICATION_CREDENTIALS is not"):
+        make_tracker(config=config, settings=no_key)
+    no_sheet = config.model_copy(
+        update={"tracker": config.tracker.model_copy(update={"sheet": None})}
+    )
+    tracker = make_tracker(config=no_sheet, settings=no_key)
     assert tracker.description.startswith("local tracker")
 
 

@@ -12,6 +12,7 @@ from sheets_sync.layout import (
     KEY_COLUMN,
     MAX_CELL_CHARS,
     column_letter,
+    link_target,
     normalize_header,
     sanitize,
     serial,
@@ -114,10 +115,28 @@ def test_headers_are_defined_once_with_the_key_first() -> None:
         "First post",
         "Last active",
         "Status",
+        "Profile",
     )
     assert set(COLUMNS) == {"Members", "Feedback", "Wins", "Content", "Rituals", "Health"}
     assert all(KEY_COLUMN[sheet] == headers[0] for sheet, headers in COLUMNS.items())
     assert normalize_header("  last   ACTIVE ") == normalize_header("Last active")
+
+
+def test_only_porch_built_http_links_are_made_clickable() -> None:
+    assert link_target("link", "https://team.slack.com/team/U1") == "https://team.slack.com/team/U1"
+    assert link_target("link", "http://127.0.0.1:3000/archives/C1/p1") is not None
+    for value in (
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "https://",
+        "https://a b.example",
+        "https://team.slack.com/\u200bteam",
+        '=HYPERLINK("https://evil.example")',
+        "",
+        None,
+    ):
+        assert link_target("link", value) is None, value
+    assert link_target("text", "https://team.slack.com/team/U1") is None
 
 
 def test_column_letters() -> None:

@@ -23,7 +23,7 @@ from porch.runtime.tracker_sync import backfill, sync_job, sync_once
 from porch.sandbox.google_api import FakeGoogle
 from sheets_sync import outbox
 from sheets_sync.layout import COLUMNS, SHEET_ORDER
-from tests.sheets_sync.conftest import NOW, REPO, Account, put_member, with_sheet
+from tests.sheets_sync.conftest import NOW, REPO, Account, put_member, put_rows, with_sheet
 
 
 @pytest.fixture
@@ -43,24 +43,34 @@ def member_ids(path: Path) -> list[str]:
 def test_the_local_tracker_is_one_readable_workbook(
     engine: Engine, local: Config, settings: Settings
 ) -> None:
-    put_member(engine, "U1", Name='=HYPERLINK("http://evil.example")')
-    put_member(engine, "U2", Name="Ada")
+    put_member(engine, "U1", Name='=HYPERLINK("http://evil.example")', Profile="javascript:x")
+    put_member(engine, "U2", Name="Ada", Profile="https://team.slack.com/team/U2")
+    put_rows(engine, "Wins", {"W1": {"Link": "https://team.slack.com/archives/C1/p1"}})
 
     report = sync_once(engine=engine, config=local, settings=settings, now=NOW)
 
     path = workbook_path(settings)
-    assert report.rows_written == 2
+    assert report.rows_written == 3
     workbook = load_workbook(path)
     assert workbook.sheetnames == list(SHEET_ORDER)
     sheet = workbook["Members"]
     assert tuple(cell.value for cell in sheet[1]) == COLUMNS["Members"]
     assert sheet.freeze_panes == "A2"
     assert sheet["A1"].font.bold
-    assert sheet.auto_filter.ref == "A1:I3"
+    assert sheet.auto_filter.ref == "A1:J3"
     assert sheet["C2"].value == dt.datetime(2026, 11, 20, 10, 30)  # Berlin time
     assert sheet["C2"].number_format == "yyyy-mm-dd hh:mm"
     assert sheet["B2"].value == "'" + '=HYPERLINK("http://evil.example")'
     assert sheet["B2"].data_type == "s"
+    # Porch's http(s) links are clickable, in the Hyperlink style; anything else is plain text.
+    assert sheet["J3"].value == "https://team.slack.com/team/U2"
+    assert sheet["J3"].hyperlink.target == "https://team.slack.com/team/U2"
+    assert sheet["J3"].style == "Hyperlink"
+    assert sheet["J2"].value == "javascript:x" and sheet["J2"].hyperlink is None
+    assert sheet["B2"].hyperlink is None
+    wins = workbook["Wins"]
+    link = wins.cell(row=2, column=COLUMNS["Wins"].index("Link") + 1)
+    assert link.hyperlink.target == "https://team.slack.com/archives/C1/p1"
     with zipfile.ZipFile(path) as archive:
         assert any(name.startswith("xl/charts/chart") for name in archive.namelist())
     assert sorted(p.name for p in path.parent.iterdir()) == ["tracker.xlsx"]  # no temp files
@@ -236,7 +246,7 @@ def test_a_change_patches_the_workbook_in_place(
 
     seed(engine)
     for user_id in ("U1", "U2"):
-        put_member(engine, user_id)
+        put_member(engine, user_id, Profile=f"https://team.slack.com/team/{user_id}")
     sync_once(engine=engine, config=local, settings=settings, now=at(24))
     path = workbook_path(settings)
     workbook = load_workbook(path)  # a manager adds notes, and saves: the next write is full
@@ -247,7 +257,7 @@ def test_a_change_patches_the_workbook_in_place(
     sync_once(engine=engine, config=local, settings=settings, now=at(24))
 
     put_member(engine, "U2", Status="Introduced", **{"Last active": "2026-11-24 12:05"})
-    put_member(engine, "U3", Name="<Zoë & co>")
+    put_member(engine, "U3", Name="<Zoë & co>", Profile="https://team.slack.com/team/U3?a=1&b")
     with engine.begin() as conn:  # new activity: this week's Health row and the Dashboard change
         conn.execute(insert(activity), [event("UC", at(24, hour=12))])
     caplog.clear()  # only this cycle's records count (another test may have turned INFO on)
@@ -265,6 +275,11 @@ def test_a_change_patches_the_workbook_in_place(
     assert members["K3"].value == "met at the meetup"  # the manager's note stays
     assert members["B4"].value == "<Zoë & co>"
     assert members.auto_filter.ref == "A1:K4"
+    # Links stay clickable through the patch: the old ones kept, the new row's added.
+    for number, user_id in ((2, "U1"), (3, "U2")):
+        assert members[f"J{number}"].hyperlink.target == f"https://team.slack.com/team/{user_id}"
+    assert members["J4"].hyperlink.target == "https://team.slack.com/team/U3?a=1&b"
+    assert members["J4"].style == "Hyperlink"
     health = {row[0]: row for row in workbook["Health"].iter_rows(min_row=2, values_only=True)}
     assert health["2026-W48"][4] == 1  # UC is active in week 48
     dash = workbook["Dashboard"]
@@ -273,3 +288,13 @@ def test_a_change_patches_the_workbook_in_place(
     with zipfile.ZipFile(path) as archive:
         assert any(name.startswith("xl/charts/chart") for name in archive.namelist())
     assert sorted(p.name for p in path.parent.iterdir()) == ["tracker.xlsx"]
+
+    # A first link in a worksheet that had none gets its relationships part in the patch too.
+    put_rows(engine, "Wins", {"W1": {"Link": "https://team.slack.com/archives/C1/p1"}})
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="sheets_sync.local"):
+        sync_once(engine=engine, config=local, settings=settings, now=at(24, hour=13))
+    assert not [r for r in caplog.records if "in full" in r.getMessage()]
+    wins = load_workbook(path)["Wins"]
+    link = wins.cell(row=2, column=COLUMNS["Wins"].index("Link") + 1)
+    assert link.hyperlink.target == "https://team.slack.com/archives/C1/p1"

@@ -63,6 +63,9 @@ def test_the_domain_builders_are_the_typed_rows() -> None:
     assert row.cells()["Joined"] == "2026-11-20 09:30"
     assert row.cells()["Introduced"] == ""
     assert row.cells()["Status"] == "Welcomed"
+    assert row.cells()["Profile"] == ""  # no workspace URL known: no link to build
+    linked = member_row(member, workspace_url="https://team.slack.com/")
+    assert linked.cells()["Profile"] == "https://team.slack.com/team/U1"
     week = WeekHealth("2026-W47", dt.date(2026, 11, 16), 10, 1, 2, 20.0, 5, 1, 2, 50.0, "Healthy")
     assert isinstance(week.tracker_values(), HealthRow)
     assert week.tracker_values().cells()["Week starting"] == "2026-11-16"

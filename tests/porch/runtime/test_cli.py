@@ -322,3 +322,26 @@ def test_site_serve_previews_the_site_on_localhost(tmp_path: Path):
         process.communicate(timeout=10)
     assert home.status_code == 200 and "Indie Makers Circle" in home.text
     assert guidelines.status_code == 200 and "If a rule is broken" in guidelines.text
+
+
+def with_sheet(path: Path) -> Path:
+    text = path.read_text(encoding="utf-8")
+    assert "  sheet:\n" in text
+    path.write_text(text.replace("  sheet:\n", "  sheet: 1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789\n"))
+    return path
+
+
+@pytest.mark.parametrize("command", [["check"], ["serve"], ["run"], ["sync"]])
+def test_a_sheet_without_google_credentials_is_one_line_and_exit_2(
+    fake: FakeSlack, tmp_path: Path, command: list[str]
+):
+    env = slack_env(fake, tmp_path)
+    env["PORCH_CONFIG"] = str(with_sheet(Path(env["PORCH_CONFIG"])))
+    env["SLACK_APP_TOKEN"] = "xapp-test"
+    env["GOOGLE_APPLICATION_CREDENTIALS"] = ""
+    result = CliRunner().invoke(main, command, env=env)
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[-1].startswith("porch: tracker.sheet is set but GOOGLE_APPLICATION_CREDENTIALS")
+    assert '"The tracker" in the README' in lines[-1]
+    assert not (tmp_path / "tracker").exists()  # no silent fall-back to the local tracker
