@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -61,7 +62,9 @@ def slack_env(fake: FakeSlack, tmp_path: Path) -> dict[str, str]:
     }
 
 
-def test_members_import_records_everyone_without_a_welcome(fake: FakeSlack, tmp_path: Path):
+def test_members_import_records_everyone_without_a_welcome(
+    fake: FakeSlack, tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
     for n in range(450):  # three pages of users.list
         fake.add_user(f"U0M{n:07d}", name=f"member{n}")
     fake.add_user("U0BOT00001", name="bot", is_bot=True)
@@ -72,6 +75,8 @@ def test_members_import_records_everyone_without_a_welcome(fake: FakeSlack, tmp_
 
     assert result.exit_code == 0, result.output
     assert "450 recorded without a welcome" in result.output
+    # No library warning in normal output (Bolt's "`token` will be unused" among them).
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     # What Slack was really sent: nothing. App Home views wait until a member opens the tab.
     assert "sent to Slack: nothing." in result.output
     assert fake.calls("chat.postMessage") == []
