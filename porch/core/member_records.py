@@ -55,10 +55,15 @@ def queue_row(
         member = get(conn, team_id=team_id, user_id=user_id or "")
     if member is None:
         return
+    base = workspace_url(conn, team_id=team_id)
+    tracker_queue.put(conn, team_id=team_id, row=member_row(member, workspace_url=base), now=now)
+
+
+def workspace_url(conn: Connection, *, team_id: str) -> str:
+    """https://team.slack.com/ as auth.test gave it at start-up ("" until then): the base of
+    the message and profile links Porch builds without a Web API call."""
     base = conn.execute(select(workspaces.c.url).where(workspaces.c.team_id == team_id)).scalar()
-    tracker_queue.put(
-        conn, team_id=team_id, row=member_row(member, workspace_url=base or ""), now=now
-    )
+    return base or ""
 
 
 def profile_link(*, workspace_url: str, user_id: str) -> str:

@@ -14,12 +14,12 @@ from dataclasses import replace
 
 from sqlalchemy import Connection, func, select
 
-from porch.core import channel_directory, tracker_queue
+from porch.core import channel_directory, member_records, tracker_queue
 from porch.core.config import Config
 from porch.core.domain_events import MessagePosted, ReactionChanged
 from porch.core.feature import Feature
 from porch.core.store.schema import activity as activity_rows
-from porch.core.store.schema import members, workspaces
+from porch.core.store.schema import members
 from porch.core.worksheets import FeedbackRow, WinRow
 from porch.features.participation import REACTION_PREFIX, reaction_kind
 
@@ -34,7 +34,7 @@ def item_key(channel_id: str, ts: str) -> str:
 
 def permalink(conn: Connection, *, team_id: str, channel_id: str, ts: str) -> str:
     """Slack's permalink shape, built locally so no Web API call is needed inside a request."""
-    base = conn.execute(select(workspaces.c.url).where(workspaces.c.team_id == team_id)).scalar()
+    base = member_records.workspace_url(conn, team_id=team_id)
     if not base:
         return ""
     return f"{base.rstrip('/')}/archives/{channel_id}/p{ts.replace('.', '')}"
