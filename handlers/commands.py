@@ -1,13 +1,22 @@
-"""/porch: manager commands."""
+"""/porch: one slash command, many verbs.
+
+Each verb is a function in a handler module's `VERBS` mapping (verb -> function taking a
+`CommandRequest`); this module parses the command once, finds the verb and answers `help` or an
+unknown verb with the help text. A feature's verbs live beside its other listeners, so adding a
+verb touches no other feature's code.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from handlers import welcome_commands
 from handlers.access import is_manager
 from handlers.payloads import TRIGGER_ID, text_at
 from porch.core.domain_events import TEAM_ID, USER_ID
@@ -17,39 +26,74 @@ from porch.runtime.context import Porch
 USER_REFERENCE = re.compile(r"<@([UW][A-Z0-9]{1,31})(?:\|[^>]*)?>")
 
 
+@dataclass(frozen=True)
+class CommandRequest:
+    """One `/porch <verb> <args>` invocation, already validated."""
+
+    porch: Porch
+    client: WebClient
+    ack: Ack
+    team_id: str
+    user_id: str
+    trigger_id: str
+    # The words after the verb, unparsed.
+    args: str
+    command: Mapping[str, Any]
+
+    def reply(self, template: str, **context: Any) -> None:
+        """Answer with an ephemeral message rendered from templates/."""
+        message = self.porch.templates.render(template, **context)
+        self.ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
+
+    def is_manager(self) -> bool:
+        return is_manager(client=self.client, config=self.porch.config, user_id=self.user_id)
+
+    def require_manager(self) -> bool:
+        """True for a manager; otherwise answers with the refusal and returns False."""
+        if self.is_manager():
+            return True
+        self.reply("command_denied.j2")
+        return False
+
+    def mentioned_users(self) -> list[str]:
+        return USER_REFERENCE.findall(self.args)
+
+
+Verb = Callable[[CommandRequest], None]
+
+# Handler modules whose VERBS are /porch verbs.
+VERB_MODULES = (welcome_commands,)
+
+
+def verbs() -> dict[str, Verb]:
+    table: dict[str, Verb] = {}
+    for module in VERB_MODULES:
+        for name, verb in module.VERBS.items():
+            if name in table:
+                raise ValueError(f"/porch {name} is defined twice")
+            table[name] = verb
+    return table
+
+
 def register(app: App, *, porch: Porch) -> None:
+    table = verbs()
+
     @app.command(Command.PORCH)
     def porch_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         words = text_at(command, "text", optional=True).strip().split(maxsplit=1)
         verb = words[0].lower() if words else "help"
-        team_id = text_at(command, "team_id", pattern=TEAM_ID)
-        user_id = text_at(command, "user_id", pattern=USER_ID)
-        trigger_id = text_at(command, "trigger_id", pattern=TRIGGER_ID)
-
-        def reply(template: str, **context: Any) -> None:
-            message = porch.templates.render(template, **context)
-            ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
-
-        if verb != "welcome":
-            reply("command_help.j2")
+        request = CommandRequest(
+            porch=porch,
+            client=client,
+            ack=ack,
+            team_id=text_at(command, "team_id", pattern=TEAM_ID),
+            user_id=text_at(command, "user_id", pattern=USER_ID),
+            trigger_id=text_at(command, "trigger_id", pattern=TRIGGER_ID),
+            args=words[1] if len(words) > 1 else "",
+            command=command,
+        )
+        handler = table.get(verb)
+        if handler is None:
+            request.reply("command_help.j2")
             return
-        if not is_manager(client=client, config=porch.config, user_id=user_id):
-            reply("command_denied.j2")
-            return
-        targets = USER_REFERENCE.findall(words[1] if len(words) > 1 else "")
-        if not targets:
-            reply("command_help.j2")
-            return
-        # trigger_id is unique per invocation: the re-sent welcome is once per command.
-        for target in targets:
-            porch.transaction(
-                lambda conn, now, target=target: porch.features.onboarding.resend_welcome(
-                    conn,
-                    team_id=team_id,
-                    user_id=target,
-                    now=now,
-                    sent_by=user_id,
-                    invocation=trigger_id,
-                )
-            )
-        reply("command_welcome_sent.j2", users=targets, count=len(targets))
+        handler(request)

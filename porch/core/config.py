@@ -349,6 +349,8 @@ class Thresholds(Strict):
     first_response_hours: float = Field(default=4, gt=0)
     ambassador_min_posts_30d: int = Field(default=8, ge=1)
     unanswered_after_hours: float = Field(default=24, gt=0)
+    # Channels where every top-level message counts as a question (elsewhere, one ending in "?").
+    help_channels: list[ChannelName] = []
 
 
 class AmbassadorsConfig(Strict):
@@ -386,6 +388,14 @@ class Config(Strict):
                 raise ValueError(f"ritual id {ritual.id!r} is used twice")
             seen.add(ritual.id)
         return self
+
+    def channel_names(self) -> set[str]:
+        """Every channel community.yml names: Porch resolves these to IDs and joins them."""
+        return (
+            set(self.channels.model_dump().values())
+            | set(self.onboarding.recommended_channels)
+            | set(self.thresholds.help_channels)
+        )
 
 
 @dataclass(frozen=True)

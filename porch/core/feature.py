@@ -45,6 +45,26 @@ class Job:
 
 
 @dataclass(frozen=True)
+class PersonalData:
+    """Where a feature keeps a member's personal data, so privacy (export, erasure, retention)
+    finds every copy without knowing the feature. Each table that holds a user ID, a name or a
+    member's words is declared by exactly one feature; a test fails for an undeclared one."""
+
+    table: str
+    # Columns holding the member's Slack user ID (the row belongs to them).
+    user_columns: Sequence[str]
+    # Why Porch keeps it and for how long, in a member's words (my-data, the privacy page).
+    purpose: str
+    # Columns holding names or message text: erased (set to NULL/"") when the row is kept as a
+    # count, and purged when older than the retention period.
+    text_columns: Sequence[str] = ()
+    # The column whose age decides retention, and the privacy.retention key naming the period
+    # (None: kept while the member is, erased on request).
+    timestamp_column: str | None = None
+    retention: str | None = None
+
+
+@dataclass(frozen=True)
 class Feature:
     name: str
     handles: Mapping[type, EventHandler] = field(default_factory=dict)
@@ -54,3 +74,5 @@ class Feature:
     worksheets: Sequence[str] = ()
     # `then["op"]` of an effect payload -> what to do once the effect is delivered.
     effect_callbacks: Mapping[str, EffectCallback] = field(default_factory=dict)
+    # The tables this feature stores member data in (see PersonalData).
+    personal_data: Sequence[PersonalData] = ()

@@ -39,7 +39,7 @@ from porch.core.store.schema import activity, members
 from porch.core.worksheets import HealthRow
 
 # Activity kinds that are posts (the rest, apart from joins, are reactions and the like).
-MESSAGE_KINDS = frozenset({"message", "reply"})
+MESSAGE_KINDS = frozenset({"message", "question", "reply"})
 # Activity kinds recorded for bookkeeping that are not engagement.
 NOT_ENGAGEMENT = frozenset({"join"})
 RETURNING_WINDOW = dt.timedelta(days=30)

@@ -12,8 +12,10 @@ import datetime as dt
 from sqlalchemy import Connection, delete
 
 from porch.core import activity_log, channel_directory
+from porch.core.config import Config
 from porch.core.domain_events import ChannelJoined, MessagePosted, ReactionChanged
 from porch.core.feature import Feature
+from porch.core.questions import QUESTION, is_question
 from porch.core.store.schema import activity
 
 # Activity kinds are at most 16 characters: "r:" and the start of the emoji name.
@@ -25,7 +27,21 @@ def reaction_kind(name: str) -> str:
     return (REACTION_PREFIX + name.split("::", 1)[0])[:16]
 
 
-def feature() -> Feature:
+def feature(*, config: Config) -> Feature:
+    def on_message_posted(
+        conn: Connection, team_id: str, event: MessagePosted, now: dt.datetime
+    ) -> None:
+        activity_log.record(
+            conn,
+            team_id=team_id,
+            channel_id=event.channel_id,
+            ts=event.ts,
+            kind=message_kind(conn, config=config, team_id=team_id, event=event),
+            user_id=event.user_id,
+            thread_ts=event.thread_ts,
+            at=now,
+        )
+
     return Feature(
         name="participation",
         handles={
@@ -36,19 +52,14 @@ def feature() -> Feature:
     )
 
 
-def on_message_posted(
-    conn: Connection, team_id: str, event: MessagePosted, now: dt.datetime
-) -> None:
-    activity_log.record(
-        conn,
-        team_id=team_id,
-        channel_id=event.channel_id,
-        ts=event.ts,
-        kind="reply" if event.thread_ts else "message",
-        user_id=event.user_id,
-        thread_ts=event.thread_ts,
-        at=now,
-    )
+def message_kind(conn: Connection, *, config: Config, team_id: str, event: MessagePosted) -> str:
+    """ "reply" in a thread; a top-level post is a QUESTION or a plain "message"."""
+    if event.thread_ts:
+        return "reply"
+    channel_name = channel_directory.name_of(conn, team_id=team_id, channel_id=event.channel_id)
+    if is_question(config=config, channel_name=channel_name, text=event.text):
+        return QUESTION
+    return "message"
 
 
 def on_reaction_changed(

@@ -59,7 +59,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     follow_ups = FollowUps(config=config, templates=templates, app_home=app_home)
     features = [
         # Participation first: later features count the activity row it records for this event.
-        participation.feature(),
+        participation.feature(config=config),
         onboarding.feature(),
         introductions.feature(),
         follow_ups.feature(),

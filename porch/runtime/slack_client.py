@@ -41,9 +41,7 @@ def web_client(*, token: str, base_url: str, for_effects: bool = False) -> WebCl
 
 def resolve_channels(client: WebClient, config: Config) -> dict[str, str]:
     """Map the configured channel names to IDs (conversations.list, paginated)."""
-    wanted = set(config.channels.model_dump().values()) | set(
-        config.onboarding.recommended_channels
-    )
+    wanted = config.channel_names()
     found: dict[str, str] = {}
     for page in client.conversations_list(
         types="public_channel,private_channel", exclude_archived=True, limit=200

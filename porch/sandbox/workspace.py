@@ -67,10 +67,7 @@ class SandboxWorkspace:
 
     def start(self) -> None:
         self.fake.start()
-        for name in sorted(
-            set(self.config.channels.model_dump().values())
-            | set(self.config.onboarding.recommended_channels)
-        ):
+        for name in sorted(self.config.channel_names()):
             self.names[self.fake.add_channel(name)] = name
         self.manager = self.config.managers.users[0] if self.config.managers.users else "U0MANAGER1"
         self.add_user(self.manager, "Sam", "Sam Rivera")
