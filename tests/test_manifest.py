@@ -97,6 +97,7 @@ def test_manifest_asks_for_the_scopes_its_events_need():
     needs = {
         "message.channels": "channels:history",
         "message.groups": "groups:history",
+        "message.im": "im:history",
         "team_join": "users:read",
         "member_joined_channel": "channels:read",
         "reaction_added": "reactions:read",

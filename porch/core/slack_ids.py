@@ -27,6 +27,7 @@ class Action(StrEnum):
     OPT_OUT = "porch_followups_opt_out"
     WARM_SEND = "porch_warm_send"
     WARM_PERSONALISE = "porch_warm_personalise"
+    INBOX_CLOSE = "porch_inbox_close"
 
 
 class Input(StrEnum):

@@ -198,9 +198,28 @@ class HealthRow(SheetRow):
     status: str = field(metadata=column("Status"))
 
 
+@dataclass(frozen=True, kw_only=True)
+class InboxRow(SheetRow):
+    """One conversation of the replies inbox: when it opened, how long the first answer took.
+    No message text: the words stay in Slack, the Sheet measures."""
+
+    SHEET: ClassVar[str] = "Inbox"
+
+    conversation: str = field(metadata=column("Conversation"))
+    member: str = field(metadata=column("Member"))
+    opened: dt.datetime | None = field(metadata=column("Opened", "datetime"))
+    first_answered: dt.datetime | None = field(metadata=column("First answered", "datetime"))
+    answered_by: str = field(metadata=column("Answered by"))
+    minutes_to_answer: int | None = field(metadata=column("Minutes to answer", "int"))
+    closed: dt.datetime | None = field(metadata=column("Closed", "datetime"))
+    status: str = field(metadata=column("Status"))
+    card: str = field(metadata=column("Card", "link"))
+
+
 # The data worksheets, in the order a fresh tracker shows them.
 ROWS: dict[str, type[SheetRow]] = {
-    row.SHEET: row for row in (MemberRow, FeedbackRow, WinRow, ContentRow, RitualRow, HealthRow)
+    row.SHEET: row
+    for row in (MemberRow, FeedbackRow, WinRow, ContentRow, RitualRow, HealthRow, InboxRow)
 }
 SHEETS: tuple[str, ...] = tuple(ROWS)
 COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {sheet: row.columns() for sheet, row in ROWS.items()}

@@ -26,6 +26,7 @@ def sample(row: type[worksheets.SheetRow]) -> worksheets.SheetRow:
         "float": 12.5,
         "dt.date": dt.date(2026, 11, 16),
         "dt.datetime | None": NOW,
+        "int | None": 42,
     }
     fields = {f.name: values[str(f.type)] for f in dataclasses.fields(row)}
     first = dataclasses.fields(row)[0].name
