@@ -146,6 +146,30 @@ class SandboxWorkspace:
         )
         return ts
 
+    def dm(
+        self,
+        user_id: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        deliveries: int = 1,
+    ) -> str:
+        """The member writes to Porch in its Messages tab (or replies in a thread of one of
+        Porch's DMs): Slack sends `message` with channel_type "im". Returns the message's ts."""
+        channel_id = self.fake.dm_channel(user_id)
+        ts = self.fake.add_message(channel_id, user=user_id, text=text, thread_ts=thread_ts)
+        event = slack.message(
+            user=user_id,
+            channel=channel_id,
+            text=text,
+            ts=ts,
+            thread_ts=thread_ts,
+            channel_type="im",
+            team=self.fake.team_id,
+        )
+        self._expect_ok(self.event(event, deliveries=deliveries))
+        return ts
+
     def react(
         self,
         user_id: str,
@@ -173,6 +197,26 @@ class SandboxWorkspace:
         response = self.sender.interactive(
             slack.block_actions(
                 team_id=self.fake.team_id, user_id=user_id, action_id=action_id, value=value
+            )
+        )
+        self._expect_ok([response])
+        return response
+
+    def click_message(
+        self, user_id: str, action_id: str, *, channel: str, ts: str, value: str | None = None
+    ) -> slack.Response:
+        """A click on a button in a channel message (a card), as Slack sends it: with the
+        channel, the message and a response_url."""
+        channel_id = self.fake.channel_id(channel)
+        [message] = [m for m in self.fake.messages(channel_id) if m["ts"] == ts]
+        response = self.sender.interactive(
+            slack.block_actions(
+                team_id=self.fake.team_id,
+                user_id=user_id,
+                action_id=action_id,
+                value=value,
+                channel_id=channel_id,
+                message=message,
             )
         )
         self._expect_ok([response])

@@ -1,0 +1,318 @@
+"""The replies inbox, as conversations: a member writes to Porch, the managers see one card, a
+manager answers in its thread and the member gets the answer, each exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+
+from porch.core.slack_ids import Action
+from porch.core.store.schema import inbox_conversations
+from porch.core.tracker_queue import get_row
+from porch.sandbox import slack_requests as slack
+from porch.sandbox.workspace import SandboxWorkspace
+from tests.conftest import config_with
+
+MANAGERS = "community-team"
+
+
+def cards(workspace: SandboxWorkspace) -> list[dict[str, Any]]:
+    """Porch's top-level messages in the managers' channel that are inbox cards."""
+    channel_id = workspace.fake.channel_id(MANAGERS)
+    return [
+        m
+        for m in workspace.fake.messages(channel_id)
+        if m["user"] == workspace.fake.bot_user_id
+        and m.get("thread_ts") in (None, m["ts"])
+        and "wrote to Porch" in m["text"]
+    ]
+
+
+def thread(workspace: SandboxWorkspace, card: dict[str, Any]) -> list[dict[str, Any]]:
+    return workspace.fake.thread(workspace.fake.channel_id(MANAGERS), card["ts"])[1:]
+
+
+def card_text(card: dict[str, Any]) -> str:
+    parts = []
+    for block in card["blocks"]:
+        if block["type"] == "section":
+            parts.append(block["text"]["text"])
+        elif block["type"] == "context":
+            parts.extend(e["text"] for e in block["elements"])
+    return "\n".join(parts)
+
+
+def dm_texts(workspace: SandboxWorkspace, user_id: str) -> list[str]:
+    return [m["text"] for m in workspace.fake.dm_messages(user_id)]
+
+
+def porch_dms(workspace: SandboxWorkspace, user_id: str) -> list[str]:
+    bot = workspace.fake.bot_user_id
+    return [m["text"] for m in workspace.fake.dm_messages(user_id) if m["user"] == bot]
+
+
+def answer(workspace: SandboxWorkspace, card: dict[str, Any], text: str, **kwargs: Any) -> str:
+    return workspace.say(workspace.manager, MANAGERS, text, thread_ts=card["ts"], **kwargs)
+
+
+def inbox_row(workspace: SandboxWorkspace, conversation: str = "1") -> dict[str, Any] | None:
+    with workspace.engine.begin() as conn:
+        return get_row(conn, team_id=workspace.fake.team_id, sheet="Inbox", key=conversation)
+
+
+def test_a_dm_delivered_three_times_makes_one_card_and_one_acknowledgement(
+    workspace: SandboxWorkspace,
+):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.settle()
+    workspace.dm("U0ANA00001", "Hi! Where do I get feedback on my pricing page?", deliveries=3)
+    workspace.settle()
+
+    [card] = cards(workspace)
+    text = card_text(card)
+    assert "*Ana* wrote to Porch" in text
+    assert "Where do I get feedback on my pricing page?" in text
+    assert "Joined 02 Nov 2026" in text and "Welcomed, checklist 0 of 4" in text
+    assert "/team/U0ANA00001|profile>" in text
+    assert "<@U0ANA00001>" not in text  # named, not pinged: the member is not in this channel
+    assert [b["elements"][0]["action_id"] for b in card["blocks"] if b["type"] == "actions"] == [
+        Action.INBOX_CLOSE
+    ]
+    assert porch_dms(workspace, "U0ANA00001")[1:] == [
+        "Thanks! Your message went to the Indie Makers Circle community team. A manager will "
+        "answer right here."
+    ]
+    row = inbox_row(workspace)
+    assert row is not None
+    assert (row["Member"], row["Status"], row["First answered"]) == ("Ana", "Open", "")
+    assert row["Card"].endswith(f"/p{card['ts'].replace('.', '')}")
+
+
+def test_later_dms_go_to_the_same_thread_while_it_is_open(workspace: SandboxWorkspace):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.dm("U0ANA00001", "First question")
+    workspace.settle()
+    workspace.dm("U0ANA00001", "And a second thing", deliveries=2)
+    workspace.dm("U0ANA00001", "Oh, and a third")
+    workspace.settle()
+
+    [card] = cards(workspace)
+    assert [m["text"] for m in thread(workspace, card)] == [
+        "*Ana:* And a second thing",
+        "*Ana:* Oh, and a third",
+    ]
+    # One acknowledgement per conversation, not per message.
+    assert len([t for t in porch_dms(workspace, "U0ANA00001") if t.startswith("Thanks!")]) == 1
+
+
+def test_a_managers_reply_reaches_the_member_once_and_marks_the_card(
+    workspace: SandboxWorkspace,
+):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.dm("U0ANA00001", "Is there a call this week?")
+    workspace.settle()
+    [card] = cards(workspace)
+
+    workspace.clock.advance(dt.timedelta(minutes=25))
+    ts = answer(workspace, card, "Yes: *Thursday* at 17:00, see <https://x.example|the calendar>")
+    channel_id = workspace.fake.channel_id(MANAGERS)
+    redelivered = slack.message(
+        user=workspace.manager,
+        channel=channel_id,
+        text="Yes: *Thursday* at 17:00, see <https://x.example|the calendar>",
+        ts=ts,
+        thread_ts=card["ts"],
+    )
+    workspace.event(redelivered, deliveries=2)
+    workspace.settle()
+    workspace.settle()
+
+    answers = [t for t in porch_dms(workspace, "U0ANA00001") if "Thursday" in t]
+    assert answers == ["Yes: *Thursday* at 17:00, see <https://x.example|the calendar>"]
+    [reply] = [m for m in workspace.fake.dm_messages("U0ANA00001") if "Thursday" in m["text"]]
+    assert "<@U0MANAGER1>, Indie Makers Circle community team" in card_text(reply)
+
+    [updated] = cards(workspace)
+    assert "Answered by <@U0MANAGER1> at " in card_text(updated)
+    row = inbox_row(workspace)
+    assert row is not None
+    # Sam is not in Porch's member records here (never imported), so the row names the ID.
+    assert (row["Status"], row["Answered by"], row["Minutes to answer"]) == (
+        "Answered",
+        "U0MANAGER1",
+        25,
+    )
+    assert row["First answered"] != ""
+
+
+def test_a_reply_starting_with_the_internal_prefix_stays_with_the_managers(
+    workspace: SandboxWorkspace,
+):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.dm("U0ANA00001", "Can I post my job offer?")
+    workspace.settle()
+    [card] = cards(workspace)
+    answer(workspace, card, "// she asked the same last month, check the guidelines first")
+    workspace.settle()
+
+    assert not any("guidelines first" in t for t in dm_texts(workspace, "U0ANA00001"))
+    assert "Answered by" not in card_text(cards(workspace)[0])
+    assert inbox_row(workspace)["Status"] == "Open"
+
+
+def test_a_configured_prefix_is_the_one_that_counts(workspace_factory, config):
+    workspace = workspace_factory(config_with(config, inbox={"internal_prefix": "note:"}))
+    workspace.join("U0ANA00001", "Ana")
+    workspace.dm("U0ANA00001", "Hello?")
+    workspace.settle()
+    [card] = cards(workspace)
+    answer(workspace, card, "note: new member, be gentle")
+    answer(workspace, card, "// hi Ana, welcome!")
+    workspace.settle()
+
+    texts = dm_texts(workspace, "U0ANA00001")
+    assert "// hi Ana, welcome!" in texts
+    assert not any("be gentle" in t for t in texts)
+
+
+def test_closing_ends_the_conversation_and_the_next_dm_opens_a_new_card(
+    workspace: SandboxWorkspace,
+):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.dm("U0ANA00001", "Where are the rituals listed?")
+    workspace.settle()
+    [card] = cards(workspace)
+    answer(workspace, card, "On the site, under Getting started.")
+    workspace.settle()
+    workspace.click_message(
+        workspace.manager, Action.INBOX_CLOSE, channel=MANAGERS, ts=card["ts"], value="1"
+    )
+    workspace.click_message(
+        workspace.manager, Action.INBOX_CLOSE, channel=MANAGERS, ts=card["ts"], value="1"
+    )
+    workspace.settle()
+
+    [closed] = cards(workspace)
+    text = card_text(closed)
+    assert "Answered by <@U0MANAGER1>" in text and "Closed by <@U0MANAGER1>" in text
+    assert not [b for b in closed["blocks"] if b["type"] == "actions"]  # no Close button left
+    row = inbox_row(workspace)
+    assert row["Status"] == "Closed" and row["Closed"] != ""
+
+    workspace.dm("U0ANA00001", "Thanks! One more question")
+    workspace.settle()
+    _, second = cards(workspace)
+    assert "One more question" in card_text(second)
+    assert inbox_row(workspace, "2")["Status"] == "Open"
+
+
+def test_only_managers_can_close(workspace: SandboxWorkspace):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.join("U0BEN00001", "Ben")
+    workspace.fake.add_member(workspace.fake.channel_id(MANAGERS), "U0BEN00001")
+    workspace.dm("U0ANA00001", "Hello team")
+    workspace.settle()
+    [card] = cards(workspace)
+
+    workspace.click_message(
+        "U0BEN00001", Action.INBOX_CLOSE, channel=MANAGERS, ts=card["ts"], value="1"
+    )
+    workspace.settle()
+
+    [ephemeral] = workspace.fake.ephemerals(user_id="U0BEN00001")
+    assert "Only community managers can close a conversation" in ephemeral["text"]
+    assert "Closed by" not in card_text(cards(workspace)[0])
+    with workspace.engine.begin() as conn:
+        assert conn.execute(select(inbox_conversations.c.state)).scalar_one() == "Open"
+
+
+def test_a_close_naming_no_conversation_is_refused(workspace: SandboxWorkspace):
+    response = workspace.sender.interactive(
+        slack.block_actions(
+            team_id=workspace.fake.team_id,
+            user_id=workspace.manager,
+            action_id=Action.INBOX_CLOSE,
+            value="999",
+        )
+    )
+    assert response.status_code == 400
+
+
+def test_bots_slackbot_and_porch_itself_are_never_relayed(workspace: SandboxWorkspace):
+    workspace.join("U0ANA00001", "Ana")
+    dm = workspace.fake.dm_channel("U0ANA00001")
+    bot_message = slack.message(user="U0BOT00001", channel=dm, text="beep", ts="5.000001")
+    bot_message.update({"bot_id": "B0BOT", "subtype": "bot_message", "channel_type": "im"})
+    porch_echo = slack.message(
+        user=workspace.fake.bot_user_id, channel=dm, text="Thanks!", ts="5.000002"
+    )
+    porch_echo.update({"bot_id": "B0PORCH", "channel_type": "im"})
+    slackbot = slack.message(
+        user="USLACKBOT", channel=dm, text="Reminder: ship it", ts="5.000003", channel_type="im"
+    )
+    # Porch's own user without a bot_id (never sent by Slack, refused all the same).
+    own = slack.message(
+        user=workspace.fake.bot_user_id, channel=dm, text="echo", ts="5.000004", channel_type="im"
+    )
+    for event in (bot_message, porch_echo, slackbot, own):
+        workspace.event(event)
+    workspace.settle()
+
+    assert cards(workspace) == []
+    with workspace.engine.begin() as conn:
+        assert conn.execute(select(inbox_conversations)).all() == []
+
+
+def test_a_members_words_are_escaped_and_a_long_message_is_cut_cleanly(
+    workspace: SandboxWorkspace,
+):
+    workspace.join("U0ANA00001", "Ana")
+    long_tail = " ".join(["pricing"] * 600)
+    workspace.dm("U0ANA00001", "&lt;!channel&gt; R&amp;D <!channel> <@U0MANAGER1> " + long_tail)
+    workspace.settle()
+
+    [card] = cards(workspace)
+    [excerpt] = [
+        b["text"]["text"] for b in card["blocks"] if b["type"] == "section" and "R&amp;D" in str(b)
+    ]
+    assert excerpt.startswith("&lt;!channel&gt; R&amp;D &lt;!channel&gt; &lt;@U0MANAGER1&gt; ")
+    assert "<!" not in excerpt and "<@" not in excerpt
+    assert excerpt.endswith("pricing…") and len(excerpt) <= 2500
+
+
+def test_a_reply_elsewhere_is_not_an_answer(workspace: SandboxWorkspace):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.dm("U0ANA00001", "Hello")
+    workspace.settle()
+    ts = workspace.say(workspace.manager, MANAGERS, "Team meeting at 3")
+    workspace.say(workspace.manager, MANAGERS, "ok", thread_ts=ts)
+    workspace.say(workspace.manager, "general", "hi", thread_ts=ts)
+    workspace.settle()
+
+    assert not any(t in ("ok", "hi") for t in dm_texts(workspace, "U0ANA00001"))
+
+
+def test_a_member_porch_does_not_know_yet_is_still_heard(workspace: SandboxWorkspace):
+    workspace.add_user("U0OLD00001", "Olga", "Olga Old")
+    workspace.dm("U0OLD00001", "Hi, I've been here for years")
+    workspace.settle()
+
+    [card] = cards(workspace)
+    assert "Not in Porch's member records" in card_text(card)
+    assert inbox_row(workspace)["Member"] == "U0OLD00001"
+
+
+def test_a_relay_survives_a_failed_delivery(workspace: SandboxWorkspace):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.dm("U0ANA00001", "Hello?")
+    workspace.settle()
+    [card] = cards(workspace)
+    workspace.fake.crash_after_next("chat.postMessage")
+    answer(workspace, card, "Hi Ana!")
+    workspace.settle()
+    workspace.clock.advance(dt.timedelta(minutes=5))
+    workspace.settle()
+
+    assert dm_texts(workspace, "U0ANA00001").count("Hi Ana!") == 1
