@@ -24,6 +24,7 @@ from porch.core.mrkdwn_html import block_texts, to_plain
 from porch.core.slack_ids import Action
 from porch.core.store import connect
 from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
+from porch.sandbox.demo_modmail import inbox_scene
 from porch.sandbox.workspace import SandboxWorkspace
 
 START = dt.datetime(2026, 11, 2, 7, 30, tzinfo=dt.UTC)  # Monday, 08:30 in Berlin
@@ -68,6 +69,13 @@ class Demo:
         where = f"#{channel}" + (" (thread)" if thread_ts else "")
         self._print(where, self.names.get(user_id, user_id), [text])
         ts = self.workspace.say(user_id, channel, text, thread_ts=thread_ts)
+        self.settle()
+        return ts
+
+    def dm(self, user_id: str, text: str, *, deliveries: int = 1) -> str:
+        """The member writes to Porch in its Messages tab."""
+        self._print("DM to Porch", self.names.get(user_id, user_id), [text])
+        ts = self.workspace.dm(user_id, text, deliveries=deliveries)
         self.settle()
         return ts
 
@@ -294,6 +302,8 @@ def story(box: Demo) -> None:
         f"{follow_ups.inactive_after_days} days (Chloé and Farid; Ben opted out)."
     )
     box.at(31, "10:00")
+    box.at(31, "10:20")
+    inbox_scene(box)
 
 
 def members(count: int) -> str:

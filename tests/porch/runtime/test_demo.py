@@ -42,6 +42,20 @@ def test_the_demo_welcomes_each_newcomer_once_and_skips_bots_and_guests(demo):
     assert "Welcome to Indie Makers Circle, Farid!" in output  # found by reconciliation
 
 
+def test_the_demo_shows_a_members_reply_answered_by_a_manager(demo):
+    output, _ = demo
+    question = "Is there somewhere I can get feedback on my onboarding emails"
+    assert "DM to Porch · Ana" in output
+    assert output.count(question) == 2  # her DM, and one card though Slack delivered it twice
+    assert "Ana wrote to Porch" in output
+    answer = "Hi Ana! Post them in #feedback on Friday"
+    assert output.count(answer) == 2  # Sam's reply in the thread, and the DM Ana gets
+    assert "DM to Ana · Indie Makers Circle bot\n    " + answer in output
+    assert "Dana offered to review emails" in output  # the internal note, shown in the thread
+    assert output.count("Dana offered to review emails") == 1  # ...and never sent to Ana
+    assert "Closed by @Sam" in output
+
+
 def test_the_demo_escapes_member_names(demo):
     _, out = demo
     transcript = (out / "transcript.txt").read_text()
