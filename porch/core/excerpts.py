@@ -53,7 +53,8 @@ def chunks(text: str, *, limit: int) -> list[str]:
     parts: list[str] = []
     rest = text.strip()
     while len(rest) > limit:
-        window = rest[:limit]
+        # One past the bound: a break right after a full part is a break too.
+        window = rest[: limit + 1]
         cut = window.rfind("\n")
         if cut <= 0:
             cut = window.rfind(" ")
