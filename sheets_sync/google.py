@@ -461,7 +461,9 @@ class GoogleSheetTracker:
         ):
             if total <= MAX_CELLS:
                 break
-            floor = max(state.rows, state.last_row, max((n for n, _ in state.placed), default=1))
+            # Never below the header plus one row: the next cycle reads each key column from
+            # row 2, and Google refuses a range that starts beyond the grid.
+            floor = max(state.rows, state.last_row, max((n for n, _ in state.placed), default=2))
             excess_rows = -(-(total - MAX_CELLS) // state.target_cols)
             cut = max(0, min(state.target_rows - floor, excess_rows))
             state.target_rows -= cut
