@@ -316,3 +316,16 @@ def test_a_relay_survives_a_failed_delivery(workspace: SandboxWorkspace):
     workspace.settle()
 
     assert dm_texts(workspace, "U0ANA00001").count("Hi Ana!") == 1
+
+
+def test_a_reply_in_the_thread_of_the_welcome_dm_reaches_the_managers(workspace_factory, config):
+    workspace = workspace_factory(config_with(config, inbox={"acknowledge": False}))
+    workspace.join("U0ANA00001", "Ana")
+    workspace.settle()
+    [welcome] = workspace.fake.dm_messages("U0ANA00001")
+    workspace.dm("U0ANA00001", "Which channel is for design feedback?", thread_ts=welcome["ts"])
+    workspace.settle()
+
+    [card] = cards(workspace)
+    assert "Which channel is for design feedback?" in card_text(card)
+    assert porch_dms(workspace, "U0ANA00001") == [welcome["text"]]  # no acknowledgement
