@@ -28,18 +28,24 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Row, select, update
 
-from porch.core import channel_directory, effect_queue, member_records, tracker_queue
+from porch.core import channel_directory, effect_queue, member_records
 from porch.core.config import Config
 from porch.core.domain_events import DirectMessage, MessagePosted
 from porch.core.excerpts import chunks, excerpt
 from porch.core.feature import Feature, PersonalData
 from porch.core.message_context import MessageContext
 from porch.core.posting import post
-from porch.core.store.schema import inbox_conversations, inbox_messages, workspaces
+from porch.core.store.schema import inbox_conversations, inbox_messages
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Mrkdwn, Templates, mention
-from porch.core.worksheets import InboxRow
-from porch.features.contributions import permalink
+from porch.features.modmail_rows import (
+    bot_user,
+    conversation_by_id,
+    member_name,
+    open_for,
+    queue_row,
+    stored,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -102,9 +108,9 @@ class Modmail:
         self, conn: Connection, *, team_id: str, event: DirectMessage, now: dt.datetime
     ) -> str:
         """Relay one DM to the managers; what happened, for tests and logs."""
-        if event.user_id == SLACKBOT or event.user_id == _bot_user(conn, team_id):
+        if event.user_id == SLACKBOT or event.user_id == bot_user(conn, team_id):
             return "ignored: not a member"
-        if _stored(conn, team_id=team_id, channel_id=event.channel_id, ts=event.ts):
+        if stored(conn, team_id=team_id, channel_id=event.channel_id, ts=event.ts):
             return "already relayed"
         conversation, opened = self._open_conversation(conn, team_id=team_id, event=event, now=now)
         insert_ignore(
@@ -141,7 +147,7 @@ class Modmail:
                 )
             queue_row(conn, team_id=team_id, conversation=conversation, now=now)
             return "card queued"
-        name = _member_name(member_records.get(conn, team_id=team_id, user_id=event.user_id))
+        name = member_name(member_records.get(conn, team_id=team_id, user_id=event.user_id))
         self._post(
             conn,
             team_id=team_id,
@@ -158,7 +164,7 @@ class Modmail:
         self, conn: Connection, *, team_id: str, event: DirectMessage, now: dt.datetime
     ) -> tuple[Row[Any], bool]:
         """The member's open conversation, opened now if there is none (True)."""
-        existing = _open_for(conn, team_id=team_id, user_id=event.user_id)
+        existing = open_for(conn, team_id=team_id, user_id=event.user_id)
         if existing is not None:
             return existing, False
         created = insert_ignore(
@@ -171,7 +177,7 @@ class Modmail:
             state=OPEN,
             opened_at=now,
         )
-        conversation = _open_for(conn, team_id=team_id, user_id=event.user_id)
+        conversation = open_for(conn, team_id=team_id, user_id=event.user_id)
         assert conversation is not None  # just inserted, or inserted by a concurrent replica
         return conversation, created
 
@@ -262,7 +268,9 @@ class Modmail:
         return True
 
     def exists(self, conn: Connection, *, team_id: str, conversation_id: int) -> bool:
-        return _get(conn, team_id=team_id, conversation_id=conversation_id) is not None
+        return (
+            conversation_by_id(conn, team_id=team_id, conversation_id=conversation_id) is not None
+        )
 
     # ---- the card --------------------------------------------------------------------------
 
@@ -287,7 +295,9 @@ class Modmail:
             )
             .values(card_channel_id=result["channel"], card_ts=result["ts"])
         )
-        conversation = _get(conn, team_id=team_id, conversation_id=then["conversation_id"])
+        conversation = conversation_by_id(
+            conn, team_id=team_id, conversation_id=then["conversation_id"]
+        )
         if conversation is not None:
             queue_row(conn, team_id=team_id, conversation=conversation, now=now)
 
@@ -314,7 +324,7 @@ class Modmail:
             onboarding = f"{status}, checklist {view['done_count']} of {len(view['checklist'])}"
         return {
             "conversation_id": conversation.id,
-            "member_name": _member_name(member) if member is not None else conversation.user_id,
+            "member_name": member_name(member) if member is not None else conversation.user_id,
             "profile": member_records.profile_link(
                 workspace_url=member_records.workspace_url(conn, team_id=team_id),
                 user_id=conversation.user_id,
@@ -333,7 +343,7 @@ class Modmail:
         self, conn: Connection, *, team_id: str, conversation_id: int, now: dt.datetime
     ) -> None:
         """Show the card's new state: one update per change (answered, closed), each keyed."""
-        conversation = _get(conn, team_id=team_id, conversation_id=conversation_id)
+        conversation = conversation_by_id(conn, team_id=team_id, conversation_id=conversation_id)
         assert conversation is not None
         change = "closed" if conversation.closed_at is not None else "answered"
         if conversation.closed_at is not None and conversation.first_answered_at is not None:
@@ -365,81 +375,6 @@ class Modmail:
 def is_internal(text: str, *, prefix: str) -> bool:
     """A reply whose first line starts with the prefix is a note among managers, entirely."""
     return text.lstrip().startswith(prefix)
-
-
-def queue_row(conn: Connection, *, team_id: str, conversation: Row[Any], now: dt.datetime) -> None:
-    """The conversation's row in the Inbox worksheet, as it is now."""
-    member = member_records.get(conn, team_id=team_id, user_id=conversation.user_id)
-    answerer = None
-    if conversation.first_answered_by:
-        answerer = member_records.get(conn, team_id=team_id, user_id=conversation.first_answered_by)
-    minutes = None
-    if conversation.first_answered_at is not None:
-        waited = conversation.first_answered_at - conversation.opened_at
-        minutes = max(0, round(waited.total_seconds() / 60))
-    card = ""
-    if conversation.card_ts:
-        card = permalink(
-            conn, team_id=team_id, channel_id=conversation.card_channel_id, ts=conversation.card_ts
-        )
-    row = InboxRow(
-        conversation=str(conversation.id),
-        member=_member_name(member) if member is not None else conversation.user_id,
-        opened=conversation.opened_at,
-        first_answered=conversation.first_answered_at,
-        answered_by=(
-            _member_name(answerer) if answerer is not None else conversation.first_answered_by or ""
-        ),
-        minutes_to_answer=minutes,
-        closed=conversation.closed_at,
-        status=conversation.state,
-        card=card,
-    )
-    tracker_queue.put(conn, team_id=team_id, row=row, now=now)
-
-
-def _open_for(conn: Connection, *, team_id: str, user_id: str) -> Row[Any] | None:
-    return conn.execute(
-        select(inbox_conversations).where(
-            inbox_conversations.c.team_id == team_id,
-            inbox_conversations.c.user_id == user_id,
-            inbox_conversations.c.open_slot == "open",
-        )
-    ).first()
-
-
-def _get(conn: Connection, *, team_id: str, conversation_id: int) -> Row[Any] | None:
-    return conn.execute(
-        select(inbox_conversations).where(
-            inbox_conversations.c.team_id == team_id,
-            inbox_conversations.c.id == conversation_id,
-        )
-    ).first()
-
-
-def _stored(conn: Connection, *, team_id: str, channel_id: str, ts: str) -> bool:
-    return (
-        conn.execute(
-            select(inbox_messages.c.ts).where(
-                inbox_messages.c.team_id == team_id,
-                inbox_messages.c.channel_id == channel_id,
-                inbox_messages.c.ts == ts,
-            )
-        ).first()
-        is not None
-    )
-
-
-def _bot_user(conn: Connection, team_id: str) -> str | None:
-    return conn.execute(
-        select(workspaces.c.bot_user_id).where(workspaces.c.team_id == team_id)
-    ).scalar()
-
-
-def _member_name(member: Any) -> str:
-    if member is None:
-        return ""
-    return member.display_name or member.real_name or member.user_id
 
 
 def _mention(user_id: str | None) -> Mrkdwn | None:
