@@ -25,7 +25,7 @@ from porch.core.message_context import MessageContext
 from porch.core.posting import post
 from porch.core.store.schema import members, spotlight_picks, spotlights
 from porch.core.store.upsert import insert_ignore
-from porch.core.templating import Templates, mention
+from porch.core.templating import Message, Templates, mention
 from porch.features.spotlight_scores import (
     SIGNALS,
     count_signals,
@@ -198,9 +198,7 @@ class Spotlight:
         row = self._row(conn, team_id=team_id, month=month)
         if row is None or row.state != DRAFTED:
             return None
-        message = self.templates.render(
-            "spotlight_edit_modal.j2", **self._context(conn, team_id=team_id, month=month)
-        )
+        message = self._render(conn, "spotlight_edit_modal.j2", team_id=team_id, month=month)
         return {
             "type": "modal",
             "title": {"type": "plain_text", "text": "Edit the spotlight"},
@@ -285,10 +283,7 @@ class Spotlight:
     def _update_card(
         self, conn: Connection, *, team_id: str, month: str, change: str, now: dt.datetime
     ) -> None:
-        context = MessageContext.load(conn, config=self.config, team_id=team_id).for_member(None)
-        card = self.templates.render(
-            "spotlight_draft.j2", **context, **self._context(conn, team_id=team_id, month=month)
-        )
+        card = self._render(conn, "spotlight_draft.j2", team_id=team_id, month=month)
         effect_queue.record(
             conn,
             team_id=team_id,
@@ -296,6 +291,13 @@ class Spotlight:
             kind="update",
             payload={"of": draft_key(month), **card.payload()},
             now=now,
+        )
+
+    def _render(self, conn: Connection, template: str, *, team_id: str, month: str) -> Message:
+        """A spotlight template with everything a message template may use (as post() does)."""
+        context = MessageContext.load(conn, config=self.config, team_id=team_id).for_member(None)
+        return self.templates.render(
+            template, **context, **self._context(conn, team_id=team_id, month=month)
         )
 
     def _context(self, conn: Connection, *, team_id: str, month: str) -> dict[str, Any]:
