@@ -24,11 +24,11 @@ from sqlalchemy.orm import aliased
 
 from porch.core import channel_directory
 from porch.core.config import SpotlightWeights
-from porch.core.questions import QUESTION
+from porch.core.questions import QUESTION, TOP_LEVEL_KINDS
 from porch.core.store.schema import activity
 
 SIGNALS = ("replies_to_others", "reactions_received", "wins_shared", "first_responses")
-POSTS = ("message", QUESTION)
+POSTS = tuple(sorted(TOP_LEVEL_KINDS))
 AUTHORED = (*POSTS, "reply")
 
 

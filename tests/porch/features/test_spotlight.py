@@ -250,3 +250,11 @@ def test_weights_that_are_all_zero_are_refused(tmp_path: Path):
     [issue] = caught.value.issues
     assert "recognition.spotlight.weights" in str(issue)
     assert "at least one spotlight weight must be above 0" in str(issue)
+
+
+def test_a_refusal_for_someone_outside_the_managers_channel_is_given_up(drafted):
+    drafted.click(DANA, Action.SPOTLIGHT_APPROVE, value=MONTH)
+    drafted.settle()  # chat.postEphemeral answers user_not_in_channel: no retries, no post
+    moderators = drafted.fake.channel_id(drafted.config.channels.moderators)
+    assert drafted.fake.ephemerals(channel_id=moderators) == []
+    assert public_posts(drafted) == [] and state(drafted) == "drafted"
