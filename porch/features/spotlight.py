@@ -55,7 +55,7 @@ class Spotlight:
     def feature(self) -> Feature:
         settings = self.config.recognition.spotlight
         jobs = (
-            (Job(name="spotlight", every=dt.timedelta(minutes=15), run=self.tick),)
+            (Job(name="spotlight", every=dt.timedelta(minutes=1), run=self.tick),)
             if settings.enabled
             else ()
         )
