@@ -19,6 +19,7 @@ from porch.features.contributions import Contributions
 from porch.features.follow_ups import FollowUps
 from porch.features.introductions import Introductions
 from porch.features.onboarding import Onboarding
+from porch.features.rituals import Rituals
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Features:
     onboarding: Onboarding
     introductions: Introductions
     follow_ups: FollowUps
+    rituals: Rituals
 
     def handlers_for(self, event_type: type) -> Iterator[EventHandler]:
         for feature in self.features:
@@ -57,6 +59,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     onboarding = Onboarding(config=config, templates=templates, app_home=app_home)
     introductions = Introductions(config=config, templates=templates, app_home=app_home)
     follow_ups = FollowUps(config=config, templates=templates, app_home=app_home)
+    rituals = Rituals(config=config, templates=templates)
     features = [
         # Participation first: later features count the activity row it records for this event.
         participation.feature(config=config),
@@ -64,6 +67,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         introductions.feature(),
         follow_ups.feature(),
         Contributions(config=config).feature(),
+        rituals.feature(),
         health.feature(),
         slack_limits.feature(config=config, templates=templates),
     ]
@@ -74,4 +78,5 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         onboarding=onboarding,
         introductions=introductions,
         follow_ups=follow_ups,
+        rituals=rituals,
     )
