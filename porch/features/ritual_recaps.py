@@ -21,6 +21,8 @@ from porch.core.store.schema import ritual_occurrences, ritual_replies
 from porch.core.templating import Templates
 from porch.core.worksheets import WinRow
 from porch.features.contributions import item_key, member_name, permalink, reaction_count
+from porch.features.ritual_worksheet import counts, queue_row
+from porch.features.ritual_worksheet import newcomers as newcomers_among
 
 if TYPE_CHECKING:
     from porch.features.rituals import Rituals
@@ -85,7 +87,7 @@ class RitualRecaps:
         ritual = self.rituals.ritual(occurrence.ritual_id)
         assert ritual is not None
         day = occurrence.local_date
-        replies, participants, newcomers = self.rituals.counts(
+        replies, participants, newcomers = counts(
             conn, team_id=team_id, ritual_id=ritual.id, day=day, since=occurrence.slot_at
         )
         featured = self.featured(conn, team_id=team_id, occurrence=occurrence)
@@ -138,7 +140,7 @@ class RitualRecaps:
                     reactions=item.reactions,
                 )
                 tracker_queue.put(conn, team_id=team_id, row=win, now=now)
-        self.rituals.queue_row(conn, team_id=team_id, ritual_id=ritual.id, day=day, now=now)
+        queue_row(conn, config=self.config, team_id=team_id, ritual_id=ritual.id, day=day, now=now)
 
     def featured(self, conn: Connection, *, team_id: str, occurrence: Any) -> list[Featured]:
         """Up to three replies, one per member: a newcomer's first ritual reply first, then the
@@ -152,7 +154,7 @@ class RitualRecaps:
             )
             .order_by(ritual_replies.c.at, ritual_replies.c.ts)
         ).all()
-        newcomers = self.rituals.newcomers(
+        newcomers = newcomers_among(
             conn, team_id=team_id, user_ids={r.user_id for r in rows}, at=occurrence.slot_at
         )
         candidates: list[tuple[tuple[int, int, dt.datetime], Featured]] = []

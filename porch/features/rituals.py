@@ -17,29 +17,23 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
-from porch.core import channel_directory, tracker_queue
+from porch.core import channel_directory
 from porch.core.config import Config, RitualConfig
 from porch.core.domain_events import MessagePosted
 from porch.core.feature import Feature, Job, PersonalData
 from porch.core.posting import post
-from porch.core.store.schema import members, ritual_occurrences, ritual_pauses, ritual_replies
+from porch.core.store.schema import ritual_occurrences, ritual_pauses, ritual_replies
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Templates
-from porch.core.worksheets import RitualRow
 from porch.features import ritual_calendar
-from porch.features.contributions import permalink
 from porch.features.ritual_recaps import RitualRecaps
+from porch.features.ritual_worksheet import occurrence_key, queue_row
 
 logger = logging.getLogger(__name__)
 
 QUEUED, POSTED, SKIPPED, PAUSED, FAILED = "queued", "posted", "skipped", "paused", "failed"
 # Kinds whose replies keep their text: the recap quotes goals and wins.
 KEEPS_TEXT = ("goals", "wins")
-
-
-def occurrence_key(ritual_id: str, day: dt.date | str) -> str:
-    """The post effect's key and the Rituals worksheet's row key."""
-    return f"ritual:{ritual_id}:{day}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,7 +94,9 @@ class Rituals:
         if self.state(conn, team_id=team_id, ritual_id=ritual.id, day=day) is not None:
             return False
         if self.is_paused(conn, team_id=team_id, ritual_id=ritual.id):
-            self._record(conn, team_id=team_id, ritual=ritual, day=day, at=at, state=PAUSED, now=now)
+            self._record(
+                conn, team_id=team_id, ritual=ritual, day=day, at=at, state=PAUSED, now=now
+            )
             return False
         late = now - at
         if late > dt.timedelta(hours=ritual.catch_up_hours):
@@ -144,7 +140,13 @@ class Rituals:
             return False
         prompt = self.next_prompt(conn, team_id=team_id, ritual=ritual)
         if not self._record(
-            conn, team_id=team_id, ritual=ritual, day=day, at=at, state=QUEUED, now=now,
+            conn,
+            team_id=team_id,
+            ritual=ritual,
+            day=day,
+            at=at,
+            state=QUEUED,
+            now=now,
             prompt=prompt,
         ):
             if not override:
@@ -325,7 +327,14 @@ class Rituals:
             .where(*where)
             .values(state=POSTED, channel_id=result["channel"], thread_ts=result["ts"])
         )
-        self.queue_row(conn, team_id=team_id, ritual_id=then["ritual_id"], day=then["date"], now=now)
+        queue_row(
+            conn,
+            config=self.config,
+            team_id=team_id,
+            ritual_id=then["ritual_id"],
+            day=then["date"],
+            now=now,
+        )
 
     # ---- replies ---------------------------------------------------------------------------
 
@@ -358,76 +367,11 @@ class Rituals:
             at=now,
             text=event.text if keeps_text else None,
         ):
-            self.queue_row(
+            queue_row(
                 conn,
+                config=self.config,
                 team_id=team_id,
                 ritual_id=occurrence.ritual_id,
                 day=occurrence.local_date,
                 now=now,
             )
-
-    def counts(
-        self, conn: Connection, *, team_id: str, ritual_id: str, day: str, since: dt.datetime
-    ) -> tuple[int, int, int]:
-        """(replies, participants, newcomers among them) for one occurrence."""
-        where = (
-            ritual_replies.c.team_id == team_id,
-            ritual_replies.c.ritual_id == ritual_id,
-            ritual_replies.c.local_date == day,
-        )
-        replies = conn.execute(select(func.count()).where(*where)).scalar_one()
-        people = set(conn.execute(select(ritual_replies.c.user_id).where(*where)).scalars())
-        newcomers = self.newcomers(conn, team_id=team_id, user_ids=people, at=since)
-        return replies, len(people), len(newcomers)
-
-    def newcomers(
-        self, conn: Connection, *, team_id: str, user_ids: set[str], at: dt.datetime
-    ) -> set[str]:
-        """Members who joined within NEWCOMER_DAYS before `at` (the onboarding month)."""
-        if not user_ids:
-            return set()
-        return set(
-            conn.execute(
-                select(members.c.user_id).where(
-                    members.c.team_id == team_id,
-                    members.c.user_id.in_(user_ids),
-                    members.c.joined_at >= at - dt.timedelta(days=NEWCOMER_DAYS),
-                )
-            ).scalars()
-        )
-
-    def queue_row(
-        self, conn: Connection, *, team_id: str, ritual_id: str, day: str, now: dt.datetime
-    ) -> None:
-        """The occurrence's row in the Rituals worksheet, current with its replies."""
-        occurrence = conn.execute(
-            select(ritual_occurrences).where(*self._where(team_id, ritual_id, day))
-        ).first()
-        if occurrence is None or occurrence.thread_ts is None:
-            return
-        ritual = self.ritual(ritual_id)
-        replies, participants, newcomers = self.counts(
-            conn, team_id=team_id, ritual_id=ritual_id, day=day, since=occurrence.slot_at
-        )
-        total = conn.execute(
-            select(func.count()).where(members.c.team_id == team_id, members.c.is_deleted.is_(False))
-        ).scalar_one()
-        channel_name = getattr(self.config.channels, ritual.channel) if ritual else ""
-        row = RitualRow(
-            occurrence=occurrence_key(ritual_id, day),
-            ritual=ritual.name if ritual else ritual_id,
-            date=occurrence.slot_at,
-            channel=f"#{channel_name}",
-            link=permalink(
-                conn, team_id=team_id, channel_id=occurrence.channel_id, ts=occurrence.thread_ts
-            ),
-            replies=replies,
-            participants=participants,
-            newcomers=newcomers,
-            participation_pct=round(100 * participants / total, 1) if total else 0.0,
-        )
-        tracker_queue.put(conn, team_id=team_id, row=row, now=now)
-
-
-# A newcomer is a member in their first 30 days: the onboarding month that check-ins cover.
-NEWCOMER_DAYS = 30

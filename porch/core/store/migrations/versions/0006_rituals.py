@@ -27,9 +27,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("recap_at", sa.DateTime(timezone=True), nullable=True),
     )
-    op.create_index(
-        "ix_ritual_occurrences_thread", "ritual_occurrences", ["team_id", "thread_ts"]
-    )
+    op.create_index("ix_ritual_occurrences_thread", "ritual_occurrences", ["team_id", "thread_ts"])
     op.create_table(
         "ritual_replies",
         sa.Column("team_id", sa.String(length=32), primary_key=True),
