@@ -1,7 +1,7 @@
 """A ritual's recap: a while after it, one reply in its thread and one short post in its channel.
 
 How many members took part (newcomers first) and three featured replies: the most reactions,
-where a newcomer's first ritual reply outranks a regular's. A wins ritual's featured replies
+where a newcomer's first reply to this ritual outranks a regular's. A wins ritual's featured replies
 also become Wins rows in the tracker. Both messages are keyed effects and the occurrence's
 `recap_at` is set in the same transaction, so a recap is posted once.
 """
@@ -143,7 +143,7 @@ class RitualRecaps:
         queue_row(conn, config=self.config, team_id=team_id, ritual_id=ritual.id, day=day, now=now)
 
     def featured(self, conn: Connection, *, team_id: str, occurrence: Any) -> list[Featured]:
-        """Up to three replies, one per member: a newcomer's first ritual reply first, then the
+        """Up to three replies, one per member: a newcomer's first reply to this ritual, then the
         most reactions, then the earliest."""
         rows = conn.execute(
             select(ritual_replies)
@@ -186,6 +186,7 @@ class RitualRecaps:
             select(func.count()).where(
                 ritual_replies.c.team_id == team_id,
                 ritual_replies.c.user_id == row.user_id,
+                ritual_replies.c.ritual_id == row.ritual_id,
                 ritual_replies.c.at < row.at,
             )
         ).scalar_one()

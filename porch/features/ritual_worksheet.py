@@ -2,7 +2,7 @@
 
 Counted from the recorded replies whenever one arrives and at the recap, so the row is current
 without a sweep. A newcomer is a member in their first NEWCOMER_DAYS (the onboarding month
-that check-ins cover), counted at the ritual's moment.
+that check-ins cover), counted at the ritual's moment; members imported at install are not.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ def newcomers(conn: Connection, *, team_id: str, user_ids: set[str], at: dt.date
                 members.c.team_id == team_id,
                 members.c.user_id.in_(user_ids),
                 members.c.joined_at >= at - dt.timedelta(days=NEWCOMER_DAYS),
+                # Imported members were here before Porch: their joined_at is the import's.
+                members.c.joined_via != "import",
             )
         ).scalars()
     )

@@ -12,7 +12,7 @@ from porch.runtime.cli import main
 from porch.sandbox.slack_api import FakeSlack
 from porch.sandbox.workspace import SandboxWorkspace
 from tests.conftest import EXAMPLE_CONFIG, MONDAY_MORNING
-from tests.porch.runtime.test_cli import fake, slack_env  # noqa: F401 - the fixture
+from tests.porch.runtime.test_cli import fake, slack_env
 
 __all__ = ["fake"]
 
