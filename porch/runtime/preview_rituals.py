@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import islice
 from typing import Any
 
 from porch.core.config import Config, RitualConfig
-from porch.features.ritual_calendar import cadence_label
+from porch.features.ritual_calendar import cadence_label, latest, upcoming
 from porch.features.ritual_overview import LastOccurrence, RitualStatus, Upcoming
 from porch.features.ritual_recaps import Featured
 
@@ -48,8 +49,15 @@ def ritual_samples(config: Config) -> list[tuple[str, str, str, dict[str, Any]]]
             ritual=r,
             cadence=cadence_label(r),
             paused=False,
-            upcoming=[Upcoming(day=dt.date(2026, 11, 9), local_time=r.time, state="scheduled")],
-            last=LastOccurrence(day="2026-11-02", state="posted", replies=6),
+            upcoming=[
+                Upcoming(day=day, local_time=r.time, state="scheduled")
+                for day, _ in islice(upcoming(r, friday, config.community.tz), 2)
+            ],
+            last=LastOccurrence(
+                day=latest(r, friday, config.community.tz)[0].isoformat(),
+                state="posted",
+                replies=6,
+            ),
         )
         for r in rituals
     ]
@@ -74,7 +82,11 @@ def ritual_samples(config: Config) -> list[tuple[str, str, str, dict[str, Any]]]
             "A ritual Porch cannot post (once per ritual and problem)",
             f"#{config.channels.moderators}",
             "ritual_problem.j2",
-            {"ritual": rituals[0], "problem": "not_in_channel", "channel_name": channel[1:]},
+            {
+                "ritual": rituals[0],
+                "problem": "not_in_channel",
+                "channel_name": getattr(config.channels, rituals[0].channel),
+            },
         ),
         (
             "/porch rituals",
