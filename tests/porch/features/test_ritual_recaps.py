@@ -122,3 +122,25 @@ def test_a_goals_recap_without_replies_says_so_in_the_thread_only(workspace_fact
     texts = [m["text"] for m in bot_messages(workspace, "general")]
     assert len([t for t in texts if "recap" in t]) == 1
     assert "nobody replied" in str(bot_messages(workspace, "general")[-1]["blocks"])
+
+
+def test_a_reply_is_recorded_once_and_other_kinds_keep_no_text(workspace: SandboxWorkspace):
+    from porch.sandbox import slack_requests as slack
+
+    workspace.join("U0ANA00001", "Ana")
+    wednesday = dt.datetime(2026, 11, 4, 11, 0, 30, tzinfo=dt.UTC)  # 12:00:30 in Berlin
+    workspace.at(wednesday)
+    general = workspace.fake.channel_id("general")
+    thread = next(
+        m["ts"]
+        for m in bot_messages(workspace, "general")
+        if m["text"].startswith("Midweek question")
+    )
+    text = "Hiring, mostly"
+    ts = workspace.fake.add_message(general, user="U0ANA00001", text=text, thread_ts=thread)
+    event = slack.message(user="U0ANA00001", channel=general, text=text, ts=ts, thread_ts=thread)
+    workspace.event(event, deliveries=3)  # Slack's retries
+
+    with workspace.engine.begin() as conn:
+        rows = conn.execute(select(ritual_replies.c.user_id, ritual_replies.c.text)).all()
+    assert [tuple(r) for r in rows] == [("U0ANA00001", None)]  # a poll: counted, not quoted
