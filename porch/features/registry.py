@@ -19,6 +19,7 @@ from porch.features.contributions import Contributions
 from porch.features.follow_ups import FollowUps
 from porch.features.introductions import Introductions
 from porch.features.onboarding import Onboarding
+from porch.features.rituals import Rituals
 from porch.features.spotlight import Spotlight
 
 
@@ -32,6 +33,7 @@ class Features:
     introductions: Introductions
     follow_ups: FollowUps
     spotlight: Spotlight
+    rituals: Rituals
 
     def handlers_for(self, event_type: type) -> Iterator[EventHandler]:
         for feature in self.features:
@@ -60,6 +62,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     introductions = Introductions(config=config, templates=templates, app_home=app_home)
     follow_ups = FollowUps(config=config, templates=templates, app_home=app_home)
     spotlight = Spotlight(config=config, templates=templates)
+    rituals = Rituals(config=config, templates=templates)
     features = [
         # Participation first: later features count the activity row it records for this event.
         participation.feature(config=config),
@@ -67,6 +70,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         introductions.feature(),
         follow_ups.feature(),
         Contributions(config=config).feature(),
+        rituals.feature(),
         health.feature(),
         slack_limits.feature(config=config, templates=templates),
         spotlight.feature(),
@@ -79,4 +83,5 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         introductions=introductions,
         follow_ups=follow_ups,
         spotlight=spotlight,
+        rituals=rituals,
     )

@@ -23,6 +23,7 @@ from porch.core.mrkdwn_html import to_html
 from porch.core.store import connect, migrate
 from porch.core.templating import PACKAGED_TEMPLATES, Message, Mrkdwn, Templates, mention
 from porch.features.registry import build_features
+from porch.runtime.preview_rituals import ritual_samples
 from porch.runtime.preview_spotlight import spotlight_samples
 
 TEAM = "T0PREVIEW"
@@ -216,6 +217,7 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
             {"since": "10:37"},
         ),
         *spotlight_samples(config, manager=manager),
+        *ritual_samples(config),
     ]
     return [(title, where, name, {**context, **extra}) for title, where, name, extra in entries]
 

@@ -24,7 +24,7 @@ from porch.core.mrkdwn_html import block_texts, to_plain
 from porch.core.slack_ids import Action
 from porch.core.store import connect
 from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
-from porch.sandbox import demo_spotlight
+from porch.sandbox import demo_rituals, demo_spotlight
 from porch.sandbox.workspace import SandboxWorkspace
 
 START = dt.datetime(2026, 11, 2, 7, 30, tzinfo=dt.UTC)  # Monday, 08:30 in Berlin
@@ -237,6 +237,7 @@ def story(box: Demo) -> None:
     box.narrate("A bot and a guest join too: Porch skips them.")
     box.join("U0BOT00001", "Deploy Bot", "Deploy Bot", is_bot=True)
     box.join("U0GUEST001", "Gus", "Gus Guest", is_restricted=True)
+    demo_rituals.monday_goals(box)
     box.at(1, "10:10")
 
     box.narrate("Ana opens the guidelines from her welcome and introduces herself in the thread.")
@@ -271,6 +272,7 @@ def story(box: Demo) -> None:
     box.at(4, "17:00")
     box.narrate("Ben would rather not get reminders.")
     box.click("U0BEN00001", Action.OPT_OUT, OPT_OUT_LABEL)
+    demo_rituals.friday_wins(box)
 
     box.narrate("Next Monday: a new thread. Chloé got her nudge too, and introduces herself.")
     box.at(8, "09:05")

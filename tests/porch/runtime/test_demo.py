@@ -99,3 +99,16 @@ def test_the_demo_database_is_one_self_contained_file(demo, tmp_path: Path):
     with contextlib.closing(sqlite3.connect(copy)) as conn:
         names = {row[0] for row in conn.execute("SELECT user_id FROM members")}
     assert {"U0ANA00001", "U0BEN00001", "U0CHLOE001", "U0FARID001"} <= names
+
+
+def test_the_demo_shows_a_goals_thread_a_wins_thread_and_its_recap(demo):
+    output, _ = demo
+    assert output.count("#general · Indie Makers Circle bot\n    Monday goals") >= 1
+    assert "#general (thread) · Dana\n    Ship the onboarding emails" in output
+    assert output.count("#wins · Indie Makers Circle bot\n    Friday wins\n") == 1
+    recap = "Friday wins recap: 4 members took part, 2 of them new here"
+    assert output.count(recap + ".") == 1  # in the thread
+    assert output.count(recap + " (see the thread).") == 1  # in the channel
+    # Ana's first win (she is new) outranks Eli's, which has more reactions.
+    featured = output.split(recap + ".", 1)[1]
+    assert featured.index("@Ana: Did my 5 customer calls") < featured.index("@Eli: Closed")
