@@ -19,6 +19,8 @@ EMOJI = {
     "bug": "🐛",
     "heart": "❤️",
     "question": "❓",
+    "star": "⭐",
+    "fast_forward": "⏩",
 }
 
 _ANGLE = re.compile(r"<([^<>]+)>")

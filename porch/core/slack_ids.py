@@ -27,6 +27,9 @@ class Action(StrEnum):
     OPT_OUT = "porch_followups_opt_out"
     WARM_SEND = "porch_warm_send"
     WARM_PERSONALISE = "porch_warm_personalise"
+    SPOTLIGHT_APPROVE = "porch_spotlight_approve"
+    SPOTLIGHT_EDIT = "porch_spotlight_edit"
+    SPOTLIGHT_SKIP = "porch_spotlight_skip"
     INBOX_CLOSE = "porch_inbox_close"
 
 
@@ -34,12 +37,14 @@ class Input(StrEnum):
     """block_id and action_id of modal inputs; the view listener reads the value under them."""
 
     WELCOME_TEXT = "welcome_text"
+    SPOTLIGHT_NOTE = "spotlight_note"
 
 
 class View(StrEnum):
     """callback_id of every modal Porch opens; each has a view listener."""
 
     PERSONALISE_WELCOME = "porch_personalise_welcome"
+    EDIT_SPOTLIGHT = "porch_edit_spotlight"
 
 
 class Command(StrEnum):

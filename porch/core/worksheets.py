@@ -179,6 +179,7 @@ class RitualRow(SheetRow):
     link: str = field(metadata=column("Link", "link"))
     replies: int = field(metadata=column("Replies", "int"))
     participants: int = field(metadata=column("Participants", "int"))
+    newcomers: int = field(metadata=column("Newcomers", "int"))
     participation_pct: float = field(metadata=column("Participation %", "pct"))
 
 

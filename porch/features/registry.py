@@ -20,6 +20,8 @@ from porch.features.follow_ups import FollowUps
 from porch.features.introductions import Introductions
 from porch.features.modmail import Modmail
 from porch.features.onboarding import Onboarding
+from porch.features.rituals import Rituals
+from porch.features.spotlight import Spotlight
 
 
 @dataclass
@@ -31,6 +33,8 @@ class Features:
     onboarding: Onboarding
     introductions: Introductions
     follow_ups: FollowUps
+    spotlight: Spotlight
+    rituals: Rituals
     modmail: Modmail
 
     def handlers_for(self, event_type: type) -> Iterator[EventHandler]:
@@ -59,6 +63,8 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     onboarding = Onboarding(config=config, templates=templates, app_home=app_home)
     introductions = Introductions(config=config, templates=templates, app_home=app_home)
     follow_ups = FollowUps(config=config, templates=templates, app_home=app_home)
+    spotlight = Spotlight(config=config, templates=templates)
+    rituals = Rituals(config=config, templates=templates)
     modmail = Modmail(config=config, templates=templates)
     features = [
         # Participation first: later features count the activity row it records for this event.
@@ -67,8 +73,10 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         introductions.feature(),
         follow_ups.feature(),
         Contributions(config=config).feature(),
+        rituals.feature(),
         health.feature(),
         slack_limits.feature(config=config, templates=templates),
+        spotlight.feature(),
         modmail.feature(),
     ]
     app_home.sections = [f.home_section for f in features if f.home_section is not None]
@@ -78,5 +86,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         onboarding=onboarding,
         introductions=introductions,
         follow_ups=follow_ups,
+        spotlight=spotlight,
+        rituals=rituals,
         modmail=modmail,
     )

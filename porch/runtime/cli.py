@@ -338,5 +338,9 @@ def sync_command(config_path: Path | None, backfill: bool, team_id: str | None) 
     )
 
 
+from porch.runtime.cli_rituals import ritual  # noqa: E402
+
+main.add_command(ritual)
+
 if __name__ == "__main__":
     main()

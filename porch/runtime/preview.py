@@ -24,6 +24,8 @@ from porch.core.mrkdwn_html import to_html
 from porch.core.store import connect, migrate
 from porch.core.templating import PACKAGED_TEMPLATES, Message, Mrkdwn, Templates, mention
 from porch.features.registry import build_features
+from porch.runtime.preview_rituals import ritual_samples
+from porch.runtime.preview_spotlight import spotlight_samples
 
 TEAM = "T0PREVIEW"
 SAMPLE_MEMBER = Newcomer(
@@ -215,6 +217,8 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
             "app_rate_limited.j2",
             {"since": "10:37"},
         ),
+        *spotlight_samples(config, manager=manager),
+        *ritual_samples(config),
         *_inbox_samples(config, manager=manager),
     ]
     return [(title, where, name, {**context, **extra}) for title, where, name, extra in entries]

@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from porch.core.config import WEEKDAYS, Config, load_config
+from porch.features.ritual_calendar import cadence_label
 
 CONFIG_ENV = "PORCH_CONFIG"
 SHOWCASE_ENV = "PORCH_SHOWCASE"
@@ -276,8 +277,14 @@ def build_context(config: Config, *, showcase: Sequence[ShowcaseEntry]) -> Confi
     data["community"]["promise"]["statement"] = config.community.promise.statement
     data["community"]["timezone_label"] = timezone_label(config.community.timezone)
     channels = config.channels.model_dump()
-    for ritual in data["rituals"]:
+    for ritual, settings in zip(data["rituals"], config.rituals, strict=True):
         ritual["channel_name"] = channels[ritual["channel"]]
+        # The prompt the next occurrence opens with (several take turns).
+        ritual["prompt"] = settings.all_prompts[0]
+        # "Monday" for a weekly ritual, else how often ("First Friday of the month").
+        weekly = settings.cadence == "weekly" and settings.every_weeks == 1
+        label = cadence_label(settings)
+        ritual["day"] = settings.weekday.title() if weekly else label[0].upper() + label[1:]
     data["calendar"] = sorted(
         data["rituals"], key=lambda r: (WEEKDAYS.index(r["weekday"]), r["time"])
     )

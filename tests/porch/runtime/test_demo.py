@@ -79,11 +79,19 @@ def test_the_narrated_counts_match_the_store_and_the_transcript(demo):
     assert f"the {imported} members already in the workspace" in output
     assert "Reconciliation finds 1 member to welcome." in output
     assert output.count("Welcome to Indie Makers Circle, Farid!") == 1
-    month = output[output.index("A month in:") :]
+    month = output[output.index("A month in:") : output.index("Spotlight for November 2026: draft")]
     assert "Hi Ana, it has been 30 days" in month
     assert "Hi Chloé <!channel>, we have not seen you" in month
     assert "Hi Farid, we have not seen you" in month
     assert "Ben" not in month.split(")", 1)[1]  # opted out: nothing for him
+
+
+def test_the_months_spotlight_is_drafted_for_the_managers_and_posted_once(demo):
+    output, _ = demo
+    draft = output.index("#community-team · Indie Makers Circle bot\n    ✨ Spotlight for November")
+    assert "1. @Ben: score 3.5. 1 reply to others, 1 reaction received, 1 first answer" in output
+    assert output.count("#general · Indie Makers Circle bot\n    ✨ Spotlight for November") == 1
+    assert output.index("Sam approves it") > draft
 
 
 def test_the_outputs_are_listed_with_absolute_paths(demo):
@@ -105,3 +113,16 @@ def test_the_demo_database_is_one_self_contained_file(demo, tmp_path: Path):
     with contextlib.closing(sqlite3.connect(copy)) as conn:
         names = {row[0] for row in conn.execute("SELECT user_id FROM members")}
     assert {"U0ANA00001", "U0BEN00001", "U0CHLOE001", "U0FARID001"} <= names
+
+
+def test_the_demo_shows_a_goals_thread_a_wins_thread_and_its_recap(demo):
+    output, _ = demo
+    assert output.count("#general · Indie Makers Circle bot\n    Monday goals") >= 1
+    assert "#general (thread) · Dana\n    Ship the onboarding emails" in output
+    assert output.count("#wins · Indie Makers Circle bot\n    Friday wins\n") == 1
+    recap = "Friday wins recap: 4 members took part, 2 of them new here"
+    assert output.count(recap + ".") == 1  # in the thread
+    assert output.count(recap + " (see the thread).") == 1  # in the channel
+    # Ana's first win (she is new) outranks Eli's, which has more reactions.
+    featured = output.split(recap + ".", 1)[1]
+    assert featured.index("@Ana: Did my 5 customer calls") < featured.index("@Eli: Closed")

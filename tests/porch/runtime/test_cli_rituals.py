@@ -1,0 +1,66 @@
+"""`porch ritual post|pause|resume`, run as a manager would run them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from porch.runtime.cli import main
+from porch.sandbox.slack_api import FakeSlack
+from porch.sandbox.workspace import SandboxWorkspace
+from tests.conftest import EXAMPLE_CONFIG, MONDAY_MORNING
+from tests.porch.runtime.test_cli import fake, slack_env
+
+__all__ = ["fake"]
+
+
+def ritual_posts(fake: FakeSlack, channel: str, title: str) -> list[dict]:
+    return [
+        m
+        for m in fake.messages(fake.channel_id(channel))
+        if m["user"] == fake.bot_user_id and m["text"].startswith(title)
+    ]
+
+
+def test_posting_an_occurrence_three_times_posts_it_once(fake: FakeSlack, tmp_path: Path):
+    env = slack_env(fake, tmp_path)
+    command = ["ritual", "post", "monday-goals", "--date", "2026-11-02"]
+    results = [CliRunner().invoke(main, command, env=env) for _ in range(3)]
+
+    assert [r.exit_code for r in results] == [0, 0, 0], results[0].output
+    assert "Posted Monday goals for 2026-11-02." in results[0].output
+    assert "already posted" in results[1].output and "already posted" in results[2].output
+    assert len(ritual_posts(fake, "general", "Monday goals")) == 1
+
+
+def test_an_unknown_ritual_exits_2_with_the_ids(tmp_path: Path):
+    env = {"PORCH_CONFIG": str(EXAMPLE_CONFIG), "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"}
+    for verb in ("post", "pause", "resume"):
+        result = CliRunner().invoke(main, ["ritual", verb, "monday-goalz"], env=env)
+        assert result.exit_code == 2
+        assert "unknown ritual 'monday-goalz'" in result.output
+        assert "monday-goals, wednesday-poll, friday-wins" in result.output
+
+
+def test_a_paused_ritual_is_not_posted_until_resumed(workspace: SandboxWorkspace):
+    if workspace.engine.dialect.name != "sqlite":
+        pytest.skip("the CLI reaches the store by its URL; the PostgreSQL schema is per test")
+    env = {"PORCH_CONFIG": str(EXAMPLE_CONFIG), "DATABASE_URL": str(workspace.engine.url)}
+    workspace.at(MONDAY_MORNING)
+    assert len(ritual_posts(workspace.fake, "general", "Monday goals")) == 1
+
+    paused = CliRunner().invoke(main, ["ritual", "pause", "monday-goals"], env=env)
+    again = CliRunner().invoke(main, ["ritual", "pause", "monday-goals"], env=env)
+    assert paused.exit_code == 0, paused.output
+    assert "Monday goals paused." in paused.output and "already paused" in again.output
+    workspace.at(MONDAY_MORNING + dt.timedelta(weeks=1))
+    assert len(ritual_posts(workspace.fake, "general", "Monday goals")) == 1
+
+    resumed = CliRunner().invoke(main, ["ritual", "resume", "monday-goals"], env=env)
+    assert "Monday goals resumed." in resumed.output
+    workspace.at(MONDAY_MORNING + dt.timedelta(weeks=1, hours=1))  # the paused one stays unposted
+    workspace.at(MONDAY_MORNING + dt.timedelta(weeks=2))
+    assert len(ritual_posts(workspace.fake, "general", "Monday goals")) == 2
