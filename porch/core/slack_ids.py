@@ -27,24 +27,36 @@ class Action(StrEnum):
     OPT_OUT = "porch_followups_opt_out"
     WARM_SEND = "porch_warm_send"
     WARM_PERSONALISE = "porch_warm_personalise"
+    FEEDBACK_STATUS = "porch_feedback_status"
 
 
 class Input(StrEnum):
     """block_id and action_id of modal inputs; the view listener reads the value under them."""
 
     WELCOME_TEXT = "welcome_text"
+    FEEDBACK_TAG = "feedback_tag"
+    FEEDBACK_SUMMARY = "feedback_summary"
+    FEEDBACK_AREA = "feedback_area"
 
 
 class View(StrEnum):
     """callback_id of every modal Porch opens; each has a view listener."""
 
     PERSONALISE_WELCOME = "porch_personalise_welcome"
+    TAG_FEEDBACK = "porch_tag_feedback"
+
+
+class Shortcut(StrEnum):
+    """callback_id of message shortcuts; manifest.yml declares the same ones."""
+
+    TAG_FEEDBACK = "porch_tag_as_feedback"
 
 
 class Command(StrEnum):
     """Slash commands; manifest.yml declares the same ones."""
 
     PORCH = "/porch"
+    FEEDBACK = "/feedback"
 
 
 # What templates see as `ids`: buttons and inputs by name (views and commands are not rendered).

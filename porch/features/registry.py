@@ -16,6 +16,7 @@ from porch.core.feature import EffectCallback, EventHandler, Feature, Job
 from porch.core.templating import Templates
 from porch.features import health, participation, slack_limits
 from porch.features.contributions import Contributions
+from porch.features.feedback import Feedback
 from porch.features.follow_ups import FollowUps
 from porch.features.introductions import Introductions
 from porch.features.onboarding import Onboarding
@@ -30,6 +31,7 @@ class Features:
     onboarding: Onboarding
     introductions: Introductions
     follow_ups: FollowUps
+    feedback: Feedback
 
     def handlers_for(self, event_type: type) -> Iterator[EventHandler]:
         for feature in self.features:
@@ -57,6 +59,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     onboarding = Onboarding(config=config, templates=templates, app_home=app_home)
     introductions = Introductions(config=config, templates=templates, app_home=app_home)
     follow_ups = FollowUps(config=config, templates=templates, app_home=app_home)
+    feedback = Feedback(config=config, templates=templates, app_home=app_home)
     features = [
         # Participation first: later features count the activity row it records for this event.
         participation.feature(config=config),
@@ -64,6 +67,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         introductions.feature(),
         follow_ups.feature(),
         Contributions(config=config).feature(),
+        feedback.feature(),
         health.feature(),
         slack_limits.feature(config=config, templates=templates),
     ]
@@ -74,4 +78,5 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         onboarding=onboarding,
         introductions=introductions,
         follow_ups=follow_ups,
+        feedback=feedback,
     )

@@ -23,6 +23,7 @@ from porch.core.mrkdwn_html import to_html
 from porch.core.store import connect, migrate
 from porch.core.templating import PACKAGED_TEMPLATES, Message, Mrkdwn, Templates, mention
 from porch.features.registry import build_features
+from porch.runtime.preview_feedback import feedback_samples
 
 TEAM = "T0PREVIEW"
 SAMPLE_MEMBER = Newcomer(
@@ -214,6 +215,7 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
             "app_rate_limited.j2",
             {"since": "10:37"},
         ),
+        *feedback_samples(config=config, manager=manager),
     ]
     return [(title, where, name, {**context, **extra}) for title, where, name, extra in entries]
 
@@ -257,7 +259,8 @@ def _block_html(block: dict[str, Any], names: dict[str, str]) -> str:
         return "<hr>"
     if kind == "actions":
         buttons = "".join(
-            f'<span class="button {e.get("style", "")}">{html.escape(e["text"]["text"])}</span>'
+            f'<span class="button {e.get("style", "")}">'
+            f"{html.escape((e.get('text') or e.get('placeholder') or {}).get('text', ''))}</span>"
             for e in block["elements"]
         )
         return f'<div class="actions">{buttons}</div>'
