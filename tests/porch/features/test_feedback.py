@@ -301,3 +301,35 @@ def test_a_reaction_on_a_file_is_dropped_at_the_edge_with_a_log_line(
     workspace.settle()
     assert "ignored a reaction on a file" in caplog.text
     assert cards(workspace) == []
+
+
+def test_managers_see_open_items_oldest_first_in_app_home(workspace: SandboxWorkspace):
+    joined(workspace)
+    first = workspace.say(DANA, "general", "Older: search misses threads")
+    workspace.react(ANA, "general", first, "bug", author=DANA)
+    workspace.clock.advance(dt.timedelta(hours=1))
+    second = workspace.say(ANA, "general", "Newer: add a jobs channel")
+    workspace.react(DANA, "general", second, "bulb", author=ANA)
+    workspace.settle()
+
+    workspace.open_home(workspace.manager)
+    workspace.settle()
+    home = json.dumps(workspace.fake.home_view(workspace.manager)["blocks"])
+    assert "Open feedback" in home
+    assert home.index("Older: search") < home.index("Newer: add")
+    workspace.open_home(DANA)
+    workspace.settle()
+    assert "Open feedback" not in json.dumps(workspace.fake.home_view(DANA)["blocks"])
+
+
+def test_the_author_is_asked_for_details_once(workspace_factory, config):
+    workspace = workspace_factory(config_with(config, feedback={"ask_for_details": True}))
+    joined(workspace)
+    ts = workspace.say(DANA, "general", "The RSVP form loses my answers")
+    workspace.react(ANA, "general", ts, "bug", author=DANA, deliveries=2)
+    workspace.react(ANA, "general", ts, "question", author=DANA)
+    workspace.settle()
+
+    asks = [m for m in workspace.fake.dm_messages(DANA) if "tell us a little more" in words(m)]
+    assert len(asks) == 1
+    assert "The RSVP form loses my answers" in words(asks[0])

@@ -176,3 +176,43 @@ def test_the_digest_matches_the_hand_computed_month(workspace_factory, config):
     assert "Feedback digest: 2026-11" in shown
     assert "median time to close: 30.0 hours" in shown and "20.0 minutes" in shown
     assert "Feedback digest" not in json.dumps(digest(ANA))
+
+
+def test_the_monthly_digest_goes_to_managers_once_and_is_saved_as_html(
+    workspace_factory, config, tmp_path
+):
+    workspace = workspace_factory(config, at=at(30, 9))
+    workspace.join(DANA, "Dana")
+    ts = workspace.say(DANA, "general", "Search <b>misses</b> old threads")
+    workspace.react(ANA, "general", ts, "bug", author=DANA)
+    workspace.settle()
+
+    workspace.at(at(1, 9, month=12))
+    workspace.at(at(1, 10, month=12))
+    workspace.at(at(2, 10, month=12))
+    digests = [c for c in cards(workspace) if c["text"] == "Feedback digest for 2026-11"]
+    assert len(digests) == 1
+    assert "Feedback digest: 2026-11" in json.dumps(digests[0]["blocks"])
+
+    page = (tmp_path / config.tracker.local_dir / "reports" / "feedback-2026-11.html").read_text()
+    assert "<h1>Feedback digest: 2026-11</h1>" in page
+    assert "&lt;b&gt;misses&lt;/b&gt;" in page and "<b>misses" not in page
+
+
+def test_porch_feedback_digest_prints_and_saves_a_month(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from porch.runtime.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'porch.db'}"}
+    bad = CliRunner().invoke(main, ["feedback", "digest", "--month", "2026-13"], env=env)
+    assert bad.exit_code == 2 and "is not YYYY-MM" in bad.output
+
+    out = tmp_path / "digest.html"
+    result = CliRunner().invoke(
+        main, ["feedback", "digest", "--month", "2026-11", "--out", str(out)], env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert "# Feedback digest: 2026-11" in result.output
+    assert "<h1>Feedback digest: 2026-11</h1>" in out.read_text()
