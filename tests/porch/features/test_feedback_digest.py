@@ -197,22 +197,3 @@ def test_the_monthly_digest_goes_to_managers_once_and_is_saved_as_html(
     page = (tmp_path / config.tracker.local_dir / "reports" / "feedback-2026-11.html").read_text()
     assert "<h1>Feedback digest: 2026-11</h1>" in page
     assert "&lt;b&gt;misses&lt;/b&gt;" in page and "<b>misses" not in page
-
-
-def test_porch_feedback_digest_prints_and_saves_a_month(tmp_path, monkeypatch):
-    from click.testing import CliRunner
-
-    from porch.runtime.cli import main
-
-    monkeypatch.chdir(tmp_path)
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'porch.db'}"}
-    bad = CliRunner().invoke(main, ["feedback", "digest", "--month", "2026-13"], env=env)
-    assert bad.exit_code == 2 and "is not YYYY-MM" in bad.output
-
-    out = tmp_path / "digest.html"
-    result = CliRunner().invoke(
-        main, ["feedback", "digest", "--month", "2026-11", "--out", str(out)], env=env
-    )
-    assert result.exit_code == 0, result.output
-    assert "# Feedback digest: 2026-11" in result.output
-    assert "<h1>Feedback digest: 2026-11</h1>" in out.read_text()
