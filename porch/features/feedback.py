@@ -36,7 +36,7 @@ from porch.core.templating import Templates
 from porch.features import feedback_digest
 from porch.features import feedback_store as items
 from porch.features.feedback_protocol import Protocol
-from porch.features.feedback_store import NEW, OPEN, UNTRIAGED, WITHDRAWN
+from porch.features.feedback_store import IGNORED, NEW, OPEN, UNTRIAGED, WITHDRAWN
 from porch.features.participation import reaction_kind
 
 logger = logging.getLogger(__name__)
@@ -117,7 +117,10 @@ class Feedback:
         )
         item = items.get(conn, team_id=team_id, item_id=item_id)
         assert item is not None
-        values: dict[str, Any] = {}
+        if item.status == IGNORED:
+            logger.info("feedback item %s: not a member's message, tag ignored", item_id)
+            return item_id
+        values: dict[str, Any] = {"votes": self._votes(conn, team_id=team_id, item_id=item_id)}
         if tag not in item.tags:
             values["tags"] = [*item.tags, tag]
         if summary:
@@ -198,7 +201,7 @@ class Feedback:
             reason = "it is a bot's message"
         if reason:
             logger.info("feedback item %s ignored: %s", item_id, reason)
-            items.change(conn, team_id=team_id, item_id=item_id, now=now, status=WITHDRAWN)
+            items.change(conn, team_id=team_id, item_id=item_id, now=now, status=IGNORED)
             items.queue_row(conn, team_id=team_id, item_id=item_id, now=now)
             return
         items.change(
@@ -317,13 +320,19 @@ class Feedback:
     ) -> None:
         if items.get(conn, team_id=team_id, item_id=item_id) is None:
             return
-        votes = conn.execute(
+        votes = self._votes(conn, team_id=team_id, item_id=item_id)
+        items.change(conn, team_id=team_id, item_id=item_id, now=now, votes=votes)
+        items.queue_row(conn, team_id=team_id, item_id=item_id, now=now)
+
+    def _votes(self, conn: Connection, *, team_id: str, item_id: str) -> int:
+        """Vote reactions on the item's message now (participation keeps one row per reaction
+        and deletes it when the reaction is taken back)."""
+        channel_id, _, ts = item_id.partition(":")
+        return conn.execute(
             select(func.count()).where(
                 activity_rows.c.team_id == team_id,
-                activity_rows.c.channel_id == event.channel_id,
-                activity_rows.c.message_ts == event.ts,
+                activity_rows.c.channel_id == channel_id,
+                activity_rows.c.message_ts == ts,
                 activity_rows.c.kind == reaction_kind(self.config.feedback.vote_emoji),
             )
         ).scalar_one()
-        items.change(conn, team_id=team_id, item_id=item_id, now=now, votes=votes)
-        items.queue_row(conn, team_id=team_id, item_id=item_id, now=now)

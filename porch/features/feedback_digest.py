@@ -23,7 +23,7 @@ from porch.core.config import Config
 from porch.core.markdown_report import escape_inline, render_blocks, render_html
 from porch.core.store.schema import feedback_items
 from porch.core.templating import Templates
-from porch.features.feedback_store import NEW, WITHDRAWN
+from porch.features.feedback_store import NOT_FEEDBACK
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def figures(conn: Connection, *, team_id: str, month: str, tz: ZoneInfo) -> Figu
             ),
         )
     ).all()
-    received = [r for r in rows if start <= r.created_at < end and r.status not in (NEW, WITHDRAWN)]
+    received = [r for r in rows if start <= r.created_at < end and r.status not in NOT_FEEDBACK]
     by_tag = Counter(tag for r in received for tag in (r.tags or ["untagged"]))
     by_area = Counter(r.area for r in received if r.area)
     top = sorted(received, key=lambda r: (-r.votes, r.created_at, r.item_id))[:3]

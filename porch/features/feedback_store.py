@@ -22,8 +22,11 @@ from porch.features.contributions import member_name, permalink
 # Statuses before a manager has triaged the item.
 NEW = "new"  # a post in the feedback channel nobody has tagged yet
 OPEN = "open"  # tagged, waiting for a manager
-WITHDRAWN = "withdrawn"  # every tag was taken back, or the message turned out not to count
+WITHDRAWN = "withdrawn"  # every tag was taken back
+IGNORED = "ignored"  # a bot's or a deleted message: never feedback, however often tagged
 UNTRIAGED = (NEW, OPEN, WITHDRAWN)
+# Items that are not feedback (yet, or any more): left out of the digest.
+NOT_FEEDBACK = (NEW, WITHDRAWN, IGNORED)
 # How much of a member's message an item keeps: enough to recognise it, not a copy.
 EXCERPT_CHARS = 280
 

@@ -115,8 +115,8 @@ def test_votes_count_and_taking_every_tag_back_before_triage_withdraws_the_item(
 ):
     joined(workspace)
     ts = workspace.say(DANA, "general", "Could we have a jobs channel?")
+    workspace.react(ANA, "general", ts, "+1", author=DANA)  # a vote before it was feedback
     workspace.react(ANA, "general", ts, "bulb", author=DANA)
-    workspace.react(ANA, "general", ts, "+1", author=DANA)
     workspace.react(workspace.manager, "general", ts, "+1::skin-tone-2", author=DANA)
     workspace.settle()
     assert item(workspace, "general", ts).votes == 2
@@ -137,8 +137,13 @@ def test_a_bots_message_is_never_feedback(workspace: SandboxWorkspace, caplog):
 
     assert thread_replies(workspace, "general", ts) == []
     assert cards(workspace) == []
-    assert item(workspace, "general", ts).status == "withdrawn"
+    assert item(workspace, "general", ts).status == "ignored"
     assert "bot's message" in caplog.text
+
+    workspace.react(workspace.manager, "general", ts, "bulb", author=workspace.fake.bot_user_id)
+    workspace.settle()
+    assert item(workspace, "general", ts).status == "ignored"
+    assert thread_replies(workspace, "general", ts) == []
 
 
 def test_managers_only_tagging_ignores_members(workspace_factory, config):
