@@ -17,6 +17,7 @@ from porch.core.tracker_queue import get_row
 from porch.features.feedback_store import Item, get, item_id_for
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
+from sheets_sync import dashboard
 from tests.conftest import config_with
 
 DANA = "U0DANA0001"
@@ -108,6 +109,11 @@ def test_a_tag_reaction_in_general_is_acknowledged_once_and_a_second_emoji_updat
     assert row is not None
     assert (row["Tag"], row["Status"], row["From"]) == ("bug, idea", "Open", "Dana")
     assert row["Acknowledged"] and row["Closed"] == "" and row["Votes"] == 0
+    with workspace.engine.begin() as conn:
+        figures = dashboard.load(
+            conn, team_id=workspace.fake.team_id, tags=["bug", "idea"], now=workspace.clock.now()
+        )
+    assert figures.tag_counts == [("bug", 1), ("idea", 1)]  # counted under each of its tags
 
 
 def test_votes_count_and_taking_every_tag_back_before_triage_withdraws_the_item(
