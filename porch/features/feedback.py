@@ -133,8 +133,9 @@ class Feedback:
             values["author_id"] = author_id
         if item.status in (NEW, WITHDRAWN):
             values["status"] = OPEN
-        if values:
-            items.change(conn, team_id=team_id, item_id=item_id, now=now, **values)
+        items.change(conn, team_id=team_id, item_id=item_id, now=now, **values)
+        if values.keys() & {"tags", "summary", "area"}:
+            self.protocol.refresh_card(conn, team_id=team_id, item_id=item_id, now=now)
         known = text is not None or item.excerpt or values.get("excerpt")
         if known:
             self.protocol.start(conn, team_id=team_id, item_id=item_id, now=now)
@@ -307,6 +308,7 @@ class Feedback:
         remaining = [t for t in item.tags if t != tag]
         status = item.status if remaining else WITHDRAWN
         items.change(conn, team_id=team_id, item_id=item_id, now=now, tags=remaining, status=status)
+        self.protocol.refresh_card(conn, team_id=team_id, item_id=item_id, now=now)
         items.queue_row(conn, team_id=team_id, item_id=item_id, now=now)
 
     def _count_votes(

@@ -9,6 +9,7 @@ and `feedback-follow-up:<item>` (the reply that closes the loop).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -141,20 +142,7 @@ class Protocol:
         )
         item = items.get(conn, team_id=team_id, item_id=item_id)
         assert item is not None
-        card = self.templates.render(
-            "feedback_card.j2",
-            **self.card_context(conn, team_id=team_id, item=item),
-            manager_id=manager_id,
-            **MessageContext.load(conn, config=self.config, team_id=team_id).for_member(None),
-        )
-        effect_queue.record(
-            conn,
-            team_id=team_id,
-            key=f"feedback-card:{item_id}:{status}:{now.isoformat()}",
-            kind="update",
-            payload={"of": f"feedback-card:{item_id}", **card.payload()},
-            now=now,
-        )
+        self._update_card(conn, team_id=team_id, item=item, now=now, manager_id=manager_id)
         if item.author_id:
             to = (
                 {"channel": item.channel_id or "", "thread_ts": item.message_ts or ""}
@@ -176,6 +164,44 @@ class Protocol:
         items.queue_row(conn, team_id=team_id, item_id=item_id, now=now)
         self._refresh_managers(conn, team_id=team_id, now=now)
         return True
+
+    def refresh_card(
+        self, conn: Connection, *, team_id: str, item_id: str, now: dt.datetime
+    ) -> None:
+        """The item's tags, summary or area changed: show it on its card, if it has one."""
+        item = items.get(conn, team_id=team_id, item_id=item_id)
+        if item is None or not effect_queue.exists(
+            conn, team_id=team_id, key=f"feedback-card:{item_id}"
+        ):
+            return
+        self._update_card(conn, team_id=team_id, item=item, now=now)
+
+    def _update_card(
+        self,
+        conn: Connection,
+        *,
+        team_id: str,
+        item: Item,
+        now: dt.datetime,
+        manager_id: str | None = None,
+    ) -> None:
+        extra = {"manager_id": manager_id} if manager_id else {}
+        card = self.templates.render(
+            "feedback_card.j2",
+            **self.card_context(conn, team_id=team_id, item=item),
+            **extra,
+            **MessageContext.load(conn, config=self.config, team_id=team_id).for_member(None),
+        )
+        # One update per change, recorded in the change's transaction: a unique key, since
+        # two changes may share a timestamp.
+        effect_queue.record(
+            conn,
+            team_id=team_id,
+            key=f"feedback-card:{item.item_id}:update:{uuid.uuid4().hex[:16]}",
+            kind="update",
+            payload={"of": f"feedback-card:{item.item_id}", **card.payload()},
+            now=now,
+        )
 
     # ---- App Home --------------------------------------------------------------------------
 
