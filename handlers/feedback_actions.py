@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.access import is_manager
 from handlers.payloads import TRIGGER_ID, MalformedPayload, json_object, text_at
-from porch.core.domain_events import CHANNEL_ID, TEAM_ID, TS, USER_ID
+from porch.core.domain_events import CHANNEL_ID, SPOKEN, TEAM_ID, TS, USER_ID
 from porch.core.slack_ids import Action, Input, Shortcut, View
 from porch.features.feedback_store import excerpt_of
 from porch.runtime.context import Porch
@@ -41,11 +41,15 @@ def register(app: App, *, porch: Porch) -> None:
         ts = text_at(message, "ts", pattern=TS)
         trigger_id = text_at(body, "trigger_id", pattern=TRIGGER_ID)
         ack()
-        if message.get("bot_id") or not message.get("user") or message.get("subtype"):
+        problem = None
+        if message.get("bot_id") or not message.get("user") or message.get("subtype") not in SPOKEN:
             logger.info("Tag as feedback on %s:%s ignored: not a member's message", channel_id, ts)
-            return
-        if not feedback.may_tag(user_id):
+            problem = "Only members' messages can be tagged as feedback, not an app's or a bot's."
+        elif not feedback.may_tag(user_id):
             logger.info("Tag as feedback by %s ignored: tag_by managers", user_id)
+            problem = "Here the community team tags feedback. React or reply and they'll see it."
+        if problem:
+            explain(client, trigger_id=trigger_id, problem=problem)
             return
         author = text_at(message, "user", pattern=USER_ID)
         excerpt = excerpt_of(text_at(message, "text", optional=True))
@@ -68,6 +72,23 @@ def register(app: App, *, porch: Porch) -> None:
                     "close": {"type": "plain_text", "text": "Cancel"},
                     "blocks": view.blocks,
                     "private_metadata": json.dumps(metadata),
+                },
+            )
+        except SlackApiError as exc:
+            logger.warning("could not open the feedback modal: %s", exc.response.get("error"))
+
+    def explain(client: WebClient, *, trigger_id: str, problem: str) -> None:
+        """Why the shortcut does nothing here, in a modal (a shortcut cannot answer in a
+        message)."""
+        message = porch.templates.render("feedback_empty.j2", problem=problem)
+        try:
+            client.views_open(
+                trigger_id=trigger_id,
+                view={
+                    "type": "modal",
+                    "title": {"type": "plain_text", "text": "Tag as feedback"},
+                    "close": {"type": "plain_text", "text": "OK"},
+                    "blocks": message.blocks,
                 },
             )
         except SlackApiError as exc:

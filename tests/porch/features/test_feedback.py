@@ -252,6 +252,23 @@ def test_the_shortcut_opens_a_modal_and_its_submission_tags_the_message(
             )
         )
 
+    bot_message = workspace.fake.add_message(
+        general, user=workspace.fake.bot_user_id, text="Porch here"
+    )
+    [bot] = [m for m in workspace.fake.messages(general) if m["ts"] == bot_message]
+    workspace.sender.interactive(
+        slack.message_shortcut(
+            team_id=workspace.fake.team_id,
+            user_id=ANA,
+            callback_id="porch_tag_as_feedback",
+            channel_id=general,
+            message={**bot, "bot_id": "B0PORCHBOT"},  # as Slack sends an app's message
+        )
+    )
+    explained = workspace.fake.opened_views()[-1]["view"]
+    assert "Only members' messages" in json.dumps(explained["blocks"])
+    assert item(workspace, "general", bot_message) is None
+
     refused = submit("nonsense")
     assert json.loads(refused.body)["response_action"] == "errors"
     assert submit("bug").status_code == 200
