@@ -13,8 +13,11 @@ AUTHOR = "U0SAMPLE1"
 def feedback_samples(*, config: Config, manager: str) -> list[tuple[str, str, str, dict[str, Any]]]:
     tags = list(dict.fromkeys(config.feedback.tags.values()))
     statuses = list(config.feedback.closing_statuses)
+    # The preview names channels C0PREVIEW<n> in sorted order (see preview.sample_contexts).
+    home = sorted(set(config.channels.model_dump().values())).index(config.channels.home)
+    channel_id = f"C0PREVIEW{home}"
     item = {
-        "id": "C0PREVIEW1:1764590400.000100",
+        "id": f"{channel_id}:1764590400.000100",
         "author_id": AUTHOR,
         "excerpt": "Search misses messages older than 90 days, so I can't find the old thread.",
         "summary": "Search misses old threads",
@@ -22,7 +25,7 @@ def feedback_samples(*, config: Config, manager: str) -> list[tuple[str, str, st
         "area": (config.feedback.areas or [""])[0],
         "votes": 3,
         "status": "open",
-        "channel_id": "C0PREVIEW1",
+        "channel_id": channel_id,
         "created_at": dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC),
         "created_epoch": 1_793_610_000,
     }
@@ -30,7 +33,7 @@ def feedback_samples(*, config: Config, manager: str) -> list[tuple[str, str, st
         "item": item,
         "statuses": [(s.capitalize(), f"{s} {item['id']}") for s in statuses],
         "current": f"open {item['id']}",
-        "permalink": "https://example.slack.com/archives/C0PREVIEW1/p1764590400000100",
+        "permalink": f"https://example.slack.com/archives/{channel_id}/p1764590400000100",
     }
     hours = config.feedback.response_hours
     moderators = f"#{config.channels.moderators}"

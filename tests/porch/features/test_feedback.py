@@ -362,3 +362,16 @@ def test_the_author_is_asked_for_details_once(workspace_factory, config):
     asks = [m for m in workspace.fake.dm_messages(DANA) if "tell us a little more" in words(m)]
     assert len(asks) == 1
     assert "The RSVP form loses my answers" in words(asks[0])
+
+
+def test_a_deleted_message_is_ignored_with_a_log_line(workspace: SandboxWorkspace, caplog):
+    joined(workspace)
+    general = workspace.fake.channel_id("general")
+    gone = "1700000000.000100"  # deleted before Porch could read it: Slack no longer has it
+    event = slack.reaction_added(user=ANA, reaction="bug", item_user=DANA, channel=general, ts=gone)
+    with caplog.at_level(logging.INFO, logger="porch.features.feedback"):
+        workspace.event(event)
+        workspace.settle()
+    assert item(workspace, "general", gone).status == "ignored"
+    assert "gone or unreadable" in caplog.text
+    assert cards(workspace) == []
