@@ -178,6 +178,20 @@ def test_the_digest_matches_the_hand_computed_month(workspace_factory, config):
     assert "Feedback digest" not in json.dumps(digest(ANA))
 
 
+def test_a_digest_for_no_month_is_refused_clearly(workspace):
+    response = workspace.sender.command(
+        slack.slash_command(
+            team_id=workspace.fake.team_id,
+            user_id=workspace.manager,
+            command="/porch",
+            text="feedback digest 2026-13",
+            channel_id=workspace.fake.channel_id("general"),
+        )
+    )
+    assert response.status_code == 200
+    assert "is not a month: use YYYY-MM" in json.dumps(json.loads(response.body))
+
+
 def test_the_monthly_digest_goes_to_managers_once_and_is_saved_as_html(
     workspace_factory, config, tmp_path
 ):
