@@ -6,10 +6,28 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, events, modmail_actions, payloads, spotlight_actions
+from handlers import (
+    actions,
+    commands,
+    events,
+    feedback_actions,
+    feedback_commands,
+    modmail_actions,
+    payloads,
+    spotlight_actions,
+)
 from porch.runtime.context import Porch
 
-MODULES = (events, actions, commands, spotlight_actions, modmail_actions, payloads)
+MODULES = (
+    events,
+    actions,
+    commands,
+    spotlight_actions,
+    feedback_actions,
+    feedback_commands,
+    modmail_actions,
+    payloads,
+)
 
 
 def register_all(app: App, *, porch: Porch) -> None:

@@ -73,9 +73,10 @@ def load(conn: Connection, *, team_id: str, tags: Sequence[str], now: dt.datetim
             tracker_rows.c.team_id == team_id, tracker_rows.c.sheet == "Feedback"
         )
     ):
-        tag = str((row.row_values or {}).get("Tag") or "").strip()
-        if tag:
-            counts[tag.casefold()] += 1
+        # An item tagged several ways ("bug, idea") counts once under each of its tags.
+        for tag in str((row.row_values or {}).get("Tag") or "").split(","):
+            if tag.strip():
+                counts[tag.strip().casefold()] += 1
     ordered = list(dict.fromkeys(tag for tag in tags if tag))
     known = {tag.casefold() for tag in ordered}
     ordered += sorted(tag for tag in counts if tag not in known)

@@ -336,6 +336,9 @@ class GoogleSheetTracker:
                     f"but no {KEY_COLUMN[state.title]!r} column: add that header, or rename the "
                     "worksheet so Porch can create its own"
                 )
+        # A worksheet whose grid is its header row alone (its headroom was given up near the
+        # cell limit) has no rows to read, and Google refuses a range below its grid.
+        keyed = [state for state in keyed if state.rows > 1]
         if not keyed:
             return states
         answer = self.http.values_batch_get(

@@ -9,6 +9,7 @@ serialises to a plain dict (stored as the inbox row's payload) and back.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{1,31}")
 TS = re.compile(r"\d{1,12}\.\d{1,9}")
 # Message subtypes that are a member speaking; edits, joins and bot posts are not.
 SPOKEN = {None, "thread_broadcast", "file_share", "me_message"}
+logger = logging.getLogger(__name__)
 # Text kept per event is bounded: features that store text keep an excerpt, never a novel.
 MAX_TEXT = 4000
 
@@ -201,6 +203,8 @@ def from_slack(event: Any) -> DomainEvent | None:
         if not isinstance(item, Mapping):
             raise InvalidEvent("item must be an object")
         if item.get("type") != "message":
+            # Reactions on files and file comments: no message to count or to tag as feedback.
+            logger.info("ignored a reaction on a %s: only messages count", item.get("type"))
             return None
         name = _text(event.get("reaction"), 100, field="reaction")
         if not name:

@@ -21,6 +21,8 @@ EMOJI = {
     "question": "❓",
     "star": "⭐",
     "fast_forward": "⏩",
+    "inbox_tray": "📥",
+    "speech_balloon": "💬",
 }
 
 _ANGLE = re.compile(r"<([^<>]+)>")
@@ -39,12 +41,21 @@ def block_texts(blocks: list[dict[str, Any]] | None, fallback: str = "") -> list
         elif kind == "context":
             out.append(" ".join(e.get("text", "") for e in block.get("elements", [])))
         elif kind == "actions":
-            out.append("  ".join(f"[{e['text']['text']}]" for e in block.get("elements", [])))
+            out.append("  ".join(f"[{_label(e)}]" for e in block.get("elements", [])))
         elif kind == "divider":
             out.append("―" * 20)
         elif kind == "input":
             out.append(f"{block['label']['text']}: {block['element'].get('initial_value', '')}")
     return out
+
+
+def _label(element: Mapping[str, Any]) -> str:
+    """A button's text, or a menu's placeholder and current choice ("Set status ▾")."""
+    if "text" in element:
+        return element["text"]["text"]
+    chosen = (element.get("initial_option") or {}).get("text", {}).get("text")
+    placeholder = (element.get("placeholder") or {}).get("text", "")
+    return f"{chosen or placeholder} ▾"
 
 
 def to_plain(text: str, *, names: Mapping[str, str]) -> str:

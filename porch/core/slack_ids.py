@@ -30,6 +30,7 @@ class Action(StrEnum):
     SPOTLIGHT_APPROVE = "porch_spotlight_approve"
     SPOTLIGHT_EDIT = "porch_spotlight_edit"
     SPOTLIGHT_SKIP = "porch_spotlight_skip"
+    FEEDBACK_STATUS = "porch_feedback_status"
     INBOX_CLOSE = "porch_inbox_close"
 
 
@@ -38,6 +39,9 @@ class Input(StrEnum):
 
     WELCOME_TEXT = "welcome_text"
     SPOTLIGHT_NOTE = "spotlight_note"
+    FEEDBACK_TAG = "feedback_tag"
+    FEEDBACK_SUMMARY = "feedback_summary"
+    FEEDBACK_AREA = "feedback_area"
 
 
 class View(StrEnum):
@@ -45,12 +49,20 @@ class View(StrEnum):
 
     PERSONALISE_WELCOME = "porch_personalise_welcome"
     EDIT_SPOTLIGHT = "porch_edit_spotlight"
+    TAG_FEEDBACK = "porch_tag_feedback"
+
+
+class Shortcut(StrEnum):
+    """callback_id of message shortcuts; manifest.yml declares the same ones."""
+
+    TAG_FEEDBACK = "porch_tag_as_feedback"
 
 
 class Command(StrEnum):
     """Slash commands; manifest.yml declares the same ones."""
 
     PORCH = "/porch"
+    FEEDBACK = "/feedback"
 
 
 # What templates see as `ids`: buttons and inputs by name (views and commands are not rendered).

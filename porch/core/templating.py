@@ -106,7 +106,13 @@ class MessageBuilder:
         return ""
 
     def input(
-        self, label: str, *, action_id: str, initial: str = "", multiline: bool = True
+        self,
+        label: str,
+        *,
+        action_id: str,
+        initial: str = "",
+        multiline: bool = True,
+        max_length: int | None = None,
     ) -> str:
         """A text input, for modals (e.g. the manager personalising a welcome)."""
         self._flush_buttons()
@@ -118,12 +124,55 @@ class MessageBuilder:
         }
         if initial:
             element["initial_value"] = _tidy(initial)[:3000]
+        if max_length:
+            element["max_length"] = max_length
         self.blocks.append(
             {
                 "type": "input",
                 "block_id": action_id,
                 "label": {"type": "plain_text", "text": str(label)[:2000]},
                 "element": element,
+            }
+        )
+        return ""
+
+    def select(
+        self,
+        label: str,
+        *,
+        action_id: str,
+        options: list[tuple[str, str]],
+        initial: str | None = None,
+        modal: bool = False,
+        optional: bool = False,
+    ) -> str:
+        """A menu of (text, value) options: beside the buttons in a message, or an input
+        block of its own in a modal (`modal`)."""
+        action_id = str(action_id)
+        choices = [
+            {"text": {"type": "plain_text", "text": str(text)[:75]}, "value": str(value)[:150]}
+            for text, value in options[:100]
+        ]
+        element: dict[str, Any] = {
+            "type": "static_select",
+            "action_id": action_id,
+            "placeholder": {"type": "plain_text", "text": str(label)[:150]},
+            "options": choices,
+        }
+        chosen = [c for c in choices if c["value"] == initial]
+        if chosen:
+            element["initial_option"] = chosen[0]
+        if not modal:
+            self._buttons.append(element)
+            return ""
+        self._flush_buttons()
+        self.blocks.append(
+            {
+                "type": "input",
+                "block_id": action_id,
+                "label": {"type": "plain_text", "text": str(label)[:2000]},
+                "element": element,
+                "optional": optional,
             }
         )
         return ""

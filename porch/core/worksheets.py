@@ -138,6 +138,8 @@ class FeedbackRow(SheetRow):
     link: str = field(metadata=column("Link", "link"))
     status: str = field(metadata=column("Status"))
     acknowledged: dt.datetime | None = field(metadata=column("Acknowledged", "datetime"))
+    closed: dt.datetime | None = field(default=None, metadata=column("Closed", "datetime"))
+    votes: int = field(default=0, metadata=column("Votes", "int"))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,6 +1,5 @@
-"""Wins and feedback items: a member's post in the wins or feedback channel becomes one row in
-the tracker, and reactions on it keep that row current (a win's reaction count, a feedback
-item's tag).
+"""Wins: a member's post in the wins channel becomes one row in the tracker, and reactions on
+it keep that row's reaction count current. (Feedback lives in porch/features/feedback.py.)
 
 Rows are keyed by the message (channel and ts), so Slack's retries, edits and redelivered
 reactions land on the same row. The participation feature, which runs first, has already recorded
@@ -20,11 +19,8 @@ from porch.core.domain_events import MessagePosted, ReactionChanged
 from porch.core.feature import Feature
 from porch.core.store.schema import activity as activity_rows
 from porch.core.store.schema import members
-from porch.core.worksheets import FeedbackRow, WinRow
-from porch.features.participation import REACTION_PREFIX, reaction_kind
-
-NEW = "New"
-TAGGED = "Tagged"
+from porch.core.worksheets import WinRow
+from porch.features.participation import REACTION_PREFIX
 
 
 def item_key(channel_id: str, ts: str) -> str:
@@ -62,48 +58,26 @@ def message_posted(
     thread_ts: str | None,
     now: dt.datetime,
 ) -> str | None:
-    """Queue a Wins or Feedback row for a top-level post there; the sheet's name, or None.
+    """Queue a Wins row for a top-level post there; the sheet's name, or None.
 
-    Replies in a thread are conversation about the item, not new items.
+    Replies in a thread are conversation about the win, not new wins.
     """
     if thread_ts not in (None, ts):
         return None
     # Checked first, so a message anywhere else costs no queries.
-    if channel_name == config.channels.wins:
-        sheet = "Wins"
-    elif channel_name == config.channels.feedback:
-        sheet = "Feedback"
-    else:
+    if channel_name != config.channels.wins:
         return None
+    sheet = "Wins"
     key = item_key(channel_id, ts)
-    who = member_name(conn, team_id=team_id, user_id=user_id)
-    link = permalink(conn, team_id=team_id, channel_id=channel_id, ts=ts)
-    row: WinRow | FeedbackRow
-    if sheet == "Wins":
-        row = WinRow(
-            win_id=key,
-            posted=now,
-            member=who,
-            win=text,
-            channel=f"#{channel_name}",
-            link=link,
-            reactions=reaction_count(conn, team_id=team_id, channel_id=channel_id, ts=ts),
-        )
-    else:
-        # An edited item keeps the tag, status and acknowledgement it has in the tracker.
-        queued = tracker_queue.get_row(conn, team_id=team_id, sheet=sheet, key=key)
-        before = FeedbackRow.from_cells(queued) if queued is not None else None
-        row = FeedbackRow(
-            feedback_id=key,
-            received=now,
-            sender=who,
-            tag=before.tag if before else "",
-            feedback=text,
-            channel=f"#{channel_name}",
-            link=link,
-            status=before.status if before else NEW,
-            acknowledged=before.acknowledged if before else None,
-        )
+    row = WinRow(
+        win_id=key,
+        posted=now,
+        member=member_name(conn, team_id=team_id, user_id=user_id),
+        win=text,
+        channel=f"#{channel_name}",
+        link=permalink(conn, team_id=team_id, channel_id=channel_id, ts=ts),
+        reactions=reaction_count(conn, team_id=team_id, channel_id=channel_id, ts=ts),
+    )
     tracker_queue.put(conn, team_id=team_id, row=row, now=now)
     return sheet
 
@@ -131,47 +105,17 @@ def reaction_changed(
     added: bool,
     now: dt.datetime,
 ) -> None:
-    """A reaction added or removed anywhere: engagement, and an update to a win or feedback."""
-    kind = reaction_kind(name)
+    """A reaction added or removed on a win: its count again."""
     key = item_key(channel_id, ts)
     win = tracker_queue.get_row(conn, team_id=team_id, sheet="Wins", key=key)
     if win is not None:
         count = reaction_count(conn, team_id=team_id, channel_id=channel_id, ts=ts)
         row = replace(WinRow.from_cells(win), reactions=count)
         tracker_queue.put(conn, team_id=team_id, row=row, now=now)
-        return
-    feedback = tracker_queue.get_row(conn, team_id=team_id, sheet="Feedback", key=key)
-    tags_by_kind = {reaction_kind(emoji): tag for emoji, tag in config.feedback.tags.items()}
-    if feedback is None or kind not in tags_by_kind:
-        return
-    # The item keeps its tag while that reaction stays; when it goes, the earliest tag reaction
-    # still on the message takes over rather than leaving the item untagged.
-    remaining = conn.execute(
-        select(activity_rows.c.kind)
-        .where(
-            activity_rows.c.team_id == team_id,
-            activity_rows.c.channel_id == channel_id,
-            activity_rows.c.message_ts == ts,
-            activity_rows.c.kind.in_(tags_by_kind),
-        )
-        .order_by(activity_rows.c.at)
-    ).scalars()
-    still_tagged = [tags_by_kind[k] for k in remaining]
-    current = feedback.get("Tag") or ""
-    tag = current if current in still_tagged else next(iter(still_tagged), "")
-    if tag == current:
-        return
-    item = FeedbackRow.from_cells(feedback)
-    status = item.status
-    if tag and status == NEW:
-        status = TAGGED
-    elif not tag and status == TAGGED:
-        status = NEW
-    tracker_queue.put(conn, team_id=team_id, row=replace(item, tag=tag, status=status), now=now)
 
 
 class Contributions:
-    """The feature: wins and feedback rows from posts and reactions."""
+    """The feature: wins rows from posts and reactions."""
 
     def __init__(self, *, config: Config) -> None:
         self.config = config
@@ -183,7 +127,7 @@ class Contributions:
                 MessagePosted: self.on_message_posted,
                 ReactionChanged: self.on_reaction_changed,
             },
-            worksheets=("Wins", "Feedback"),
+            worksheets=("Wins",),
         )
 
     def on_message_posted(

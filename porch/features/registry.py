@@ -16,6 +16,7 @@ from porch.core.feature import EffectCallback, EventHandler, Feature, Job
 from porch.core.templating import Templates
 from porch.features import health, participation, slack_limits
 from porch.features.contributions import Contributions
+from porch.features.feedback import Feedback
 from porch.features.follow_ups import FollowUps
 from porch.features.introductions import Introductions
 from porch.features.modmail import Modmail
@@ -35,6 +36,7 @@ class Features:
     follow_ups: FollowUps
     spotlight: Spotlight
     rituals: Rituals
+    feedback: Feedback
     modmail: Modmail
 
     def handlers_for(self, event_type: type) -> Iterator[EventHandler]:
@@ -65,6 +67,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     follow_ups = FollowUps(config=config, templates=templates, app_home=app_home)
     spotlight = Spotlight(config=config, templates=templates)
     rituals = Rituals(config=config, templates=templates)
+    feedback = Feedback(config=config, templates=templates, app_home=app_home)
     modmail = Modmail(config=config, templates=templates)
     features = [
         # Participation first: later features count the activity row it records for this event.
@@ -74,6 +77,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         follow_ups.feature(),
         Contributions(config=config).feature(),
         rituals.feature(),
+        feedback.feature(),
         health.feature(),
         slack_limits.feature(config=config, templates=templates),
         spotlight.feature(),
@@ -88,5 +92,6 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         follow_ups=follow_ups,
         spotlight=spotlight,
         rituals=rituals,
+        feedback=feedback,
         modmail=modmail,
     )

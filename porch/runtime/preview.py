@@ -24,6 +24,7 @@ from porch.core.mrkdwn_html import to_html
 from porch.core.store import connect, migrate
 from porch.core.templating import PACKAGED_TEMPLATES, Message, Mrkdwn, Templates, mention
 from porch.features.registry import build_features
+from porch.runtime.preview_feedback import feedback_samples
 from porch.runtime.preview_rituals import ritual_samples
 from porch.runtime.preview_spotlight import spotlight_samples
 
@@ -219,6 +220,7 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
         ),
         *spotlight_samples(config, manager=manager),
         *ritual_samples(config),
+        *feedback_samples(config=config, manager=manager),
         *_inbox_samples(config, manager=manager),
     ]
     return [(title, where, name, {**context, **extra}) for title, where, name, extra in entries]
@@ -312,7 +314,8 @@ def _block_html(block: dict[str, Any], names: dict[str, str]) -> str:
         return "<hr>"
     if kind == "actions":
         buttons = "".join(
-            f'<span class="button {e.get("style", "")}">{html.escape(e["text"]["text"])}</span>'
+            f'<span class="button {e.get("style", "")}">'
+            f"{html.escape((e.get('text') or e.get('placeholder') or {}).get('text', ''))}</span>"
             for e in block["elements"]
         )
         return f'<div class="actions">{buttons}</div>'

@@ -58,6 +58,8 @@ UNDELIVERABLE = {
     "user_is_restricted",
     "messages_tab_disabled",
 }
+# How much of a fetched message's text a "fetch" effect keeps (features store an excerpt).
+FETCHED_TEXT = 1000
 # How long a claim lasts without renewal: how soon a dead worker's effects go out again.
 LEASE = DEFAULT_EFFECT_LEASE
 
@@ -301,6 +303,8 @@ class EffectWorker:
                     blocks=payload.get("blocks"),
                 )
                 return {"channel": channel, "message_ts": response.get("message_ts")}
+            if effect.kind == "fetch":
+                return {"message": self._fetch(channel=payload["channel"], ts=payload["ts"])}
             if effect.kind == "invite":
                 channel = self._channel_id(effect, payload["channel_name"])
                 self._call_harmless(
@@ -324,6 +328,8 @@ class EffectWorker:
             channel, thread_ts = parent["channel"], parent["ts"]
         elif payload.get("channel"):
             channel = payload["channel"]
+            # A reply in a member's thread (feedback acknowledgements and follow-ups).
+            thread_ts = payload.get("thread_ts")
         else:
             channel = self._channel_id(effect, payload["channel_name"])
         if effect.attempts > 1:
@@ -363,6 +369,34 @@ class EffectWorker:
                 if (metadata.get("event_payload") or {}).get("key") == effect.key:
                     return {"channel": channel, "ts": message["ts"]}
         return None
+
+    def _fetch(self, *, channel: str, ts: str) -> dict[str, Any] | None:
+        """One message's author and an excerpt of its text, for a feature that saw only a
+        reaction on it; None when it is gone (deleted). Only what features need is kept."""
+        page = self.client.conversations_history(
+            channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1
+        )
+        found = [m for m in page.get("messages", []) if m.get("ts") == ts]
+        if not found:
+            # A thread reply is not in the channel's history; its thread lists it.
+            try:
+                page = self.client.conversations_replies(
+                    channel=channel, ts=ts, latest=ts, oldest=ts, inclusive=True, limit=1
+                )
+            except SlackApiError as exc:
+                if exc.response is None or exc.response.get("error") != "thread_not_found":
+                    raise
+                return None
+            found = [m for m in page.get("messages", []) if m.get("ts") == ts]
+        if not found:
+            return None
+        message = found[0]
+        return {
+            "user": message.get("user"),
+            "text": (message.get("text") or "")[:FETCHED_TEXT],
+            "bot": bool(message.get("bot_id")) or message.get("subtype") == "bot_message",
+            "subtype": message.get("subtype"),
+        }
 
     def _result_of(self, effect: Effect, key: str) -> dict[str, Any]:
         with self.engine.begin() as conn:

@@ -25,6 +25,7 @@ from porch.core.slack_ids import Action
 from porch.core.store import connect
 from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
 from porch.sandbox import demo_rituals, demo_spotlight
+from porch.sandbox.demo_feedback import feedback_scene
 from porch.sandbox.demo_modmail import inbox_scene
 from porch.sandbox.workspace import SandboxWorkspace
 
@@ -274,6 +275,7 @@ def story(box: Demo) -> None:
     box.react(
         box.workspace.manager, config.channels.feedback, feedback, praise, author="U0DANA0001"
     )
+    feedback_scene(box, config)
 
     box.narrate("Thursday: Ben has not introduced himself yet, so he gets one gentle nudge.")
     box.at(4, "16:00")

@@ -1,5 +1,5 @@
-"""Wins and feedback, as conversations: a post in #wins or #feedback becomes one tracker row,
-and reactions on it keep that row current."""
+"""Wins, as conversations: a post in #wins becomes one tracker row, and reactions on it keep
+that row current. (Feedback: test_feedback.py.)"""
 
 from __future__ import annotations
 
@@ -46,29 +46,6 @@ def test_replies_and_other_channels_are_not_items(workspace: SandboxWorkspace):
 
     assert row(workspace, "Wins", "wins", reply) is None
     assert row(workspace, "Wins", "general", elsewhere) is None
-    assert row(workspace, "Feedback", "general", elsewhere) is None
-
-
-def test_feedback_is_recorded_new_then_tagged_by_a_tag_reaction(workspace: SandboxWorkspace):
-    workspace.join("U0DANA0001", "Dana")
-    text = '=HYPERLINK("http://x") the weekly thread is great'
-    ts = workspace.say("U0DANA0001", "feedback", text)
-    new = row(workspace, "Feedback", "feedback", ts)
-    assert new is not None
-    assert (new["From"], new["Feedback"], new["Tag"], new["Status"]) == ("Dana", text, "", "New")
-
-    workspace.react(workspace.manager, "feedback", ts, "eyes", author="U0DANA0001")
-    assert row(workspace, "Feedback", "feedback", ts)["Tag"] == ""  # not a tag emoji
-    workspace.react(workspace.manager, "feedback", ts, "heart", author="U0DANA0001")
-    workspace.react(workspace.manager, "feedback", ts, "bulb", author="U0DANA0001")
-    tagged = row(workspace, "Feedback", "feedback", ts)
-    assert (tagged["Tag"], tagged["Status"]) == ("praise", "Tagged")
-
-    workspace.react(workspace.manager, "feedback", ts, "heart", author="U0DANA0001", removed=True)
-    assert row(workspace, "Feedback", "feedback", ts)["Tag"] == "idea"
-    workspace.react(workspace.manager, "feedback", ts, "bulb", author="U0DANA0001", removed=True)
-    untagged = row(workspace, "Feedback", "feedback", ts)
-    assert (untagged["Tag"], untagged["Status"]) == ("", "New")
 
 
 def test_a_redelivered_post_does_not_requeue_its_row(workspace: SandboxWorkspace):

@@ -89,7 +89,7 @@ def test_the_narrated_counts_match_the_store_and_the_transcript(demo):
 def test_the_months_spotlight_is_drafted_for_the_managers_and_posted_once(demo):
     output, _ = demo
     draft = output.index("#community-team · Indie Makers Circle bot\n    ✨ Spotlight for November")
-    assert "1. @Ben: score 3.5. 1 reply to others, 1 reaction received, 1 first answer" in output
+    assert "@Ben: score 3.5. 1 reply to others, 1 reaction received, 1 first answer" in output
     assert output.count("#general · Indie Makers Circle bot\n    ✨ Spotlight for November") == 1
     assert output.index("Sam approves it") > draft
 

@@ -253,6 +253,7 @@ def test_the_runtime_schedules_the_features_jobs_reconciliation_and_the_tracker_
         ("introductions", dt.timedelta(minutes=1)),
         ("follow-ups", dt.timedelta(minutes=1)),
         ("rituals", dt.timedelta(minutes=1)),
+        ("feedback-digest", dt.timedelta(hours=1)),
         ("spotlight", dt.timedelta(minutes=1)),
         ("reconcile", dt.timedelta(minutes=config.onboarding.reconcile_every_minutes)),
         ("tracker-sync", dt.timedelta(seconds=config.tracker.sync_every_seconds)),

@@ -1,0 +1,56 @@
+"""Demo scene: a bug report in the home channel is tagged, acknowledged in its thread, triaged
+by Sam from the managers' card, and the follow-up closes the loop where it was reported."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from porch.core.config import Config
+from porch.core.slack_ids import Action
+from porch.sandbox import slack_requests as slack
+
+if TYPE_CHECKING:
+    from porch.sandbox.demo import Demo
+
+ELI = "U0ELI00001"
+
+
+def feedback_scene(box: Demo, config: Config) -> None:
+    home = config.channels.home
+    bug = next((emoji for emoji, tag in config.feedback.tags.items() if tag == "bug"), None)
+    status = config.feedback.closing_statuses[0]
+    if bug is None:
+        return
+    box.narrate(f"Eli reports a bug in #{home}; Ana tags it with :{bug}: from where it was said.")
+    report = box.say(ELI, home, "The calendar link in the welcome DM opens last month's calendar.")
+    box.react("U0ANA00001", home, report, bug, author=ELI)
+    workspace = box.workspace
+    moderators = workspace.fake.channel_id(config.channels.moderators)
+    [card] = [
+        m
+        for m in workspace.fake.messages(moderators)
+        if m["text"].startswith("Feedback:") and "calendar link" in m["text"]
+    ]
+    [menu] = [
+        e
+        for block in card["blocks"]
+        if block["type"] == "actions"
+        for e in block["elements"]
+        if e["action_id"] == Action.FEEDBACK_STATUS
+    ]
+    [option] = [o for o in menu["options"] if o["value"].startswith(f"{status} ")]
+    box.narrate(f"Wednesday: Sam fixes the link and sets the card's status to {status}.")
+    box.at(3, "10:30")
+    workspace.sender.interactive(
+        slack.block_actions(
+            team_id=workspace.fake.team_id,
+            user_id=workspace.manager,
+            action_id=menu["action_id"],
+            action_type="static_select",
+            selected_option=option,
+            channel_id=moderators,
+            message=card,
+        )
+    )
+    box.settle()
+    box.narrate(f"The card in #{config.channels.moderators} now reads {status}, set by Sam.")

@@ -1,0 +1,377 @@
+"""Feedback, as conversations: a tag reaction, the shortcut or /feedback makes one item per
+message; Porch acknowledges it once in the thread, shows managers a card, and a closing status
+posts one follow-up where the feedback was given."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any
+
+from sqlalchemy import select
+
+from porch.core.mrkdwn_html import block_texts
+from porch.core.store.schema import effects
+from porch.core.tracker_queue import get_row
+from porch.features.feedback_store import Item, get, item_id_for
+from porch.sandbox import slack_requests as slack
+from porch.sandbox.workspace import SandboxWorkspace
+from sheets_sync import dashboard
+from tests.conftest import config_with
+
+DANA = "U0DANA0001"
+ANA = "U0ANA00001"
+
+
+def item(workspace: SandboxWorkspace, channel: str, ts: str) -> Item | None:
+    with workspace.engine.begin() as conn:
+        return get(
+            conn,
+            team_id=workspace.fake.team_id,
+            item_id=item_id_for(workspace.fake.channel_id(channel), ts),
+        )
+
+
+def words(message: dict[str, Any]) -> str:
+    return " ".join(block_texts(message.get("blocks"), message["text"]))
+
+
+def thread_replies(workspace: SandboxWorkspace, channel: str, ts: str) -> list[dict[str, Any]]:
+    return [
+        m
+        for m in workspace.fake.thread(workspace.fake.channel_id(channel), ts)
+        if m["ts"] != ts and m["user"] == workspace.fake.bot_user_id
+    ]
+
+
+def cards(workspace: SandboxWorkspace) -> list[dict[str, Any]]:
+    moderators = workspace.fake.channel_id(workspace.config.channels.moderators)
+    return [m for m in workspace.fake.messages(moderators) if "feedback" in m["text"].lower()]
+
+
+def set_status(workspace: SandboxWorkspace, user_id: str, card: dict[str, Any], status: str):
+    """Pick `status` in the card's menu, as `user_id`."""
+    moderators = workspace.fake.channel_id(workspace.config.channels.moderators)
+    [menu] = [e for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    [option] = [o for o in menu["options"] if o["value"].startswith(status + " ")]
+    payload = slack.block_actions(
+        team_id=workspace.fake.team_id,
+        user_id=user_id,
+        action_id=menu["action_id"],
+        action_type="static_select",
+        selected_option=option,
+        channel_id=moderators,
+        message=card,
+        response_url=workspace.fake.response_url(
+            channel_id=moderators, user_id=user_id, message_ts=card["ts"]
+        ),
+    )
+    response = workspace.sender.interactive(payload)
+    assert response.status_code == 200, response.text
+    workspace.settle()
+
+
+def joined(workspace: SandboxWorkspace) -> None:
+    workspace.join(DANA, "Dana")
+    workspace.join(ANA, "Ana")
+    workspace.settle()
+
+
+def test_a_tag_reaction_in_general_is_acknowledged_once_and_a_second_emoji_updates_it(
+    workspace: SandboxWorkspace,
+):
+    joined(workspace)
+    text = "The calendar link in the welcome DM is broken <!channel>"
+    ts = workspace.say(DANA, "general", text)
+    workspace.react(ANA, "general", ts, "bug", author=DANA, deliveries=3)
+    workspace.settle()
+
+    [ack] = thread_replies(workspace, "general", ts)
+    assert f"<@{DANA}>" in words(ack) and "bug" in words(ack)
+    [card] = cards(workspace)
+    # The excerpt was fetched from Slack and is escaped where it is echoed.
+    assert "&lt;!channel&gt;" in card["blocks"][0]["text"]["text"]
+    assert "<!channel>" not in json.dumps(card["blocks"])
+
+    workspace.react(ANA, "general", ts, "bulb", author=DANA)
+    workspace.react(workspace.manager, "general", ts, "bug", author=DANA)
+    workspace.settle()
+
+    assert len(thread_replies(workspace, "general", ts)) == 1
+    [card] = cards(workspace)
+    assert "bug, idea" in card["blocks"][0]["text"]["text"]  # the card shows the new tag
+    found = item(workspace, "general", ts)
+    assert found is not None
+    assert (found.tags, found.status, found.author_id) == (["bug", "idea"], "open", DANA)
+    assert found.excerpt == text and found.acknowledged_at is not None
+    with workspace.engine.begin() as conn:
+        row = get_row(conn, team_id=workspace.fake.team_id, sheet="Feedback", key=found.item_id)
+    assert row is not None
+    assert (row["Tag"], row["Status"], row["From"]) == ("bug, idea", "Open", "Dana")
+    assert row["Acknowledged"] and row["Closed"] == "" and row["Votes"] == 0
+    with workspace.engine.begin() as conn:
+        figures = dashboard.load(
+            conn, team_id=workspace.fake.team_id, tags=["bug", "idea"], now=workspace.clock.now()
+        )
+    assert figures.tag_counts == [("bug", 1), ("idea", 1)]  # counted under each of its tags
+
+
+def test_votes_count_and_taking_every_tag_back_before_triage_withdraws_the_item(
+    workspace: SandboxWorkspace,
+):
+    joined(workspace)
+    ts = workspace.say(DANA, "general", "Could we have a jobs channel?")
+    workspace.react(ANA, "general", ts, "+1", author=DANA)  # a vote before it was feedback
+    workspace.react(ANA, "general", ts, "bulb", author=DANA)
+    workspace.react(workspace.manager, "general", ts, "+1::skin-tone-2", author=DANA)
+    workspace.settle()
+    assert item(workspace, "general", ts).votes == 2
+
+    workspace.react(ANA, "general", ts, "bulb", author=DANA, removed=True)
+    withdrawn = item(workspace, "general", ts)
+    assert (withdrawn.tags, withdrawn.status) == ([], "withdrawn")
+    assert len(thread_replies(workspace, "general", ts)) == 1  # not deleted, not re-acknowledged
+
+
+def test_a_bots_message_is_never_feedback(workspace: SandboxWorkspace, caplog):
+    joined(workspace)
+    general = workspace.fake.channel_id("general")
+    ts = workspace.fake.add_message(general, user=workspace.fake.bot_user_id, text="Porch here")
+    with caplog.at_level(logging.INFO, logger="porch.features.feedback"):
+        workspace.react(ANA, "general", ts, "bug", author=workspace.fake.bot_user_id)
+        workspace.settle()
+
+    assert thread_replies(workspace, "general", ts) == []
+    assert cards(workspace) == []
+    assert item(workspace, "general", ts).status == "ignored"
+    assert "bot's message" in caplog.text
+
+    workspace.react(workspace.manager, "general", ts, "bulb", author=workspace.fake.bot_user_id)
+    workspace.settle()
+    assert item(workspace, "general", ts).status == "ignored"
+    assert thread_replies(workspace, "general", ts) == []
+
+
+def test_managers_only_tagging_ignores_members(workspace_factory, config):
+    workspace = workspace_factory(config_with(config, feedback={"tag_by": "managers"}))
+    joined(workspace)
+    ts = workspace.say(DANA, "general", "Dark mode please")
+    workspace.react(ANA, "general", ts, "bulb", author=DANA)
+    workspace.settle()
+    assert item(workspace, "general", ts) is None
+
+    workspace.react(workspace.manager, "general", ts, "bulb", author=DANA)
+    workspace.settle()
+    assert len(thread_replies(workspace, "general", ts)) == 1
+
+
+def test_a_closing_status_posts_one_follow_up_and_non_managers_are_refused(
+    workspace: SandboxWorkspace,
+):
+    joined(workspace)
+    ts = workspace.say(DANA, "feedback", "Search misses old threads")
+    workspace.react(workspace.manager, "feedback", ts, "bug", author=DANA)
+    workspace.settle()
+    [card] = cards(workspace)
+
+    set_status(workspace, ANA, card, "shipped")
+    [refusal] = workspace.fake.ephemerals(user_id=ANA)
+    assert "Only community managers" in words(refusal)
+    assert item(workspace, "feedback", ts).status == "open"
+    assert len(thread_replies(workspace, "feedback", ts)) == 1  # the acknowledgement only
+
+    set_status(workspace, workspace.manager, card, "shipped")
+    set_status(workspace, workspace.manager, card, "shipped")
+    closed = item(workspace, "feedback", ts)
+    assert closed.status == "shipped" and closed.closed_at is not None
+    _ack, follow_up = thread_replies(workspace, "feedback", ts)
+    assert "shipped" in words(follow_up) and f"<@{DANA}>" in words(follow_up)
+    [card] = cards(workspace)
+    assert "Status: *shipped*" in json.dumps(card["blocks"])
+
+    set_status(workspace, workspace.manager, card, "planned")
+    assert len(thread_replies(workspace, "feedback", ts)) == 2  # the loop closes once
+
+
+def test_the_acknowledgement_survives_a_failure_and_a_crash(workspace: SandboxWorkspace):
+    joined(workspace)
+    ts = workspace.say(DANA, "general", "Typo on the FAQ page")
+    workspace.fake.fail_next("chat.postMessage")
+    workspace.fake.crash_after_next("chat.postMessage")
+    workspace.react(ANA, "general", ts, "bug", author=DANA)
+    for _ in range(4):
+        workspace.clock.advance(dt.timedelta(seconds=30))
+        workspace.settle()
+    assert len(thread_replies(workspace, "general", ts)) == 1
+
+
+def test_the_shortcut_opens_a_modal_and_its_submission_tags_the_message(
+    workspace: SandboxWorkspace,
+):
+    joined(workspace)
+    general = workspace.fake.channel_id("general")
+    ts = workspace.say(DANA, "general", "Events page shows the wrong timezone")
+    [message] = [m for m in workspace.fake.messages(general) if m["ts"] == ts]
+    response = workspace.sender.interactive(
+        slack.message_shortcut(
+            team_id=workspace.fake.team_id,
+            user_id=ANA,
+            callback_id="porch_tag_as_feedback",
+            channel_id=general,
+            message=message,
+        )
+    )
+    assert response.status_code == 200
+    [opened] = workspace.fake.opened_views()
+    view = opened["view"]
+    assert view["callback_id"] == "porch_tag_feedback"
+
+    def submit(tag: str) -> slack.Response:
+        return workspace.sender.interactive(
+            slack.view_submission(
+                team_id=workspace.fake.team_id,
+                user_id=ANA,
+                callback_id=view["callback_id"],
+                private_metadata=view["private_metadata"],
+                values={
+                    "feedback_tag": {
+                        "feedback_tag": {
+                            "type": "static_select",
+                            "selected_option": {"value": tag},
+                        }
+                    },
+                    "feedback_summary": {"feedback_summary": "Wrong timezone on events"},
+                    "feedback_area": {
+                        "feedback_area": {
+                            "type": "static_select",
+                            "selected_option": {"value": "Events"},
+                        }
+                    },
+                },
+            )
+        )
+
+    bot_message = workspace.fake.add_message(
+        general, user=workspace.fake.bot_user_id, text="Porch here"
+    )
+    [bot] = [m for m in workspace.fake.messages(general) if m["ts"] == bot_message]
+    workspace.sender.interactive(
+        slack.message_shortcut(
+            team_id=workspace.fake.team_id,
+            user_id=ANA,
+            callback_id="porch_tag_as_feedback",
+            channel_id=general,
+            message={**bot, "bot_id": "B0PORCHBOT"},  # as Slack sends an app's message
+        )
+    )
+    explained = workspace.fake.opened_views()[-1]["view"]
+    assert "Only members' messages" in json.dumps(explained["blocks"])
+    assert item(workspace, "general", bot_message) is None
+
+    refused = submit("nonsense")
+    assert json.loads(refused.body)["response_action"] == "errors"
+    assert submit("bug").status_code == 200
+    workspace.settle()
+    tagged = item(workspace, "general", ts)
+    assert (tagged.tags, tagged.area) == (["bug"], "Events")
+    assert tagged.summary == "Wrong timezone on events"
+    assert len(thread_replies(workspace, "general", ts)) == 1
+    assert len(cards(workspace)) == 1
+
+
+def test_slash_feedback_submits_directly_and_the_author_hears_the_outcome(
+    workspace: SandboxWorkspace,
+):
+    joined(workspace)
+    general = workspace.fake.channel_id("general")
+
+    def feedback(text: str) -> dict[str, Any]:
+        response = workspace.sender.command(
+            slack.slash_command(
+                team_id=workspace.fake.team_id,
+                user_id=DANA,
+                command="/feedback",
+                text=text,
+                channel_id=general,
+            )
+        )
+        assert response.status_code == 200
+        return json.loads(response.body)
+
+    assert "Add your feedback" in feedback("  ")["text"]
+    answer = feedback("Please add a #jobs channel")
+    assert answer["response_type"] == "ephemeral" and "logged" in answer["text"]
+    workspace.settle()
+    [card] = cards(workspace)
+    set_status(workspace, workspace.manager, card, "planned")
+
+    [dm] = [m for m in workspace.fake.dm_messages(DANA) if "planned" in words(m)]
+    assert "Please add a #jobs channel" in words(dm)
+    with workspace.engine.begin() as conn:
+        keys = conn.execute(select(effects.c.effect_key)).scalars().all()
+    assert not [k for k in keys if k.startswith("feedback-ack:cmd:")]  # acked in the reply
+
+
+def test_a_reaction_on_a_file_is_dropped_at_the_edge_with_a_log_line(
+    workspace: SandboxWorkspace, caplog
+):
+    joined(workspace)
+    event = slack.reaction_added(
+        user=ANA,
+        reaction="bug",
+        item_user=DANA,
+        channel=workspace.fake.channel_id("general"),
+        ts="1700000000.000100",
+    )
+    event["item"] = {"type": "file", "file": "F0FILE0001"}
+    with caplog.at_level(logging.INFO, logger="porch.core.domain_events"):
+        workspace.event(event)
+    workspace.settle()
+    assert "ignored a reaction on a file" in caplog.text
+    assert cards(workspace) == []
+
+
+def test_managers_see_open_items_oldest_first_in_app_home(workspace: SandboxWorkspace):
+    joined(workspace)
+    first = workspace.say(DANA, "general", "Older: search misses threads")
+    workspace.react(ANA, "general", first, "bug", author=DANA)
+    workspace.clock.advance(dt.timedelta(hours=1))
+    second = workspace.say(ANA, "general", "Newer: add a jobs channel")
+    workspace.react(DANA, "general", second, "bulb", author=ANA)
+    workspace.settle()
+
+    workspace.open_home(workspace.manager)
+    workspace.settle()
+    home = json.dumps(workspace.fake.home_view(workspace.manager)["blocks"])
+    assert "Open feedback" in home
+    assert home.index("Older: search") < home.index("Newer: add")
+    workspace.open_home(DANA)
+    workspace.settle()
+    assert "Open feedback" not in json.dumps(workspace.fake.home_view(DANA)["blocks"])
+
+
+def test_the_author_is_asked_for_details_once(workspace_factory, config):
+    workspace = workspace_factory(config_with(config, feedback={"ask_for_details": True}))
+    joined(workspace)
+    ts = workspace.say(DANA, "general", "The RSVP form loses my answers")
+    workspace.react(ANA, "general", ts, "bug", author=DANA, deliveries=2)
+    workspace.react(ANA, "general", ts, "question", author=DANA)
+    workspace.settle()
+
+    asks = [m for m in workspace.fake.dm_messages(DANA) if "tell us a little more" in words(m)]
+    assert len(asks) == 1
+    assert "The RSVP form loses my answers" in words(asks[0])
+
+
+def test_a_deleted_message_is_ignored_with_a_log_line(workspace: SandboxWorkspace, caplog):
+    joined(workspace)
+    general = workspace.fake.channel_id("general")
+    gone = "1700000000.000100"  # deleted before Porch could read it: Slack no longer has it
+    event = slack.reaction_added(user=ANA, reaction="bug", item_user=DANA, channel=general, ts=gone)
+    with caplog.at_level(logging.INFO, logger="porch.features.feedback"):
+        workspace.event(event)
+        workspace.settle()
+    assert item(workspace, "general", gone).status == "ignored"
+    assert "gone or unreadable" in caplog.text
+    assert cards(workspace) == []
