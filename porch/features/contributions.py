@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, select
 from porch.core import channel_directory, member_records, tracker_queue
 from porch.core.config import Config
 from porch.core.domain_events import MessagePosted, ReactionChanged
-from porch.core.feature import Feature
+from porch.core.feature import Feature, PersonalData
 from porch.core.store.schema import activity as activity_rows
 from porch.core.store.schema import members
 from porch.core.worksheets import FeedbackRow, WinRow
@@ -184,6 +184,26 @@ class Contributions:
                 ReactionChanged: self.on_reaction_changed,
             },
             worksheets=("Wins", "Feedback"),
+            personal_data=(
+                PersonalData(
+                    table="tracker_rows",
+                    worksheet="Wins",
+                    user_columns=("Member",),
+                    purpose="Wins you shared in the wins channel, to celebrate them.",
+                    text_columns=("Win",),
+                    timestamp_column="Posted",
+                    retention="wins",
+                ),
+                PersonalData(
+                    table="tracker_rows",
+                    worksheet="Feedback",
+                    user_columns=("From",),
+                    purpose="Feedback you posted, so the team can act on it and tell you.",
+                    text_columns=("Feedback",),
+                    timestamp_column="Received",
+                    retention="feedback_excerpt",
+                ),
+            ),
         )
 
     def on_message_posted(
