@@ -228,6 +228,29 @@ class GoogleSheetTracker:
         result.bytes_sent = spent.bytes_sent
         return result
 
+    def erase_rows(self, engine: Engine, *, team_id: str, rows: Sequence[tuple[str, int]]) -> None:
+        meta = self.http.fetch_sheet_metadata(
+            self.sheet_id, params={"includeGridData": "false", "fields": META_FIELDS}
+        )
+        widths = {
+            entry["properties"]["title"]: entry["properties"]
+            .get("gridProperties", {})
+            .get("columnCount", 26)
+            for entry in meta.get("sheets", [])
+        }
+        data = [
+            _range(
+                a1(title, row=number, col=0, end_row=number, end_col=widths[title] - 1),
+                [[""] * widths[title]],
+            )
+            for title, number in rows
+            if title in widths
+        ]
+        if data:
+            self.http.values_batch_update(
+                self.sheet_id, body={"valueInputOption": "RAW", "data": data}
+            )
+
     def _cycle(
         self,
         engine: Engine,

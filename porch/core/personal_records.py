@@ -267,19 +267,39 @@ def add_erasures(
     )
 
 
-def take_erasures(conn: Connection, *, team_id: str, target: str) -> list[tuple[str, int]]:
-    """The Sheet rows of `target` to blank, (sheet, row number); the list is emptied (rows
-    listed for another target were never written where the tracker is now)."""
+def erasures_for(conn: Connection, *, team_id: str, target: str) -> list[tuple[str, int]]:
+    """The Sheet rows of `target` still to blank: (sheet, row number)."""
     where = (state_table.c.team_id == team_id, state_table.c.name == ERASURES)
     current = conn.execute(select(state_table.c.value).where(*where)).scalar()
+    listed = (current or {}).get("rows", [])
+    return sorted({(sheet, int(number)) for t, sheet, number in listed if t == target})
+
+
+def settle_erasures(
+    conn: Connection,
+    *,
+    team_id: str,
+    target: str,
+    done: Iterable[tuple[str, int]],
+    now: dt.datetime,
+) -> None:
+    """Drop the rows `target` has blanked, and those listed for other targets (rows written
+    where the tracker no longer is: Porch does not write there any more)."""
+    where = (state_table.c.team_id == team_id, state_table.c.name == ERASURES)
+    current = conn.execute(select(state_table.c.value).where(*where)).scalar()
+    finished = set(done)
+    left = [
+        [t, sheet, number]
+        for t, sheet, number in (current or {}).get("rows", [])
+        if t == target and (sheet, int(number)) not in finished
+    ]
     conn.execute(delete(state_table).where(*where))
-    return sorted(
-        {
-            (sheet, int(number))
-            for t, sheet, number in (current or {}).get("rows", [])
-            if t == target
-        }
-    )
+    if left:
+        conn.execute(
+            state_table.insert().values(
+                team_id=team_id, name=ERASURES, value={"rows": left}, updated_at=now
+            )
+        )
 
 
 # ---- retention ---------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ class Action(StrEnum):
     OPT_OUT = "porch_followups_opt_out"
     WARM_SEND = "porch_warm_send"
     WARM_PERSONALISE = "porch_warm_personalise"
+    FORGET_ME_CONFIRM = "porch_forget_me_confirm"
 
 
 class Input(StrEnum):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from porch.core.config import Config, ConfigError, check_config, load_config, summary
+from porch.runtime import cli_privacy
 from porch.runtime.settings import Settings
 
 if TYPE_CHECKING:
@@ -337,6 +338,9 @@ def sync_command(config_path: Path | None, backfill: bool, team_id: str | None) 
         sync_service.command(config=config, settings=settings, rebuild=backfill, team_id=team_id)
     )
 
+
+members.add_command(cli_privacy.members_export)
+members.add_command(cli_privacy.members_forget)
 
 if __name__ == "__main__":
     main()
