@@ -109,7 +109,10 @@ class LocalTracker:
             if title in workbook.sheetnames:
                 sheet = workbook[title]
                 for column in range(1, sheet.max_column + 1):
-                    sheet.cell(row=number, column=column).value = None
+                    cell = sheet.cell(row=number, column=column)
+                    # A link cell reads back as its target: the link goes as well as the value.
+                    cell.hyperlink = None
+                    cell.value = None
         self._save(workbook)
         with engine.begin() as conn:
             state = outbox.load_state(conn, team_id=team_id, name=self.target)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -71,11 +71,10 @@ class PersonalData:
     retention: str | None = None
     # The worksheet, when the data is a tracker worksheet's rows (see above).
     worksheet: str | None = None
-    # JSON columns that may copy the member's ID, name or words anywhere inside (effect
-    # payloads, inbox events, queued tracker rows). Erasure finds rows by their content and
-    # "delete"s them, or "scrub"s them: clears these columns, cancelling what is pending.
-    json_columns: Sequence[str] = ()
-    erase: Literal["delete", "scrub"] = "delete"
+    # Columns (JSON or text) that may copy the member's ID anywhere inside: effect keys and
+    # payloads, inbox events, queued tracker rows. Erasure finds such rows by their content and
+    # deletes them.
+    copy_columns: Sequence[str] = ()
 
 
 @dataclass(frozen=True)

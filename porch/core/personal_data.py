@@ -15,21 +15,20 @@ INFRASTRUCTURE: tuple[PersonalData, ...] = (
         table="effects",
         user_columns=(),
         purpose="Messages Porch is sending or has sent (a welcome DM, a thread reply), so "
-        "none is sent twice. Cleared when you ask to be forgotten.",
-        json_columns=("payload", "result"),
-        erase="scrub",
+        "none is sent twice.",
+        copy_columns=("effect_key", "payload", "result"),
     ),
     PersonalData(
         table="inbox_events",
         user_columns=(),
         purpose="Slack events Porch received, kept a few days to process each exactly once.",
-        json_columns=("payload",),
+        copy_columns=("payload",),
     ),
     PersonalData(
         table="tracker_rows",
         user_columns=("row_key",),
         purpose="Rows waiting to be written to the tracker Sheet.",
-        json_columns=("row_values",),
+        copy_columns=("row_values",),
     ),
     PersonalData(
         table="tracker_positions",

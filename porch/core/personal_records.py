@@ -31,7 +31,7 @@ class Member:
     names: frozenset[str]
 
     def named_in(self, value: Any) -> bool:
-        """Whether a JSON value mentions the member's ID anywhere."""
+        """Whether a value (text or JSON) mentions the member's ID anywhere."""
         return any(self.user_id in text for text in _strings(value))
 
     def is_cell_of(self, cell: Any) -> bool:
@@ -89,7 +89,7 @@ def gather(
     member = identify(conn, team_id=team_id, user_id=user_id)
     found = []
     for declared in declarations:
-        if declared.json_columns or not declared.user_columns:
+        if declared.copy_columns or not declared.user_columns:
             continue  # the infrastructure's copies: working data, listed on the privacy page
         items = list(_items(conn, team_id=team_id, member=member, declared=declared))
         if not items:
@@ -165,38 +165,29 @@ def erase(
                     .where(table.c.team_id == team_id, table.c[column] == user_id)
                     .values({column: None})
                 ).rowcount
-        if declared.json_columns:
-            done += _erase_json(conn, team_id=team_id, member=member, declared=declared)
+        if declared.copy_columns:
+            done += _erase_copies(conn, team_id=team_id, member=member, declared=declared)
         counts[declared.table] = counts.get(declared.table, 0) + done
     return counts
 
 
-def _erase_json(conn: Connection, *, team_id: str, member: Member, declared: PersonalData) -> int:
-    """Rows whose JSON mentions the member: deleted, or scrubbed (pending ones cancelled)."""
+def _erase_copies(conn: Connection, *, team_id: str, member: Member, declared: PersonalData) -> int:
+    """Rows whose copy columns mention the member: deleted (a pending effect is never sent)."""
     table = _table(declared)
-    ids = [row.id for row in _json_matches(conn, team_id=team_id, member=member, declared=declared)]
+    ids = [row.id for row in _copies(conn, team_id=team_id, member=member, declared=declared)]
     for start in range(0, len(ids), 500):
-        chunk = table.c.id.in_(ids[start : start + 500])
-        if declared.erase == "delete":
-            conn.execute(delete(table).where(chunk))
-            continue
-        blank = {column: {} for column in declared.json_columns}
-        conn.execute(update(table).where(chunk).values(blank))
-        if "status" in table.c:
-            conn.execute(
-                update(table).where(chunk, table.c.status == "pending").values(status="cancelled")
-            )
+        conn.execute(delete(table).where(table.c.id.in_(ids[start : start + 500])))
     return len(ids)
 
 
-def _json_matches(
+def _copies(
     conn: Connection, *, team_id: str, member: Member, declared: PersonalData
 ) -> Iterator[Any]:
     table = _table(declared)
-    columns = [table.c[name] for name in declared.json_columns]
+    columns = [table.c[name] for name in declared.copy_columns]
     query = select(table.c.id, *columns).where(table.c.team_id == team_id)
     for row in conn.execute(query.execution_options(yield_per=1000)):
-        if any(member.named_in(getattr(row, name)) for name in declared.json_columns):
+        if any(member.named_in(getattr(row, name)) for name in declared.copy_columns):
             yield row
 
 
