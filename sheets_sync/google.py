@@ -229,27 +229,35 @@ class GoogleSheetTracker:
         return result
 
     def erase_rows(self, engine: Engine, *, team_id: str, rows: Sequence[tuple[str, int]]) -> None:
+        """One updateCells per row, clearing each cell's value and its link together."""
         meta = self.http.fetch_sheet_metadata(
             self.sheet_id, params={"includeGridData": "false", "fields": META_FIELDS}
         )
-        widths = {
-            entry["properties"]["title"]: entry["properties"]
-            .get("gridProperties", {})
-            .get("columnCount", 26)
-            for entry in meta.get("sheets", [])
-        }
-        data = [
-            _range(
-                a1(title, row=number, col=0, end_row=number, end_col=widths[title] - 1),
-                [[""] * widths[title]],
+        found = {entry["properties"]["title"]: entry["properties"] for entry in meta["sheets"]}
+        requests = []
+        for title, number in rows:
+            props = found.get(title)
+            if props is None:
+                continue  # the worksheet was deleted by hand: nothing of theirs is left there
+            width = props.get("gridProperties", {}).get("columnCount", 26)
+            blank = {"userEnteredValue": {"stringValue": ""}}
+            requests.append(
+                {
+                    "updateCells": {
+                        "range": {
+                            "sheetId": props["sheetId"],
+                            "startRowIndex": number - 1,
+                            "endRowIndex": number,
+                            "startColumnIndex": 0,
+                            "endColumnIndex": width,
+                        },
+                        "rows": [{"values": [blank] * width}],
+                        "fields": "userEnteredValue,userEnteredFormat.textFormat.link",
+                    }
+                }
             )
-            for title, number in rows
-            if title in widths
-        ]
-        if data:
-            self.http.values_batch_update(
-                self.sheet_id, body={"valueInputOption": "RAW", "data": data}
-            )
+        if requests:
+            self.http.batch_update(self.sheet_id, {"requests": requests})
 
     def _cycle(
         self,
