@@ -8,7 +8,7 @@ MEMBER_DATA = (
     PersonalData(
         table="members",
         user_columns=("user_id", "inviter_id"),
-        purpose="Your profile as Porch knows it (names, time zone, when you joined "
+        purpose="Your profile (names, time zone, when you joined "
         "and took each onboarding step), to welcome you and follow up.",
         text_columns=("display_name", "real_name"),
     ),
