@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Table, delete, select, update
 
 from porch.core import tracker_queue
 from porch.core.feature import PersonalData
+from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.store.schema import members, metadata, tracker_positions, tracker_rows
 from porch.core.store.schema import tracker_state as state_table
 
@@ -89,8 +90,8 @@ def gather(
     member = identify(conn, team_id=team_id, user_id=user_id)
     found = []
     for declared in declarations:
-        if declared.copy_columns or not declared.user_columns:
-            continue  # the infrastructure's copies: working data, listed on the privacy page
+        if declared in INFRASTRUCTURE:
+            continue  # working copies: erased with the rest, described on the privacy page
         items = list(_items(conn, team_id=team_id, member=member, declared=declared))
         if not items:
             continue

@@ -292,13 +292,14 @@ def build_context(config: Config, *, showcase: Sequence[ShowcaseEntry]) -> Confi
 def collected_data(config: Config) -> list[dict[str, str]]:
     """The privacy page's table, from the features' PersonalData declarations (not the
     infrastructure's working copies, which it describes in prose)."""
+    from porch.core.personal_data import INFRASTRUCTURE
     from porch.core.templating import Templates
     from porch.features.registry import build_features
 
     days = config.privacy.retention.model_dump()
     rows = []
     for declared in build_features(config=config, templates=Templates()).personal_data:
-        if declared.copy_columns or declared.table == "tracker_positions":
+        if declared in INFRASTRUCTURE:
             continue
         what = declared.worksheet or declared.table.replace("_", " ").capitalize()
         where = " (tracker)" if declared.worksheet else ""
