@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, select, update
+from sqlalchemy import Connection, Table, delete, or_, select, update
 
 from porch.core import tracker_queue
 from porch.core.feature import PersonalData
@@ -323,7 +323,7 @@ def purge_expired(
                 .where(
                     table.c.team_id == team_id,
                     table.c[declared.timestamp_column] < cutoff,
-                    *(c.is_not(None) for c in texts[:1]),
+                    or_(*(c.is_not(None) for c in texts)),
                 )
                 .values({c.name: None for c in texts})
             ).rowcount

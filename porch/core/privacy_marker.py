@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
@@ -65,6 +66,14 @@ def is_forgotten(conn: Connection, *, team_id: str, user_id: str) -> bool:
     wanted = member_hash(conn, team_id=team_id, user_id=user_id)
     found = any_mark.where(forgotten_members.c.member_hash == wanted)
     return conn.execute(found).first() is not None
+
+
+def ignores(conn: Connection, *, team_id: str, event: Any) -> bool:
+    """Whether the features should not see this event at all: it is something a forgotten
+    member did (posted, reacted, joined a channel). Joining the workspace again is not
+    ignored: onboarding decides that one (see Onboarding.member_joined)."""
+    user_id = getattr(event, "user_id", None)
+    return isinstance(user_id, str) and is_forgotten(conn, team_id=team_id, user_id=user_id)
 
 
 def unmark(conn: Connection, *, team_id: str, user_id: str) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, MetaData, select
 
 from porch.core.domain_events import Newcomer
 from porch.core.slack_ids import Action
-from porch.core.store.schema import forgotten_members, members, tracker_rows
+from porch.core.store.schema import activity, forgotten_members, members, tracker_rows
 from porch.core.tracker_queue import get_row
 from porch.features.contributions import item_key
 from porch.runtime.settings import Settings
@@ -241,3 +241,19 @@ def test_retention_clears_exactly_the_text_that_has_expired(workspace_factory, c
     with workspace.engine.connect() as conn:
         queued = conn.execute(select(tracker_rows.c.row_values)).all()
     assert "Old feedback" not in json.dumps([r.row_values for r in queued])
+
+
+def test_what_a_forgotten_member_does_afterwards_is_not_recorded(workspace: SandboxWorkspace):
+    community(workspace)
+    click_confirm(workspace, ANAIS)
+
+    workspace.say(ANAIS, "wins", "Another win after leaving Porch")
+    workspace.react(ANAIS, "wins", workspace.say(BEN, "wins", "Ben again"), "tada", author=BEN)
+    workspace.settle()
+
+    with workspace.engine.connect() as conn:
+        tables = [conn.execute(select(t)).all() for t in (members, tracker_rows)]
+        tables.append(conn.execute(select(activity)).all())
+    kept = json.dumps([[list(r) for r in rows] for rows in tables], default=str)
+    assert ANAIS not in kept and "Another win" not in kept
+    assert "Ben again" in kept  # everyone else is recorded as before
