@@ -58,7 +58,8 @@ class PersonalData:
     table: str
     # Columns holding the member's Slack user ID (or, in a worksheet, their ID or name). The
     # first one says whose row it is (erasure deletes the row); the others only mention the
-    # member (erasure clears that column and keeps the row).
+    # member (erasure clears that column and keeps the row). With `mentions_only`, every one
+    # of them is a mention (who approved or edited something): the rows are never deleted.
     user_columns: Sequence[str]
     # Why Porch keeps it and for how long, in a member's words (my-data, the privacy page).
     purpose: str
@@ -75,6 +76,7 @@ class PersonalData:
     # payloads, inbox events, queued tracker rows. Erasure finds such rows by their content and
     # deletes them.
     copy_columns: Sequence[str] = ()
+    mentions_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -118,8 +118,10 @@ def _items(
                 yield {k: v for k, v in cells.items() if v not in ("", None)}
         return
     table = _table(declared)
-    owner = table.c[declared.user_columns[0]]
-    query = select(table).where(table.c.team_id == team_id, owner == member.user_id)
+    # Their own rows; another member's row that merely mentions them (an inviter) is not theirs.
+    columns = declared.user_columns if declared.mentions_only else declared.user_columns[:1]
+    named = or_(*(table.c[column] == member.user_id for column in columns))
+    query = select(table).where(table.c.team_id == team_id, named)
     for row in conn.execute(query):
         yield {
             key: value.isoformat() if isinstance(value, dt.datetime) else value
@@ -157,9 +159,12 @@ def erase(
         done = 0
         if declared.user_columns:
             owner, *others = declared.user_columns
-            done += conn.execute(
-                delete(table).where(table.c.team_id == team_id, table.c[owner] == user_id)
-            ).rowcount
+            if declared.mentions_only:
+                others = list(declared.user_columns)
+            else:
+                done += conn.execute(
+                    delete(table).where(table.c.team_id == team_id, table.c[owner] == user_id)
+                ).rowcount
             for column in others:
                 done += conn.execute(
                     update(table)

@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import Engine, select
 
 from porch.core.feature import PersonalData
-from porch.core.personal_records import purge_expired
+from porch.core.personal_records import erase, purge_expired
 from porch.core.store.schema import members
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
@@ -51,3 +51,18 @@ def test_a_declared_table_loses_exactly_its_expired_text(engine: Engine):
     assert rows["U0OLD00001"][:2] == (None, None) and rows["U0OLD00001"][2] is not None
     assert rows["U0EDGE0001"][:2] == ("u0edge0001", "Someone")  # exactly 10 days: kept
     assert rows["U0NEW00001"][:2] == ("u0new00001", "Someone")
+
+
+def test_mentions_only_columns_are_cleared_and_the_rows_kept(engine: Engine):
+    inviter = PersonalData(
+        table="members", user_columns=("inviter_id",), purpose="test", mentions_only=True
+    )
+    with engine.begin() as conn:
+        conn.execute(
+            members.insert().values(
+                team_id="T1", user_id="U0GUEST001", inviter_id="U0HOST0001", updated_at=NOW
+            )
+        )
+        counts = erase(conn, team_id="T1", user_id="U0HOST0001", declarations=[inviter], now=NOW)
+        row = conn.execute(select(members.c.user_id, members.c.inviter_id)).one()
+    assert counts == {"members": 1} and tuple(row) == ("U0GUEST001", None)
