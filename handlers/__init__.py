@@ -13,6 +13,7 @@ from handlers import (
     feedback_actions,
     feedback_commands,
     payloads,
+    privacy_actions,
     spotlight_actions,
 )
 from porch.runtime.context import Porch
@@ -24,6 +25,7 @@ MODULES = (
     spotlight_actions,
     feedback_actions,
     feedback_commands,
+    privacy_actions,
     payloads,
 )
 

@@ -31,6 +31,7 @@ class Action(StrEnum):
     SPOTLIGHT_EDIT = "porch_spotlight_edit"
     SPOTLIGHT_SKIP = "porch_spotlight_skip"
     FEEDBACK_STATUS = "porch_feedback_status"
+    FORGET_ME_CONFIRM = "porch_forget_me_confirm"
 
 
 class Input(StrEnum):

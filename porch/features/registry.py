@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from porch.core.app_home import AppHome
 from porch.core.config import Config
-from porch.core.feature import EffectCallback, EventHandler, Feature, Job
+from porch.core.feature import EffectCallback, EventHandler, Feature, Job, PersonalData
+from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
 from porch.features import health, participation, slack_limits
 from porch.features.contributions import Contributions
@@ -20,6 +21,7 @@ from porch.features.feedback import Feedback
 from porch.features.follow_ups import FollowUps
 from porch.features.introductions import Introductions
 from porch.features.onboarding import Onboarding
+from porch.features.privacy import Privacy
 from porch.features.rituals import Rituals
 from porch.features.spotlight import Spotlight
 
@@ -36,6 +38,7 @@ class Features:
     spotlight: Spotlight
     rituals: Rituals
     feedback: Feedback
+    privacy: Privacy
 
     def handlers_for(self, event_type: type) -> Iterator[EventHandler]:
         for feature in self.features:
@@ -56,6 +59,16 @@ class Features:
     @property
     def worksheets(self) -> list[str]:
         return [sheet for feature in self.features for sheet in feature.worksheets]
+
+    @property
+    def personal_data(self) -> list[PersonalData]:
+        """Every table and worksheet holding members' data: the features' and the
+        infrastructure's (what my-data, forget-me and retention read)."""
+        return personal_data_of(self.features)
+
+
+def personal_data_of(features: Sequence[Feature]) -> list[PersonalData]:
+    return [d for feature in features for d in feature.personal_data] + list(INFRASTRUCTURE)
 
 
 def build_features(*, config: Config, templates: Templates) -> Features:
@@ -79,6 +92,9 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         slack_limits.feature(config=config, templates=templates),
         spotlight.feature(),
     ]
+    # Last: it reads what every other feature declares.
+    privacy = Privacy(config=config, declarations=personal_data_of(features))
+    features.append(privacy.feature())
     app_home.sections = [f.home_section for f in features if f.home_section is not None]
     return Features(
         features=features,
@@ -89,4 +105,5 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         spotlight=spotlight,
         rituals=rituals,
         feedback=feedback,
+        privacy=privacy,
     )

@@ -26,6 +26,7 @@ from porch.core.store import connect
 from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
 from porch.sandbox import demo_rituals, demo_spotlight
 from porch.sandbox.demo_feedback import feedback_scene
+from porch.sandbox.demo_privacy import privacy_scene
 from porch.sandbox.workspace import SandboxWorkspace
 
 START = dt.datetime(2026, 11, 2, 7, 30, tzinfo=dt.UTC)  # Monday, 08:30 in Berlin
@@ -301,6 +302,7 @@ def story(box: Demo) -> None:
     )
     box.at(31, "10:00")
     demo_spotlight.monthly_spotlight(box)
+    privacy_scene(box, user_id="U0CHLOE001")
 
 
 def members(count: int) -> str:

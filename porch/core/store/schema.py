@@ -339,3 +339,21 @@ feedback_items = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_feedback_items_team_created", "team_id", "created_at"),
 )
+# Members erased on request: a keyed hash of their user ID (never the ID itself), so that
+# reconciliation and imports do not bring them back.
+forgotten_members = Table(
+    "forgotten_members",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("member_hash", String(64), primary_key=True),
+    Column("forgotten_at", DateTime(timezone=True), nullable=False),
+)
+
+# The per-install key of those hashes, when PORCH_PRIVACY_KEY does not provide one.
+privacy_keys = Table(
+    "privacy_keys",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("secret", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
