@@ -14,6 +14,7 @@ from handlers import (
     feedback_commands,
     modmail_actions,
     payloads,
+    privacy_actions,
     spotlight_actions,
 )
 from porch.runtime.context import Porch
@@ -25,6 +26,7 @@ MODULES = (
     spotlight_actions,
     feedback_actions,
     feedback_commands,
+    privacy_actions,
     modmail_actions,
     payloads,
 )

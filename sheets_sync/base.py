@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -44,4 +44,9 @@ class TrackerBackend(Protocol):
 
         `rebuild` also re-applies the layout (formats, widths, filter, charts).
         """
+        ...
+
+    def erase_rows(self, engine: Engine, *, team_id: str, rows: Sequence[tuple[str, int]]) -> None:
+        """Blank whole rows, (worksheet, 1-based row number): an erased member's rows. Porch
+        no longer tracks them, so nothing writes them again."""
         ...

@@ -228,6 +228,37 @@ class GoogleSheetTracker:
         result.bytes_sent = spent.bytes_sent
         return result
 
+    def erase_rows(self, engine: Engine, *, team_id: str, rows: Sequence[tuple[str, int]]) -> None:
+        """One updateCells per row, clearing each cell's value and its link together."""
+        meta = self.http.fetch_sheet_metadata(
+            self.sheet_id, params={"includeGridData": "false", "fields": META_FIELDS}
+        )
+        found = {entry["properties"]["title"]: entry["properties"] for entry in meta["sheets"]}
+        requests = []
+        for title, number in rows:
+            props = found.get(title)
+            if props is None:
+                continue  # the worksheet was deleted by hand: nothing of theirs is left there
+            width = props.get("gridProperties", {}).get("columnCount", 26)
+            blank = {"userEnteredValue": {"stringValue": ""}}
+            requests.append(
+                {
+                    "updateCells": {
+                        "range": {
+                            "sheetId": props["sheetId"],
+                            "startRowIndex": number - 1,
+                            "endRowIndex": number,
+                            "startColumnIndex": 0,
+                            "endColumnIndex": width,
+                        },
+                        "rows": [{"values": [blank] * width}],
+                        "fields": "userEnteredValue,userEnteredFormat.textFormat.link",
+                    }
+                }
+            )
+        if requests:
+            self.http.batch_update(self.sheet_id, {"requests": requests})
+
     def _cycle(
         self,
         engine: Engine,

@@ -101,6 +101,26 @@ class LocalTracker:
             engine, team_id=team_id, now=now, rebuild=rebuild, progress=progress, changed=len(rows)
         )
 
+    def erase_rows(self, engine: Engine, *, team_id: str, rows: Sequence[tuple[str, int]]) -> None:
+        if not self.path.exists():
+            return
+        workbook = self._open()
+        for title, number in rows:
+            if title in workbook.sheetnames:
+                sheet = workbook[title]
+                for column in range(1, sheet.max_column + 1):
+                    cell = sheet.cell(row=number, column=column)
+                    # A link cell reads back as its target: the link goes as well as the value.
+                    cell.hyperlink = None
+                    cell.value = None
+        self._save(workbook)
+        with engine.begin() as conn:
+            state = outbox.load_state(conn, team_id=team_id, name=self.target)
+            if state is not None:
+                state = {**state, "stamp": stamp(self.path)}
+                now = dt.datetime.now(dt.UTC)
+                outbox.save_state(conn, team_id=team_id, name=self.target, value=state, now=now)
+
     def _rewrite(
         self,
         engine: Engine,

@@ -74,6 +74,15 @@ class TeamJoined:
 
 
 @dataclass(frozen=True)
+class UserChanged:
+    """A member's account changed (`user_change`); Porch only acts on a deactivation."""
+
+    kind: ClassVar[str] = "user_changed"
+    user_id: str
+    deleted: bool
+
+
+@dataclass(frozen=True)
 class ChannelJoined:
     """Someone joined a channel Porch is in (`member_joined_channel`)."""
 
@@ -150,6 +159,7 @@ class AppRateLimited:
 
 DomainEvent = (
     TeamJoined
+    | UserChanged
     | ChannelJoined
     | MessagePosted
     | DirectMessage
@@ -161,6 +171,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
     cls.kind: cls
     for cls in (
         TeamJoined,
+        UserChanged,
         ChannelJoined,
         MessagePosted,
         DirectMessage,
@@ -172,6 +183,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
 # The Events API event types the edge accepts (and the manifest subscribes to).
 SLACK_EVENT_TYPES = (
     "team_join",
+    "user_change",
     "member_joined_channel",
     "message",
     "reaction_added",
@@ -190,6 +202,13 @@ def from_slack(event: Any) -> DomainEvent | None:
     kind = event.get("type")
     if kind == "team_join":
         return TeamJoined(user=Newcomer.from_slack(event.get("user")))  # type: ignore[arg-type]
+    if kind == "user_change":
+        user = event.get("user")
+        if not isinstance(user, Mapping):
+            raise InvalidEvent("user must be an object")
+        if not user.get("deleted"):
+            return None  # a profile edit: Porch reads names when it needs them
+        return UserChanged(user_id=_user_id(user.get("id"), "user.id"), deleted=True)
     if kind == "member_joined_channel":
         return ChannelJoined(
             user_id=_user_id(event.get("user"), "user"),

@@ -47,11 +47,19 @@ class Job:
 @dataclass(frozen=True)
 class PersonalData:
     """Where a feature keeps a member's personal data, so privacy (export, erasure, retention)
-    finds every copy without knowing the feature. Each table that holds a user ID, a name or a
-    member's words is declared by exactly one feature; a test fails for an undeclared one."""
+    finds every copy without knowing the feature. Each table or worksheet that holds a user ID,
+    a name or a member's words is declared once (by its feature, or by porch.core.personal_data
+    for the infrastructure's copies); a test fails for an undeclared table.
+
+    A worksheet's rows live in the store as tracker rows: `table` is then "tracker_rows",
+    `worksheet` names the sheet and the columns below are the worksheet's column headers.
+    """
 
     table: str
-    # Columns holding the member's Slack user ID (the row belongs to them).
+    # Columns holding the member's Slack user ID (or, in a worksheet, their ID or name). The
+    # first one says whose row it is (erasure deletes the row); the others only mention the
+    # member (erasure clears that column and keeps the row). With `mentions_only`, every one
+    # of them is a mention (who approved or edited something): the rows are never deleted.
     user_columns: Sequence[str]
     # Why Porch keeps it and for how long, in a member's words (my-data, the privacy page).
     purpose: str
@@ -62,6 +70,13 @@ class PersonalData:
     # (None: kept while the member is, erased on request).
     timestamp_column: str | None = None
     retention: str | None = None
+    # The worksheet, when the data is a tracker worksheet's rows (see above).
+    worksheet: str | None = None
+    # Columns (JSON or text) that may copy the member's ID anywhere inside: effect keys and
+    # payloads, inbox events, queued tracker rows. Erasure finds such rows by their content and
+    # deletes them.
+    copy_columns: Sequence[str] = ()
+    mentions_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, func, select
 from porch.core import channel_directory, member_records, tracker_queue
 from porch.core.config import Config
 from porch.core.domain_events import MessagePosted, ReactionChanged
-from porch.core.feature import Feature
+from porch.core.feature import Feature, PersonalData
 from porch.core.store.schema import activity as activity_rows
 from porch.core.store.schema import members
 from porch.core.worksheets import WinRow
@@ -128,6 +128,17 @@ class Contributions:
                 ReactionChanged: self.on_reaction_changed,
             },
             worksheets=("Wins",),
+            personal_data=(
+                PersonalData(
+                    table="tracker_rows",
+                    worksheet="Wins",
+                    user_columns=("Member",),
+                    purpose="Wins you shared in the wins channel, to celebrate them.",
+                    text_columns=("Win",),
+                    timestamp_column="Posted",
+                    retention="wins",
+                ),
+            ),
         )
 
     def on_message_posted(

@@ -74,6 +74,15 @@ class Feedback:
                     timestamp_column="created_at",
                     retention="feedback_excerpt",
                 ),
+                PersonalData(
+                    table="tracker_rows",
+                    worksheet="Feedback",
+                    user_columns=("From",),
+                    purpose="Feedback you gave, as the community managers see it in the tracker.",
+                    text_columns=("Feedback",),
+                    timestamp_column="Received",
+                    retention="feedback_excerpt",
+                ),
             ),
         )
 

@@ -79,20 +79,27 @@ class Modmail:
             personal_data=(
                 PersonalData(
                     table="inbox_conversations",
-                    user_columns=("user_id",),
+                    user_columns=("user_id", "first_answered_by", "closed_by"),
                     purpose="When you wrote to Porch and when a manager answered, so the team "
                     "sees that every message gets an answer and how soon.",
                     timestamp_column="opened_at",
-                    retention="inbox_text",
                 ),
                 PersonalData(
                     table="inbox_messages",
-                    user_columns=("author_id",),
+                    user_columns=("member_id", "author_id"),
                     purpose="What you wrote to Porch and what the managers answered, so the "
                     "conversation stays readable on its card and is relayed only once.",
                     text_columns=("text",),
                     timestamp_column="at",
                     retention="inbox_text",
+                ),
+                PersonalData(
+                    table="tracker_rows",
+                    worksheet="Inbox",
+                    user_columns=("Member",),
+                    purpose="When you wrote to Porch and how soon a manager answered, in the "
+                    "tracker, so the team keeps its answer times short.",
+                    timestamp_column="Opened",
                 ),
             ),
         )
@@ -120,6 +127,7 @@ class Modmail:
             channel_id=event.channel_id,
             ts=event.ts,
             conversation_id=conversation.id,
+            member_id=conversation.user_id,
             direction=IN,
             author_id=event.user_id,
             text=event.text,
@@ -214,6 +222,7 @@ class Modmail:
             channel_id=event.channel_id,
             ts=event.ts,
             conversation_id=conversation.id,
+            member_id=conversation.user_id,
             direction=INTERNAL if internal else OUT,
             author_id=event.user_id,
             text=event.text,

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Update, bindparam, func, update
 
-from porch.core import activity_log, channel_directory, effect_queue, member_records
+from porch.core import activity_log, channel_directory, effect_queue, member_records, privacy_marker
 from porch.core.app_home import AppHome
 from porch.core.config import Config
 from porch.core.domain_events import (
@@ -35,6 +35,7 @@ from porch.core.posting import post
 from porch.core.store.schema import members
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Templates, mention
+from porch.features.member_data import MEMBER_DATA
 
 __all__ = ["Newcomer", "Onboarding"]
 
@@ -61,6 +62,7 @@ class Onboarding:
             home_section=self.home_section,
             worksheets=("Members",),
             effect_callbacks={"welcomed": self.on_welcome_delivered},
+            personal_data=MEMBER_DATA,
         )
 
     # ---- events ----------------------------------------------------------------------------
@@ -135,6 +137,11 @@ class Onboarding:
             return "skipped: guest"
         if user.is_deleted:
             return "skipped: deleted"
+        if privacy_marker.is_forgotten(conn, team_id=team_id, user_id=user.user_id):
+            # Only joining the workspace again (team_join) brings them back: their choice.
+            if via != "team_join":
+                return "skipped: forgotten"
+            privacy_marker.unmark(conn, team_id=team_id, user_id=user.user_id)
         created = insert_ignore(
             conn,
             members,

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, delete
 from porch.core import activity_log, channel_directory
 from porch.core.config import Config
 from porch.core.domain_events import ChannelJoined, MessagePosted, ReactionChanged
-from porch.core.feature import Feature
+from porch.core.feature import Feature, PersonalData
 from porch.core.questions import QUESTION, is_question
 from porch.core.store.schema import activity
 
@@ -49,6 +49,14 @@ def feature(*, config: Config) -> Feature:
             ReactionChanged: on_reaction_changed,
             ChannelJoined: on_channel_joined,
         },
+        personal_data=(
+            PersonalData(
+                table="activity",
+                user_columns=("user_id",),
+                purpose="Who posted, replied, reacted or joined where and when (never the "
+                "text), for the community's weekly health figures.",
+            ),
+        ),
     )
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from porch.core.app_home import AppHome
 from porch.core.config import Config
-from porch.core.feature import EffectCallback, EventHandler, Feature, Job
+from porch.core.feature import EffectCallback, EventHandler, Feature, Job, PersonalData
+from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
 from porch.features import health, participation, slack_limits
 from porch.features.contributions import Contributions
@@ -21,6 +22,7 @@ from porch.features.follow_ups import FollowUps
 from porch.features.introductions import Introductions
 from porch.features.modmail import Modmail
 from porch.features.onboarding import Onboarding
+from porch.features.privacy import Privacy
 from porch.features.rituals import Rituals
 from porch.features.spotlight import Spotlight
 
@@ -37,6 +39,7 @@ class Features:
     spotlight: Spotlight
     rituals: Rituals
     feedback: Feedback
+    privacy: Privacy
     modmail: Modmail
 
     def handlers_for(self, event_type: type) -> Iterator[EventHandler]:
@@ -58,6 +61,16 @@ class Features:
     @property
     def worksheets(self) -> list[str]:
         return [sheet for feature in self.features for sheet in feature.worksheets]
+
+    @property
+    def personal_data(self) -> list[PersonalData]:
+        """Every table and worksheet holding members' data: the features' and the
+        infrastructure's (what my-data, forget-me and retention read)."""
+        return personal_data_of(self.features)
+
+
+def personal_data_of(features: Sequence[Feature]) -> list[PersonalData]:
+    return [d for feature in features for d in feature.personal_data] + list(INFRASTRUCTURE)
 
 
 def build_features(*, config: Config, templates: Templates) -> Features:
@@ -83,6 +96,9 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         spotlight.feature(),
         modmail.feature(),
     ]
+    # Last: it reads what every other feature declares.
+    privacy = Privacy(config=config, declarations=personal_data_of(features))
+    features.append(privacy.feature())
     app_home.sections = [f.home_section for f in features if f.home_section is not None]
     return Features(
         features=features,
@@ -93,5 +109,6 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         spotlight=spotlight,
         rituals=rituals,
         feedback=feedback,
+        privacy=privacy,
         modmail=modmail,
     )

@@ -75,6 +75,7 @@ class Spotlight:
                     purpose="Which manager edited, approved or skipped a monthly spotlight, and "
                     "the thank-you words they wrote for it.",
                     text_columns=("note",),
+                    mentions_only=True,
                 ),
             ),
         )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from porch.core.config import Config, ConfigError, check_config, load_config, summary
+from porch.runtime import cli_privacy
 from porch.runtime.settings import Settings
 
 if TYPE_CHECKING:
@@ -344,6 +345,8 @@ main.add_command(ritual)
 from porch.runtime.cli_feedback import feedback  # noqa: E402
 
 main.add_command(feedback)
+members.add_command(cli_privacy.members_export)
+members.add_command(cli_privacy.members_forget)
 
 if __name__ == "__main__":
     main()

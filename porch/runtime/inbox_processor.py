@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import Connection, Engine
 
-from porch.core import channel_directory, inbox, locks
+from porch.core import channel_directory, inbox, locks, privacy_marker
 from porch.core.clock import Clock
 from porch.core.inbox import StoredEvent
 from porch.core.store.write_turns import WriteTurns
@@ -165,6 +165,8 @@ class InboxProcessor:
         now = self.clock.now()
         started = time.perf_counter()
         for count, stored in enumerate(events, start=1):
+            if privacy_marker.ignores(conn, team_id=stored.team_id, event=stored.event):
+                continue
             for handler in self.features.handlers_for(type(stored.event)):
                 handler(conn, stored.team_id, stored.event, now)
             if budget is not None and time.perf_counter() - started > budget:

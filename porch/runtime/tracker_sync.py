@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, func, select
 
-from porch.core import locks, tracker_queue
+from porch.core import locks, personal_records, tracker_queue
 from porch.core.config import Config
 from porch.core.feature import Job
 from porch.core.store.schema import activity, members, tracker_rows, workspaces
@@ -235,7 +235,9 @@ def _run(
                 weeks = refresh_health(
                     conn, team_id=team, config=config, now=now, everything=rebuild
                 )
+        erased = _blank_erased_rows(engine, target, team_id=team, now=now)
         result = target.sync(engine, team_id=team, now=now, rebuild=rebuild, progress=progress)
+        result.write_requests += erased
         if not health_first:
             with engine.begin() as conn:
                 weeks = refresh_health(conn, team_id=team, config=config, now=now)
@@ -265,6 +267,21 @@ def _run(
         seconds=time.monotonic() - started,
         health_weeks=weeks,
     )
+
+
+def _blank_erased_rows(
+    engine: Engine, target: TrackerBackend, *, team_id: str, now: dt.datetime
+) -> int:
+    """Blank the rows of erased members (privacy) before writing anything; write requests."""
+    with engine.connect() as conn:
+        rows = personal_records.erasures_for(conn, team_id=team_id, target=target.target)
+    if rows:
+        target.erase_rows(engine, team_id=team_id, rows=rows)
+    with engine.begin() as conn:
+        personal_records.settle_erasures(
+            conn, team_id=team_id, target=target.target, done=rows, now=now
+        )
+    return 1 if rows else 0
 
 
 def _has_health(conn: Connection, *, team_id: str) -> bool:

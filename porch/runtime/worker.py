@@ -30,6 +30,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.webhook import WebhookClient
 from sqlalchemy import Engine
 
 from porch.core import channel_directory, effect_queue
@@ -305,6 +306,12 @@ class EffectWorker:
                 return {"channel": channel, "message_ts": response.get("message_ts")}
             if effect.kind == "fetch":
                 return {"message": self._fetch(channel=payload["channel"], ts=payload["ts"])}
+            if effect.kind == "respond":
+                # An answer to a button, through its response_url (valid 30 minutes).
+                sent = WebhookClient(payload["response_url"]).send_dict(payload["message"])
+                if sent.status_code >= 400:
+                    raise Undeliverable(f"response_url answered {sent.status_code}")
+                return {}
             if effect.kind == "invite":
                 channel = self._channel_id(effect, payload["channel_name"])
                 self._call_harmless(

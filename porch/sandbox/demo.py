@@ -27,6 +27,7 @@ from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
 from porch.sandbox import demo_rituals, demo_spotlight
 from porch.sandbox.demo_feedback import feedback_scene
 from porch.sandbox.demo_modmail import inbox_scene
+from porch.sandbox.demo_privacy import privacy_scene
 from porch.sandbox.workspace import SandboxWorkspace
 
 START = dt.datetime(2026, 11, 2, 7, 30, tzinfo=dt.UTC)  # Monday, 08:30 in Berlin
@@ -309,6 +310,7 @@ def story(box: Demo) -> None:
     )
     box.at(31, "10:00")
     demo_spotlight.monthly_spotlight(box)
+    privacy_scene(box, user_id="U0CHLOE001")
     box.at(31, "10:20")
     inbox_scene(box)
 

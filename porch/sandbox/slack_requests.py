@@ -135,6 +135,17 @@ def team_join(user: JSON, *, event_ts: str | None = None) -> JSON:
     }
 
 
+def user_change(user: JSON, *, event_ts: str | None = None) -> JSON:
+    """``user_change``: ``user`` is the full user object after the change (``deleted`` set
+    when the account was deactivated)."""
+    return {
+        "type": "user_change",
+        "user": user,
+        "cache_ts": int(time.time()),
+        "event_ts": event_ts or _now_ts(),
+    }
+
+
 def member_joined_channel(
     *,
     user: str,

@@ -339,6 +339,24 @@ feedback_items = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_feedback_items_team_created", "team_id", "created_at"),
 )
+# Members erased on request: a keyed hash of their user ID (never the ID itself), so that
+# reconciliation and imports do not bring them back.
+forgotten_members = Table(
+    "forgotten_members",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("member_hash", String(64), primary_key=True),
+    Column("forgotten_at", DateTime(timezone=True), nullable=False),
+)
+
+# The per-install key of those hashes, when PORCH_PRIVACY_KEY does not provide one.
+privacy_keys = Table(
+    "privacy_keys",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("secret", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
 
 # The replies inbox (modmail): a member's DMs to Porch, relayed to the managers' channel as one
 # card per conversation, and the managers' answers relayed back. `open_slot` is "open" while the
@@ -374,8 +392,11 @@ inbox_messages = Table(
     Column("channel_id", String(32), primary_key=True),
     Column("ts", String(32), primary_key=True),
     Column("conversation_id", Integer, nullable=False, index=True),
+    # The member the conversation is with, on every message (answers too): the member's data.
+    Column("member_id", String(32), nullable=False),
     Column("direction", String(16), nullable=False),
-    Column("author_id", String(32), nullable=False),
-    Column("text", Text, nullable=False),
+    # Both cleared by privacy: the author on their erasure, the text after `inbox_text` days.
+    Column("author_id", String(32)),
+    Column("text", Text),
     Column("at", DateTime(timezone=True), nullable=False, index=True),
 )

@@ -255,6 +255,7 @@ def test_the_runtime_schedules_the_features_jobs_reconciliation_and_the_tracker_
         ("rituals", dt.timedelta(minutes=1)),
         ("feedback-digest", dt.timedelta(hours=1)),
         ("spotlight", dt.timedelta(minutes=1)),
+        ("privacy-retention", dt.timedelta(days=1)),
         ("reconcile", dt.timedelta(minutes=config.onboarding.reconcile_every_minutes)),
         ("tracker-sync", dt.timedelta(seconds=config.tracker.sync_every_seconds)),
         ("inbox-purge", dt.timedelta(hours=1)),

@@ -33,6 +33,7 @@ PAGES = {
     "ambassadors": "ambassadors/",
     "showcase": "showcase/",
     "faq": "faq/",
+    "privacy": "privacy/",
     "metrics": "metrics/",
 }
 

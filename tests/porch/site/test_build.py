@@ -27,6 +27,7 @@ PAGES = [
     "ambassadors",
     "showcase",
     "faq",
+    "privacy",
     "metrics",
 ]
 
@@ -162,8 +163,11 @@ def test_footer_links_have_a_visible_label(page: Callable[[str], str]) -> None:
 
 def test_member_pages_do_not_talk_about_porch(page: Callable[[str], str]) -> None:
     for url in PAGES:
+        text = article_text(page(url)).lower()
+        if url == "privacy":  # it names the commands members type, nothing else
+            text = text.replace("/porch my-data", "").replace("/porch forget-me", "")
         if url != "metrics":
-            assert "porch" not in article_text(page(url)).lower(), url
+            assert "porch" not in text, url
 
 
 def test_showcase_escapes_member_text(page: Callable[[str], str]) -> None:

@@ -44,9 +44,10 @@ def upgrade() -> None:
         sa.Column("channel_id", sa.String(length=32), nullable=False),
         sa.Column("ts", sa.String(length=32), nullable=False),
         sa.Column("conversation_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.String(length=32), nullable=False),
         sa.Column("direction", sa.String(length=16), nullable=False),
-        sa.Column("author_id", sa.String(length=32), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("author_id", sa.String(length=32), nullable=True),
+        sa.Column("text", sa.Text(), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("team_id", "channel_id", "ts"),
     )
