@@ -80,15 +80,15 @@ class Modmail:
                 PersonalData(
                     table="inbox_conversations",
                     user_columns=("user_id", "first_answered_by", "closed_by"),
-                    purpose="When you wrote to Porch and when a manager answered, so the team "
-                    "sees that every message gets an answer and how soon.",
+                    purpose="When you wrote to the community team in a direct message and when a "
+                    "manager answered, so the team sees that every message gets an answer.",
                     timestamp_column="opened_at",
                 ),
                 PersonalData(
                     table="inbox_messages",
                     user_columns=("member_id", "author_id"),
-                    purpose="What you wrote to Porch and what the managers answered, so the "
-                    "conversation stays readable on its card and is relayed only once.",
+                    purpose="What you wrote to the community team in a direct message and what the "
+                    "managers answered, so each message reaches the other side once.",
                     text_columns=("text",),
                     timestamp_column="at",
                     retention="inbox_text",
@@ -97,8 +97,8 @@ class Modmail:
                     table="tracker_rows",
                     worksheet="Inbox",
                     user_columns=("Member",),
-                    purpose="When you wrote to Porch and how soon a manager answered, in the "
-                    "tracker, so the team keeps its answer times short.",
+                    purpose="When you wrote to the community team and how soon a manager answered, "
+                    "in the tracker, so the team keeps its answer times short.",
                     timestamp_column="Opened",
                 ),
             ),
