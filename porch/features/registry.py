@@ -18,7 +18,10 @@ from porch.features import health, participation, slack_limits
 from porch.features.contributions import Contributions
 from porch.features.follow_ups import FollowUps
 from porch.features.introductions import Introductions
+from porch.features.manager_check_in import ManagerCheckIn
+from porch.features.nps import Nps
 from porch.features.onboarding import Onboarding
+from porch.features.response_alerts import ResponseAlerts
 
 
 @dataclass
@@ -66,6 +69,9 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         Contributions(config=config).feature(),
         health.feature(),
         slack_limits.feature(config=config, templates=templates),
+        ResponseAlerts(config=config, templates=templates).feature(),
+        ManagerCheckIn(config=config, templates=templates).feature(),
+        Nps(config=config, templates=templates).feature(),
     ]
     app_home.sections = [f.home_section for f in features if f.home_section is not None]
     return Features(

@@ -23,6 +23,7 @@ from porch.core.mrkdwn_html import to_html
 from porch.core.store import connect, migrate
 from porch.core.templating import PACKAGED_TEMPLATES, Message, Mrkdwn, Templates, mention
 from porch.features.registry import build_features
+from porch.runtime.preview_alerts import alert_samples
 
 TEAM = "T0PREVIEW"
 SAMPLE_MEMBER = Newcomer(
@@ -214,6 +215,7 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
             "app_rate_limited.j2",
             {"since": "10:37"},
         ),
+        *alert_samples(config, channel_ids=names),
     ]
     return [(title, where, name, {**context, **extra}) for title, where, name, extra in entries]
 
