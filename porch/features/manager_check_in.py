@@ -199,7 +199,7 @@ class ManagerCheckIn:
         return {
             "kind": "newcomer post",
             "asker": member_name(conn, team_id=team_id, user_id=row.user_id),
-            "channel": channel_link(row.channel_id, name or row.channel_id),
+            "where": channel_link(row.channel_id, name or row.channel_id),
             "asked": row.at.astimezone(self.config.community.tz).strftime("%a %H:%M"),
             "link": link(url, "Open the post") if url else "",
         }

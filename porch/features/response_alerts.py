@@ -93,7 +93,7 @@ def question_context(
     asker = question.asker_id
     return {
         "asker": member_name(conn, team_id=team_id, user_id=asker),
-        "channel": channel_link(channel_id, name),
+        "where": channel_link(channel_id, name),
         "asked": question.asked_at.astimezone(config.community.tz).strftime("%a %H:%M"),
         "waited": waited(now - question.asked_at),
         "link": link(url, "Open the question") if url else "",

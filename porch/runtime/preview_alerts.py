@@ -18,7 +18,7 @@ def alert_samples(
     help_name = next(iter(config.thresholds.help_channels), config.channels.home)
     question = {
         "asker": "Ben",
-        "channel": channel_link(channel_ids.get(help_name), help_name),
+        "where": channel_link(channel_ids.get(help_name), help_name),
         "asked": "Mon 10:00",
         "waited": "4 h",
         "link": link(SAMPLE_LINK, "Open the question"),
