@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tests.conftest import config_with
-
 from porch.core.slack_ids import Action
 from porch.sandbox.workspace import SandboxWorkspace
+from tests.conftest import config_with
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
