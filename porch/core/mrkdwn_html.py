@@ -19,6 +19,9 @@ EMOJI = {
     "bug": "🐛",
     "heart": "❤️",
     "question": "❓",
+    "hourglass_flowing_sand": "⏳",
+    "sunrise": "🌅",
+    "pray": "🙏",
 }
 
 _ANGLE = re.compile(r"<([^<>]+)>")

@@ -123,7 +123,7 @@ class ManagerCheckIn:
         else:
             worth = self.quiet_newcomer_post(conn, team_id=team_id, now=now)
         return {
-            "since": since.astimezone(self.config.community.tz).strftime("%A %H:%M"),
+            "since": since.astimezone(self.config.community.tz).strftime("%a %d %b, %H:%M"),
             "newcomers": newcomers[:MAX_LISTED],
             "more_newcomers": max(len(newcomers) - MAX_LISTED, 0),
             "questions": [shown(q) for q in questions[:MAX_LISTED]],

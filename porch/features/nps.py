@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, exists, func, select, update
 
-from porch.core import effect_queue
+from porch.core import effect_queue, member_records
 from porch.core.config import Config
 from porch.core.feature import Feature, Job, PersonalData
 from porch.core.posting import post
@@ -178,6 +178,7 @@ class Nps:
             key=survey_key(quarter, user_id),
             template="nps_survey.j2",
             to={"channel": user_id},
+            member=member_records.get(conn, team_id=team_id, user_id=user_id),
             now=now,
             quarter=quarter,
         )

@@ -24,7 +24,7 @@ from porch.core.domain_events import MessagePosted
 from porch.core.feature import Feature, Job, PersonalData
 from porch.core.posting import post
 from porch.core.questions import QUESTION
-from porch.core.store.schema import activity, response_alerts
+from porch.core.store.schema import activity, unanswered_alerts
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Templates, channel_link, link, mention
 from porch.features.contributions import member_name, permalink
@@ -77,9 +77,11 @@ def waited(delta: dt.timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes < 60:
         return f"{max(minutes, 1)} min"
-    hours = round(minutes / 60)
+    hours = minutes / 60
+    if hours < 10:
+        return f"{round(hours, 1):g} h"
     if hours < 48:
-        return f"{hours} h"
+        return f"{round(hours)} h"
     return f"{round(hours / 24)} days"
 
 
@@ -112,7 +114,7 @@ class ResponseAlerts:
             jobs=(Job(name="response-alerts", every=dt.timedelta(minutes=5), run=self.tick),),
             personal_data=(
                 PersonalData(
-                    table="response_alerts",
+                    table="unanswered_alerts",
                     user_columns=("asker_id", "answered_by"),
                     purpose="When your question waited for an answer and when it got one, so "
                     "the team can keep its promise to answer quickly. The question's text is "
@@ -147,7 +149,7 @@ class ResponseAlerts:
                 continue
             if not insert_ignore(
                 conn,
-                response_alerts,
+                unanswered_alerts,
                 team_id=team_id,
                 channel_id=question.channel_id,
                 message_ts=question.ts,
@@ -180,20 +182,20 @@ class ResponseAlerts:
         if not event.is_reply:
             return
         row = conn.execute(
-            update(response_alerts)
+            update(unanswered_alerts)
             .where(
-                response_alerts.c.team_id == team_id,
-                response_alerts.c.channel_id == event.channel_id,
-                response_alerts.c.message_ts == event.thread_ts,
-                response_alerts.c.answered_at.is_(None),
-                response_alerts.c.asker_id != event.user_id,
+                unanswered_alerts.c.team_id == team_id,
+                unanswered_alerts.c.channel_id == event.channel_id,
+                unanswered_alerts.c.message_ts == event.thread_ts,
+                unanswered_alerts.c.answered_at.is_(None),
+                unanswered_alerts.c.asker_id != event.user_id,
             )
             .values(answered_by=event.user_id, answered_at=now)
             .returning(
-                response_alerts.c.channel_id,
-                response_alerts.c.message_ts,
-                response_alerts.c.asker_id,
-                response_alerts.c.asked_at,
+                unanswered_alerts.c.channel_id,
+                unanswered_alerts.c.message_ts,
+                unanswered_alerts.c.asker_id,
+                unanswered_alerts.c.asked_at,
             )
         ).first()
         if row is None:

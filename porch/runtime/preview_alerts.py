@@ -43,7 +43,7 @@ def alert_samples(
             managers,
             "manager_check_in.j2",
             {
-                "since": "Friday 09:00",
+                "since": "Fri 27 Nov, 09:00",
                 "newcomers": [
                     {
                         **newcomer,

@@ -24,6 +24,7 @@ from porch.core.mrkdwn_html import block_texts, to_plain
 from porch.core.slack_ids import Action
 from porch.core.store import connect
 from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
+from porch.sandbox.demo_check_in import check_in_scene
 from porch.sandbox.workspace import SandboxWorkspace
 
 START = dt.datetime(2026, 11, 2, 7, 30, tzinfo=dt.UTC)  # Monday, 08:30 in Berlin
@@ -166,7 +167,10 @@ def run_demo(
                 # Absolute: a relative local_dir is read beside community.yml, which may be
                 # the example inside the installed package.
                 update={"sheet": None, "local_dir": str((out / "tracker").resolve())}
-            )
+            ),
+            # One check-in in the transcript (the story visits no other Friday), no survey.
+            "manager_check_in": config.manager_check_in.model_copy(update={"weekdays": ["friday"]}),
+            "nps": config.nps.model_copy(update={"enabled": False}),
         }
     )
     echo(click.style(f"Porch sandbox demo: a month in {config.community.name}", bold=True))
@@ -294,6 +298,7 @@ def story(box: Demo) -> None:
         f"{follow_ups.inactive_after_days} days (Chloé and Farid; Ben opted out)."
     )
     box.at(31, "10:00")
+    check_in_scene(box)
 
 
 def members(count: int) -> str:

@@ -246,8 +246,8 @@ tracker_state = Table(
 
 # One row per question that waited past thresholds.first_response_hours: the alert posted to the
 # managers' channel, and who answered it and when (then the alert is updated, once).
-response_alerts = Table(
-    "response_alerts",
+unanswered_alerts = Table(
+    "unanswered_alerts",
     metadata,
     Column("team_id", String(32), primary_key=True),
     Column("channel_id", String(32), primary_key=True),

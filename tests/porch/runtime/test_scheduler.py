@@ -252,6 +252,9 @@ def test_the_runtime_schedules_the_features_jobs_reconciliation_and_the_tracker_
     assert [(job.name, job.every) for job in scheduler.jobs] == [
         ("introductions", dt.timedelta(minutes=1)),
         ("follow-ups", dt.timedelta(minutes=1)),
+        ("response-alerts", dt.timedelta(minutes=5)),
+        ("manager-check-in", dt.timedelta(minutes=1)),
+        ("nps-survey", dt.timedelta(minutes=5)),
         ("reconcile", dt.timedelta(minutes=config.onboarding.reconcile_every_minutes)),
         ("tracker-sync", dt.timedelta(seconds=config.tracker.sync_every_seconds)),
         ("inbox-purge", dt.timedelta(hours=1)),

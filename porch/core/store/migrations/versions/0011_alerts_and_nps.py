@@ -1,4 +1,4 @@
-"""response alerts, NPS responses and NPS opt-outs
+"""unanswered-question alerts, NPS responses and NPS opt-outs
 
 Revision ID: 0011
 Revises: 0005
@@ -15,7 +15,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "response_alerts",
+        "unanswered_alerts",
         sa.Column("team_id", sa.String(length=32), nullable=False),
         sa.Column("channel_id", sa.String(length=32), nullable=False),
         sa.Column("message_ts", sa.String(length=32), nullable=False),
@@ -49,4 +49,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("nps_opt_outs")
     op.drop_table("nps_responses")
-    op.drop_table("response_alerts")
+    op.drop_table("unanswered_alerts")
