@@ -37,10 +37,3 @@ def response_deadline(
                 remaining -= closes - counting_from
         day += dt.timedelta(days=1)
     return cursor + dt.timedelta(days=MAX_DAYS)
-
-
-def is_open(moment: dt.datetime, *, community_hours: CommunityHours, tz: ZoneInfo) -> bool:
-    local = moment.astimezone(tz)
-    if WEEKDAYS[local.weekday()] not in community_hours.weekdays:
-        return False
-    return community_hours.start <= local.strftime("%H:%M") < community_hours.end
