@@ -110,3 +110,17 @@ def test_the_deadline_counts_community_hours_across_a_dst_change():
     assert response_deadline(night, hours=2.5, community_hours=hours, tz=BERLIN) == (
         dt.datetime(2026, 10, 28, 11, 30, tzinfo=BERLIN)
     )
+
+
+def test_an_alert_whose_delivery_outcome_was_lost_is_not_posted_twice(
+    workspace: SandboxWorkspace,
+):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.at(berlin(2, 10, 5))
+    workspace.say("U0ANA00001", "general", "Is there a template for customer interviews?")
+    workspace.fake.crash_after_next("chat.postMessage")  # Slack posts it, Porch never hears
+    workspace.at(berlin(2, 14, 5))
+    workspace.at(berlin(2, 14, 10))
+    workspace.at(berlin(2, 15, 0))
+    assert len(alerts(workspace)) == 1
+    assert workspace.runtime.worker.stats.recovered == 1  # found by its key, not re-posted
