@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, and_, exists, func, select, update
+from sqlalchemy import Connection, Engine, and_, exists, select, update
 
 from porch.core import effect_queue, member_records
 from porch.core.config import Config
@@ -31,7 +32,7 @@ PAGE = 200
 SCORES = range(11)
 
 
-def quarter_of(moment: dt.datetime, tz: Any) -> str:
+def quarter_of(moment: dt.datetime, tz: ZoneInfo) -> str:
     local = moment.astimezone(tz)
     return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
 
@@ -282,16 +283,6 @@ class Nps:
                 opted_out=True,
             )
         return True
-
-    def is_opted_out(self, conn: Connection, *, team_id: str, user_id: str) -> bool:
-        return (
-            conn.execute(
-                select(func.count()).where(
-                    nps_opt_outs.c.team_id == team_id, nps_opt_outs.c.user_id == user_id
-                )
-            ).scalar_one()
-            > 0
-        )
 
     def comment_view(self, *, quarter: str) -> dict[str, Any]:
         message = self.templates.render("nps_comment_modal.j2", community=self.config.community)

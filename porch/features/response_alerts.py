@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, exists, select, update
+from sqlalchemy import Connection, Engine, exists, select, true, update
 from sqlalchemy.orm import aliased
 
 from porch.core import channel_directory, effect_queue
@@ -42,9 +42,15 @@ class OpenQuestion:
 
 
 def open_questions(
-    conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime
+    conn: Connection,
+    *,
+    team_id: str,
+    since: dt.datetime,
+    until: dt.datetime,
+    not_alerted: bool = False,
 ) -> list[OpenQuestion]:
-    """Questions asked in [since, until) with no reply from anyone but the asker, oldest first."""
+    """Questions asked in [since, until) with no reply from anyone but the asker, oldest first
+    (with `not_alerted`, only those no alert was raised for yet)."""
     question = activity.alias("question")
     reply = aliased(activity, name="reply")
     answered = exists().where(
@@ -53,6 +59,11 @@ def open_questions(
         reply.c.thread_ts == question.c.message_ts,
         reply.c.kind == "reply",
         reply.c.user_id != question.c.user_id,
+    )
+    alerted = exists().where(
+        unanswered_alerts.c.team_id == question.c.team_id,
+        unanswered_alerts.c.channel_id == question.c.channel_id,
+        unanswered_alerts.c.message_ts == question.c.message_ts,
     )
     rows = conn.execute(
         select(question.c.channel_id, question.c.message_ts, question.c.user_id, question.c.at)
@@ -63,6 +74,7 @@ def open_questions(
             question.c.at < until,
             ~answered,
         )
+        .where(~alerted if not_alerted else true())
         .order_by(question.c.at, question.c.message_ts)
     ).all()
     return [OpenQuestion(r.channel_id, r.message_ts, r.user_id, r.at) for r in rows]
@@ -136,7 +148,10 @@ class ResponseAlerts:
         hours = self.config.thresholds.first_response_hours
         managers = set(self.config.managers.users)
         raised = 0
-        for question in open_questions(conn, team_id=team_id, since=now - LOOKBACK, until=now):
+        waiting = open_questions(
+            conn, team_id=team_id, since=now - LOOKBACK, until=now, not_alerted=True
+        )
+        for question in waiting:
             if question.asker_id in managers:
                 continue
             deadline = response_deadline(
