@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, events, nps_actions, payloads
+from handlers import actions, commands, events, nps_actions, payloads, spotlight_actions
 from porch.runtime.context import Porch
 
-MODULES = (events, actions, commands, nps_actions, payloads)
+MODULES = (events, actions, commands, spotlight_actions, nps_actions, payloads)
 
 
 def register_all(app: App, *, porch: Porch) -> None:

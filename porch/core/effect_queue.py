@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Select, and_, bindparam, func, or_, select, u
 from porch.core.store.schema import effects
 from porch.core.store.upsert import insert_ignore
 
-Kind = Literal["post", "update", "react", "home", "invite"]
+Kind = Literal["post", "update", "react", "home", "invite", "ephemeral"]
 PENDING, DONE, FAILED, CANCELLED = "pending", "done", "failed", "cancelled"
 MAX_ATTEMPTS = 8
 

@@ -22,6 +22,8 @@ EMOJI = {
     "hourglass_flowing_sand": "⏳",
     "sunrise": "🌅",
     "pray": "🙏",
+    "star": "⭐",
+    "fast_forward": "⏩",
 }
 
 _ANGLE = re.compile(r"<([^<>]+)>")

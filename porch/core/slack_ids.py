@@ -42,6 +42,9 @@ class Action(StrEnum):
     NPS_SCORE_10 = "porch_nps_score_10"
     NPS_COMMENT = "porch_nps_comment"
     NPS_OPT_OUT = "porch_nps_opt_out"
+    SPOTLIGHT_APPROVE = "porch_spotlight_approve"
+    SPOTLIGHT_EDIT = "porch_spotlight_edit"
+    SPOTLIGHT_SKIP = "porch_spotlight_skip"
 
 
 class Input(StrEnum):
@@ -49,6 +52,7 @@ class Input(StrEnum):
 
     WELCOME_TEXT = "welcome_text"
     NPS_COMMENT_TEXT = "nps_comment_text"
+    SPOTLIGHT_NOTE = "spotlight_note"
 
 
 class View(StrEnum):
@@ -56,6 +60,7 @@ class View(StrEnum):
 
     PERSONALISE_WELCOME = "porch_personalise_welcome"
     NPS_COMMENT = "porch_nps_comment_modal"
+    EDIT_SPOTLIGHT = "porch_edit_spotlight"
 
 
 class Command(StrEnum):

@@ -22,6 +22,7 @@ from porch.features.manager_check_in import ManagerCheckIn
 from porch.features.nps import Nps
 from porch.features.onboarding import Onboarding
 from porch.features.response_alerts import ResponseAlerts
+from porch.features.spotlight import Spotlight
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Features:
     onboarding: Onboarding
     introductions: Introductions
     follow_ups: FollowUps
+    spotlight: Spotlight
 
     def handlers_for(self, event_type: type) -> Iterator[EventHandler]:
         for feature in self.features:
@@ -60,6 +62,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     onboarding = Onboarding(config=config, templates=templates, app_home=app_home)
     introductions = Introductions(config=config, templates=templates, app_home=app_home)
     follow_ups = FollowUps(config=config, templates=templates, app_home=app_home)
+    spotlight = Spotlight(config=config, templates=templates)
     features = [
         # Participation first: later features count the activity row it records for this event.
         participation.feature(config=config),
@@ -72,6 +75,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         ResponseAlerts(config=config, templates=templates).feature(),
         ManagerCheckIn(config=config, templates=templates).feature(),
         Nps(config=config, templates=templates).feature(),
+        spotlight.feature(),
     ]
     app_home.sections = [f.home_section for f in features if f.home_section is not None]
     return Features(
@@ -80,4 +84,5 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         onboarding=onboarding,
         introductions=introductions,
         follow_ups=follow_ups,
+        spotlight=spotlight,
     )

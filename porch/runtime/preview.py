@@ -24,6 +24,7 @@ from porch.core.store import connect, migrate
 from porch.core.templating import PACKAGED_TEMPLATES, Message, Mrkdwn, Templates, mention
 from porch.features.registry import build_features
 from porch.runtime.preview_alerts import alert_samples
+from porch.runtime.preview_spotlight import spotlight_samples
 
 TEAM = "T0PREVIEW"
 SAMPLE_MEMBER = Newcomer(
@@ -216,6 +217,7 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
             {"since": "10:37"},
         ),
         *alert_samples(config, channel_ids=names),
+        *spotlight_samples(config, manager=manager),
     ]
     return [(title, where, name, {**context, **extra}) for title, where, name, extra in entries]
 

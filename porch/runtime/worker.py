@@ -53,6 +53,7 @@ UNDELIVERABLE = {
     "channel_not_found",
     "is_archived",
     "not_in_channel",
+    "user_not_in_channel",
     "restricted_action",
     "user_is_restricted",
     "messages_tab_disabled",
@@ -287,6 +288,19 @@ class EffectWorker:
                 view = app_home.render(context)
                 self.client.views_publish(user_id=payload["user_id"], view=view)
                 return {}
+            if effect.kind == "ephemeral":
+                # Only its recipient ever sees it, and only while the channel is open: a rare
+                # second copy after a crash harms nobody, so there is nothing to look up first.
+                channel = payload.get("channel") or self._channel_id(
+                    effect, payload["channel_name"]
+                )
+                response = self.client.chat_postEphemeral(
+                    channel=channel,
+                    user=payload["user"],
+                    text=payload["text"],
+                    blocks=payload.get("blocks"),
+                )
+                return {"channel": channel, "message_ts": response.get("message_ts")}
             if effect.kind == "invite":
                 channel = self._channel_id(effect, payload["channel_name"])
                 self._call_harmless(

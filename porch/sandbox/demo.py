@@ -24,6 +24,7 @@ from porch.core.mrkdwn_html import block_texts, to_plain
 from porch.core.slack_ids import Action
 from porch.core.store import connect
 from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
+from porch.sandbox import demo_spotlight
 from porch.sandbox.demo_check_in import check_in_scene
 from porch.sandbox.workspace import SandboxWorkspace
 
@@ -293,11 +294,13 @@ def story(box: Demo) -> None:
     found = box.workspace.runtime.reconcile(team_id=box.workspace.runtime.team_id)
     box.narrate(f"Reconciliation finds {members(found['welcomed'])} to welcome.")
     box.at(9, "11:30")
+    demo_spotlight.helping_out(box)
     box.narrate(
         "A month in: Ana's 30-day check-in, and a note to the members not seen for "
         f"{follow_ups.inactive_after_days} days (Chloé and Farid; Ben opted out)."
     )
     box.at(31, "10:00")
+    demo_spotlight.monthly_spotlight(box)
     check_in_scene(box)
 
 

@@ -17,7 +17,7 @@ CHECK_IN_DAY = 33  # Friday 4 December
 def check_in_scene(box: Demo) -> None:
     config = box.config
     hours = f"{config.thresholds.first_response_hours:g}"
-    box.narrate("Wednesday, a month in: Eli asks a question in #general and nobody answers.")
+    box.narrate("Wednesday, a month in: Eli asks another question, and this time nobody answers.")
     box.at(31, "10:30")
     question = box.say(
         "U0ELI00001",

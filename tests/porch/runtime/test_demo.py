@@ -65,11 +65,19 @@ def test_the_narrated_counts_match_the_store_and_the_transcript(demo):
     assert f"the {imported} members already in the workspace" in output
     assert "Reconciliation finds 1 member to welcome." in output
     assert output.count("Welcome to Indie Makers Circle, Farid!") == 1
-    month = output[output.index("A month in:") :]
+    month = output[output.index("A month in:") : output.index("Spotlight for November 2026: draft")]
     assert "Hi Ana, it has been 30 days" in month
     assert "Hi Chloé <!channel>, we have not seen you" in month
     assert "Hi Farid, we have not seen you" in month
     assert "Ben" not in month.split(")", 1)[1]  # opted out: nothing for him
+
+
+def test_the_months_spotlight_is_drafted_for_the_managers_and_posted_once(demo):
+    output, _ = demo
+    draft = output.index("#community-team · Indie Makers Circle bot\n    ✨ Spotlight for November")
+    assert "1. @Ben: score 3.5. 1 reply to others, 1 reaction received, 1 first answer" in output
+    assert output.count("#general · Indie Makers Circle bot\n    ✨ Spotlight for November") == 1
+    assert output.index("Sam approves it") > draft
 
 
 def test_the_outputs_are_listed_with_absolute_paths(demo):

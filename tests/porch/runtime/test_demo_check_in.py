@@ -8,7 +8,7 @@ from tests.porch.runtime.test_demo import demo  # noqa: F401 (the fixture)
 
 def test_the_demo_shows_one_alert_its_answer_and_one_check_in(demo):  # noqa: F811
     output, _ = demo
-    scene = output[output.index("Eli asks a question") :]
+    scene = output[output.index("Eli asks another question") :]
     assert scene.count("A question is still waiting for an answer. Eli asked in #general") == 1
     assert "#community-team (edited)" in scene
     assert "was answered by @Ana after 4.5 h" in scene

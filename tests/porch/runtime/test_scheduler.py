@@ -255,6 +255,7 @@ def test_the_runtime_schedules_the_features_jobs_reconciliation_and_the_tracker_
         ("response-alerts", dt.timedelta(minutes=5)),
         ("manager-check-in", dt.timedelta(minutes=1)),
         ("nps-survey", dt.timedelta(minutes=5)),
+        ("spotlight", dt.timedelta(minutes=1)),
         ("reconcile", dt.timedelta(minutes=config.onboarding.reconcile_every_minutes)),
         ("tracker-sync", dt.timedelta(seconds=config.tracker.sync_every_seconds)),
         ("inbox-purge", dt.timedelta(hours=1)),
