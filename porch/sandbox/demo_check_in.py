@@ -53,11 +53,12 @@ def check_in_scene(box: Demo) -> None:
 
 
 def show_edited(box: Demo, *, channel: str) -> None:
-    """Print the bot's messages in `channel` that were edited since they were first shown."""
+    """Print the alerts in `channel` that were edited since they were first shown."""
     fake = box.workspace.fake
     for message in fake.messages(fake.channel_id(channel)):
+        key = ((message.get("metadata") or {}).get("event_payload") or {}).get("key", "")
         edited = (message["channel"], message["ts"], "edited")
-        if message.get("edited") and edited not in box.seen:
+        if key.startswith("response-alert:") and message.get("edited") and edited not in box.seen:
             box.seen.add(edited)
             texts = [
                 to_plain(t, names=box.names)

@@ -1,14 +1,14 @@
 """unanswered-question alerts, NPS responses and NPS opt-outs
 
 Revision ID: 0011
-Revises: 0005
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
