@@ -205,3 +205,15 @@ def test_the_summary_counts_promoters_passives_and_detractors(engine: Engine):
     # 3 promoters, 1 detractor of 4: 75% - 25%.
     assert third == NpsSummary(responses=4, promoters=3, passives=0, detractors=1, score=50.0)
     assert empty == NpsSummary(responses=0, promoters=0, passives=0, detractors=0, score=None)
+
+
+def test_a_survey_whose_delivery_outcome_was_lost_is_not_sent_twice(workspace_factory, config):
+    workspace: SandboxWorkspace = workspace_factory(config, at=berlin(2026, 11, 1, 9))
+    workspace.join("U0ANA00001", "Ana")
+    workspace.say("U0ANA00001", "general", "Hello")
+    workspace.settle()
+    workspace.fake.crash_after_next("chat.postMessage")  # Slack sends it, Porch never hears
+    workspace.at(berlin(2026, 11, 1, 10))
+    workspace.at(berlin(2026, 11, 1, 11))
+    assert len(surveys(workspace, "U0ANA00001")) == 1
+    assert workspace.runtime.worker.stats.recovered == 1
