@@ -12,6 +12,7 @@ from handlers import (
     events,
     feedback_actions,
     feedback_commands,
+    nps_actions,
     payloads,
     privacy_actions,
     spotlight_actions,
@@ -25,6 +26,7 @@ MODULES = (
     spotlight_actions,
     feedback_actions,
     feedback_commands,
+    nps_actions,
     privacy_actions,
     payloads,
 )
