@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, or_, select, update
+from sqlalchemy import Column, Connection, Table, and_, delete, or_, select, update
 
 from porch.core import tracker_queue
 from porch.core.feature import PersonalData
@@ -169,7 +169,7 @@ def erase(
                 done += conn.execute(
                     update(table)
                     .where(table.c.team_id == team_id, table.c[column] == user_id)
-                    .values({column: None})
+                    .values({column: _blank(table.c[column])})
                 ).rowcount
         if declared.copy_columns:
             done += _erase_copies(conn, team_id=team_id, member=member, declared=declared)
@@ -302,6 +302,11 @@ def settle_erasures(
 # ---- retention ---------------------------------------------------------------------------------
 
 
+def _blank(column: Column[Any]) -> str | None:
+    """What an erased value becomes: NULL, or "" where the schema requires a value."""
+    return None if column.nullable else ""
+
+
 def purge_expired(
     conn: Connection,
     *,
@@ -328,9 +333,9 @@ def purge_expired(
                 .where(
                     table.c.team_id == team_id,
                     table.c[declared.timestamp_column] < cutoff,
-                    or_(*(c.is_not(None) for c in texts)),
+                    or_(*(and_(c.is_not(None), c != "") for c in texts)),
                 )
-                .values({c.name: None for c in texts})
+                .values({c.name: _blank(c) for c in texts})
             ).rowcount
         counts[declared.worksheet or declared.table] = done
     return counts

@@ -20,9 +20,12 @@ from porch.features.contributions import Contributions
 from porch.features.feedback import Feedback
 from porch.features.follow_ups import FollowUps
 from porch.features.introductions import Introductions
+from porch.features.manager_check_in import ManagerCheckIn
 from porch.features.modmail import Modmail
+from porch.features.nps import Nps
 from porch.features.onboarding import Onboarding
 from porch.features.privacy import Privacy
+from porch.features.response_alerts import ResponseAlerts
 from porch.features.rituals import Rituals
 from porch.features.spotlight import Spotlight
 
@@ -93,6 +96,9 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         feedback.feature(),
         health.feature(),
         slack_limits.feature(config=config, templates=templates),
+        ResponseAlerts(config=config, templates=templates).feature(),
+        ManagerCheckIn(config=config, templates=templates).feature(),
+        Nps(config=config, templates=templates).feature(),
         spotlight.feature(),
         modmail.feature(),
     ]

@@ -24,6 +24,7 @@ from porch.core.mrkdwn_html import to_html
 from porch.core.store import connect, migrate
 from porch.core.templating import PACKAGED_TEMPLATES, Message, Mrkdwn, Templates, mention
 from porch.features.registry import build_features
+from porch.runtime.preview_alerts import alert_samples
 from porch.runtime.preview_feedback import feedback_samples
 from porch.runtime.preview_rituals import ritual_samples
 from porch.runtime.preview_spotlight import spotlight_samples
@@ -238,6 +239,7 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
             "app_rate_limited.j2",
             {"since": "10:37"},
         ),
+        *alert_samples(config, channel_ids=names),
         *spotlight_samples(config, manager=manager),
         *ritual_samples(config),
         *feedback_samples(config=config, manager=manager),

@@ -25,6 +25,7 @@ from porch.core.slack_ids import Action
 from porch.core.store import connect
 from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
 from porch.sandbox import demo_rituals, demo_spotlight
+from porch.sandbox.demo_check_in import check_in_scene
 from porch.sandbox.demo_feedback import feedback_scene
 from porch.sandbox.demo_modmail import inbox_scene
 from porch.sandbox.demo_privacy import privacy_scene
@@ -177,7 +178,10 @@ def run_demo(
                 # Absolute: a relative local_dir is read beside community.yml, which may be
                 # the example inside the installed package.
                 update={"sheet": None, "local_dir": str((out / "tracker").resolve())}
-            )
+            ),
+            # One check-in in the transcript (the story visits no other Friday), no survey.
+            "manager_check_in": config.manager_check_in.model_copy(update={"weekdays": ["friday"]}),
+            "nps": config.nps.model_copy(update={"enabled": False}),
         }
     )
     echo(click.style(f"Porch sandbox demo: a month in {config.community.name}", bold=True))
@@ -310,6 +314,7 @@ def story(box: Demo) -> None:
     )
     box.at(31, "10:00")
     demo_spotlight.monthly_spotlight(box)
+    check_in_scene(box)
     privacy_scene(box, user_id="U0CHLOE001")
     box.at(31, "10:20")
     inbox_scene(box)

@@ -1,0 +1,205 @@
+"""The manager's daily check-in: the 15-minute morning routine, done for them.
+
+At `manager_check_in.time` on its weekdays, one message to the managers' channel: who joined
+since the last check-in and how far their welcome got (with the warm-welcome button for those
+still waiting for a manager), the questions still unanswered, and the one member post most
+worth a reply. One keyed effect per local date, so it goes out once a day whatever the
+replicas, retries or restarts; a check-in missed while Porch was down goes out later that day,
+never the next.
+
+"Most worth a reply" is the question that has waited longest; when every question has an
+answer, the newest top-level post from a newcomer (joined in the last 14 days) that nobody has
+replied to in the last two days. Porch keeps no message text, so each item is a link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, exists, select
+from sqlalchemy.orm import aliased
+
+from porch.core import channel_directory, effect_queue, member_records
+from porch.core.config import WEEKDAYS, Config
+from porch.core.feature import Feature, Job
+from porch.core.posting import post
+from porch.core.questions import TOP_LEVEL_KINDS
+from porch.core.store.schema import activity, members
+from porch.core.templating import Templates, channel_link, link
+from porch.features.contributions import member_name, permalink
+from porch.features.response_alerts import OpenQuestion, open_questions, question_context
+
+DAY = dt.timedelta(days=1)
+LOOKBACK = dt.timedelta(days=7)
+NEWCOMER_DAYS = 14
+QUIET_POST_DAYS = 2
+# The message stays readable (and inside Slack's 50 blocks) on a busy day.
+MAX_LISTED = 10
+
+WELCOME_STATES = {
+    "pending": "welcome on its way",
+    "sent": "welcomed",
+    "awaiting manager": "waiting for your welcome",
+    "not needed": "no welcome needed",
+}
+
+
+def check_in_key(day: dt.date) -> str:
+    return f"manager-check-in:{day.isoformat()}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ManagerCheckIn:
+    config: Config
+    templates: Templates
+
+    def feature(self) -> Feature:
+        return Feature(
+            name="manager_check_in",
+            jobs=(Job(name="manager-check-in", every=dt.timedelta(minutes=1), run=self.tick),),
+        )
+
+    def tick(self, engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
+        with engine.begin() as conn:
+            return {"check_ins": int(self.post_due(conn, team_id=team_id, now=now))}
+
+    def slot(self, day: dt.date) -> dt.datetime:
+        at = dt.time.fromisoformat(self.config.manager_check_in.time)
+        return dt.datetime.combine(day, at, tzinfo=self.config.community.tz).astimezone(dt.UTC)
+
+    def previous_slot(self, day: dt.date) -> dt.datetime:
+        """The last check-in before `day`'s: Friday's on a Monday, with weekdays only."""
+        weekdays = self.config.manager_check_in.weekdays
+        for back in range(1, 8):
+            earlier = day - dt.timedelta(days=back)
+            if WEEKDAYS[earlier.weekday()] in weekdays:
+                return self.slot(earlier)
+        return self.slot(day - dt.timedelta(days=7))
+
+    def post_due(self, conn: Connection, *, team_id: str, now: dt.datetime) -> bool:
+        """Today's check-in, once, from its time until the end of the local day."""
+        settings = self.config.manager_check_in
+        today = now.astimezone(self.config.community.tz).date()
+        if not settings.enabled or WEEKDAYS[today.weekday()] not in settings.weekdays:
+            return False
+        if now < self.slot(today):
+            return False
+        key = check_in_key(today)
+        if effect_queue.exists(conn, team_id=team_id, key=key):
+            return False
+        return post(
+            conn,
+            config=self.config,
+            templates=self.templates,
+            team_id=team_id,
+            key=key,
+            template="manager_check_in.j2",
+            to={"channel_name": self.config.channels.moderators},
+            now=now,
+            **self.contents(conn, team_id=team_id, since=self.previous_slot(today), now=now),
+        )
+
+    def contents(
+        self, conn: Connection, *, team_id: str, since: dt.datetime, now: dt.datetime
+    ) -> dict[str, Any]:
+        managers = set(self.config.managers.users)
+        questions = [
+            q
+            for q in open_questions(conn, team_id=team_id, since=now - LOOKBACK, until=now)
+            if q.asker_id not in managers
+        ]
+        newcomers = self.newcomers(conn, team_id=team_id, since=since, now=now)
+
+        def shown(question: OpenQuestion) -> dict[str, Any]:
+            return question_context(
+                conn, config=self.config, team_id=team_id, question=question, now=now
+            )
+
+        worth: dict[str, Any] | None = None
+        if questions:
+            worth = {"kind": "question", **shown(questions[0])}
+        else:
+            worth = self.quiet_newcomer_post(conn, team_id=team_id, now=now)
+        return {
+            "since": since.astimezone(self.config.community.tz).strftime("%a %d %b, %H:%M"),
+            "newcomers": newcomers[:MAX_LISTED],
+            "more_newcomers": max(len(newcomers) - MAX_LISTED, 0),
+            "questions": [shown(q) for q in questions[:MAX_LISTED]],
+            "more_questions": max(len(questions) - MAX_LISTED, 0),
+            "worth": worth,
+        }
+
+    def newcomers(
+        self, conn: Connection, *, team_id: str, since: dt.datetime, now: dt.datetime
+    ) -> list[dict[str, Any]]:
+        rows = conn.execute(
+            select(members)
+            .where(
+                members.c.team_id == team_id,
+                members.c.joined_at >= since,
+                members.c.joined_at < now,
+                members.c.joined_via != "import",
+                members.c.is_deleted.is_(False),
+            )
+            .order_by(members.c.joined_at, members.c.user_id)
+        ).all()
+        listed = []
+        for row in rows:
+            status = row.welcome_status or "pending"
+            state = WELCOME_STATES.get(status, status)
+            listed.append(
+                {
+                    **member_records.member_view(row),
+                    "welcome": state,
+                    "awaiting_manager": status == "awaiting manager",
+                    "introduced": row.introduced_at is not None,
+                    "posted": row.first_post_at is not None,
+                }
+            )
+        return listed
+
+    def quiet_newcomer_post(
+        self, conn: Connection, *, team_id: str, now: dt.datetime
+    ) -> dict[str, Any] | None:
+        """The newest top-level post by a newcomer that nobody else has replied to."""
+        post_row = activity.alias("post")
+        reply = aliased(activity, name="reply")
+        replied = exists().where(
+            reply.c.team_id == post_row.c.team_id,
+            reply.c.channel_id == post_row.c.channel_id,
+            reply.c.thread_ts == post_row.c.message_ts,
+            reply.c.kind == "reply",
+            reply.c.user_id != post_row.c.user_id,
+        )
+        row = conn.execute(
+            select(post_row.c.channel_id, post_row.c.message_ts, post_row.c.user_id, post_row.c.at)
+            .join(
+                members,
+                (members.c.team_id == post_row.c.team_id)
+                & (members.c.user_id == post_row.c.user_id),
+            )
+            .where(
+                post_row.c.team_id == team_id,
+                post_row.c.kind.in_(TOP_LEVEL_KINDS),
+                post_row.c.at >= now - dt.timedelta(days=QUIET_POST_DAYS),
+                post_row.c.at < now,
+                members.c.joined_at >= now - dt.timedelta(days=NEWCOMER_DAYS),
+                members.c.joined_via != "import",
+                ~replied,
+            )
+            .order_by(post_row.c.at.desc(), post_row.c.message_ts.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        name = channel_directory.name_of(conn, team_id=team_id, channel_id=row.channel_id)
+        url = permalink(conn, team_id=team_id, channel_id=row.channel_id, ts=row.message_ts)
+        return {
+            "kind": "newcomer post",
+            "asker": member_name(conn, team_id=team_id, user_id=row.user_id),
+            "where": channel_link(row.channel_id, name or row.channel_id),
+            "asked": row.at.astimezone(self.config.community.tz).strftime("%a %H:%M"),
+            "link": link(url, "Open the post") if url else "",
+        }

@@ -1,0 +1,20 @@
+"""The demo's alerts scene: one alert for Eli's question, edited once Ana answers, and one
+morning check-in listing the newcomer and her open question."""
+
+from __future__ import annotations
+
+from tests.porch.runtime.test_demo import demo  # noqa: F401 (the fixture)
+
+
+def test_the_demo_shows_one_alert_its_answer_and_one_check_in(demo):  # noqa: F811
+    output, _ = demo
+    scene = output[output.index("Eli asks another question") :]
+    assert scene.count("A question is still waiting for an answer. Eli asked in #general") == 1
+    assert "#community-team (edited)" in scene
+    assert "was answered by @Ana after 4.5 h" in scene
+    assert output.count("Good morning! Here is Indie Makers Circle") == 1
+    check_in = scene[scene.index("Good morning!") :]
+    assert "• @Gia: welcomed, has posted" in check_in
+    assert "Questions still waiting for an answer (1)" in check_in
+    assert "Most worth a reply today: the question Gia asked in #general" in check_in
+    assert "DM to Dana" not in output  # no survey in the demo
