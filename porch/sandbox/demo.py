@@ -314,10 +314,9 @@ def story(box: Demo) -> None:
     )
     box.at(31, "10:00")
     demo_spotlight.monthly_spotlight(box)
+    inbox_scene(box)
     check_in_scene(box)
     privacy_scene(box, user_id="U0CHLOE001")
-    box.at(31, "10:20")
-    inbox_scene(box)
 
 
 def members(count: int) -> str:

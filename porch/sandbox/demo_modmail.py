@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 def inbox_scene(box: Demo) -> None:
     workspace = box.workspace
     managers = box.config.channels.moderators
+    box.at(31, "10:05")
     box.narrate(
         "Ana replies to her check-in with a question; Slack delivers it twice. Porch relays it "
         "once, to the managers' channel, and tells her it arrived."
@@ -39,7 +40,7 @@ def inbox_scene(box: Demo) -> None:
         "// Dana offered to review emails last week, I'll connect them",
         thread_ts=card["ts"],
     )
-    box.at(31, "10:34")
+    box.at(31, "10:19")
     box.narrate("Sam answers in the card's thread; Porch sends the answer to Ana, once.")
     box.say(
         workspace.manager,
