@@ -77,6 +77,8 @@ class PersonalData:
     # deletes them.
     copy_columns: Sequence[str] = ()
     mentions_only: bool = False
+    # What a member calls it, on the privacy page (default: the table's name in words).
+    label: str | None = None
 
 
 @dataclass(frozen=True)

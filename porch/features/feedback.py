@@ -67,6 +67,7 @@ class Feedback:
             personal_data=(
                 PersonalData(
                     table="feedback_items",
+                    label="Your feedback",
                     user_columns=("author_id",),
                     purpose="Feedback you gave, so the team can answer it and tell you what "
                     "came of it.",

@@ -7,6 +7,7 @@ from porch.core.feature import PersonalData
 MEMBER_DATA = (
     PersonalData(
         table="members",
+        label="Your profile",
         user_columns=("user_id", "inviter_id"),
         purpose="Your profile (names, time zone, when you joined "
         "and took each onboarding step), to welcome you and follow up.",

@@ -86,6 +86,7 @@ class Nps:
             personal_data=(
                 PersonalData(
                     table="nps_responses",
+                    label="Your survey answers",
                     user_columns=("user_id",),
                     purpose="Your answer to the quarterly survey (how likely you are to "
                     "recommend the community, and your comment), so the team sees how it is "
@@ -96,8 +97,9 @@ class Nps:
                 ),
                 PersonalData(
                     table="nps_opt_outs",
+                    label="Your survey opt-out",
                     user_columns=("user_id",),
-                    purpose="That you asked for no more surveys, so Porch never sends you one.",
+                    purpose="That you asked for no more surveys, so you never get another one.",
                 ),
             ),
         )

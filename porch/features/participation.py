@@ -52,6 +52,7 @@ def feature(*, config: Config) -> Feature:
         personal_data=(
             PersonalData(
                 table="activity",
+                label="Your activity",
                 user_columns=("user_id",),
                 purpose="Who posted, replied, reacted or joined where and when (never the "
                 "text), for the community's weekly health figures.",

@@ -127,6 +127,7 @@ class ResponseAlerts:
             personal_data=(
                 PersonalData(
                     table="unanswered_alerts",
+                    label="Unanswered-question alerts",
                     user_columns=("asker_id", "answered_by"),
                     purpose="When your question waited for an answer and when it got one, so "
                     "the team can keep its promise to answer quickly. The question's text is "

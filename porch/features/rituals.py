@@ -55,6 +55,7 @@ class Rituals:
             personal_data=(
                 PersonalData(
                     table="ritual_replies",
+                    label="Your ritual replies",
                     user_columns=("user_id",),
                     purpose=(
                         "Your replies to a ritual's prompt, so its recap can count who took "

@@ -65,12 +65,14 @@ class Spotlight:
             personal_data=(
                 PersonalData(
                     table="spotlight_picks",
+                    label="Monthly spotlight",
                     user_columns=("user_id",),
                     purpose="Who the monthly spotlight named, and the counts that put them there "
                     "(replies, reactions, wins, first answers; never message text).",
                 ),
                 PersonalData(
                     table="spotlights",
+                    label="Spotlight decisions (managers)",
                     user_columns=("edited_by", "decided_by"),
                     purpose="Which manager edited, approved or skipped a monthly spotlight, and "
                     "the thank-you words they wrote for it.",

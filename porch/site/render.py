@@ -308,7 +308,7 @@ def collected_data(config: Config) -> list[dict[str, str]]:
     for declared in build_features(config=config, templates=Templates()).personal_data:
         if declared in INFRASTRUCTURE:
             continue
-        what = declared.worksheet or declared.table.replace("_", " ").capitalize()
+        what = declared.label or declared.worksheet or declared.table.replace("_", " ").capitalize()
         where = " (tracker)" if declared.worksheet else ""
         if declared.retention:
             kept = f"The text is kept {days[declared.retention]} days."

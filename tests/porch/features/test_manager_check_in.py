@@ -48,7 +48,7 @@ def test_one_check_in_each_weekday_morning_with_newcomers_and_open_questions(
     workspace.at(berlin(2, 11, 0))
     [monday] = check_ins(workspace)
     text = text_of(monday)
-    assert "since the last check-in (Fri 30 Oct, 09:00)" in text
+    assert "since Fri 30 Oct, 09:00" in text
     assert "<@U0ANA00001>: welcomed" in text and "<@U0BEN00001>: welcomed" in text
     assert "Questions still waiting for an answer (1)" in text
     assert "Ana in <#" in text
@@ -63,7 +63,7 @@ def test_one_check_in_each_weekday_morning_with_newcomers_and_open_questions(
     monday_again, tuesday = check_ins(workspace)
     assert monday_again["ts"] == monday["ts"]
     text = text_of(tuesday)
-    assert "nobody new since the last check-in" in text
+    assert "nobody new since" in text
     assert "every question from the last week has an answer" in text
     assert "Ben, who joined recently, posted in" in text
     assert f"/archives/{general}/p{hello.replace('.', '')}" in text
