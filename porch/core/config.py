@@ -353,6 +353,18 @@ class Thresholds(Strict):
     help_channels: list[ChannelName] = []
 
 
+class HealthConfig(Strict):
+    """How the Community Health Score scales its two rate figures to 0-100.
+
+    A weekly rate reaching its target counts fully (100); below it, proportionally. The defaults
+    are the top of the benchmark ranges for micro communities: 5-25 replies and 10-40 saves per
+    1,000 reached a week (Slack has no saves; reactions stand in for them).
+    """
+
+    replies_per_1000_target: float = Field(default=25, gt=0)
+    reactions_per_1000_target: float = Field(default=40, gt=0)
+
+
 class AmbassadorsConfig(Strict):
     criteria: list[Text] = []
     offer: list[Text] = []
@@ -377,6 +389,7 @@ class Config(Strict):
     rituals: list[RitualConfig] = []
     feedback: FeedbackConfig
     thresholds: Thresholds = Thresholds()
+    health: HealthConfig = HealthConfig()
     ambassadors: AmbassadorsConfig = AmbassadorsConfig()
     tracker: TrackerConfig = TrackerConfig()
 

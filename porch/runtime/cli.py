@@ -338,5 +338,9 @@ def sync_command(config_path: Path | None, backfill: bool, team_id: str | None) 
     )
 
 
+from porch.runtime.cli_report import report  # noqa: E402
+
+main.add_command(report)
+
 if __name__ == "__main__":
     main()
