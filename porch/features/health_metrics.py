@@ -45,8 +45,8 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    Connection,
     ColumnElement,
+    Connection,
     Integer,
     and_,
     case,
@@ -166,70 +166,32 @@ def compute(
     if since >= until:
         raise ValueError("the period must start before it ends")
     tz = config.community.tz
-    managers = sorted(config.managers.users) or ["-"]
+    managers = set(config.managers.users)
     weeks = (until - since) / WEEK
-    roster = _roster(team_id, until)
-    member_count = conn.execute(select(func.count()).select_from(roster)).scalar() or 0
+    roster = _roster_ids(conn, team_id=team_id, until=until)
+    member_count = len(roster)
 
-    # The last 30 days, per engaging member: on how many days, and how recently.
-    recent = until - WINDOW
-    rel_day = _periods_before(conn, until, activity.c.at, DAY)
-    per_member = conn.execute(
-        select(activity.c.user_id, func.count(distinct(rel_day)), func.min(rel_day))
-        .where(
-            activity.c.team_id == team_id,
-            activity.c.at >= recent,
-            activity.c.at < until,
-            activity.c.kind != "join",
-            activity.c.user_id.in_(select(roster.c.user_id)),
-        )
-        .group_by(activity.c.user_id)
-    ).all()
-    active_ids = {row[0] for row in per_member}
-    mau = len(per_member)
-    dau = sum(row[1] for row in per_member) / 30
-    wau = sum(1 for row in per_member if row[2] < 7)
-    returning = sum(1 for row in per_member if row[1] >= 2)
+    per_member = [
+        row
+        for row in _per_member(conn, team_id=team_id, since=since, until=until)
+        if row.user_id in roster
+    ]
+    engaged_30d = [row for row in per_member if row.days]
+    active_ids = {row.user_id for row in engaged_30d}
+    mau = len(engaged_30d)
+    dau = sum(row.days for row in engaged_30d) / 30
+    wau = sum(1 for row in engaged_30d if row.latest < 7)
+    returning = sum(1 for row in engaged_30d if row.days >= 2)
     participation = _pct(mau, member_count)
+    top_level = sum(row.top_level for row in per_member)
+    conversations = sum(row.top_level for row in per_member if row.user_id not in managers)
+    replies = sum(row.replies for row in per_member)
+    reactions = sum(row.reactions for row in per_member)
+    contributions = sum(row.weeks for row in per_member)
 
-    in_period = and_(activity.c.team_id == team_id, activity.c.at >= since, activity.c.at < until)
-    counts = conn.execute(
-        select(
-            func.sum(case((activity.c.kind.in_(TOP_LEVEL_KINDS), 1), else_=0)),
-            func.sum(
-                case(
-                    (
-                        and_(
-                            activity.c.kind.in_(TOP_LEVEL_KINDS),
-                            activity.c.user_id.not_in(managers),
-                        ),
-                        1,
-                    ),
-                    else_=0,
-                )
-            ),
-            func.sum(case((activity.c.kind == "reply", 1), else_=0)),
-            func.sum(case((activity.c.kind.startswith(REACTION_PREFIX), 1), else_=0)),
-        ).where(in_period, activity.c.user_id.in_(select(roster.c.user_id)))
-    ).one()
-    top_level, conversations, replies, reactions = (int(value or 0) for value in counts)
-
-    rel_week = _periods_before(conn, until, activity.c.at, WEEK)
-    contributions = conn.execute(
-        select(func.count()).select_from(
-            select(activity.c.user_id, rel_week)
-            .where(
-                in_period,
-                activity.c.kind != "join",
-                activity.c.user_id.in_(select(roster.c.user_id)),
-            )
-            .distinct()
-            .subquery()
-        )
-    ).scalar()
-
-    depth_replies = _replies_to_period_posts(conn, team_id=team_id, since=since, until=until)
-    questions, waits = _first_responses(conn, team_id=team_id, since=since, until=until)
+    depth_replies, questions, waits = _threads(
+        conn, team_id=team_id, since=since, until=until, askers=roster
+    )
     cohorts = _cohorts(conn, team_id=team_id, until=until, tz=tz, active_ids=active_ids)
     joined, referred = _referrals(conn, team_id=team_id, since=since, until=until)
     survey = nps(conn, team_id=team_id, since=since, until=until) if nps else None
@@ -285,19 +247,54 @@ def compute(
     )
 
 
-def _roster(team_id: str, until: dt.datetime) -> Any:
+def _roster_ids(conn: Connection, *, team_id: str, until: dt.datetime) -> set[str]:
     """Members by `until`: imported ones and those without a known join date always count."""
-    return (
-        select(members.c.user_id)
-        .where(
-            members.c.team_id == team_id,
-            members.c.is_deleted.is_(False),
-            (members.c.joined_at.is_(None))
-            | (members.c.joined_via == IMPORTED)
-            | (members.c.joined_at < until),
-        )
-        .subquery()
+    return set(
+        conn.execute(
+            select(members.c.user_id).where(
+                members.c.team_id == team_id,
+                members.c.is_deleted.is_(False),
+                (members.c.joined_at.is_(None))
+                | (members.c.joined_via == IMPORTED)
+                | (members.c.joined_at < until),
+            )
+        ).scalars()
     )
+
+
+def _per_member(
+    conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime
+) -> Sequence[Any]:
+    """One pass over the period and the last 30 days, per person: days engaged in the last 30
+    and how recently, weeks contributed in the period, and the period's posts, replies and
+    reactions. Joins are not engagement."""
+    recent = until - WINDOW
+    day = _periods_before(conn, until, activity.c.at, DAY)
+    week = _periods_before(conn, until, activity.c.at, WEEK)
+    in_30d = activity.c.at >= recent
+    in_period = activity.c.at >= since
+
+    def period_count(condition: ColumnElement[bool]) -> Any:
+        return func.sum(case((and_(in_period, condition), 1), else_=0))
+
+    return conn.execute(
+        select(
+            activity.c.user_id,
+            func.count(distinct(case((in_30d, day), else_=None))).label("days"),
+            func.min(case((in_30d, day), else_=None)).label("latest"),
+            func.count(distinct(case((in_period, week), else_=None))).label("weeks"),
+            period_count(activity.c.kind.in_(TOP_LEVEL_KINDS)).label("top_level"),
+            period_count(activity.c.kind == "reply").label("replies"),
+            period_count(activity.c.kind.startswith(REACTION_PREFIX)).label("reactions"),
+        )
+        .where(
+            activity.c.team_id == team_id,
+            activity.c.at >= min(since, recent),
+            activity.c.at < until,
+            activity.c.kind != "join",
+        )
+        .group_by(activity.c.user_id)
+    ).all()
 
 
 def _periods_before(
@@ -314,69 +311,55 @@ def _periods_before(
     return cast(func.floor(elapsed / seconds), Integer)
 
 
-def _replies_to_period_posts(
-    conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime
-) -> int:
+def _threads(
+    conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime, askers: set[str]
+) -> tuple[int, int, list[float]]:
+    """Replies to the period's top-level posts; how many questions members asked in the
+    period; and each answered question's wait for a reply from someone else, in seconds."""
     post = activity.alias("post")
     reply = activity.alias("reply")
-    return (
-        conn.execute(
-            select(func.count())
-            .select_from(reply)
-            .join(
-                post,
-                and_(
-                    post.c.team_id == reply.c.team_id,
-                    post.c.channel_id == reply.c.channel_id,
-                    post.c.message_ts == reply.c.thread_ts,
-                ),
-            )
-            .where(
-                reply.c.team_id == team_id,
-                reply.c.kind == "reply",
-                reply.c.at >= since,
-                reply.c.at < until,
-                post.c.kind.in_(TOP_LEVEL_KINDS),
-                post.c.at >= since,
-                post.c.at < until,
-            )
-        ).scalar()
-        or 0
-    )
-
-
-def _first_responses(
-    conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime
-) -> tuple[int, list[float]]:
-    """How many questions the period has, and each answered one's wait in seconds."""
-    question = activity.alias("question")
-    reply = activity.alias("answer")
-    asked = and_(
-        question.c.team_id == team_id,
-        question.c.kind == QUESTION,
-        question.c.at >= since,
-        question.c.at < until,
-    )
-    total = conn.execute(select(func.count()).select_from(question).where(asked)).scalar() or 0
-    rows = conn.execute(
-        select(question.c.at, func.min(reply.c.at))
-        .select_from(question)
+    in_period = and_(post.c.team_id == team_id, post.c.at >= since, post.c.at < until)
+    asked = conn.execute(
+        select(post.c.user_id, func.count())
+        .where(in_period, post.c.kind == QUESTION)
+        .group_by(post.c.user_id)
+    ).all()
+    questions = sum(count for user_id, count in asked if user_id in askers)
+    threads = conn.execute(
+        select(
+            post.c.kind,
+            post.c.user_id,
+            post.c.at,
+            func.count().label("replies"),
+            func.min(case((reply.c.user_id != post.c.user_id, reply.c.at), else_=None)),
+        )
+        .select_from(reply)
         .join(
-            reply,
+            post,
             and_(
-                reply.c.team_id == question.c.team_id,
-                reply.c.channel_id == question.c.channel_id,
-                reply.c.thread_ts == question.c.message_ts,
-                reply.c.kind == "reply",
-                reply.c.user_id != question.c.user_id,
-                reply.c.at >= since,
-                reply.c.at < until,
+                post.c.team_id == reply.c.team_id,
+                post.c.channel_id == reply.c.channel_id,
+                post.c.message_ts == reply.c.thread_ts,
             ),
         )
-        .where(asked)
-        .group_by(question.c.channel_id, question.c.message_ts, question.c.at)
+        .where(
+            reply.c.team_id == team_id,
+            reply.c.kind == "reply",
+            reply.c.at >= since,
+            reply.c.at < until,
+            post.c.kind.in_(TOP_LEVEL_KINDS),
+            post.c.at >= since,
+            post.c.at < until,
+        )
+        .group_by(post.c.channel_id, post.c.message_ts, post.c.kind, post.c.user_id, post.c.at)
     ).all()
-    return total, sorted((answer - asked_at).total_seconds() for asked_at, answer in rows)
+    depth = sum(thread.replies for thread in threads if thread.user_id in askers)
+    waits = sorted(
+        (answered - asked_at).total_seconds()
+        for kind, user_id, asked_at, _, answered in threads
+        if kind == QUESTION and user_id in askers and answered is not None
+    )
+    return depth, questions, waits
 
 
 def month_starts(until: dt.datetime, *, tz: ZoneInfo, count: int) -> list[dt.datetime]:

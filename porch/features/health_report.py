@@ -104,7 +104,7 @@ def terminal_table(
     header = ("Metric", period_label(report, tz=tz), "Previous period", "Change")
     body = rows(report, previous)
     if previous is None:
-        header, body = header[:2] + ("", ""), body
+        header = (*header[:2], "", "")
     widths = [max(len(row[i]) for row in (header, *body)) for i in range(4)]
     lines = [
         "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
