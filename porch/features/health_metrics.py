@@ -168,31 +168,34 @@ def compute(
     tz = config.community.tz
     managers = set(config.managers.users)
     weeks = (until - since) / WEEK
-    roster = _roster_ids(conn, team_id=team_id, until=until)
+    roster, cohort_of = _roster(conn, team_id=team_id, until=until, tz=tz)
     member_count = len(roster)
 
-    per_member = [
-        row
-        for row in _per_member(conn, team_id=team_id, since=since, until=until)
-        if row.user_id in roster
-    ]
-    engaged_30d = [row for row in per_member if row.days]
-    active_ids = {row.user_id for row in engaged_30d}
-    mau = len(engaged_30d)
-    dau = sum(row.days for row in engaged_30d) / 30
-    wau = sum(1 for row in engaged_30d if row.latest < 7)
-    returning = sum(1 for row in engaged_30d if row.days >= 2)
+    active_ids: set[str] = set()
+    dau_days = wau = returning = 0
+    top_level = conversations = replies = reactions = contributions = 0
+    for row in _per_member(conn, team_id=team_id, since=since, until=until):
+        if row.user_id not in roster:
+            continue
+        if row.days:
+            active_ids.add(row.user_id)
+            dau_days += row.days
+            wau += row.latest < 7
+            returning += row.days >= 2
+        top_level += row.top_level
+        if row.user_id not in managers:
+            conversations += row.top_level
+        replies += row.replies
+        reactions += row.reactions
+        contributions += row.weeks
+    mau = len(active_ids)
+    dau = dau_days / 30
     participation = _pct(mau, member_count)
-    top_level = sum(row.top_level for row in per_member)
-    conversations = sum(row.top_level for row in per_member if row.user_id not in managers)
-    replies = sum(row.replies for row in per_member)
-    reactions = sum(row.reactions for row in per_member)
-    contributions = sum(row.weeks for row in per_member)
 
     depth_replies, questions, waits = _threads(
         conn, team_id=team_id, since=since, until=until, askers=roster
     )
-    cohorts = _cohorts(conn, team_id=team_id, until=until, tz=tz, active_ids=active_ids)
+    cohorts = _cohorts(until=until, tz=tz, cohort_of=cohort_of, active_ids=active_ids)
     joined, referred = _referrals(conn, team_id=team_id, since=since, until=until)
     survey = nps(conn, team_id=team_id, since=since, until=until) if nps else None
 
@@ -247,19 +250,38 @@ def compute(
     )
 
 
-def _roster_ids(conn: Connection, *, team_id: str, until: dt.datetime) -> set[str]:
+def _roster_condition(until: dt.datetime) -> ColumnElement[bool]:
     """Members by `until`: imported ones and those without a known join date always count."""
-    return set(
-        conn.execute(
-            select(members.c.user_id).where(
-                members.c.team_id == team_id,
-                members.c.is_deleted.is_(False),
-                (members.c.joined_at.is_(None))
-                | (members.c.joined_via == IMPORTED)
-                | (members.c.joined_at < until),
-            )
-        ).scalars()
+    return and_(
+        members.c.is_deleted.is_(False),
+        (members.c.joined_at.is_(None))
+        | (members.c.joined_via == IMPORTED)
+        | (members.c.joined_at < until),
     )
+
+
+def _roster(
+    conn: Connection, *, team_id: str, until: dt.datetime, tz: ZoneInfo
+) -> tuple[set[str], dict[str, int]]:
+    """The members by `until`, and everyone's join cohort (months before the month of
+    `until`) for those who joined in the last COHORT_MONTHS months, those who left included:
+    they are the ones a cohort did not keep."""
+    starts = month_starts(until, tz=tz, count=COHORT_MONTHS)
+    offset = case(
+        (members.c.joined_via == IMPORTED, None),
+        (members.c.joined_at >= starts[0], None),
+        *((members.c.joined_at >= start, literal(i)) for i, start in enumerate(starts) if i),
+        else_=None,
+    )
+    roster: set[str] = set()
+    cohort: dict[str, int] = {}
+    query = select(members.c.user_id, case((_roster_condition(until), 1), else_=0), offset)
+    for user_id, in_roster, months in conn.execute(query.where(members.c.team_id == team_id)):
+        if in_roster:
+            roster.add(user_id)
+        if months is not None:
+            cohort[user_id] = months
+    return roster, cohort
 
 
 def _per_member(
@@ -314,8 +336,8 @@ def _periods_before(
 def _threads(
     conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime, askers: set[str]
 ) -> tuple[int, int, list[float]]:
-    """Replies to the period's top-level posts; how many questions members asked in the
-    period; and each answered question's wait for a reply from someone else, in seconds."""
+    """Replies to members' top-level posts of the period; how many questions members asked in
+    the period; and each answered question's wait for a reply from someone else, in seconds."""
     post = activity.alias("post")
     reply = activity.alias("reply")
     in_period = and_(post.c.team_id == team_id, post.c.at >= since, post.c.at < until)
@@ -325,13 +347,13 @@ def _threads(
         .group_by(post.c.user_id)
     ).all()
     questions = sum(count for user_id, count in asked if user_id in askers)
+    answered = func.min(case((reply.c.user_id != post.c.user_id, reply.c.at), else_=None))
     threads = conn.execute(
         select(
             post.c.kind,
             post.c.user_id,
-            post.c.at,
-            func.count().label("replies"),
-            func.min(case((reply.c.user_id != post.c.user_id, reply.c.at), else_=None)),
+            func.count(),
+            _seconds_between(conn, post.c.at, answered),
         )
         .select_from(reply)
         .join(
@@ -348,18 +370,25 @@ def _threads(
             reply.c.at >= since,
             reply.c.at < until,
             post.c.kind.in_(TOP_LEVEL_KINDS),
-            post.c.at >= since,
-            post.c.at < until,
+            in_period,
         )
         .group_by(post.c.channel_id, post.c.message_ts, post.c.kind, post.c.user_id, post.c.at)
     ).all()
-    depth = sum(thread.replies for thread in threads if thread.user_id in askers)
-    waits = sorted(
-        (answered - asked_at).total_seconds()
-        for kind, user_id, asked_at, _, answered in threads
-        if kind == QUESTION and user_id in askers and answered is not None
-    )
-    return depth, questions, waits
+    depth = 0
+    waits = []
+    for kind, user_id, replies, wait in threads:
+        if user_id in askers:
+            depth += replies
+            if kind == QUESTION and wait is not None:
+                waits.append(float(wait))
+    return depth, questions, sorted(waits)
+
+
+def _seconds_between(conn: Connection, start: Any, end: Any) -> ColumnElement[float]:
+    """end - start in seconds, computed by the database (no datetime per row in Python)."""
+    if conn.dialect.name == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 86400.0
+    return func.extract("epoch", end - start)
 
 
 def month_starts(until: dt.datetime, *, tz: ZoneInfo, count: int) -> list[dt.datetime]:
@@ -374,33 +403,16 @@ def month_starts(until: dt.datetime, *, tz: ZoneInfo, count: int) -> list[dt.dat
 
 
 def _cohorts(
-    conn: Connection, *, team_id: str, until: dt.datetime, tz: ZoneInfo, active_ids: set[str]
+    *, until: dt.datetime, tz: ZoneInfo, cohort_of: dict[str, int], active_ids: set[str]
 ) -> list[tuple[int, Cohort]]:
     """(months before the month of `until`, cohort), for the last COHORT_MONTHS join months."""
     starts = month_starts(until, tz=tz, count=COHORT_MONTHS)
-    offset = case(
-        *(
-            (members.c.joined_at >= start, literal(index))
-            for index, start in enumerate(starts)
-            if index > 0
-        ),
-        else_=None,
-    )
-    rows = conn.execute(
-        select(offset.label("offset"), members.c.user_id).where(
-            # Those who left since count too: they are the ones a cohort did not keep.
-            members.c.team_id == team_id,
-            members.c.joined_via.is_distinct_from(IMPORTED),
-            members.c.joined_at >= starts[-1],
-            members.c.joined_at < starts[0],
-        )
-    ).all()
     joined: dict[int, int] = {}
     active: dict[int, int] = {}
-    for row in rows:
-        joined[row.offset] = joined.get(row.offset, 0) + 1
-        if row.user_id in active_ids:
-            active[row.offset] = active.get(row.offset, 0) + 1
+    for user_id, months in cohort_of.items():
+        joined[months] = joined.get(months, 0) + 1
+        if user_id in active_ids:
+            active[months] = active.get(months, 0) + 1
     return [
         (
             index,
