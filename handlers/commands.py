@@ -16,7 +16,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from handlers import welcome_commands
+from handlers import health_commands, welcome_commands
 from handlers.access import is_manager
 from handlers.payloads import TRIGGER_ID, text_at
 from porch.core.domain_events import TEAM_ID, USER_ID
@@ -62,7 +62,7 @@ class CommandRequest:
 Verb = Callable[[CommandRequest], None]
 
 # Handler modules whose VERBS are /porch verbs.
-VERB_MODULES = (welcome_commands,)
+VERB_MODULES = (welcome_commands, health_commands)
 
 
 def verbs() -> dict[str, Verb]:
