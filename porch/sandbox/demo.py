@@ -24,6 +24,7 @@ from porch.core.mrkdwn_html import block_texts, to_plain
 from porch.core.slack_ids import Action
 from porch.core.store import connect
 from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
+from porch.sandbox.demo_report import report_scene
 from porch.sandbox.workspace import SandboxWorkspace
 
 START = dt.datetime(2026, 11, 2, 7, 30, tzinfo=dt.UTC)  # Monday, 08:30 in Berlin
@@ -294,6 +295,7 @@ def story(box: Demo) -> None:
         f"{follow_ups.inactive_after_days} days (Chloé and Farid; Ben opted out)."
     )
     box.at(31, "10:00")
+    report_scene(box)
 
 
 def members(count: int) -> str:

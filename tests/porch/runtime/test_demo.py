@@ -91,3 +91,13 @@ def test_the_demo_database_is_one_self_contained_file(demo, tmp_path: Path):
     with contextlib.closing(sqlite3.connect(copy)) as conn:
         names = {row[0] for row in conn.execute("SELECT user_id FROM members")}
     assert {"U0ANA00001", "U0BEN00001", "U0CHLOE001", "U0FARID001"} <= names
+
+
+def test_the_demo_ends_with_the_health_report(demo):
+    output, _ = demo
+    story = output[: output.index("Outputs")]
+    report = story[story.index("Sam runs `porch report`") :]
+    assert "Community Health Score" in report
+    # Dana's question was answered by Eli 40 minutes later.
+    assert "Time to first response, median" in report and "40 min" in report
+    assert "Participation band:" in report
