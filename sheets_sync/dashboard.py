@@ -29,6 +29,9 @@ METRICS: tuple[tuple[str, Kind], ...] = (
     ("Messages", "int"),
     ("Returning engagers", "int"),
     ("Returning engagers %", "pct"),
+    ("Replies per 1,000", "pct"),
+    ("Reactions per 1,000", "pct"),
+    ("Health score", "pct"),
     ("Status", "text"),
 )
 TAG_ROWS = 12

@@ -144,12 +144,17 @@ def band(participation_pct: float, *, config: Config) -> str:
 
 
 def health_score(
-    *, returning_pct: float, replies_rate: float, reactions_rate: float, config: Config
+    *,
+    returning_pct: float,
+    replies_rate: float,
+    reactions_rate: float,
+    replies_target: float,
+    reactions_target: float,
 ) -> float:
-    """Seed 004's weekly scorecard, with reactions standing in for saves; 0-100."""
-    targets = config.health
-    replies = min(replies_rate / targets.replies_per_1000_target, 1.0) * 100
-    reactions = min(reactions_rate / targets.reactions_per_1000_target, 1.0) * 100
+    """Seed 004's weekly scorecard, with reactions standing in for saves; 0-100. A weekly rate
+    per 1,000 members counts min(rate / target, 1) x 100."""
+    replies = min(replies_rate / replies_target, 1.0) * 100
+    reactions = min(reactions_rate / reactions_target, 1.0) * 100
     return round(0.4 * returning_pct + 0.3 * replies + 0.3 * reactions, 1)
 
 
@@ -245,7 +250,8 @@ def compute(
             returning_pct=returning_pct,
             replies_rate=replies_rate,
             reactions_rate=reactions_rate,
-            config=config,
+            replies_target=config.health.replies_per_1000_target,
+            reactions_target=config.health.reactions_per_1000_target,
         ),
     )
 

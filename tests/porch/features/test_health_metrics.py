@@ -35,7 +35,7 @@ from sqlalchemy import Engine, insert
 
 from porch.core.config import Config
 from porch.core.store.schema import activity, members
-from porch.features import health_metrics
+from porch.features import health, health_metrics
 from tests.conftest import config_with
 
 TEAM = "T1"
@@ -230,3 +230,31 @@ def test_an_empty_community_has_no_figures_rather_than_errors(
     assert result.retention == {3: None, 6: None, 12: None}
     assert result.referral_pct is None
     assert result.score == 0.0
+
+
+def test_the_weekly_health_row_carries_the_rates_and_the_score(
+    engine: Engine, config: Config
+) -> None:
+    seed(engine)
+    tz = config.community.tz
+    with engine.connect() as conn:
+        (week,) = health.weekly_health(
+            conn,
+            team_id=TEAM,
+            weeks=["2026-W22"],
+            tz=tz,
+            now=UNTIL,
+            healthy_pct=10,
+            stagnant_pct=5,
+            replies_target=500,
+            reactions_target=250,
+        )
+    # Week 22 in Berlin ends 2 h before UNTIL: replies 6 and 10, reaction 8, 8 members:
+    # 2 x 1000 / 8 = 250 and 1 x 1000 / 8 = 125. Returning engagers as in the report: 5 of 6
+    # (A, B, C, D, MANAGER engaged on two Berlin days; E on one) = 83.3 %.
+    # Score: 0.4 x 83.3 + 0.3 x (250 / 500 x 100) + 0.3 x (125 / 250 x 100) = 63.3.
+    assert (week.replies_per_1000, week.reactions_per_1000) == (250.0, 125.0)
+    assert week.returning_pct == 83.3
+    assert week.score == 63.3
+    cells = week.tracker_values().cells()
+    assert (cells["Replies per 1,000"], cells["Health score"]) == (250.0, 63.3)
