@@ -363,6 +363,10 @@ class HealthConfig(Strict):
 
     replies_per_1000_target: float = Field(default=25, gt=0)
     reactions_per_1000_target: float = Field(default=40, gt=0)
+    # The monthly report: saved as HTML in this folder (relative to where Porch runs), and
+    # posted to the managers' channel when `post_monthly_report` is on.
+    reports_dir: Text = "reports"
+    post_monthly_report: bool = False
 
 
 class AmbassadorsConfig(Strict):

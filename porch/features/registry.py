@@ -14,7 +14,7 @@ from porch.core.app_home import AppHome
 from porch.core.config import Config
 from porch.core.feature import EffectCallback, EventHandler, Feature, Job
 from porch.core.templating import Templates
-from porch.features import health, participation, slack_limits
+from porch.features import health, monthly_report, participation, slack_limits
 from porch.features.contributions import Contributions
 from porch.features.follow_ups import FollowUps
 from porch.features.introductions import Introductions
@@ -65,6 +65,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         follow_ups.feature(),
         Contributions(config=config).feature(),
         health.feature(),
+        monthly_report.feature(config=config),
         slack_limits.feature(config=config, templates=templates),
     ]
     app_home.sections = [f.home_section for f in features if f.home_section is not None]

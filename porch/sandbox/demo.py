@@ -167,7 +167,10 @@ def run_demo(
                 # Absolute: a relative local_dir is read beside community.yml, which may be
                 # the example inside the installed package.
                 update={"sheet": None, "local_dir": str((out / "tracker").resolve())}
-            )
+            ),
+            "health": config.health.model_copy(
+                update={"reports_dir": str((out / "reports").resolve())}
+            ),
         }
     )
     echo(click.style(f"Porch sandbox demo: a month in {config.community.name}", bold=True))
