@@ -252,6 +252,7 @@ def test_the_runtime_schedules_the_features_jobs_reconciliation_and_the_tracker_
     assert [(job.name, job.every) for job in scheduler.jobs] == [
         ("introductions", dt.timedelta(minutes=1)),
         ("follow-ups", dt.timedelta(minutes=1)),
+        ("health-monthly-report", dt.timedelta(hours=1)),
         ("reconcile", dt.timedelta(minutes=config.onboarding.reconcile_every_minutes)),
         ("tracker-sync", dt.timedelta(seconds=config.tracker.sync_every_seconds)),
         ("inbox-purge", dt.timedelta(hours=1)),
