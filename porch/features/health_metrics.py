@@ -76,8 +76,11 @@ class NpsFigures(Protocol):
     score: float | None
 
 
-# The NPS survey lives in its own feature; the report asks it through this callable, if any.
+# The NPS survey lives in its own feature; the report asks it through this callable, if any:
+# called as source(conn, team_id=..., since=..., until=...). SURVEY is the one place that
+# names it for every surface (porch report, /porch health, the monthly report, the demo).
 NpsSource = Callable[..., NpsFigures | None]
+SURVEY: NpsSource | None = None
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,8 @@ def compute(
     )
     cohorts = _cohorts(until=until, tz=tz, cohort_of=cohort_of, active_ids=active_ids)
     joined, referred = _referrals(conn, team_id=team_id, since=since, until=until)
-    survey = nps(conn, team_id=team_id, since=since, until=until) if nps else None
+    source = nps or SURVEY
+    survey = source(conn, team_id=team_id, since=since, until=until) if source else None
 
     per_1000 = 1000 / member_count / weeks if member_count else 0.0
     replies_rate = round(replies * per_1000, 1)
