@@ -28,6 +28,7 @@ from porch.sandbox import demo_rituals, demo_spotlight
 from porch.sandbox.demo_check_in import check_in_scene
 from porch.sandbox.demo_feedback import feedback_scene
 from porch.sandbox.demo_privacy import privacy_scene
+from porch.sandbox.demo_report import report_scene
 from porch.sandbox.workspace import SandboxWorkspace
 
 START = dt.datetime(2026, 11, 2, 7, 30, tzinfo=dt.UTC)  # Monday, 08:30 in Berlin
@@ -174,6 +175,9 @@ def run_demo(
             # One check-in in the transcript (the story visits no other Friday), no survey.
             "manager_check_in": config.manager_check_in.model_copy(update={"weekdays": ["friday"]}),
             "nps": config.nps.model_copy(update={"enabled": False}),
+            "health": config.health.model_copy(
+                update={"reports_dir": str((out / "reports").resolve())}
+            ),
         }
     )
     echo(click.style(f"Porch sandbox demo: a month in {config.community.name}", bold=True))
@@ -308,6 +312,7 @@ def story(box: Demo) -> None:
     demo_spotlight.monthly_spotlight(box)
     check_in_scene(box)
     privacy_scene(box, user_id="U0CHLOE001")
+    report_scene(box)
 
 
 def members(count: int) -> str:
