@@ -16,7 +16,13 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from handlers import feedback_commands, privacy_commands, ritual_commands, welcome_commands
+from handlers import (
+    feedback_commands,
+    health_commands,
+    privacy_commands,
+    ritual_commands,
+    welcome_commands,
+)
 from handlers.access import is_manager
 from handlers.payloads import TRIGGER_ID, text_at
 from porch.core.domain_events import TEAM_ID, USER_ID
@@ -62,7 +68,13 @@ class CommandRequest:
 Verb = Callable[[CommandRequest], None]
 
 # Handler modules whose VERBS are /porch verbs.
-VERB_MODULES = (welcome_commands, ritual_commands, feedback_commands, privacy_commands)
+VERB_MODULES = (
+    welcome_commands,
+    ritual_commands,
+    feedback_commands,
+    health_commands,
+    privacy_commands,
+)
 
 
 def verbs() -> dict[str, Verb]:

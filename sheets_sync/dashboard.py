@@ -1,9 +1,10 @@
-"""The Dashboard worksheet: the latest health figures, feedback by tag, and three charts.
+"""The Dashboard worksheet: the latest health figures, feedback by tag, and four charts.
 
 Managers look rather than read, so the first worksheet answers "how are we doing?" at a glance:
-this week next to last week, and charts of participation, weekly contributors and feedback by
-tag. Its content is derived from the store, not queued: it is rewritten whenever Health or
-Feedback rows change. Both trackers (Google Sheet and local .xlsx) draw it from `grid()`.
+this week next to last week, and charts of participation, weekly contributors, feedback by tag
+and the Community Health Score by week. Its content is derived from the store, not queued: it
+is rewritten whenever Health or Feedback rows change. Both trackers (Google Sheet and local
+.xlsx) draw it from `grid()`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ METRICS: tuple[tuple[str, Kind], ...] = (
     ("Messages", "int"),
     ("Returning engagers", "int"),
     ("Returning engagers %", "pct"),
+    ("Replies per 1,000", "pct"),
+    ("Reactions per 1,000", "pct"),
+    ("Health score", "pct"),
     ("Status", "text"),
 )
 TAG_ROWS = 12
@@ -43,7 +47,8 @@ COLUMN_WIDTHS = (170, 120, 120, 30, 150, 80)
 PARTICIPATION_CHART = (724_110_001, "Participation % by week")
 CONTRIBUTORS_CHART = (724_110_002, "Weekly contributors (active members)")
 FEEDBACK_CHART = (724_110_003, "Feedback by tag")
-CHART_IDS = (PARTICIPATION_CHART[0], CONTRIBUTORS_CHART[0], FEEDBACK_CHART[0])
+SCORE_CHART = (724_110_004, "Community Health Score by week")
+CHART_IDS = (PARTICIPATION_CHART[0], CONTRIBUTORS_CHART[0], FEEDBACK_CHART[0], SCORE_CHART[0])
 
 Cell = tuple[Kind, Any]
 

@@ -854,6 +854,11 @@ class GoogleSheetTracker:
                 },
                 "position": place(row + 17, 0),
             },
+            {
+                "chartId": dashboard.SCORE_CHART[0],
+                "spec": basic("LINE", dashboard.SCORE_CHART[1], "Health score"),
+                "position": place(row + 17, tag_col),
+            },
         ]
 
     # ---- the values payload ------------------------------------------------------------------

@@ -380,15 +380,17 @@ class LocalTracker:
                 min_row=2,
                 max_row=health_last,
             )
+            titles = {
+                "Participation %": dashboard.PARTICIPATION_CHART[1],
+                "Active members": dashboard.CONTRIBUTORS_CHART[1],
+                "Health score": dashboard.SCORE_CHART[1],
+            }
             for chart, header, anchor in (
                 (LineChart(), "Participation %", f"A{anchor_row}"),
                 (BarChart(), "Active members", f"E{anchor_row}"),
+                (LineChart(), "Health score", f"E{anchor_row + 17}"),
             ):
-                chart.title = (
-                    dashboard.PARTICIPATION_CHART[1]
-                    if header == "Participation %"
-                    else dashboard.CONTRIBUTORS_CHART[1]
-                )
+                chart.title = titles[header]
                 chart.legend = None
                 data = Reference(
                     health,

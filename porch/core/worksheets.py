@@ -198,6 +198,9 @@ class HealthRow(SheetRow):
     messages: int = field(metadata=column("Messages", "int"))
     returning_engagers: int = field(metadata=column("Returning engagers", "int"))
     returning_pct: float = field(metadata=column("Returning engagers %", "pct"))
+    replies_per_1000: float = field(metadata=column("Replies per 1,000", "pct"))
+    reactions_per_1000: float = field(metadata=column("Reactions per 1,000", "pct"))
+    health_score: float = field(metadata=column("Health score", "pct"))
     status: str = field(metadata=column("Status"))
 
 

@@ -19,6 +19,11 @@ timezone; for the week in progress, "end of the week" means now):
 - Returning engagers: members who engaged on at least two different days (in the community's
   timezone) within the 30 days that end with the week. Returning engagers % is their share of
   everyone who engaged at least once in those 30 days (20-40 % is a good sign).
+- Replies (reactions) per 1,000: replies (reactions) by members during the week per 1,000
+  members.
+- Health score: the Community Health Score of the week (porch/features/health_metrics.py):
+  0.4 x returning engagers % + 0.3 x replies per 1,000 normalized + 0.3 x reactions per 1,000
+  normalized, each rate normalized against its target in `health:` of community.yml.
 - Status: "Healthy" when participation reaches `healthy_pct`, "Stagnant" below `stagnant_pct`,
   "Watch" in between.
 """
@@ -37,6 +42,7 @@ from sqlalchemy import Connection, func, select
 from porch.core.feature import Feature
 from porch.core.store.schema import activity, members
 from porch.core.worksheets import HealthRow
+from porch.features.health_metrics import health_score
 
 # Activity kinds that are posts (the rest, apart from joins, are reactions and the like).
 MESSAGE_KINDS = frozenset({"message", "question", "reply"})
@@ -61,6 +67,9 @@ class WeekHealth:
     engagers_30d: int
     returning_pct: float
     status: str
+    replies_per_1000: float = 0.0
+    reactions_per_1000: float = 0.0
+    score: float = 0.0
 
     def tracker_values(self) -> HealthRow:
         """The Health worksheet row."""
@@ -74,6 +83,9 @@ class WeekHealth:
             messages=self.messages,
             returning_engagers=self.returning_engagers,
             returning_pct=self.returning_pct,
+            replies_per_1000=self.replies_per_1000,
+            reactions_per_1000=self.reactions_per_1000,
+            health_score=self.score,
             status=self.status,
         )
 
@@ -122,6 +134,8 @@ def weekly_health(
     now: dt.datetime,
     healthy_pct: float,
     stagnant_pct: float,
+    replies_target: float = 25.0,
+    reactions_target: float = 40.0,
 ) -> list[WeekHealth]:
     """The health figures of each week in `weeks` (see the module docstring for definitions)."""
     if not weeks:
@@ -168,11 +182,16 @@ def weekly_health(
         in_week = list(between(start, end))
         active = {user_id for _, user_id, _ in in_week}
         messages = sum(1 for _, _, kind in in_week if kind in MESSAGE_KINDS)
+        replies = sum(1 for _, _, kind in in_week if kind == "reply")
+        reactions = sum(1 for _, _, kind in in_week if kind.startswith("r:"))
+        replies_rate = round(replies * 1000 / member_count, 1) if member_count else 0.0
+        reactions_rate = round(reactions * 1000 / member_count, 1) if member_count else 0.0
         days: dict[str, set[dt.date]] = defaultdict(set)
         for at, user_id, _ in between(end - RETURNING_WINDOW, end):
             days[user_id].add(at.astimezone(tz).date())
         returning = sum(1 for seen in days.values() if len(seen) >= 2)
         participation = _pct(len(active), member_count)
+        returning_pct = _pct(returning, len(days))
         results.append(
             WeekHealth(
                 week=week,
@@ -184,8 +203,17 @@ def weekly_health(
                 messages=messages,
                 returning_engagers=returning,
                 engagers_30d=len(days),
-                returning_pct=_pct(returning, len(days)),
+                returning_pct=returning_pct,
                 status=_status(participation, healthy_pct=healthy_pct, stagnant_pct=stagnant_pct),
+                replies_per_1000=replies_rate,
+                reactions_per_1000=reactions_rate,
+                score=health_score(
+                    returning_pct=returning_pct,
+                    replies_rate=replies_rate,
+                    reactions_rate=reactions_rate,
+                    replies_target=replies_target,
+                    reactions_target=reactions_target,
+                ),
             )
         )
     return results

@@ -15,7 +15,7 @@ from porch.core.config import Config
 from porch.core.feature import EffectCallback, EventHandler, Feature, Job, PersonalData
 from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
-from porch.features import health, participation, slack_limits
+from porch.features import health, monthly_report, participation, slack_limits
 from porch.features.contributions import Contributions
 from porch.features.feedback import Feedback
 from porch.features.follow_ups import FollowUps
@@ -95,6 +95,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         rituals.feature(),
         feedback.feature(),
         health.feature(),
+        monthly_report.feature(config=config),
         slack_limits.feature(config=config, templates=templates),
         ResponseAlerts(config=config, templates=templates).feature(),
         ManagerCheckIn(config=config, templates=templates).feature(),

@@ -347,6 +347,9 @@ from porch.runtime.cli_feedback import feedback  # noqa: E402
 main.add_command(feedback)
 members.add_command(cli_privacy.members_export)
 members.add_command(cli_privacy.members_forget)
+from porch.runtime.cli_report import report  # noqa: E402
+
+main.add_command(report)
 
 if __name__ == "__main__":
     main()

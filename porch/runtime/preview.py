@@ -234,6 +234,27 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
         ("/porch forget-me", "Only visible to the member", "privacy_forget_confirm.j2", {}),
         ("/porch forget-me, confirmed", "Replaces the question", "privacy_forgotten.j2", {}),
         (
+            "/porch health",
+            "Only visible to the manager",
+            "health_summary.j2",
+            {
+                "period": "2026-10-22 to 2026-11-20",
+                "days": 30,
+                "score": "46.2",
+                "score_change": "▲ 3.1",
+                "participation": "18.4%",
+                "band": "healthy",
+                "healthy": 10,
+                "stagnant": 5,
+                "rows": [
+                    ("Community Health Score", "46.2/100", "43.1/100", "▲ 3.1"),
+                    ("Active participation (30 days)", "18.4%", "17%", "▲ 1.4"),
+                    ("Time to first response, median", "42 min", "55 min", "▼ 13"),
+                ],
+                "width": 30,
+            },
+        ),
+        (
             "Slack rate-limits Porch's events (at most once an hour)",
             f"#{config.channels.moderators}",
             "app_rate_limited.j2",

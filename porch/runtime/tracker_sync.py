@@ -366,6 +366,8 @@ def refresh_health(
         now=now,
         healthy_pct=thresholds.healthy_participation_pct,
         stagnant_pct=thresholds.stagnant_participation_pct,
+        replies_target=config.health.replies_per_1000_target,
+        reactions_target=config.health.reactions_per_1000_target,
     ):
         tracker_queue.put(conn, team_id=team_id, row=week.tracker_values(), now=now)
     outbox.save_state(

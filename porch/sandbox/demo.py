@@ -29,6 +29,7 @@ from porch.sandbox.demo_check_in import check_in_scene
 from porch.sandbox.demo_feedback import feedback_scene
 from porch.sandbox.demo_modmail import inbox_scene
 from porch.sandbox.demo_privacy import privacy_scene
+from porch.sandbox.demo_report import report_scene
 from porch.sandbox.workspace import SandboxWorkspace
 
 START = dt.datetime(2026, 11, 2, 7, 30, tzinfo=dt.UTC)  # Monday, 08:30 in Berlin
@@ -182,6 +183,9 @@ def run_demo(
             # One check-in in the transcript (the story visits no other Friday), no survey.
             "manager_check_in": config.manager_check_in.model_copy(update={"weekdays": ["friday"]}),
             "nps": config.nps.model_copy(update={"enabled": False}),
+            "health": config.health.model_copy(
+                update={"reports_dir": str((out / "reports").resolve())}
+            ),
         }
     )
     echo(click.style(f"Porch sandbox demo: a month in {config.community.name}", bold=True))
@@ -317,6 +321,7 @@ def story(box: Demo) -> None:
     inbox_scene(box)
     check_in_scene(box)
     privacy_scene(box, user_id="U0CHLOE001")
+    report_scene(box)
 
 
 def members(count: int) -> str:

@@ -143,7 +143,7 @@ def test_first_sync_lays_out_the_sheet_then_costs_nothing_when_idle(
     dash = fake.worksheet(sheet_id, "Dashboard")
     assert [c["chartId"] for c in dash.charts] == list(dashboard.CHART_IDS)
     kinds = [c["spec"].get("basicChart", {}).get("chartType", "PIE") for c in dash.charts]
-    assert kinds == ["LINE", "COLUMN", "PIE"]
+    assert kinds == ["LINE", "COLUMN", "PIE", "LINE"]
 
     # A manager sees real dates (09:30 UTC is 10:30 in Berlin), one row per member.
     records = manager_view(fake, account, sheet_id).worksheet("Members").get_all_records()
@@ -442,7 +442,7 @@ def test_a_lost_layout_response_is_replanned_not_repeated(
 
     titles = Counter(sheet.title for sheet in fake.book(sheet_id).sheets)
     assert all(count == 1 for count in titles.values())
-    assert len(fake.worksheet(sheet_id, "Dashboard").charts) == 3
+    assert len(fake.worksheet(sheet_id, "Dashboard").charts) == 4
     assert keys(fake, sheet_id) == Counter({"U00000": 1, "U00001": 1})
 
 

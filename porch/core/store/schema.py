@@ -144,6 +144,17 @@ activity = Table(
     Column("user_id", String(32), primary_key=True),
     Column("thread_ts", String(32)),
     Column("at", DateTime(timezone=True), nullable=False, index=True),
+    # The health report reads a period's rows from this index alone (it covers every column the
+    # report needs), so 2 million rows stay a range scan instead of a million table look-ups.
+    Index(
+        "ix_activity_team_at_cover",
+        "team_id",
+        "at",
+        "kind",
+        "user_id",
+        "channel_id",
+        "thread_ts",
+    ),
 )
 
 # Channel name -> ID, resolved through the Web API once and cached.

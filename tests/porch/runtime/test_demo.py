@@ -126,3 +126,13 @@ def test_the_demo_shows_a_goals_thread_a_wins_thread_and_its_recap(demo):
     # Ana's first win (she is new) outranks Eli's, which has more reactions.
     featured = output.split(recap + ".", 1)[1]
     assert featured.index("@Ana: Did my 5 customer calls") < featured.index("@Eli: Closed")
+
+
+def test_the_demo_ends_with_the_health_report(demo):
+    output, _ = demo
+    story = output[: output.index("Outputs")]
+    report = story[story.index("Sam runs `porch report`") :]
+    assert "Community Health Score" in report
+    # Dana's question was answered by Eli 40 minutes later.
+    assert "Time to first response, median" in report and "40 min" in report
+    assert "Participation band:" in report

@@ -254,6 +254,7 @@ def test_the_runtime_schedules_the_features_jobs_reconciliation_and_the_tracker_
         ("follow-ups", dt.timedelta(minutes=1)),
         ("rituals", dt.timedelta(minutes=1)),
         ("feedback-digest", dt.timedelta(hours=1)),
+        ("health-monthly-report", dt.timedelta(hours=1)),
         ("response-alerts", dt.timedelta(minutes=5)),
         ("manager-check-in", dt.timedelta(minutes=1)),
         ("nps-survey", dt.timedelta(minutes=5)),

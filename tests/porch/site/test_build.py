@@ -136,8 +136,19 @@ def test_metrics_page_uses_the_thresholds_and_reference_figures(
         "/healthz",
     ):
         assert phrase in text, phrase
-    # Only what Porch works out today: none of the figures it does not compute.
-    for absent in ("Net promoter", "Retention", "Contribution density", "ambassador"):
+    # The health report's figures, each defined, with the score's configured targets.
+    for phrase in (
+        "Time to first response",
+        "Retention",
+        "Contribution density",
+        "Referral rate",
+        "NPS",
+        "the targets are 25 replies and 40 reactions per 1,000 members a week",
+        "No message text is kept",
+    ):
+        assert phrase in text, phrase
+    # Only what Porch works out: none of the figures it does not compute.
+    for absent in ("Net promoter", "ambassador", "follower"):
         assert absent.lower() not in text.lower(), absent
 
 

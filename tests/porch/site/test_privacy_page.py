@@ -19,7 +19,7 @@ def test_the_privacy_page_comes_from_the_config_and_the_declarations():
     assert "| Wins (tracker) | Wins you shared" in page
     assert "The text is kept 90 days." in page  # wins, as configured
     assert "The text is kept 365 days." in page  # feedback, the default
-    assert "| Activity |" in page and "never the text" in page
+    assert "| Your activity |" in page and "never the text" in page
     assert "Only Sam and Priya." in page
     assert "`/porch my-data`" in page and "`/porch forget-me`" in page
     assert "14 days after Slack tells it" in page

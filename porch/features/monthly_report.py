@@ -1,0 +1,84 @@
+"""The monthly health report: last month's figures as an HTML page, optionally posted.
+
+Early each month the job writes `<health.reports_dir>/health-<team>-<YYYY-MM>.html` for the
+month that ended (rendered from Markdown by porch/core/markdown_report.py) and, with
+`health.post_monthly_report`, records one post of it to the managers' channel under the key
+`health-report:<YYYY-MM>`, so a month is posted once however often the job runs. Months are
+calendar months in the community's timezone; each is compared with the month before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from porch.core import effect_queue
+from porch.core.config import Config
+from porch.core.feature import Feature, Job
+from porch.core.markdown_report import render_blocks, render_html
+from porch.features import health_metrics, health_report
+
+logger = logging.getLogger(__name__)
+JOB_NAME = "health-monthly-report"
+EVERY = dt.timedelta(hours=1)
+
+
+def report_path(config: Config, *, team_id: str, month: str) -> Path:
+    return Path(config.health.reports_dir) / f"health-{team_id}-{month}.html"
+
+
+def last_month(now: dt.datetime, *, config: Config) -> tuple[str, dt.datetime, dt.datetime]:
+    """("YYYY-MM", start, end) of the calendar month before the one containing `now`."""
+    this_month, previous = health_metrics.month_starts(now, tz=config.community.tz, count=1)
+    return previous.strftime("%Y-%m"), previous, this_month
+
+
+def write_monthly_report(
+    engine: Engine, *, config: Config, team_id: str, now: dt.datetime
+) -> Path | None:
+    """Write (and record the post of) last month's report once; None when already done."""
+    month, start, end = last_month(now, config=config)
+    path = report_path(config, team_id=team_id, month=month)
+    if path.exists():
+        return None
+    _, before, _ = last_month(start, config=config)
+    tz = config.community.tz
+    with engine.begin() as conn:
+        current = health_metrics.compute(
+            conn, team_id=team_id, config=config, since=start, until=end
+        )
+        previous = health_metrics.compute(
+            conn, team_id=team_id, config=config, since=before, until=start
+        )
+        title = f"{config.community.name}: community health, {month}"
+        source = health_report.markdown(current, previous, tz=tz, title=title)
+        if config.health.post_monthly_report:
+            effect_queue.record(
+                conn,
+                team_id=team_id,
+                key=f"health-report:{month}",
+                kind="post",
+                payload={
+                    "channel_name": config.channels.moderators,
+                    "text": f"Community health report for {month}",
+                    "blocks": render_blocks(source),
+                },
+                now=now,
+            )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".html.partial")
+    partial.write_text(render_html(source, title=title), encoding="utf-8")
+    partial.replace(path)
+    logger.info("monthly health report written: %s", path)
+    return path
+
+
+def feature(*, config: Config) -> Feature:
+    def run(engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
+        written = write_monthly_report(engine, config=config, team_id=team_id, now=now)
+        return {"reports_written": int(written is not None)}
+
+    return Feature(name="monthly_report", jobs=(Job(name=JOB_NAME, every=EVERY, run=run),))

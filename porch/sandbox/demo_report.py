@@ -1,0 +1,37 @@
+"""The demo's last scene: a question answered, then the manager runs `porch report`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from porch.features import health_metrics, health_report
+
+if TYPE_CHECKING:
+    from porch.sandbox.demo import Demo
+
+
+def report_scene(box: Demo) -> None:
+    config = box.config
+    home = config.channels.home
+    box.at(31, "10:30")
+    question = box.say("U0DANA0001", home, "Does anyone have a script for customer interviews?")
+    box.at(31, "11:10")
+    box.say("U0ELI00001", home, "Yes! I'll share mine in a minute.", thread_ts=question)
+    box.at(31, "11:30")
+    box.narrate("Sam runs `porch report`: the last 30 days next to the 30 days before.")
+    until = box.workspace.clock.now()
+    since = until - dt.timedelta(days=30)
+    team_id = box.workspace.runtime.team_id
+    with box.workspace.engine.connect() as conn:
+        current = health_metrics.compute(
+            conn, team_id=team_id, config=config, since=since, until=until
+        )
+        before, after = health_metrics.previous_period(since, until)
+        previous = health_metrics.compute(
+            conn, team_id=team_id, config=config, since=before, until=after
+        )
+    table = health_report.terminal_table(current, previous, tz=config.community.tz)
+    for line in table.splitlines():
+        box.lines.append(f"    {line}")
+        box.echo(f"    {line}")
