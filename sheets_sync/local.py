@@ -29,7 +29,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -43,17 +42,16 @@ from sheets_sync.layout import (
     COLUMNS,
     DASHBOARD,
     DATA_SHEETS,
-    EXCEL_FORMATS,
     KEY_COLUMN,
     SHEET_ORDER,
     SPECS,
     Kind,
     excel_cell,
     key_cell,
-    link_target,
     normalize_header,
 )
 from sheets_sync.outbox import TrackerRow
+from sheets_sync.xlsx_cells import last_row, put_cell
 from sheets_sync.xlsx_patch import SheetPatch, Unpatchable, stamp
 from sheets_sync.xlsx_patch import Workbook as PatchedWorkbook
 
@@ -349,7 +347,7 @@ class LocalTracker:
             placed.append((row.key, number))
             for column in SPECS[title]:
                 raw = row.key if column.header == key_header else row.values.get(column.header)
-                _put(sheet, number, columns[column.header], column.kind, raw, self.tz)
+                put_cell(sheet, number, columns[column.header], column.kind, raw, self.tz)
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(max(sheet.max_column, 1))}{max(last, 1)}"
         return {header: index - 1 for header, index in columns.items()}, placed, last
@@ -361,7 +359,7 @@ class LocalTracker:
         sheet = workbook.create_sheet(DASHBOARD, 0)
         for r, row in enumerate(dashboard.grid(figures), start=1):
             for c, (kind, value) in enumerate(row, start=1):
-                _put(sheet, r, c, kind, value, self.tz)
+                put_cell(sheet, r, c, kind, value, self.tz)
         for r in (1, 4):
             for c in range(1, dashboard.WIDTH + 1):
                 sheet.cell(row=r, column=c).font = HEADER_FONT
@@ -372,7 +370,7 @@ class LocalTracker:
         health_columns = {
             normalize_header(cell.value): cell.column for cell in health[1] if cell.value
         }
-        health_last = _last_row(health, health_columns[normalize_header(KEY_COLUMN["Health"])])
+        health_last = last_row(health, health_columns[normalize_header(KEY_COLUMN["Health"])])
         if health_last >= 2:
             weeks = Reference(
                 health,
@@ -419,34 +417,3 @@ class LocalTracker:
             )
             pie.width, pie.height = 15, 8
             sheet.add_chart(pie, f"A{anchor_row + 17}")
-
-
-def _put(sheet: Worksheet, row: int, col: int, kind: Kind, raw: Any, tz: ZoneInfo) -> None:
-    value = excel_cell(kind, raw, tz)
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = sheet.cell(row=row, column=col)
-    cell.value = value
-    if isinstance(value, str):
-        # openpyxl would otherwise store a string that starts with "=" as a formula.
-        cell.data_type = "s"
-    number_format = EXCEL_FORMATS.get(kind)
-    if number_format:
-        cell.number_format = number_format
-    url = link_target(kind, value)
-    if url:
-        cell.hyperlink = url
-        cell.style = "Hyperlink"
-    elif cell.hyperlink is not None:
-        cell.hyperlink = None  # the row moved or lost its link: no stale target stays behind
-        cell.style = "Normal"
-
-
-def _last_row(sheet: Worksheet, column: int) -> int:
-    last = 1
-    for number, (value,) in enumerate(
-        sheet.iter_rows(min_row=2, min_col=column, max_col=column, values_only=True), start=2
-    ):
-        if value not in (None, ""):
-            last = number
-    return last

@@ -1,14 +1,14 @@
 """replies inbox: conversations with members and their messages
 
 Revision ID: 0008
-Revises: 0012
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0012"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
