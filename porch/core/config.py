@@ -523,7 +523,7 @@ class PrivacyConfig(Strict):
     erase_after_days: int = Field(default=30, ge=0)
     retention: RetentionConfig = RetentionConfig()
     # Who can read the tracker Sheet, in a member's words (the privacy page says it).
-    sheet_readers: Text = "The community managers."
+    sheet_readers: Text = "Only the community managers can open it."
     contact: Text = (
         "Run /porch forget-me or /porch my-data in Slack, or message a community manager."
     )
