@@ -19,6 +19,7 @@ EMOJI = {
     "bug": "🐛",
     "heart": "❤️",
     "question": "❓",
+    "envelope_with_arrow": "📩",
     "hourglass_flowing_sand": "⏳",
     "sunrise": "🌅",
     "pray": "🙏",

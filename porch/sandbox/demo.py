@@ -59,6 +59,8 @@ class Demo:
             dt.time.fromisoformat(time),
             tzinfo=self.config.community.tz,
         )
+        if local < self.workspace.clock.now():
+            raise ValueError(f"the demo's clock only moves forward (day {day} {time} has passed)")
         self.workspace.at(local.astimezone(dt.UTC))
         self.print_new()
 

@@ -11,14 +11,18 @@ if TYPE_CHECKING:
     from porch.sandbox.demo import Demo
 
 
+# Friday 4 December, after the managers' check-in: the story's clock only moves forward.
+REPORT_DAY = 33
+
+
 def report_scene(box: Demo) -> None:
     config = box.config
     home = config.channels.home
-    box.at(31, "10:30")
+    box.at(REPORT_DAY, "10:30")
     question = box.say("U0DANA0001", home, "Does anyone have a script for customer interviews?")
-    box.at(31, "11:10")
+    box.at(REPORT_DAY, "11:10")
     box.say("U0ELI00001", home, "Yes! I'll share mine in a minute.", thread_ts=question)
-    box.at(31, "11:30")
+    box.at(REPORT_DAY, "11:30")
     box.narrate("Sam runs `porch report`: the last 30 days next to the 30 days before.")
     until = box.workspace.clock.now()
     since = until - dt.timedelta(days=30)
