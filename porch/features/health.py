@@ -35,12 +35,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 
+from porch.core.config import Config
 from porch.core.feature import Feature
-from porch.core.store.schema import activity, members
+from porch.core.store.schema import activity, members, tracker_rows
 from porch.core.worksheets import HealthRow
 from porch.features.health_metrics import health_score
 
@@ -231,6 +233,34 @@ def _status(participation: float, *, healthy_pct: float, stagnant_pct: float) ->
     return "Watch"
 
 
-def feature() -> Feature:
-    """Health is computed from the activity rows by the tracker sync; it handles no event."""
-    return Feature(name="health", worksheets=("Health",))
+def feature(*, config: Config) -> Feature:
+    """Health is computed from the activity rows by the tracker sync; it handles no event.
+
+    Managers see the latest computed week in their App Home, next to the week before: read from
+    the Health rows already queued for the tracker, so opening the tab costs one small query.
+    """
+
+    def home_section(conn: Connection, team_id: str, user_id: str) -> dict[str, Any] | None:
+        # Only managers.users: whether someone is in the managers user group needs a Web API
+        # call, which rendering App Home does not make.
+        if user_id not in config.managers.users:
+            return None
+        weeks = latest_weeks(conn, team_id=team_id, count=2)
+        return {
+            "template": "_home_health.j2",
+            "latest": weeks[0] if weeks else None,
+            "before": weeks[1] if len(weeks) > 1 else None,
+        }
+
+    return Feature(name="health", worksheets=("Health",), home_section=home_section)
+
+
+def latest_weeks(conn: Connection, *, team_id: str, count: int) -> list[HealthRow]:
+    """The newest `count` weekly Health rows, newest first (ISO week keys sort by date)."""
+    rows = conn.execute(
+        select(tracker_rows.c.row_values)
+        .where(tracker_rows.c.team_id == team_id, tracker_rows.c.sheet == HealthRow.SHEET)
+        .order_by(tracker_rows.c.row_key.desc())
+        .limit(count)
+    ).scalars()
+    return [HealthRow.from_cells(values) for values in rows]

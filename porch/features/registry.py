@@ -94,7 +94,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         Contributions(config=config).feature(),
         rituals.feature(),
         feedback.feature(),
-        health.feature(),
+        health.feature(config=config),
         monthly_report.feature(config=config),
         slack_limits.feature(config=config, templates=templates),
         ResponseAlerts(config=config, templates=templates).feature(),
