@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Update, select, update
 
-from porch.core import tracker_queue
+from porch.core import batch_cache, tracker_queue
 from porch.core.store.schema import members, workspaces
 from porch.core.templating import mention
 from porch.core.worksheets import MemberRow
@@ -62,7 +62,13 @@ def queue_row(
 def workspace_url(conn: Connection, *, team_id: str) -> str:
     """https://team.slack.com/ as auth.test gave it at start-up ("" until then): the base of
     the message and profile links Porch builds without a Web API call."""
-    base = conn.execute(select(workspaces.c.url).where(workspaces.c.team_id == team_id)).scalar()
+    base = batch_cache.remember(
+        conn,
+        ("workspace_url", team_id),
+        lambda: conn.execute(
+            select(workspaces.c.url).where(workspaces.c.team_id == team_id)
+        ).scalar(),
+    )
     return base or ""
 
 

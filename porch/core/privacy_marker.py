@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
+from porch.core import batch_cache
 from porch.core.store.schema import forgotten_members, privacy_keys
 from porch.core.store.upsert import insert_ignore
 
@@ -60,12 +61,29 @@ def mark(conn: Connection, *, team_id: str, user_id: str, now: dt.datetime) -> N
 
 def is_forgotten(conn: Connection, *, team_id: str, user_id: str) -> bool:
     """Whether this user asked to be forgotten (only ever True once someone has)."""
-    any_mark = select(forgotten_members.c.member_hash).where(forgotten_members.c.team_id == team_id)
-    if conn.execute(any_mark.limit(1)).first() is None:
+    if not any_marks(conn, team_id=team_id):
         return False
+    any_mark = select(forgotten_members.c.member_hash).where(forgotten_members.c.team_id == team_id)
     wanted = member_hash(conn, team_id=team_id, user_id=user_id)
     found = any_mark.where(forgotten_members.c.member_hash == wanted)
     return conn.execute(found).first() is not None
+
+
+def any_marks(conn: Connection, *, team_id: str) -> bool:
+    """Whether anyone in the workspace was ever forgotten: almost always False, and then no
+    event needs its user ID hashed. Read once per inbox batch (a batch never adds a mark)."""
+    return batch_cache.remember(
+        conn,
+        ("forgotten_any", team_id),
+        lambda: (
+            conn.execute(
+                select(forgotten_members.c.member_hash)
+                .where(forgotten_members.c.team_id == team_id)
+                .limit(1)
+            ).first()
+            is not None
+        ),
+    )
 
 
 def ignores(conn: Connection, *, team_id: str, event: Any) -> bool:

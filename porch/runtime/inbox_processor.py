@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import Connection, Engine
 
-from porch.core import channel_directory, inbox, locks, privacy_marker
+from porch.core import batch_cache, channel_directory, inbox, locks, privacy_marker
 from porch.core.clock import Clock
 from porch.core.inbox import StoredEvent
 from porch.core.store.write_turns import WriteTurns
@@ -109,6 +109,7 @@ class InboxProcessor:
                 self.write_turns.turn(),
                 self.engine.begin() as conn,
                 channel_directory.cached(conn),
+                batch_cache.batch(conn),
             ):
                 events = self._take_batch(conn)
                 if not events:
