@@ -242,7 +242,7 @@ def _report(
     per_1000 = 1000 / member_count / weeks if member_count else 0.0
     replies_rate = round(sums.replies * per_1000, 1)
     reactions_rate = round(sums.reactions * per_1000, 1)
-    returning_pct = _pct(sums.returning, mau)
+    returning_pct = _pct(sums.returners, mau)
     dau = sums.dau_days / 30
     by_offset = {cohort_offset: cohort for cohort_offset, cohort in cohorts}
     top_level = sums.top_level
@@ -261,7 +261,7 @@ def _report(
         conversations_per_week=round(sums.conversations / weeks, 1),
         contributors_per_week=round(sums.contributions / weeks, 1),
         engagers_30d=mau,
-        returning_engagers=sums.returning,
+        returning_engagers=sums.returners,
         returning_pct=returning_pct,
         top_level_posts=top_level,
         replies=sums.replies,

@@ -26,7 +26,9 @@ from sqlalchemy import (
     distinct,
     func,
     literal,
+    or_,
     select,
+    union_all,
 )
 
 from porch.core.questions import QUESTION, TOP_LEVEL_KINDS
@@ -68,7 +70,7 @@ class MemberFigures:
     mau: int = 0
     dau_days: int = 0
     wau: int = 0
-    returning: int = 0
+    returners: int = 0
     top_level: int = 0
     conversations: int = 0
     replies: int = 0
@@ -84,7 +86,7 @@ SUMMED = (
     "mau",
     "dau_days",
     "wau",
-    "returning",
+    "returners",
     "top_level",
     "conversations",
     "replies",
@@ -151,88 +153,121 @@ def member_figures(
 ) -> list[MemberFigures]:
     """Per period: the roster's size and engagement sums, and its join cohorts. Joins are not
     engagement; activity by someone not in the roster is ignored."""
-    per = _per_member(conn, team_id=team_id, periods=periods).subquery("per")
-    managers = list(managers)
-    columns: list[Any] = [func.count().label("size")]
-    columns += [cohort_offset(p.until, tz=tz).label(f"cohort_{i}") for i, p in enumerate(periods)]
-    for i, p in enumerate(periods):
-        roster = roster_condition(p.until)
-        days = func.coalesce(per.c[f"days_{i}"], 0)
-
-        def total(value: Any, *, when: Any = None, roster: Any = roster) -> Any:
-            condition = roster if when is None else and_(roster, when)
-            return func.sum(case((condition, value), else_=0))
-
-        conversations = per.c[f"top_{i}"]
-        if managers:
-            conversations = case((members.c.user_id.in_(managers), 0), else_=per.c[f"top_{i}"])
-        columns += [
-            total(1).label(f"members_{i}"),
-            total(1, when=days > 0).label(f"mau_{i}"),
-            total(days).label(f"dau_days_{i}"),
-            total(1, when=and_(days > 0, per.c[f"latest_{i}"] < 7)).label(f"wau_{i}"),
-            total(1, when=days >= 2).label(f"returning_{i}"),
-            total(func.coalesce(per.c[f"top_{i}"], 0)).label(f"top_level_{i}"),
-            total(func.coalesce(conversations, 0)).label(f"conversations_{i}"),
-            total(func.coalesce(per.c[f"replies_{i}"], 0)).label(f"replies_{i}"),
-            total(func.coalesce(per.c[f"reactions_{i}"], 0)).label(f"reactions_{i}"),
-            total(func.coalesce(per.c[f"weeks_{i}"], 0)).label(f"contributions_{i}"),
-            total(func.coalesce(per.c[f"questions_{i}"], 0)).label(f"questions_{i}"),
-        ]
-    cohorts = [f"cohort_{i}" for i in range(len(periods))]
-    query = (
-        select(*columns)
-        .select_from(members.outerjoin(per, per.c.user_id == members.c.user_id))
-        .where(members.c.team_id == team_id)
-        .group_by(*cohorts)
-    )
     figures = [MemberFigures() for _ in periods]
-    for row in conn.execute(query).mappings():
+    cohorts = [cohort_offset(p.until, tz=tz) for p in periods]
+    sizes = select(
+        func.count(),
+        *cohorts,
+        *(func.sum(case((roster_condition(p.until), 1), else_=0)) for p in periods),
+    ).where(members.c.team_id == team_id)
+    count = len(periods)
+    for row in conn.execute(sizes.group_by(*cohorts)):
         for i, period in enumerate(figures):
-            for name in SUMMED:
-                setattr(period, name, getattr(period, name) + int(row[f"{name}_{i}"] or 0))
-            offset = row[f"cohort_{i}"]
-            if offset is not None:
+            period.members += int(row[1 + count + i] or 0)
+            if row[1 + i] is not None:
                 joined = period.cohort_joined
-                joined[offset] = joined.get(offset, 0) + int(row["size"])
-                active = period.cohort_active
-                active[offset] = active.get(offset, 0) + int(row[f"mau_{i}"] or 0)
+                joined[row[1 + i]] = joined.get(row[1 + i], 0) + int(row[0])
+    query = _engagement(conn, team_id=team_id, periods=periods, tz=tz, managers=list(managers))
+    for row in conn.execute(query):
+        period = figures[row.period]
+        for name in SUMMED[1:]:
+            setattr(period, name, getattr(period, name) + int(getattr(row, name) or 0))
+        if row.cohort is not None:
+            active = period.cohort_active
+            active[row.cohort] = active.get(row.cohort, 0) + int(row.mau)
     return figures
 
 
+def _engagement(
+    conn: Connection,
+    *,
+    team_id: str,
+    periods: Sequence[Period],
+    tz: ZoneInfo,
+    managers: list[str],
+) -> Any:
+    """Per period and join cohort, the engagement sums over the period's roster."""
+    per = _per_member(conn, team_id=team_id, periods=periods).subquery("per")
+    in_roster = or_(
+        *(and_(per.c.period == i, roster_condition(p.until)) for i, p in enumerate(periods))
+    )
+    cohort = case(
+        *((per.c.period == i, cohort_offset(p.until, tz=tz)) for i, p in enumerate(periods)),
+        else_=None,
+    ).label("cohort")
+    engaged = per.c.days > 0
+    conversations: Any = per.c.top
+    if managers:
+        conversations = case((members.c.user_id.in_(managers), 0), else_=per.c.top)
+
+    def total(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    return (
+        select(
+            per.c.period,
+            cohort,
+            total(engaged).label("mau"),
+            func.sum(per.c.days).label("dau_days"),
+            total(and_(engaged, per.c.latest < 7)).label("wau"),
+            total(per.c.days >= 2).label("returners"),
+            func.sum(per.c.top).label("top_level"),
+            func.sum(conversations).label("conversations"),
+            func.sum(per.c.replies).label("replies"),
+            func.sum(per.c.reactions).label("reactions"),
+            func.sum(per.c.weeks).label("contributions"),
+            func.sum(per.c.questions).label("questions"),
+        )
+        .select_from(
+            per.join(
+                members, and_(members.c.team_id == team_id, members.c.user_id == per.c.user_id)
+            )
+        )
+        .where(in_roster)
+        .group_by(per.c.period, cohort)
+    )
+
+
 def _per_member(conn: Connection, *, team_id: str, periods: Sequence[Period]) -> Any:
-    """One row per person who did anything in the union window, with per period: days engaged
-    in its last 30 and how recently, weeks contributed, and its posts, questions, replies and
-    reactions."""
-    columns: list[Any] = [activity.c.user_id]
+    """One row per person and period they did anything in: days engaged in the period's last
+    30 and how recently, weeks contributed, and the period's posts, questions, replies and
+    reactions. Each period's rows are one range scan of the covering index, read with few
+    expressions each before the one sort by person."""
+    scans = []
     for i, p in enumerate(periods):
-        recent = and_(activity.c.at >= p.recent, activity.c.at < p.until)
+        held = p.holds(activity.c.at)
         day = periods_before(conn, p.until, activity.c.at, DAY)
         week = periods_before(conn, p.until, activity.c.at, WEEK)
-        held = p.holds(activity.c.at)
-
-        def count(condition: ColumnElement[bool], *, held: Any = held) -> Any:
-            return func.sum(case((and_(held, condition), 1), else_=0))
-
-        columns += [
-            func.count(distinct(case((recent, day), else_=None))).label(f"days_{i}"),
-            func.min(case((recent, day), else_=None)).label(f"latest_{i}"),
-            func.count(distinct(case((held, week), else_=None))).label(f"weeks_{i}"),
-            count(activity.c.kind.in_(TOP_LEVEL_KINDS)).label(f"top_{i}"),
-            count(activity.c.kind == QUESTION).label(f"questions_{i}"),
-            count(activity.c.kind == "reply").label(f"replies_{i}"),
-            count(activity.c.kind.startswith(REACTION_PREFIX)).label(f"reactions_{i}"),
-        ]
-    return (
-        select(*columns)
-        .where(
-            activity.c.team_id == team_id,
-            activity.c.at >= min(p.start for p in periods),
-            activity.c.at < max(p.until for p in periods),
-            activity.c.kind != "join",
+        scans.append(
+            select(
+                activity.c.user_id,
+                literal(i).label("period"),
+                case((activity.c.at >= p.recent, day), else_=None).label("day"),
+                case((held, week), else_=None).label("week"),
+                case((held, activity.c.kind), else_=None).label("kind"),
+            ).where(
+                activity.c.team_id == team_id,
+                activity.c.at >= p.start,
+                activity.c.at < p.until,
+                activity.c.kind != "join",
+            )
         )
-        .group_by(activity.c.user_id)
-    )
+    rows = union_all(*scans).subquery("rows")
+
+    def count(condition: ColumnElement[bool]) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    return select(
+        rows.c.user_id,
+        rows.c.period,
+        func.count(distinct(rows.c.day)).label("days"),
+        func.min(rows.c.day).label("latest"),
+        func.count(distinct(rows.c.week)).label("weeks"),
+        count(rows.c.kind.in_(TOP_LEVEL_KINDS)).label("top"),
+        count(rows.c.kind == QUESTION).label("questions"),
+        count(rows.c.kind == "reply").label("replies"),
+        count(rows.c.kind.startswith(REACTION_PREFIX)).label("reactions"),
+    ).group_by(rows.c.user_id, rows.c.period)
 
 
 def referrals(
