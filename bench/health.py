@@ -170,11 +170,8 @@ def measure(mode: str, url: str, schema: str | None) -> dict[str, Any]:
     started = time.perf_counter()
     with engine.connect() as conn:
         if mode == "porch":
-            current = health_metrics.compute(
+            current, _ = health_metrics.compute_with_previous(
                 conn, team_id=TEAM, config=config, since=since, until=NOW
-            )
-            health_metrics.compute(
-                conn, team_id=TEAM, config=config, since=since - PERIOD, until=since
             )
             figures = {name: getattr(current, name) for name in FIGURES}
             figures["median_min"] = current.first_response_median_min

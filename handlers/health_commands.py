@@ -25,15 +25,8 @@ def health(request: CommandRequest) -> None:
     tz = config.community.tz
 
     def read(conn, now: dt.datetime) -> tuple[health_metrics.HealthReport, ...]:  # type: ignore[no-untyped-def]
-        since = now - PERIOD
-        before, after = health_metrics.previous_period(since, now)
-        return (
-            health_metrics.compute(
-                conn, team_id=request.team_id, config=config, since=since, until=now
-            ),
-            health_metrics.compute(
-                conn, team_id=request.team_id, config=config, since=before, until=after
-            ),
+        return health_metrics.compute_with_previous(
+            conn, team_id=request.team_id, config=config, since=now - PERIOD, until=now
         )
 
     current, previous = porch.transaction(read)
