@@ -181,9 +181,23 @@ def measure(mode: str, url: str, schema: str | None) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
     engine.dispose()
     return {"seconds": seconds, "cpu": cpu, "rss_mb": rss, "figures": figures}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS. ru_maxrss survives fork + exec on Linux (the subprocess would
+    report the parent's peak, the store builder's); VmHWM belongs to this program alone."""
+    import resource
+
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def baseline(conn: Any, *, config: Any, since: dt.datetime, until: dt.datetime) -> dict[str, Any]:

@@ -54,6 +54,7 @@ from porch.features.health_queries import (
     member_figures,
     month_starts,
     referrals,
+    tune_for_aggregates,
 )
 from porch.features.health_threads import thread_figures
 from porch.features.nps import nps_summary
@@ -198,6 +199,7 @@ def compute_periods(
     if any(since >= until for since, until in periods):
         raise ValueError("the period must start before it ends")
     windows = [Period(since, until) for since, until in periods]
+    tune_for_aggregates(conn)
     tz = config.community.tz
     sums = member_figures(
         conn, team_id=team_id, periods=windows, managers=config.managers.users, tz=tz
