@@ -9,12 +9,13 @@ year, a third of them invited by someone, 1 % gone) and `--rows` activity rows s
 replies, the rest reactions, from a skewed population (a few members do most of the talking,
 as in real communities). Then, each in a fresh subprocess so its peak RSS is its own:
 
-- Porch: `health_metrics.compute` for the last 30 days and for the 30 days before (what
-  `porch report` prints), SQL aggregates doing the work;
+- Porch: `health_metrics.compute_with_previous`, the last 30 days and the 30 days before read
+  in one pass (what `porch report` and `/porch health` print), SQL aggregates doing the work;
 - baseline: the same figures in straightforward pure Python over the rows fetched from the
   store (the members, and the activity of the 60 days the two periods need).
 
-Both print their figures; the script checks they agree and prints time, peak RSS and the ratio.
+Both print their figures; the script checks they agree and prints time, peak RSS (VmHWM: the
+subprocess's own, not the builder's it was forked from) and the ratio.
 With growth on (the default) it repeats at 1k and 10k members (20 rows per member each time)
 to show how the cost grows. SQLite in a temp dir always; PostgreSQL too with --database-url or
 TEST_DATABASE_URL (a throwaway schema). Goal: ≤ 2 s and ≤ 300 MB at 100k / 2M on each.
