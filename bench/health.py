@@ -9,12 +9,13 @@ year, a third of them invited by someone, 1 % gone) and `--rows` activity rows s
 replies, the rest reactions, from a skewed population (a few members do most of the talking,
 as in real communities). Then, each in a fresh subprocess so its peak RSS is its own:
 
-- Porch: `health_metrics.compute` for the last 30 days and for the 30 days before (what
-  `porch report` prints), SQL aggregates doing the work;
+- Porch: `health_metrics.compute_with_previous`, the last 30 days and the 30 days before read
+  in one pass (what `porch report` and `/porch health` print), SQL aggregates doing the work;
 - baseline: the same figures in straightforward pure Python over the rows fetched from the
   store (the members, and the activity of the 60 days the two periods need).
 
-Both print their figures; the script checks they agree and prints time, peak RSS and the ratio.
+Both print their figures; the script checks they agree and prints time, peak RSS (VmHWM: the
+subprocess's own, not the builder's it was forked from) and the ratio.
 With growth on (the default) it repeats at 1k and 10k members (20 rows per member each time)
 to show how the cost grows. SQLite in a temp dir always; PostgreSQL too with --database-url or
 TEST_DATABASE_URL (a throwaway schema). Goal: ≤ 2 s and ≤ 300 MB at 100k / 2M on each.
@@ -170,11 +171,8 @@ def measure(mode: str, url: str, schema: str | None) -> dict[str, Any]:
     started = time.perf_counter()
     with engine.connect() as conn:
         if mode == "porch":
-            current = health_metrics.compute(
+            current, _ = health_metrics.compute_with_previous(
                 conn, team_id=TEAM, config=config, since=since, until=NOW
-            )
-            health_metrics.compute(
-                conn, team_id=TEAM, config=config, since=since - PERIOD, until=since
             )
             figures = {name: getattr(current, name) for name in FIGURES}
             figures["median_min"] = current.first_response_median_min
@@ -184,9 +182,23 @@ def measure(mode: str, url: str, schema: str | None) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
     engine.dispose()
     return {"seconds": seconds, "cpu": cpu, "rss_mb": rss, "figures": figures}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS. ru_maxrss survives fork + exec on Linux (the subprocess would
+    report the parent's peak, the store builder's); VmHWM belongs to this program alone."""
+    import resource
+
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def baseline(conn: Any, *, config: Any, since: dt.datetime, until: dt.datetime) -> dict[str, Any]:

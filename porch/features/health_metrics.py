@@ -44,32 +44,23 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    Integer,
-    and_,
-    case,
-    cast,
-    distinct,
-    func,
-    literal,
-    select,
-)
+from sqlalchemy import Connection
 
 from porch.core.config import Config
-from porch.core.questions import TOP_LEVEL_KINDS
-from porch.core.store.schema import activity, members
+from porch.features.health_queries import (
+    COHORT_MONTHS,
+    MemberFigures,
+    Period,
+    member_figures,
+    month_starts,
+    referrals,
+    tune_for_aggregates,
+)
 from porch.features.health_threads import thread_figures
 from porch.features.nps import nps_summary
 
-DAY = dt.timedelta(days=1)
 WEEK = dt.timedelta(days=7)
-WINDOW = dt.timedelta(days=30)
-IMPORTED = "import"
-REACTION_PREFIX = "r:"
 RETENTION_MONTHS = (3, 6, 12)
-COHORT_MONTHS = 12
 
 
 class NpsFigures(Protocol):
@@ -171,47 +162,92 @@ def compute(
     nps: NpsSource | None = None,
 ) -> HealthReport:
     """Every figure of the module docstring for [since, until)."""
-    if since >= until:
-        raise ValueError("the period must start before it ends")
-    tz = config.community.tz
-    managers = set(config.managers.users)
-    weeks = (until - since) / WEEK
-    roster, cohort_of = _roster(conn, team_id=team_id, until=until, tz=tz)
-    member_count = len(roster)
+    return compute_periods(conn, team_id=team_id, config=config, periods=[(since, until)], nps=nps)[
+        0
+    ]
 
-    active_ids: set[str] = set()
-    dau_days = wau = returning = 0
-    top_level = conversations = replies = reactions = contributions = 0
-    for row in _per_member(conn, team_id=team_id, since=since, until=until):
-        if row.user_id not in roster:
-            continue
-        if row.days:
-            active_ids.add(row.user_id)
-            dau_days += row.days
-            wau += row.latest < 7
-            returning += row.days >= 2
-        top_level += row.top_level
-        if row.user_id not in managers:
-            conversations += row.top_level
-        replies += row.replies
-        reactions += row.reactions
-        contributions += row.weeks
-    mau = len(active_ids)
-    dau = dau_days / 30
-    participation = _pct(mau, member_count)
 
-    depth_replies, questions, waits = thread_figures(
-        conn, team_id=team_id, since=since, until=until, askers=roster
+def compute_with_previous(
+    conn: Connection,
+    *,
+    team_id: str,
+    config: Config,
+    since: dt.datetime,
+    until: dt.datetime,
+    previous: tuple[dt.datetime, dt.datetime] | None = None,
+    nps: NpsSource | None = None,
+) -> tuple[HealthReport, HealthReport]:
+    """[since, until) and the period before it (by default the one of the same length), read
+    in one pass: what every report shows."""
+    before = previous or previous_period(since, until)
+    current, earlier = compute_periods(
+        conn, team_id=team_id, config=config, periods=[(since, until), before], nps=nps
     )
-    cohorts = _cohorts(until=until, tz=tz, cohort_of=cohort_of, active_ids=active_ids)
-    joined, referred = _referrals(conn, team_id=team_id, since=since, until=until)
-    survey = (nps or nps_summary)(conn, team_id=team_id, since=since, until=until)
+    return current, earlier
 
+
+def compute_periods(
+    conn: Connection,
+    *,
+    team_id: str,
+    config: Config,
+    periods: Sequence[tuple[dt.datetime, dt.datetime]],
+    nps: NpsSource | None = None,
+) -> list[HealthReport]:
+    """A HealthReport per [since, until) of `periods`, each as `compute` would give it, with
+    one SQL pass per kind of figure for all of them (see porch.features.health_queries)."""
+    if any(since >= until for since, until in periods):
+        raise ValueError("the period must start before it ends")
+    windows = [Period(since, until) for since, until in periods]
+    tune_for_aggregates(conn)
+    tz = config.community.tz
+    sums = member_figures(
+        conn, team_id=team_id, periods=windows, managers=config.managers.users, tz=tz
+    )
+    threads = thread_figures(conn, team_id=team_id, periods=windows)
+    joins = referrals(conn, team_id=team_id, periods=windows)
+    return [
+        _report(
+            conn,
+            team_id=team_id,
+            config=config,
+            period=period,
+            sums=figures,
+            threads=thread,
+            joins=joined,
+            nps=nps,
+        )
+        for period, figures, thread, joined in zip(windows, sums, threads, joins, strict=True)
+    ]
+
+
+def _report(
+    conn: Connection,
+    *,
+    team_id: str,
+    config: Config,
+    period: Period,
+    sums: MemberFigures,
+    threads: tuple[int, list[float]],
+    joins: tuple[int, int],
+    nps: NpsSource | None,
+) -> HealthReport:
+    since, until = period.since, period.until
+    weeks = (until - since) / WEEK
+    member_count = sums.members
+    mau = sums.mau
+    participation = _pct(mau, member_count)
+    depth_replies, waits = threads
+    joined, referred = joins
+    survey = (nps or nps_summary)(conn, team_id=team_id, since=since, until=until)
+    cohorts = _cohorts(until=until, tz=config.community.tz, sums=sums)
     per_1000 = 1000 / member_count / weeks if member_count else 0.0
-    replies_rate = round(replies * per_1000, 1)
-    reactions_rate = round(reactions * per_1000, 1)
-    returning_pct = _pct(returning, mau)
+    replies_rate = round(sums.replies * per_1000, 1)
+    reactions_rate = round(sums.reactions * per_1000, 1)
+    returning_pct = _pct(sums.returners, mau)
+    dau = sums.dau_days / 30
     by_offset = {cohort_offset: cohort for cohort_offset, cohort in cohorts}
+    top_level = sums.top_level
     return HealthReport(
         since=since,
         until=until,
@@ -220,22 +256,22 @@ def compute(
         participation_pct=participation,
         band=band(participation, config=config),
         dau=round(dau, 1),
-        wau=wau,
+        wau=sums.wau,
         mau=mau,
         dau_mau_pct=_pct(dau, mau),
-        conversations=conversations,
-        conversations_per_week=round(conversations / weeks, 1),
-        contributors_per_week=round((contributions or 0) / weeks, 1),
+        conversations=sums.conversations,
+        conversations_per_week=round(sums.conversations / weeks, 1),
+        contributors_per_week=round(sums.contributions / weeks, 1),
         engagers_30d=mau,
-        returning_engagers=returning,
+        returning_engagers=sums.returners,
         returning_pct=returning_pct,
         top_level_posts=top_level,
-        replies=replies,
-        reactions=reactions,
+        replies=sums.replies,
+        reactions=sums.reactions,
         depth=round(depth_replies / top_level, 2) if top_level else 0.0,
         replies_per_1000_week=replies_rate,
         reactions_per_1000_week=reactions_rate,
-        questions=questions,
+        questions=sums.questions,
         answered=len(waits),
         first_response_median_min=_minutes(statistics.median(waits)) if waits else None,
         first_response_p90_min=_minutes(_nearest_rank(waits, 0.9)) if waits else None,
@@ -259,111 +295,10 @@ def compute(
     )
 
 
-def _roster_condition(until: dt.datetime) -> ColumnElement[bool]:
-    """Members by `until`: imported ones and those without a known join date always count."""
-    return and_(
-        members.c.is_deleted.is_(False),
-        (members.c.joined_at.is_(None))
-        | (members.c.joined_via == IMPORTED)
-        | (members.c.joined_at < until),
-    )
-
-
-def _roster(
-    conn: Connection, *, team_id: str, until: dt.datetime, tz: ZoneInfo
-) -> tuple[set[str], dict[str, int]]:
-    """The members by `until`, and everyone's join cohort (months before the month of
-    `until`) for those who joined in the last COHORT_MONTHS months, those who left included:
-    they are the ones a cohort did not keep."""
-    starts = month_starts(until, tz=tz, count=COHORT_MONTHS)
-    offset = case(
-        (members.c.joined_via == IMPORTED, None),
-        (members.c.joined_at >= starts[0], None),
-        *((members.c.joined_at >= start, literal(i)) for i, start in enumerate(starts) if i),
-        else_=None,
-    )
-    roster: set[str] = set()
-    cohort: dict[str, int] = {}
-    query = select(members.c.user_id, case((_roster_condition(until), 1), else_=0), offset)
-    for user_id, in_roster, months in conn.execute(query.where(members.c.team_id == team_id)):
-        if in_roster:
-            roster.add(user_id)
-        if months is not None:
-            cohort[user_id] = months
-    return roster, cohort
-
-
-def _per_member(
-    conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime
-) -> Sequence[Any]:
-    """One pass over the period and the last 30 days, per person: days engaged in the last 30
-    and how recently, weeks contributed in the period, and the period's posts, replies and
-    reactions. Joins are not engagement."""
-    recent = until - WINDOW
-    day = _periods_before(conn, until, activity.c.at, DAY)
-    week = _periods_before(conn, until, activity.c.at, WEEK)
-    in_30d = activity.c.at >= recent
-    in_period = activity.c.at >= since
-
-    def period_count(condition: ColumnElement[bool]) -> Any:
-        return func.sum(case((and_(in_period, condition), 1), else_=0))
-
-    return conn.execute(
-        select(
-            activity.c.user_id,
-            func.count(distinct(case((in_30d, day), else_=None))).label("days"),
-            func.min(case((in_30d, day), else_=None)).label("latest"),
-            func.count(distinct(case((in_period, week), else_=None))).label("weeks"),
-            period_count(activity.c.kind.in_(TOP_LEVEL_KINDS)).label("top_level"),
-            period_count(activity.c.kind == "reply").label("replies"),
-            period_count(activity.c.kind.startswith(REACTION_PREFIX)).label("reactions"),
-        )
-        .where(
-            activity.c.team_id == team_id,
-            activity.c.at >= min(since, recent),
-            activity.c.at < until,
-            activity.c.kind != "join",
-        )
-        .group_by(activity.c.user_id)
-    ).all()
-
-
-def _periods_before(
-    conn: Connection, until: dt.datetime, column: Any, length: dt.timedelta
-) -> ColumnElement[int]:
-    """How many whole `length`s before `until` a moment lies (0 for the last one)."""
-    seconds = length.total_seconds()
-    if conn.dialect.name == "sqlite":
-        # Stored as naive UTC text; julianday reads it as UTC.
-        end = (until.astimezone(dt.UTC).replace(tzinfo=None) - dt.datetime(1970, 1, 1)) / DAY
-        elapsed = (literal(end + 2440587.5) - func.julianday(column)) * 86400.0
-        return cast(elapsed / seconds, Integer)
-    elapsed = literal(until.timestamp()) - func.extract("epoch", column)
-    return cast(func.floor(elapsed / seconds), Integer)
-
-
-def month_starts(until: dt.datetime, *, tz: ZoneInfo, count: int) -> list[dt.datetime]:
-    """The first instant of the month of `until` and of the `count` months before it."""
-    local = until.astimezone(tz)
-    year, month = local.year, local.month
-    starts = []
-    for _ in range(count + 1):
-        starts.append(dt.datetime(year, month, 1, tzinfo=tz))
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return starts
-
-
-def _cohorts(
-    *, until: dt.datetime, tz: ZoneInfo, cohort_of: dict[str, int], active_ids: set[str]
-) -> list[tuple[int, Cohort]]:
+def _cohorts(*, until: dt.datetime, tz: ZoneInfo, sums: MemberFigures) -> list[tuple[int, Cohort]]:
     """(months before the month of `until`, cohort), for the last COHORT_MONTHS join months."""
     starts = month_starts(until, tz=tz, count=COHORT_MONTHS)
-    joined: dict[int, int] = {}
-    active: dict[int, int] = {}
-    for user_id, months in cohort_of.items():
-        joined[months] = joined.get(months, 0) + 1
-        if user_id in active_ids:
-            active[months] = active.get(months, 0) + 1
+    joined, active = sums.cohort_joined, sums.cohort_active
     return [
         (
             index,
@@ -376,20 +311,6 @@ def _cohorts(
         )
         for index in range(1, COHORT_MONTHS + 1)
     ]
-
-
-def _referrals(
-    conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime
-) -> tuple[int, int]:
-    row = conn.execute(
-        select(func.count(), func.count(members.c.inviter_id)).where(
-            members.c.team_id == team_id,
-            members.c.joined_via.is_distinct_from(IMPORTED),
-            members.c.joined_at >= since,
-            members.c.joined_at < until,
-        )
-    ).one()
-    return int(row[0]), int(row[1])
 
 
 def _pct(part: float, whole: float) -> float:

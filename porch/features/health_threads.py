@@ -1,41 +1,45 @@
 """Thread figures of the health report: conversation depth and time to first response.
 
-One pass over the period's replies joined to the post they answer (the activity table's primary
-key finds the post); the database computes each wait, so no datetime is built per row.
+One pass over the replies of all the periods asked for, each joined to the post it answers (the
+activity table's primary key finds the post); a reply counts for a period when it and its post
+both lie in it. The database computes each wait and keeps only posts by the period's roster, so
+no datetime and no roster is built in Python.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, func, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
 
 from porch.core.questions import QUESTION, TOP_LEVEL_KINDS
-from porch.core.store.schema import activity
+from porch.core.store.schema import activity, members
+from porch.features.health_queries import Period, roster_condition
 
 
 def thread_figures(
-    conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime, askers: set[str]
-) -> tuple[int, int, list[float]]:
-    """Replies to members' top-level posts of the period; how many questions members asked in
-    the period; and each answered question's wait for a reply from someone else, in seconds."""
+    conn: Connection, *, team_id: str, periods: Sequence[Period]
+) -> list[tuple[int, list[float]]]:
+    """Per period: replies to its top-level posts by members of its roster; and each answered
+    question's wait (sorted, in seconds) for a reply in the period from someone other than the
+    asker."""
     post = activity.alias("post")
     reply = activity.alias("reply")
-    in_period = and_(post.c.team_id == team_id, post.c.at >= since, post.c.at < until)
-    asked = conn.execute(
-        select(post.c.user_id, func.count())
-        .where(in_period, post.c.kind == QUESTION)
-        .group_by(post.c.user_id)
-    ).all()
-    questions = sum(count for user_id, count in asked if user_id in askers)
-    answered = func.min(case((reply.c.user_id != post.c.user_id, reply.c.at), else_=None))
-    threads = conn.execute(
+    start = min(p.since for p in periods)
+    end = max(p.until for p in periods)
+    bucket = case(*((p.holds(post.c.at), i) for i, p in enumerate(periods)), else_=None)
+    same = or_(*(and_(p.holds(post.c.at), p.holds(reply.c.at)) for p in periods))
+    answered = func.min(
+        case((and_(same, reply.c.user_id != post.c.user_id), reply.c.at), else_=None)
+    )
+    threads = (
         select(
+            bucket.label("bucket"),
             post.c.kind,
             post.c.user_id,
-            func.count(),
-            _seconds_between(conn, post.c.at, answered),
+            func.sum(case((same, 1), else_=0)).label("replies"),
+            _seconds_between(conn, post.c.at, answered).label("wait"),
         )
         .select_from(reply)
         .join(
@@ -44,26 +48,40 @@ def thread_figures(
                 post.c.team_id == reply.c.team_id,
                 post.c.channel_id == reply.c.channel_id,
                 post.c.message_ts == reply.c.thread_ts,
+                post.c.kind.in_(TOP_LEVEL_KINDS),
             ),
         )
         .where(
             reply.c.team_id == team_id,
             reply.c.kind == "reply",
-            reply.c.at >= since,
-            reply.c.at < until,
-            post.c.kind.in_(TOP_LEVEL_KINDS),
-            in_period,
+            reply.c.at >= start,
+            reply.c.at < end,
+            post.c.at >= start,
+            post.c.at < end,
         )
         .group_by(post.c.channel_id, post.c.message_ts, post.c.kind, post.c.user_id, post.c.at)
-    ).all()
-    depth = 0
-    waits = []
-    for kind, user_id, replies, wait in threads:
-        if user_id in askers:
-            depth += replies
-            if kind == QUESTION and wait is not None:
-                waits.append(float(wait))
-    return depth, questions, sorted(waits)
+        .subquery("threads")
+    )
+    in_roster = or_(
+        *(and_(threads.c.bucket == i, roster_condition(p.until)) for i, p in enumerate(periods))
+    )
+    depth = [0 for _ in periods]
+    waits: list[list[float]] = [[] for _ in periods]
+    query = (
+        select(threads.c.bucket, threads.c.kind, threads.c.replies, threads.c.wait)
+        .select_from(
+            threads.join(
+                members,
+                and_(members.c.team_id == team_id, members.c.user_id == threads.c.user_id),
+            )
+        )
+        .where(in_roster)
+    )
+    for index, kind, replies, wait in conn.execute(query):
+        depth[index] += int(replies)
+        if kind == QUESTION and wait is not None:
+            waits[index].append(float(wait))
+    return [(depth[i], sorted(waits[i])) for i in range(len(periods))]
 
 
 def _seconds_between(conn: Connection, start: Any, end: Any) -> ColumnElement[float]:

@@ -47,11 +47,13 @@ def write_monthly_report(
     _, before, _ = last_month(start, config=config)
     tz = config.community.tz
     with engine.begin() as conn:
-        current = health_metrics.compute(
-            conn, team_id=team_id, config=config, since=start, until=end
-        )
-        previous = health_metrics.compute(
-            conn, team_id=team_id, config=config, since=before, until=start
+        current, previous = health_metrics.compute_with_previous(
+            conn,
+            team_id=team_id,
+            config=config,
+            since=start,
+            until=end,
+            previous=(before, start),
         )
         title = f"{config.community.name}: community health, {month}"
         source = health_report.markdown(current, previous, tz=tz, title=title)

@@ -64,12 +64,8 @@ def report(
             except TrackerError as error:
                 click.echo(f"porch report: {error}".replace("porch sync", "porch report"), err=True)
                 sys.exit(2)
-            current = health_metrics.compute(
+            current, previous = health_metrics.compute_with_previous(
                 conn, team_id=team, config=config, since=start, until=until
-            )
-            before, after = health_metrics.previous_period(start, until)
-            previous = health_metrics.compute(
-                conn, team_id=team, config=config, since=before, until=after
             )
     finally:
         engine.dispose()

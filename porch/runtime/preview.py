@@ -234,7 +234,13 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
         ("/porch forget-me", "Only visible to the member", "privacy_forget_confirm.j2", {}),
         ("/porch forget-me, confirmed", "Replaces the question", "privacy_forgotten.j2", {}),
         (
-            "/porch health",
+            "/porch health, at once",
+            "Only visible to the manager",
+            "health_pending.j2",
+            {"days": 30},
+        ),
+        (
+            "/porch health, a moment later",
             "Only visible to the manager",
             "health_summary.j2",
             {

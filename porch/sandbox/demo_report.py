@@ -28,12 +28,8 @@ def report_scene(box: Demo) -> None:
     since = until - dt.timedelta(days=30)
     team_id = box.workspace.runtime.team_id
     with box.workspace.engine.connect() as conn:
-        current = health_metrics.compute(
+        current, previous = health_metrics.compute_with_previous(
             conn, team_id=team_id, config=config, since=since, until=until
-        )
-        before, after = health_metrics.previous_period(since, until)
-        previous = health_metrics.compute(
-            conn, team_id=team_id, config=config, since=before, until=after
         )
     table = health_report.terminal_table(current, previous, tz=config.community.tz)
     for line in table.splitlines():

@@ -231,6 +231,7 @@ class SandboxWorkspace:
                 command="/porch",
                 text=text,
                 channel_id=channel_id,
+                response_url=self.fake.response_url(channel_id=channel_id, user_id=user_id),
             )
         )
         self._expect_ok([response])
