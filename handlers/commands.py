@@ -4,6 +4,10 @@ Each verb is a function in a handler module's `VERBS` mapping (verb -> function 
 `CommandRequest`); this module parses the command once, finds the verb and answers `help` or an
 unknown verb with the help text. A feature's verbs live beside its other listeners, so adding a
 verb touches no other feature's code.
+
+A verb whose work outlasts the 3 seconds Slack waits also has an entry in its module's
+`LAZY_VERBS`: Bolt runs that function as a lazy listener, in its own thread once the command is
+acknowledged (with process_before_response, a listener's own work would hold the answer back).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from handlers import (
     welcome_commands,
 )
 from handlers.access import is_manager
-from handlers.payloads import TRIGGER_ID, text_at
+from handlers.payloads import TRIGGER_ID, MalformedPayload, text_at
 from porch.core.domain_events import TEAM_ID, USER_ID
 from porch.core.slack_ids import Command
 from porch.runtime.context import Porch
@@ -77,10 +81,10 @@ VERB_MODULES = (
 )
 
 
-def verbs() -> dict[str, Verb]:
+def verbs(attribute: str = "VERBS") -> dict[str, Verb]:
     table: dict[str, Verb] = {}
     for module in VERB_MODULES:
-        for name, verb in module.VERBS.items():
+        for name, verb in getattr(module, attribute, {}).items():
             if name in table:
                 raise ValueError(f"/porch {name} is defined twice")
             table[name] = verb
@@ -89,11 +93,10 @@ def verbs() -> dict[str, Verb]:
 
 def register(app: App, *, porch: Porch) -> None:
     table = verbs()
+    later = verbs("LAZY_VERBS")
 
-    @app.command(Command.PORCH)
-    def porch_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+    def parse(ack: Ack, command: dict[str, Any], client: WebClient) -> tuple[str, CommandRequest]:
         words = text_at(command, "text", optional=True).strip().split(maxsplit=1)
-        verb = words[0].lower() if words else "help"
         request = CommandRequest(
             porch=porch,
             client=client,
@@ -104,8 +107,26 @@ def register(app: App, *, porch: Porch) -> None:
             args=words[1] if len(words) > 1 else "",
             command=command,
         )
+        return (words[0].lower() if words else "help"), request
+
+    def answer(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+        verb, request = parse(ack, command, client)
         handler = table.get(verb)
         if handler is None:
             request.reply("command_help.j2")
             return
         handler(request)
+
+    def follow_up(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+        # Bolt starts this for every /porch, even one the acknowledgement refused as malformed
+        # (a 400 already went back): most verbs have nothing to do later, and a malformed
+        # command is left alone here rather than logged twice.
+        try:
+            verb, request = parse(ack, command, client)
+        except MalformedPayload:
+            return
+        work = later.get(verb)
+        if work is not None:
+            work(request)
+
+    app.command(Command.PORCH)(ack=answer, lazy=[follow_up])

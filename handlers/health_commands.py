@@ -1,9 +1,10 @@
 """/porch health: the community's health figures, for managers, as an ephemeral message.
 
-At 100,000 members reading both periods takes longer than the 3 s Slack waits for a command's
-acknowledgement (bench/health.py), so the command is acknowledged at once; the figures are then
-read from the store and recorded as a `respond` effect (keyed by the command's trigger), which
-the worker delivers to the command's response_url. Nothing is posted in a channel.
+At 100,000 members reading both periods takes about as long as the 3 s Slack waits for a
+command's acknowledgement (bench/health.py), so the command is acknowledged at once; the figures
+are read from the store afterwards, in Bolt's lazy listener (`LAZY_VERBS`), and recorded as a
+`respond` effect (keyed by the command's trigger) that the worker delivers to the command's
+response_url. Nothing is posted in a channel.
 """
 
 from __future__ import annotations
@@ -22,15 +23,19 @@ PERIOD = dt.timedelta(days=30)
 
 
 def health(request: CommandRequest) -> None:
-    if not request.require_manager():
+    """The acknowledgement: a refusal, or a note that the figures are on their way."""
+    if request.require_manager():
+        request.reply("health_pending.j2", days=PERIOD.days)
+
+
+def health_figures(request: CommandRequest) -> None:
+    """After the acknowledgement: read both periods and record the answer for the worker."""
+    response_url = text_at(request.command, "response_url", optional=True)
+    if not response_url or not request.is_manager():
         return
     porch = request.porch
     config = porch.config
     tz = config.community.tz
-    response_url = text_at(request.command, "response_url", optional=True)
-    request.reply("health_pending.j2", days=PERIOD.days)
-    if not response_url:
-        return
 
     def read_and_record(conn: Any, now: dt.datetime) -> None:
         current, previous = health_metrics.compute_with_previous(
@@ -73,3 +78,4 @@ def health(request: CommandRequest) -> None:
 
 
 VERBS = {"health": health}
+LAZY_VERBS = {"health": health_figures}

@@ -6,7 +6,26 @@ Slack waits); the figures follow through the command's response_url, delivered b
 
 from __future__ import annotations
 
+import time
+
+from sqlalchemy import func, select
+
+from porch.core.store.schema import effects
 from porch.sandbox.workspace import SandboxWorkspace
+
+
+def wait_for_the_figures(workspace: SandboxWorkspace, *, count: int = 1) -> None:
+    """Bolt's lazy listener reads the figures in its own thread after the acknowledgement."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with workspace.engine.connect() as conn:
+            recorded = conn.execute(
+                select(func.count()).where(effects.c.effect_key.startswith("health:"))
+            ).scalar_one()
+        if recorded >= count:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the figures were never recorded")
 
 
 def summary_text(message: dict) -> str:  # type: ignore[type-arg]
@@ -25,6 +44,7 @@ def test_a_manager_sees_the_health_summary(workspace: SandboxWorkspace) -> None:
 
     assert answer["response_type"] == "ephemeral"
     assert "Working out the health figures" in summary_text(answer)
+    wait_for_the_figures(workspace)
     workspace.settle()
     workspace.settle()
     posts = workspace.fake.hook_posts()
@@ -41,5 +61,6 @@ def test_a_manager_sees_the_health_summary(workspace: SandboxWorkspace) -> None:
 def test_someone_else_is_refused(workspace: SandboxWorkspace) -> None:
     answer = workspace.command("U0ANA00001", "health").json()
     assert "Only community managers" in answer["text"]
+    time.sleep(0.5)  # what a lazy listener would have recorded by now
     workspace.settle()
     assert workspace.fake.hook_posts() == []
