@@ -32,7 +32,8 @@ class RecordingApp:
 
     def _record(self, into: set[str], name: str) -> Callable[[Any], Any]:
         into.add(str(name))
-        return lambda function: function
+        # Bolt's decorator takes the listener, or ack= and lazy= (a lazy listener).
+        return lambda function=None, **lazy: function
 
     def event(self, name: str) -> Callable[[Any], Any]:
         return self._record(self.events, name)
