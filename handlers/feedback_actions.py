@@ -7,12 +7,13 @@ import json
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.access import is_manager
 from handlers.payloads import TRIGGER_ID, MalformedPayload, json_object, text_at
+from porch.core import effect_queue
 from porch.core.domain_events import CHANNEL_ID, SPOKEN, TEAM_ID, TS, USER_ID
 from porch.core.slack_ids import Action, Input, Shortcut, View
 from porch.features.feedback_store import excerpt_of
@@ -23,6 +24,33 @@ ITEM_ID_CHARS = 80
 
 
 def register(app: App, *, porch: Porch) -> None:
+    def refuse(body: dict[str, Any], *, team_id: str, user_id: str) -> None:
+        """The refusal goes to the click's response_url, which only the person who clicked
+        sees; the worker delivers it, once per click (keyed by the click's trigger)."""
+        response_url = text_at(body, "response_url", optional=True)
+        if not response_url:
+            return
+        trigger = text_at(body, "trigger_id", pattern=TRIGGER_ID)
+        denied = porch.templates.render("feedback_denied.j2")
+        porch.transaction(
+            lambda conn, now: effect_queue.record(
+                conn,
+                team_id=team_id,
+                key=f"feedback-denied:{user_id}:{trigger}",
+                kind="respond",
+                payload={
+                    "response_url": response_url,
+                    "message": {
+                        "text": denied.text,
+                        "blocks": denied.blocks,
+                        "response_type": "ephemeral",
+                        "replace_original": False,
+                    },
+                },
+                now=now,
+            )
+        )
+
     feedback = porch.features.feedback
 
     def who(body: dict[str, Any]) -> tuple[str, str]:
@@ -154,7 +182,7 @@ def register(app: App, *, porch: Porch) -> None:
 
     @app.action(Action.FEEDBACK_STATUS)
     def status_chosen(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
     ) -> None:
         team_id, user_id = who(body)
         choice = text_at(action, "selected_option", "value")
@@ -166,14 +194,7 @@ def register(app: App, *, porch: Porch) -> None:
             logger.info(
                 "feedback status %s on %s refused: %s is not a manager", status, item_id, user_id
             )
-            denied = porch.templates.render("feedback_denied.j2")
-            # The refusal goes to the response_url, which only the person who clicked sees.
-            respond(
-                text=denied.text,
-                blocks=denied.blocks,
-                response_type="ephemeral",
-                replace_original=False,
-            )
+            refuse(body, team_id=team_id, user_id=user_id)
             return
         changed = porch.transaction(
             lambda conn, now: feedback.protocol.set_status(
