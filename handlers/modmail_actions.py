@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from handlers.access import is_manager
-from handlers.payloads import MalformedPayload, text_at
+from handlers.payloads import TRIGGER_ID, MalformedPayload, text_at
+from porch.core import effect_queue
 from porch.core.domain_events import CHANNEL_ID, TEAM_ID, USER_ID
 from porch.core.slack_ids import Action
 from porch.runtime.context import Porch
@@ -35,7 +34,7 @@ def register(app: App, *, porch: Porch) -> None:
                 raise MalformedPayload("value names no conversation Porch knows")
         ack()
         if not is_manager(client=client, config=porch.config, user_id=user_id):
-            refuse(client, body=body, user_id=user_id)
+            refuse(body, team_id=team_id, user_id=user_id)
             return
         porch.transaction(
             lambda conn, now: modmail.close(
@@ -43,18 +42,21 @@ def register(app: App, *, porch: Porch) -> None:
             )
         )
 
-    def refuse(client: WebClient, *, body: dict[str, Any], user_id: str) -> None:
-        """Tell someone who is not a manager, only them, why nothing happened."""
+    def refuse(body: dict[str, Any], *, team_id: str, user_id: str) -> None:
+        """Tell someone who is not a manager, only them, why nothing happened: an ephemeral
+        message the worker delivers, once per click (keyed by the click's trigger)."""
         channel_id = text_at(body, "channel", "id", pattern=CHANNEL_ID, optional=True)
         if not channel_id:
             return
+        trigger = text_at(body, "trigger_id", pattern=TRIGGER_ID)
         message = porch.templates.render("inbox_close_denied.j2")
-        try:
-            client.chat_postEphemeral(
-                channel=channel_id,
-                user=user_id,
-                text=html.unescape(message.text),
-                blocks=message.blocks,
+        porch.transaction(
+            lambda conn, now: effect_queue.record(
+                conn,
+                team_id=team_id,
+                key=f"inbox-close-denied:{user_id}:{trigger}",
+                kind="ephemeral",
+                payload={"channel": channel_id, "user": user_id, **message.payload()},
+                now=now,
             )
-        except SlackApiError as exc:
-            logger.warning("could not tell %s that Close is for managers: %s", user_id, exc)
+        )
