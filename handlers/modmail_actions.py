@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -15,8 +14,6 @@ from porch.core import effect_queue
 from porch.core.domain_events import CHANNEL_ID, TEAM_ID, USER_ID
 from porch.core.slack_ids import Action
 from porch.runtime.context import Porch
-
-logger = logging.getLogger(__name__)
 
 CONVERSATION_ID = re.compile(r"[0-9]{1,12}")
 
