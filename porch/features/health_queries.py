@@ -130,17 +130,20 @@ def cohort_offset(until: dt.datetime, *, tz: ZoneInfo) -> ColumnElement[Any]:
     )
 
 
-def periods_before(
-    conn: Connection, until: dt.datetime, column: Any, length: dt.timedelta
-) -> ColumnElement[int]:
-    """How many whole `length`s before `until` a moment lies (0 for the last one)."""
-    seconds = length.total_seconds()
+def seconds_before(conn: Connection, until: dt.datetime, column: Any) -> ColumnElement[Any]:
+    """How many seconds before `until` a moment lies, as the database computes it."""
     if conn.dialect.name == "sqlite":
         # Stored as naive UTC text; julianday reads it as UTC.
         end = (until.astimezone(dt.UTC).replace(tzinfo=None) - dt.datetime(1970, 1, 1)) / DAY
-        elapsed = (literal(end + 2440587.5) - func.julianday(column)) * 86400.0
+        return (literal(end + 2440587.5) - func.julianday(column)) * 86400.0
+    return literal(until.timestamp()) - func.extract("epoch", column)
+
+
+def whole_periods(conn: Connection, elapsed: Any, length: dt.timedelta) -> ColumnElement[int]:
+    """How many whole `length`s `elapsed` seconds (from seconds_before) make (0 for the last)."""
+    seconds = length.total_seconds()
+    if conn.dialect.name == "sqlite":
         return cast(elapsed / seconds, Integer)
-    elapsed = literal(until.timestamp()) - func.extract("epoch", column)
     return cast(func.floor(elapsed / seconds), Integer)
 
 
@@ -244,16 +247,15 @@ def _per_member(conn: Connection, *, team_id: str, periods: Sequence[Period]) ->
     expressions each before the one sort by person."""
     scans = []
     for i, p in enumerate(periods):
-        held = p.holds(activity.c.at)
-        day = periods_before(conn, p.until, activity.c.at, DAY)
-        week = periods_before(conn, p.until, activity.c.at, WEEK)
+        # The moment's distance from `until` is computed once per row (julianday is most of a
+        # row's cost on SQLite); its day and week are derived from it after the scan.
         scans.append(
             select(
                 activity.c.user_id,
                 literal(i).label("period"),
-                case((activity.c.at >= p.recent, day), else_=None).label("day"),
-                case((held, week), else_=None).label("week"),
-                case((held, activity.c.kind), else_=None).label("kind"),
+                seconds_before(conn, p.until, activity.c.at).label("elapsed"),
+                case((activity.c.at >= p.recent, 1), else_=None).label("recent"),
+                case((p.holds(activity.c.at), activity.c.kind), else_=None).label("kind"),
             ).where(
                 activity.c.team_id == team_id,
                 activity.c.at >= p.start,
@@ -262,6 +264,8 @@ def _per_member(conn: Connection, *, team_id: str, periods: Sequence[Period]) ->
             )
         )
     rows = union_all(*scans).subquery("rows")
+    day = case((rows.c.recent.is_not(None), whole_periods(conn, rows.c.elapsed, DAY)), else_=None)
+    week = case((rows.c.kind.is_not(None), whole_periods(conn, rows.c.elapsed, WEEK)), else_=None)
 
     def count(condition: ColumnElement[bool]) -> Any:
         return func.sum(case((condition, 1), else_=0))
@@ -269,9 +273,9 @@ def _per_member(conn: Connection, *, team_id: str, periods: Sequence[Period]) ->
     return select(
         rows.c.user_id,
         rows.c.period,
-        func.count(distinct(rows.c.day)).label("days"),
-        func.min(rows.c.day).label("latest"),
-        func.count(distinct(rows.c.week)).label("weeks"),
+        func.count(distinct(day)).label("days"),
+        func.min(day).label("latest"),
+        func.count(distinct(week)).label("weeks"),
         count(rows.c.kind.in_(TOP_LEVEL_KINDS)).label("top"),
         count(rows.c.kind == QUESTION).label("questions"),
         count(rows.c.kind == "reply").label("replies"),
