@@ -148,11 +148,17 @@ def whole_periods(conn: Connection, elapsed: Any, length: dt.timedelta) -> Colum
 
 
 def tune_for_aggregates(conn: Connection) -> None:
-    """On PostgreSQL, for the rest of this transaction: no JIT compiling, which costs these
+    """The database's settings for these few large aggregates. On PostgreSQL, for the rest of
+    this transaction: no JIT compiling, which costs these
     one-off queries more than it saves (~60 ms at 100,000 members). A larger work_mem, which
     keeps the sorts off disk, made the planner give up its parallel plan and was slower."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SET LOCAL jit = off"))
+    elif conn.dialect.name == "sqlite":
+        # Let SQLite's sorter merge with a helper thread (off by default): the per-member sort
+        # of a period's rows takes ~0.2 s less at 100,000 members. It stays set on the pooled
+        # connection, where it only ever bounds large sorts' helper threads.
+        conn.exec_driver_sql("PRAGMA threads = 2")
 
 
 def member_figures(
