@@ -251,17 +251,28 @@ def _per_member(conn: Connection, *, team_id: str, periods: Sequence[Period]) ->
     30 and how recently, weeks contributed, and the period's posts, questions, replies and
     reactions. Each period's rows are one range scan of the covering index, read with few
     expressions each before the one sort by person."""
+    # On SQLite a row's distance from `until` (a julianday, most of a row's cost) is computed
+    # once in the scan and its day and week derived from it after; PostgreSQL's extract is
+    # cheap, and carrying its numeric result through the sort was slower there (1.0 -> 1.3 s).
+    once = conn.dialect.name == "sqlite"
     scans = []
     for i, p in enumerate(periods):
-        # The moment's distance from `until` is computed once per row (julianday is most of a
-        # row's cost on SQLite); its day and week are derived from it after the scan.
+        held = p.holds(activity.c.at)
+        elapsed = seconds_before(conn, p.until, activity.c.at)
+        recent = activity.c.at >= p.recent
+        if once:
+            timing = [elapsed.label("elapsed"), case((recent, 1), else_=None).label("recent")]
+        else:
+            timing = [
+                case((recent, whole_periods(conn, elapsed, DAY)), else_=None).label("day"),
+                case((held, whole_periods(conn, elapsed, WEEK)), else_=None).label("week"),
+            ]
         scans.append(
             select(
                 activity.c.user_id,
                 literal(i).label("period"),
-                seconds_before(conn, p.until, activity.c.at).label("elapsed"),
-                case((activity.c.at >= p.recent, 1), else_=None).label("recent"),
-                case((p.holds(activity.c.at), activity.c.kind), else_=None).label("kind"),
+                *timing,
+                case((held, activity.c.kind), else_=None).label("kind"),
             ).where(
                 activity.c.team_id == team_id,
                 activity.c.at >= p.start,
@@ -270,8 +281,13 @@ def _per_member(conn: Connection, *, team_id: str, periods: Sequence[Period]) ->
             )
         )
     rows = union_all(*scans).subquery("rows")
-    day = case((rows.c.recent.is_not(None), whole_periods(conn, rows.c.elapsed, DAY)), else_=None)
-    week = case((rows.c.kind.is_not(None), whole_periods(conn, rows.c.elapsed, WEEK)), else_=None)
+    day: Any = rows.c.get("day")
+    week: Any = rows.c.get("week")
+    if once:
+        in_window = rows.c.recent.is_not(None)
+        in_period = rows.c.kind.is_not(None)
+        day = case((in_window, whole_periods(conn, rows.c.elapsed, DAY)), else_=None)
+        week = case((in_period, whole_periods(conn, rows.c.elapsed, WEEK)), else_=None)
 
     def count(condition: ColumnElement[bool]) -> Any:
         return func.sum(case((condition, 1), else_=0))
