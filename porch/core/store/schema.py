@@ -137,6 +137,31 @@ activity = Table(
         "channel_id",
         "thread_ts",
     ),
+    # The report joins a period's replies to their posts: posts in time order (the order its
+    # per-post grouping reads them in), replies found by thread. Partial, so that an insert
+    # writes at most one of the two (migration 0013).
+    Index(
+        "ix_activity_posts_at_cover",
+        "team_id",
+        "at",
+        "channel_id",
+        "message_ts",
+        "kind",
+        "user_id",
+        sqlite_where=text("kind IN ('message', 'question')"),
+        postgresql_where=text("kind IN ('message', 'question')"),
+    ),
+    Index(
+        "ix_activity_replies_thread_cover",
+        "team_id",
+        "channel_id",
+        "thread_ts",
+        "at",
+        "user_id",
+        "kind",
+        sqlite_where=text("kind = 'reply'"),
+        postgresql_where=text("kind = 'reply'"),
+    ),
 )
 
 # Channel name -> ID, resolved through the Web API once and cached.
