@@ -8,10 +8,10 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 import handlers
-from porch.runtime.context import Porch
+from handlers.services import Services
 
 
-def build_app(*, porch: Porch, client: WebClient) -> App:
+def build_app(*, porch: Services, client: WebClient) -> App:
     """The Bolt app for one workspace token.
 
     process_before_response: a listener only writes to the local store (milliseconds), and

@@ -747,7 +747,7 @@ def raise_fd_limit(wanted: int) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from porch.core.config import load_config
+    from porch.features.registry import load_config
 
     config = load_config(EXAMPLE_CONFIG)
     rates = [float(r) for r in args.rates.split(",") if r.strip()]

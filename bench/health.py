@@ -160,9 +160,9 @@ def measure(mode: str, url: str, schema: str | None) -> dict[str, Any]:
     """One run in this (fresh) process: seconds, peak RSS and the figures."""
     import resource
 
-    from porch.core.config import load_config
     from porch.core.store import connect
     from porch.features import health_metrics
+    from porch.features.registry import load_config
 
     config = load_config(ROOT / "community.yml")
     engine = connect(url, schema=schema)

@@ -27,7 +27,7 @@ from sqlalchemy import Engine, create_engine, func, select, text
 
 from porch.core import channel_directory, inbox
 from porch.core.clock import ManualClock
-from porch.core.config import Config, load_config
+from porch.core.config import Config
 from porch.core.domain_events import (
     ChannelJoined,
     DomainEvent,
@@ -39,7 +39,7 @@ from porch.core.domain_events import (
 from porch.core.store import connect, migrate
 from porch.core.store.schema import inbox_events, workspaces
 from porch.core.templating import Templates
-from porch.features.registry import build_features
+from porch.features.registry import build_features, load_config
 from porch.runtime.inbox_processor import InboxProcessor
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -64,10 +64,10 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, func, select, text
 
 from porch.core.clock import ManualClock
-from porch.core.config import load_config
 from porch.core.effect_queue import PENDING
 from porch.core.store import connect, migrate
 from porch.core.store.schema import effects
+from porch.features.registry import load_config
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.slack_api import Call, FakeSlack, fixed_window_floor
 from porch.sandbox.workspace import SIGNING_SECRET, SandboxWorkspace

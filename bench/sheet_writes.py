@@ -39,10 +39,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from porch.core import tracker_queue  # noqa: E402
-from porch.core.config import Config, load_config  # noqa: E402
+from porch.core.config import Config  # noqa: E402
 from porch.core.store import connect, migrate  # noqa: E402
 from porch.core.store.schema import activity, members  # noqa: E402
 from porch.core.worksheets import MemberRow  # noqa: E402
+from porch.features.registry import load_config  # noqa: E402
 from porch.runtime.settings import Settings  # noqa: E402
 from porch.runtime.tracker_sync import make_tracker, sync_once  # noqa: E402
 from porch.sandbox.google_api import FakeGoogle  # noqa: E402

@@ -38,11 +38,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from porch.core import tracker_queue  # noqa: E402
-from porch.core.config import load_config  # noqa: E402
 from porch.core.store import connect, migrate  # noqa: E402
 from porch.core.store.schema import activity, members, tracker_rows, workspaces  # noqa: E402
 from porch.core.worksheets import MemberRow  # noqa: E402
 from porch.features import health  # noqa: E402
+from porch.features.registry import load_config  # noqa: E402
 from porch.runtime.settings import Settings  # noqa: E402
 from porch.runtime.tracker_sync import sync_once  # noqa: E402
 from sheets_sync.local import LocalTracker  # noqa: E402

@@ -1,6 +1,8 @@
-"""Bolt listeners. Each module has one `register(app, *, porch)`. Events API deliveries are only
-stored (events.py); buttons, modals and commands, which Slack needs answered in the request,
-call the features directly and stay as thin."""
+"""The Slack adapter: Bolt listeners, one module per Slack surface, each with one
+`register(app, *, porch)`. Events API deliveries are only stored (events.py); buttons (actions.py),
+modals (views.py), message shortcuts (shortcuts.py) and commands (commands.py), which Slack needs
+answered in the request, are routed to the functions features declare (porch.core.interactions),
+with the manager-only rule applied in one place (access.py)."""
 
 from __future__ import annotations
 
@@ -16,13 +18,19 @@ from handlers import (
     nps_actions,
     payloads,
     privacy_actions,
+    shortcuts,
     spotlight_actions,
+    views,
+    welcome_actions,
 )
-from porch.runtime.context import Porch
+from handlers.services import Services
 
 MODULES = (
     events,
     actions,
+    views,
+    shortcuts,
+    welcome_actions,
     commands,
     spotlight_actions,
     feedback_actions,
@@ -34,6 +42,6 @@ MODULES = (
 )
 
 
-def register_all(app: App, *, porch: Porch) -> None:
+def register_all(app: App, *, porch: Services) -> None:
     for module in MODULES:
         module.register(app, porch=porch)

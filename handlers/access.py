@@ -1,15 +1,27 @@
-"""Who may use manager-only buttons and commands."""
+"""Who may use manager-only buttons, modals and commands, and the one refusal everyone else
+gets: written once here, applied by every Slack surface (actions, views, shortcuts, commands)
+to each interaction a feature declares `managers_only`."""
 
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from handlers.services import Services
+from porch.core import effect_queue
 from porch.core.config import Config
+from porch.core.domain_events import CHANNEL_ID
+from porch.core.interactions import TRIGGER_ID, Private, Request, text_at
+from porch.core.templating import Message
 
 logger = logging.getLogger(__name__)
+
+REFUSAL_TEMPLATE = "managers_only.j2"
 
 
 def is_manager(*, client: WebClient, config: Config, user_id: str) -> bool:
@@ -23,3 +35,47 @@ def is_manager(*, client: WebClient, config: Config, user_id: str) -> bool:
         logger.exception("could not read the managers user group")
         return False
     return user_id in response.get("users", [])
+
+
+def refusal(porch: Services) -> Private:
+    """The private answer to someone who is not a manager, the same on every surface."""
+    return Private(porch.templates.render(REFUSAL_TEMPLATE))
+
+
+def allowed(porch: Services, client: WebClient, *, request: Request, what: str) -> bool:
+    if is_manager(client=client, config=porch.config, user_id=request.user_id):
+        return True
+    logger.info("%s refused: %s is not a manager", what, request.user_id)
+    return False
+
+
+def record_private(porch: Services, *, request: Request, message: Message, replace: bool) -> None:
+    """A message only the presser sees, delivered by the worker once per click: to the click's
+    response_url when Slack sent one, else as an ephemeral message in the click's channel."""
+    body: Mapping[str, Any] = request.body
+    response_url = request.response_url
+    channel_id = text_at(body, "channel", "id", pattern=CHANNEL_ID, optional=True)
+    click = text_at(body, "trigger_id", pattern=TRIGGER_ID, optional=True) or uuid.uuid4().hex
+    key = f"private:{request.user_id}:{click}"
+    if response_url:
+        kind = "respond"
+        payload: dict[str, Any] = {
+            "response_url": response_url,
+            "message": {
+                "text": message.text,
+                "blocks": message.blocks,
+                "response_type": "ephemeral",
+                "replace_original": replace,
+            },
+        }
+    elif channel_id:
+        kind = "ephemeral"
+        payload = {"channel": channel_id, "user": request.user_id, **message.payload()}
+    else:
+        logger.info("no way to answer %s privately: the payload names no channel", key)
+        return
+    porch.transaction(
+        lambda conn, now: effect_queue.record(
+            conn, team_id=request.team_id, key=key, kind=kind, payload=payload, now=now
+        )
+    )

@@ -12,7 +12,6 @@ acknowledged (with process_before_response, a listener's own work would hold the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,18 +26,28 @@ from handlers import (
     ritual_commands,
     welcome_commands,
 )
-from handlers.access import is_manager
-from handlers.payloads import TRIGGER_ID, MalformedPayload, text_at
+from handlers.access import allowed, is_manager, refusal
+from handlers.replies import open_modal
+from handlers.services import Services as Porch
 from porch.core.domain_events import TEAM_ID, USER_ID
+from porch.core.interactions import (
+    TRIGGER_ID,
+    USER_REFERENCE,
+    CommandRequest,
+    Interaction,
+    MalformedPayload,
+    Modal,
+    Private,
+    Reply,
+    text_at,
+)
 from porch.core.slack_ids import Command
-from porch.runtime.context import Porch
-
-USER_REFERENCE = re.compile(r"<@([UW][A-Z0-9]{1,31})(?:\|[^>]*)?>")
 
 
 @dataclass(frozen=True)
-class CommandRequest:
-    """One `/porch <verb> <args>` invocation, already validated."""
+class VerbCall:
+    """One `/porch <verb> <args>` invocation, already validated (the verbs not yet declared
+    by a feature; those get a porch.core.interactions.CommandRequest)."""
 
     porch: Porch
     client: WebClient
@@ -69,7 +78,7 @@ class CommandRequest:
         return USER_REFERENCE.findall(self.args)
 
 
-Verb = Callable[[CommandRequest], None]
+LegacyVerb = Callable[[VerbCall], None]
 
 # Handler modules whose VERBS are /porch verbs.
 VERB_MODULES = (
@@ -81,8 +90,8 @@ VERB_MODULES = (
 )
 
 
-def verbs(attribute: str = "VERBS") -> dict[str, Verb]:
-    table: dict[str, Verb] = {}
+def verbs(attribute: str = "VERBS") -> dict[str, LegacyVerb]:
+    table: dict[str, LegacyVerb] = {}
     for module in VERB_MODULES:
         for name, verb in getattr(module, attribute, {}).items():
             if name in table:
@@ -94,10 +103,13 @@ def verbs(attribute: str = "VERBS") -> dict[str, Verb]:
 def register(app: App, *, porch: Porch) -> None:
     table = verbs()
     later = verbs("LAZY_VERBS")
+    declared = {verb.name: verb for verb in porch.features.verbs}
+    if clash := set(declared) & set(table):
+        raise ValueError(f"/porch {sorted(clash)[0]} is defined twice")
 
-    def parse(ack: Ack, command: dict[str, Any], client: WebClient) -> tuple[str, CommandRequest]:
+    def parse(ack: Ack, command: dict[str, Any], client: WebClient) -> tuple[str, VerbCall]:
         words = text_at(command, "text", optional=True).strip().split(maxsplit=1)
-        request = CommandRequest(
+        request = VerbCall(
             porch=porch,
             client=client,
             ack=ack,
@@ -109,24 +121,94 @@ def register(app: App, *, porch: Porch) -> None:
         )
         return (words[0].lower() if words else "help"), request
 
+    def typed(call: VerbCall) -> CommandRequest:
+        return CommandRequest(
+            team_id=call.team_id,
+            user_id=call.user_id,
+            trigger_id=call.trigger_id,
+            body=call.command,
+            store=porch,
+            command=call.command,
+            args=call.args,
+        )
+
     def answer(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
-        verb, request = parse(ack, command, client)
-        handler = table.get(verb)
-        if handler is None:
-            request.reply("command_help.j2")
+        name, call = parse(ack, command, client)
+        verb = declared.get(name)
+        if verb is not None:
+            request = typed(call)
+            if verb.managers_only and not allowed(
+                porch, client, request=request, what=f"/porch {name}"
+            ):
+                answer_command(ack, refusal(porch))
+                return
+            answer_command(ack, verb.handle(request), client=client, request=request)
             return
-        handler(request)
+        handler = table.get(name)
+        if handler is None:
+            call.reply("command_help.j2")
+            return
+        handler(call)
 
     def follow_up(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         # Bolt starts this for every /porch, even one the acknowledgement refused as malformed
         # (a 400 already went back): most verbs have nothing to do later, and a malformed
         # command is left alone here rather than logged twice.
         try:
-            verb, request = parse(ack, command, client)
+            name, call = parse(ack, command, client)
         except MalformedPayload:
             return
-        work = later.get(verb)
+        verb = declared.get(name)
+        if verb is not None and verb.later is not None:
+            if not verb.managers_only or is_manager(
+                client=client, config=porch.config, user_id=call.user_id
+            ):
+                verb.later(typed(call))
+            return
+        work = later.get(name)
         if work is not None:
-            work(request)
+            work(call)
 
     app.command(Command.PORCH)(ack=answer, lazy=[follow_up])
+
+    for interaction in porch.features.interactions("command"):
+        app.command(interaction.id)(_slash_command(porch, interaction))
+
+
+def _slash_command(porch: Porch, interaction: Interaction) -> Callable[..., None]:
+    """A slash command of its own (e.g. /feedback): the whole text is its `args`."""
+
+    def answer(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+        request = CommandRequest(
+            team_id=text_at(command, "team_id", pattern=TEAM_ID),
+            user_id=text_at(command, "user_id", pattern=USER_ID),
+            trigger_id=text_at(command, "trigger_id", pattern=TRIGGER_ID),
+            body=command,
+            store=porch,
+            command=command,
+            args=text_at(command, "text", optional=True).strip(),
+        )
+        if interaction.managers_only and not allowed(
+            porch, client, request=request, what=interaction.id
+        ):
+            answer_command(ack, refusal(porch))
+            return
+        answer_command(ack, interaction.handle(request), client=client, request=request)
+
+    return answer
+
+
+def answer_command(
+    ack: Ack,
+    reply: Reply,
+    *,
+    client: WebClient | None = None,
+    request: CommandRequest | None = None,
+) -> None:
+    """A command's answer is its acknowledgement: an ephemeral message, or a modal opened."""
+    if isinstance(reply, Private):
+        ack(text=reply.message.text, blocks=reply.message.blocks, response_type="ephemeral")
+        return
+    ack()
+    if isinstance(reply, Modal) and client is not None and request is not None:
+        open_modal(client, trigger_id=request.trigger_id, modal=reply)

@@ -13,11 +13,11 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.access import is_manager
 from handlers.payloads import TRIGGER_ID, MalformedPayload, json_object, text_at
+from handlers.services import Services as Porch
 from porch.core import effect_queue
 from porch.core.domain_events import CHANNEL_ID, SPOKEN, TEAM_ID, TS, USER_ID
 from porch.core.slack_ids import Action, Input, Shortcut, View
 from porch.features.feedback_store import excerpt_of
-from porch.runtime.context import Porch
 
 logger = logging.getLogger(__name__)
 ITEM_ID_CHARS = 80

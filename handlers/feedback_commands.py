@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App
 
 from handlers.payloads import TRIGGER_ID, text_at
+from handlers.services import Services as Porch
 from porch.core.domain_events import TEAM_ID, USER_ID
 from porch.core.markdown_report import render_blocks
 from porch.core.slack_ids import Command
 from porch.features.feedback_digest import month_bounds, previous_month
-from porch.runtime.context import Porch
 
 if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
+    from handlers.commands import VerbCall as CommandRequest
 
 MONTH = re.compile(r"\d{4}-\d{2}")
 

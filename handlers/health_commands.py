@@ -17,7 +17,7 @@ from porch.core import effect_queue
 from porch.features import health_metrics, health_report
 
 if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
+    from handlers.commands import VerbCall as CommandRequest
 
 PERIOD = dt.timedelta(days=30)
 

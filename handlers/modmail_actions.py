@@ -10,10 +10,10 @@ from slack_sdk import WebClient
 
 from handlers.access import is_manager
 from handlers.payloads import TRIGGER_ID, MalformedPayload, text_at
+from handlers.services import Services as Porch
 from porch.core import effect_queue
 from porch.core.domain_events import CHANNEL_ID, TEAM_ID, USER_ID
 from porch.core.slack_ids import Action
-from porch.runtime.context import Porch
 
 CONVERSATION_ID = re.compile(r"[0-9]{1,12}")
 

@@ -17,10 +17,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.payloads import TRIGGER_ID, json_object, text_at
+from handlers.services import Services as Porch
 from porch.core.domain_events import TEAM_ID, USER_ID
 from porch.core.slack_ids import Action, Input, View
 from porch.features.nps import Nps
-from porch.runtime.context import Porch
 
 logger = logging.getLogger(__name__)
 

@@ -9,64 +9,23 @@ sends every error here.
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 
-from porch.runtime.context import Porch
+from handlers.services import Services
+from porch.core.interactions import TRIGGER_ID, MalformedPayload, json_object, text_at
+
+__all__ = ["TRIGGER_ID", "MalformedPayload", "json_object", "register", "text_at"]
 
 logger = logging.getLogger(__name__)
 
 # Deliveries to the Events API request URL: Slack redelivers them (and counts the failures
 # against the app) unless they get a 200, so one no listener takes is acknowledged.
 EVENTS_API_TYPES = ("event_callback", "app_rate_limited")
-# Slack's trigger_id is digits, dots and hex (about 60 characters); bounded so that the effect
-# keys built from it ("welcome-resend:<user>:<trigger>") fit their 200 characters.
-TRIGGER_ID = re.compile(r"[0-9a-zA-Z.]{1,128}")
-
-
-class MalformedPayload(ValueError):
-    """A field a listener needs is missing or has the wrong type or shape."""
-
-
-def text_at(
-    payload: Any, *path: str, pattern: re.Pattern[str] | None = None, optional: bool = False
-) -> str:
-    """The text at `path` in a payload, e.g. `text_at(body, "user", "id", pattern=USER_ID)`.
-
-    `optional` turns a missing (or null) value into "", never a wrong type into anything.
-    NUL characters are dropped.
-    """
-    value = payload
-    for key in path:
-        value = value.get(key) if isinstance(value, Mapping) else None
-        if value is None:
-            break
-    where = ".".join(path)
-    if value is None and optional:
-        return ""
-    if not isinstance(value, str):
-        raise MalformedPayload(f"{where} must be text")
-    if pattern is not None and not pattern.fullmatch(value):
-        raise MalformedPayload(f"{where} is not a valid Slack value")
-    # PostgreSQL refuses NUL in text; no one types one in Slack.
-    return value.replace("\x00", "")
-
-
-def json_object(text: str, *, field: str) -> Mapping[str, Any]:
-    """A field that holds JSON (private_metadata), parsed; it must be an object."""
-    try:
-        value = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise MalformedPayload(f"{field} is not JSON") from exc
-    if not isinstance(value, Mapping):
-        raise MalformedPayload(f"{field} must hold a JSON object")
-    return value
 
 
 def describe(body: Any) -> str:
@@ -85,7 +44,7 @@ def describe(body: Any) -> str:
     return f"{kind} {detail!r}" if detail is not None else str(kind)
 
 
-def register(app: App, *, porch: Porch) -> None:
+def register(app: App, *, porch: Services) -> None:
     """Bolt's error handler: a client's mistake is one line and a 4xx (or the 200 an Events API
     delivery needs so that Slack stops redelivering it); anything else is Porch's failure and
     keeps its traceback and the 500."""

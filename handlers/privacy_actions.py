@@ -12,10 +12,10 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from handlers.payloads import text_at
+from handlers.services import Services as Porch
 from porch.core import effect_queue
 from porch.core.domain_events import TEAM_ID, USER_ID
 from porch.core.slack_ids import Action
-from porch.runtime.context import Porch
 
 
 def register(app: App, *, porch: Porch) -> None:

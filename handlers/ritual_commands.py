@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from porch.features.ritual_overview import overview
 
 if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
+    from handlers.commands import VerbCall as CommandRequest
 
 
 def rituals(request: CommandRequest) -> None:

@@ -19,10 +19,10 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.access import is_manager
 from handlers.payloads import TRIGGER_ID, MalformedPayload, json_object, text_at
+from handlers.services import Services as Porch
 from porch.core.domain_events import TEAM_ID, USER_ID
 from porch.core.slack_ids import Action, Input, View
 from porch.features.spotlight import MONTH
-from porch.runtime.context import Porch
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from handlers.commands import CommandRequest
+    from handlers.commands import VerbCall as CommandRequest
 
 
 def welcome(request: CommandRequest) -> None:

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from porch.core.config import Config, load_config
+from porch.core.config import Config
 from porch.core.store import connect, migrate
+from porch.features.registry import load_config
 from porch.sandbox.workspace import SandboxWorkspace
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,6 +15,7 @@ import handlers
 from porch.core.config import Config
 from porch.core.slack_ids import TEMPLATE_IDS, Action, Command, Input, View
 from porch.core.templating import PACKAGED_TEMPLATES, Templates
+from porch.features import registry
 from porch.runtime.preview import samples
 from tests.conftest import ROOT
 
@@ -58,19 +59,11 @@ class RecordingApp:
         return function
 
 
-class AnyDomain:
-    """Whatever handler modules look up on the domain object at registration time."""
-
-    def __getattr__(self, name: str) -> AnyDomain:
-        return AnyDomain()
-
-    def __call__(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
 def registered(config: Config) -> RecordingApp:
     app = RecordingApp()
-    porch = SimpleNamespace(config=config, features=AnyDomain())
+    templates = registry.templates()
+    features = registry.build_features(config=config, templates=templates)
+    porch = SimpleNamespace(config=config, features=features, templates=templates)
     handlers.register_all(app, porch=porch)  # type: ignore[arg-type]
     return app
 
@@ -84,7 +77,7 @@ def test_manifest_matches_the_registered_listeners(config):
     }
     assert declared_events == app.events
     declared_commands = {c["command"] for c in manifest["features"].get("slash_commands", [])}
-    assert declared_commands == app.commands == set(Command)
+    assert declared_commands == app.commands == declared(Command)
     declared_shortcuts = {s["callback_id"] for s in manifest["features"].get("shortcuts", [])}
     assert declared_shortcuts == app.shortcuts
     interactive = bool(app.actions or app.views or app.shortcuts)
@@ -111,11 +104,18 @@ def test_manifest_asks_for_the_scopes_its_events_need():
         assert "commands" in scopes
 
 
+def declared(kind: type) -> set[str]:
+    """Core's IDs of one kind (Action, View, ...) and every feature package's."""
+    return set(kind) | {
+        member for ids in registry.slack_ids() if ids.__name__ == kind.__name__ for member in ids
+    }
+
+
 def test_every_id_has_a_listener_and_every_listener_an_id(config):
     app = registered(config)
-    assert app.actions == set(Action)
-    assert app.views == set(View)
-    assert app.commands == set(Command)
+    assert app.actions == declared(Action)
+    assert app.views == declared(View)
+    assert app.commands == declared(Command)
 
 
 def _template_ids(template: nodes.Template) -> Iterator[str]:
@@ -126,8 +126,9 @@ def _template_ids(template: nodes.Template) -> Iterator[str]:
 
 def test_templates_name_ids_only_through_the_constants():
     """Every `ids.X` exists, no action_id is a string literal, and every button is used."""
-    templates = Templates()
+    templates = registry.templates()
     environment = templates._env
+    every_id = {**TEMPLATE_IDS, **registry.template_ids()}
     referenced: set[str] = set()
     for name in templates.names():
         source = (PACKAGED_TEMPLATES / name).read_text(encoding="utf-8")
@@ -138,10 +139,10 @@ def test_templates_name_ids_only_through_the_constants():
                     f"templates/{name}: action_id={keyword.value.value!r}: use ids.<NAME>"
                 )
         names = set(_template_ids(tree))
-        unknown = names - set(TEMPLATE_IDS)
+        unknown = names - set(every_id)
         assert not unknown, f"templates/{name}: no such ids: {sorted(unknown)}"
         referenced |= names
-    assert {TEMPLATE_IDS[name] for name in referenced} == set(Action) | set(Input)
+    assert {every_id[name] for name in referenced} == declared(Action) | declared(Input)
 
 
 def _rendered_ids(blocks: list[dict[str, Any]]) -> Iterator[tuple[str, str]]:
@@ -161,11 +162,11 @@ def test_every_rendered_action_id_is_handled(config):
         for kind, action_id in _rendered_ids(message.blocks):
             assert type(action_id) is str, (title, action_id)
             if kind == "input":
-                assert action_id in set(Input), (template, action_id)
+                assert action_id in declared(Input), (template, action_id)
             else:
                 assert action_id in handled, f"{template} ({title}): {action_id} has no listener"
             seen.add(action_id)
-    assert seen == set(Action) | set(Input)
+    assert seen == declared(Action) | declared(Input)
 
 
 def test_a_misspelt_id_fails_the_render(tmp_path):

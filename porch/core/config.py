@@ -547,6 +547,9 @@ class InboxConfig(Strict):
 
 
 class Config(Strict):
+    """The core sections. Each feature package adds its own (FeaturePackage.config_sections);
+    porch.features.registry composes them into the schema community.yml is checked against."""
+
     community: CommunityConfig
     managers: ManagersConfig
     channels: ChannelsConfig
@@ -608,13 +611,12 @@ class ConfigError(Exception):
         self.issues = issues
 
 
-def load_config(path: str | Path) -> Config:
-    """Read and validate community.yml, raising ConfigError with line numbers."""
-    return check_config(path)[0]
-
-
-def check_config(path: str | Path) -> tuple[Config, list[ConfigIssue]]:
-    """Like load_config, also returning warnings: valid YAML that probably says less than meant."""
+def check_config(
+    path: str | Path, *, model: type[Config] = Config
+) -> tuple[Config, list[ConfigIssue]]:
+    """Read and validate community.yml against `model` (the core sections plus the features'
+    own, composed by porch.features.registry), raising ConfigError with line numbers; also
+    returns warnings: valid YAML that probably says less than meant."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -646,7 +648,7 @@ def check_config(path: str | Path) -> tuple[Config, list[ConfigIssue]]:
     if not isinstance(data, dict):
         raise ConfigError([ConfigIssue(path, 1, "(file)", "expected a mapping at the top level")])
     try:
-        config = Config.model_validate(data, context={"base_dir": path.absolute().parent})
+        config = model.model_validate(data, context={"base_dir": path.absolute().parent})
     except ValidationError as exc:
         raise ConfigError(reader.issues(exc)) from None
     return config, reader.warnings

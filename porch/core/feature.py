@@ -1,10 +1,13 @@
 """What a feature declares, so that the runtime can wire it without knowing what it does.
 
-A feature is domain code (no Slack or Sheets imports). It says which domain events it handles,
-which jobs it wants run, what it adds to a member's App Home, which tracker worksheets it fills
-and what it does once one of its effects has been delivered. `porch.features.registry` lists
-the features; the inbox processor, the scheduler, App Home and the effect worker ask the
-registry, never a feature by name. Adding a feature is one module plus its templates and tests.
+A feature is a package, `porch/features/<name>/`, of domain code (no Slack or Sheets imports).
+Its `PACKAGE` (a `FeaturePackage`) says what is known before community.yml is read: its config
+section, Slack IDs, worksheets and CLI commands; its `build` returns the `Feature`: which domain
+events it handles, which jobs it wants run, what it adds to a member's App Home, the buttons,
+modals and commands it answers (porch.core.interactions), what it does once one of its effects
+has been delivered, its preview samples and its demo scenes. `porch.features.registry` lists the
+packages; the inbox processor, the scheduler, App Home, the Slack adapter (handlers/), the CLI
+and the effect worker ask the registry, never a feature by name.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine
+
+from porch.core.interactions import Interaction, Verb
 
 # (conn, team_id, event, now): record rows and effects for one domain event, in the caller's
 # transaction. The event is one of the dataclasses in porch.core.domain_events.
@@ -28,10 +33,39 @@ JobFunction = Callable[[Engine, str, dt.datetime], Mapping[str, int] | None]
 # None when it has nothing to show.
 HomeSection = Callable[[Connection, str, str], Mapping[str, Any] | None]
 
-# (conn, team_id, then, result, error, now): what a delivered (or undeliverable) effect changes.
-EffectCallback = Callable[
-    [Connection, str, Mapping[str, Any], Mapping[str, Any] | None, str | None, dt.datetime], None
-]
+
+@dataclass(frozen=True)
+class Delivery:
+    """An effect the worker delivered (or gave up on), handed to the feature that asked for it
+    in the same transaction that marks the effect done: `then` is what the feature put under
+    the effect payload's "then" when recording it; `result` is Slack's answer (the posted
+    message's ts, ...) or None; `error` says why it could not be delivered, or is None."""
+
+    conn: Connection
+    team_id: str
+    then: Mapping[str, Any]
+    result: Mapping[str, Any] | None
+    error: str | None
+    now: dt.datetime
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+# What a delivered (or undeliverable) effect changes.
+EffectCallback = Callable[[Delivery], None]
+
+# (conn, team_id, now, rebuild): rows a feature queues for the tracker right before a sync
+# writes it (`rebuild`: the whole tracker is being rewritten); returns how many it queued.
+TrackerHook = Callable[[Connection, str, dt.datetime, bool], int]
+
+# (conn, team_id, users, now, welcome): record a page of users.list (reconciliation); returns
+# counts for the progress line ("welcomed", "recorded", "skipped", "known").
+MembersHook = Callable[[Connection, str, Sequence[Any], dt.datetime, bool], Mapping[str, int]]
+
+# (title, where it appears, template name, sample context) for `porch preview`.
+PreviewSample = tuple[str, str, str, Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -93,3 +127,47 @@ class Feature:
     effect_callbacks: Mapping[str, EffectCallback] = field(default_factory=dict)
     # The tables this feature stores member data in (see PersonalData).
     personal_data: Sequence[PersonalData] = ()
+    # Buttons, modals, message shortcuts and slash commands it answers, and its /porch verbs.
+    interactions: Sequence[Interaction] = ()
+    verbs: Sequence[Verb] = ()
+    # `porch preview`: sample contexts for the templates it sends.
+    previews: Callable[[], Sequence[PreviewSample]] | None = None
+    # The demo's scenes it plays, by name (the sandbox's story calls them in order); each takes
+    # the demo (porch.sandbox.demo.Demo).
+    demo_scenes: Mapping[str, Callable[[Any], None]] = field(default_factory=dict)
+    # Hooks: rows to queue before a tracker sync; recording a page of users.list.
+    before_tracker_sync: TrackerHook | None = None
+    reconcile_members: MembersHook | None = None
+    # What the site's pages may use from this feature (merged into every page's context).
+    site_context: Callable[[], Mapping[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class FeaturePackage:
+    """What a feature package declares at import, before community.yml is read.
+
+    `config_sections`: top-level community.yml keys this feature owns -> (pydantic model,
+    required); the config loader composes them into one schema and keeps its file:line errors.
+    `slack_ids`: its StrEnums of action_ids, callback_ids and input IDs (templates see the
+    Action and Input ones as `ids.NAME`). `worksheets`: its tracker row classes (SheetRow).
+    `cli`: click commands added to `porch` (they get a porch.core.cli_services.CliServices
+    as click's `obj`). `build` makes the Feature(s) from a FeatureSetup.
+    """
+
+    name: str
+    build: Callable[[FeatureSetup], Feature | Sequence[Feature]]
+    config_sections: Mapping[str, tuple[type, bool]] = field(default_factory=dict)
+    slack_ids: Sequence[type] = ()
+    worksheets: Sequence[type] = ()
+    cli: Sequence[Any] = ()
+
+
+@dataclass(frozen=True)
+class FeatureSetup:
+    """What a feature is built from: the loaded config, the templates, App Home (for features
+    that refresh it) and the features built before it (privacy reads their declarations)."""
+
+    config: Any
+    templates: Any
+    app_home: Any
+    before: Sequence[Feature] = ()

@@ -13,7 +13,9 @@ file of the same name in `onboarding.templates_dir`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -215,7 +217,14 @@ class Message:
 class Templates:
     """Renders message templates; built once from config and passed to whoever sends copy."""
 
-    def __init__(self, *, override_dir: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        override_dir: str | Path | None = None,
+        ids: Mapping[str, StrEnum] | None = None,
+    ) -> None:
+        """`ids`: the features' Slack IDs by name (porch.features.registry.template_ids), added
+        to the core ones templates see as `ids`."""
         loaders = []
         if override_dir:
             loaders.append(FileSystemLoader(str(override_dir)))
@@ -230,7 +239,10 @@ class Templates:
             keep_trailing_newline=False,
         )
         self._env.globals.update(
-            mention=mention, link=link, channel_link=channel_link, ids=TEMPLATE_IDS
+            mention=mention,
+            link=link,
+            channel_link=channel_link,
+            ids={**TEMPLATE_IDS, **(ids or {})},
         )
 
     def render(self, name: str, **context: Any) -> Message:

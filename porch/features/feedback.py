@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -30,7 +29,7 @@ from porch.core import channel_directory, effect_queue
 from porch.core.app_home import AppHome
 from porch.core.config import Config
 from porch.core.domain_events import MessagePosted, ReactionChanged
-from porch.core.feature import Feature, Job, PersonalData
+from porch.core.feature import Delivery, Feature, Job, PersonalData
 from porch.core.store.schema import activity as activity_rows
 from porch.core.templating import Templates
 from porch.features import feedback_digest
@@ -193,16 +192,10 @@ class Feedback:
             items.queue_row(conn, team_id=team_id, item_id=item_id, now=now)
         return item_id
 
-    def on_fetched(
-        self,
-        conn: Connection,
-        team_id: str,
-        then: Mapping[str, Any],
-        result: Mapping[str, Any] | None,
-        error: str | None,
-        now: dt.datetime,
-    ) -> None:
+    def on_fetched(self, delivery: Delivery) -> None:
         """The tagged message is back from Slack: fill in the item, or withdraw it."""
+        conn, team_id, then = delivery.conn, delivery.team_id, delivery.then
+        result, error, now = delivery.result, delivery.error, delivery.now
         item_id = then["item_id"]
         message = (result or {}).get("message")
         reason = None

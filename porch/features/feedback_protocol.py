@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from porch.core import effect_queue
 from porch.core.app_home import AppHome
 from porch.core.config import Config
+from porch.core.feature import Delivery
 from porch.core.message_context import MessageContext
 from porch.core.posting import post
 from porch.core.templating import Templates
@@ -101,16 +102,10 @@ class Protocol:
             else "",
         }
 
-    def on_acknowledged(
-        self,
-        conn: Connection,
-        team_id: str,
-        then: Mapping[str, Any],
-        result: Mapping[str, Any] | None,
-        error: str | None,
-        now: dt.datetime,
-    ) -> None:
+    def on_acknowledged(self, delivery: Delivery) -> None:
         """The acknowledgement is in the thread: the time to acknowledge ends now."""
+        conn, team_id, then = delivery.conn, delivery.team_id, delivery.then
+        error, now = delivery.error, delivery.now
         if error:
             return
         item_id = then["item_id"]

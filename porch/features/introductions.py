@@ -7,9 +7,7 @@ one keyed effect, so a join storm becomes a handful of replies and a retry posts
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
@@ -17,7 +15,7 @@ from porch.core import channel_directory, effect_queue, member_records
 from porch.core.app_home import AppHome
 from porch.core.config import Config
 from porch.core.domain_events import MessagePosted
-from porch.core.feature import Feature, Job
+from porch.core.feature import Delivery, Feature, Job
 from porch.core.local_time import week_key, weekly_slot
 from porch.core.posting import post
 from porch.core.store.schema import intro_threads, members
@@ -171,16 +169,10 @@ class Introductions:
             tagged += len(user_ids)
         return tagged
 
-    def on_thread_posted(
-        self,
-        conn: Connection,
-        team_id: str,
-        then: Mapping[str, Any],
-        result: Mapping[str, Any] | None,
-        error: str | None,
-        now: dt.datetime,
-    ) -> None:
+    def on_thread_posted(self, delivery: Delivery) -> None:
         """Remember where this week's thread is, so replies in it count as introductions."""
+        conn, team_id, then = delivery.conn, delivery.team_id, delivery.then
+        result = delivery.result
         if not result:
             return
         conn.execute(

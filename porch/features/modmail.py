@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,7 +31,7 @@ from porch.core import channel_directory, effect_queue, member_records
 from porch.core.config import Config
 from porch.core.domain_events import DirectMessage, MessagePosted
 from porch.core.excerpts import chunks, excerpt
-from porch.core.feature import Feature, PersonalData
+from porch.core.feature import Delivery, Feature, PersonalData
 from porch.core.message_context import MessageContext
 from porch.core.posting import post
 from porch.core.store.schema import inbox_conversations, inbox_messages
@@ -283,16 +282,10 @@ class Modmail:
 
     # ---- the card --------------------------------------------------------------------------
 
-    def on_card_posted(
-        self,
-        conn: Connection,
-        team_id: str,
-        then: Mapping[str, Any],
-        result: Mapping[str, Any] | None,
-        error: str | None,
-        now: dt.datetime,
-    ) -> None:
+    def on_card_posted(self, delivery: Delivery) -> None:
         """Remember where the card is: replies in its thread are answers to this member."""
+        conn, team_id, then = delivery.conn, delivery.team_id, delivery.then
+        result, error, now = delivery.result, delivery.error, delivery.now
         if error or not result:
             logger.warning("inbox card %s was not posted: %s", then["conversation_id"], error)
             return

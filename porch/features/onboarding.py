@@ -28,7 +28,7 @@ from porch.core.domain_events import (
     Newcomer,
     TeamJoined,
 )
-from porch.core.feature import Feature
+from porch.core.feature import Delivery, Feature
 from porch.core.member_records import member_view
 from porch.core.message_context import MessageContext
 from porch.core.posting import post
@@ -390,15 +390,9 @@ class Onboarding:
 
     # ---- delivery outcomes -----------------------------------------------------------------
 
-    def on_welcome_delivered(
-        self,
-        conn: Connection,
-        team_id: str,
-        then: Mapping[str, Any],
-        result: Mapping[str, Any] | None,
-        error: str | None,
-        now: dt.datetime,
-    ) -> None:
+    def on_welcome_delivered(self, delivery: Delivery) -> None:
+        conn, team_id, then = delivery.conn, delivery.team_id, delivery.then
+        error, now = delivery.error, delivery.now
         user_id = then["user_id"]
         if error:
             conn.execute(

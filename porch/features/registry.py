@@ -1,18 +1,36 @@
-"""The features Porch runs, in the order they see each event, and what they declare.
+"""The features Porch runs, in the order they see each event, and what they declare: the one
+list of features.
 
-The inbox processor, the scheduler, App Home and the effect worker ask this registry; none of
-them names a feature. A new feature is a module in porch/features/ whose `feature()` is added to
-`build_features` below, with its templates and tests; no other feature changes.
+The config loader, the inbox processor, the scheduler, App Home, the Slack adapter (handlers/),
+the CLI, the preview, the demo and the effect worker ask this registry; none of them names a
+feature. A new feature is a package in porch/features/ whose `PACKAGE` is added to `PACKAGES`
+below (and its name to `ORDER`), with its templates and tests; no other feature changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
 
+from pydantic import create_model
+
+from porch.core import config as core_config
 from porch.core.app_home import AppHome
-from porch.core.config import Config
-from porch.core.feature import EffectCallback, EventHandler, Feature, Job, PersonalData
+from porch.core.config import Config, ConfigIssue
+from porch.core.feature import (
+    EffectCallback,
+    EventHandler,
+    Feature,
+    FeaturePackage,
+    FeatureSetup,
+    Job,
+    PersonalData,
+    PreviewSample,
+)
+from porch.core.interactions import Interaction, InteractionKind, Verb
 from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
 from porch.features import health, monthly_report, participation, slack_limits
@@ -28,6 +46,87 @@ from porch.features.privacy import Privacy
 from porch.features.response_alerts import ResponseAlerts
 from porch.features.rituals import Rituals
 from porch.features.spotlight import Spotlight
+
+# Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
+PACKAGES: tuple[FeaturePackage, ...] = ()
+
+# Every feature's name, in the order they see each event. Participation first: later features
+# count the activity row it records for this event. Privacy last: it reads what every other
+# feature declares.
+ORDER = (
+    "participation",
+    "onboarding",
+    "introductions",
+    "follow_ups",
+    "contributions",
+    "rituals",
+    "feedback",
+    "health",
+    "monthly_report",
+    "slack_limits",
+    "response_alerts",
+    "manager_check_in",
+    "nps",
+    "spotlight",
+    "modmail",
+    "privacy",
+)
+
+
+def config_model() -> type[Config]:
+    """The schema community.yml is checked against: the core sections and every package's."""
+    fields: dict[str, Any] = {}
+    for package in PACKAGES:
+        for key, (model, required) in package.config_sections.items():
+            if key in fields or key in Config.model_fields:
+                raise ValueError(f"config section {key!r} is declared twice")
+            fields[key] = (model, ...) if required else (model, model())
+    if not fields:
+        return Config
+    return create_model("CommunityConfigFile", __base__=Config, **fields)
+
+
+def check_config(path: str | Path) -> tuple[Config, list[ConfigIssue]]:
+    """Read and validate community.yml (ConfigError with file:line), with its warnings."""
+    return core_config.check_config(path, model=config_model())
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate community.yml, raising ConfigError with line numbers."""
+    return check_config(path)[0]
+
+
+def slack_ids() -> list[type[StrEnum]]:
+    """Every package's Slack IDs (action_ids, callback_ids, input IDs)."""
+    return [ids for package in PACKAGES for ids in package.slack_ids]
+
+
+def template_ids() -> dict[str, StrEnum]:
+    """What templates see as `ids`: buttons and inputs by name, core's and the packages'."""
+    found: dict[str, StrEnum] = {}
+    for kind in slack_ids():
+        if kind.__name__ not in ("Action", "Input"):
+            continue
+        for member in kind:
+            if member.name in found:
+                raise ValueError(f"Slack ID {member.name} is declared twice")
+            found[member.name] = member
+    return found
+
+
+def templates(override_dir: str | Path | None = None) -> Templates:
+    """The message templates, seeing every package's Slack IDs."""
+    return Templates(override_dir=override_dir, ids=template_ids())
+
+
+def worksheet_rows() -> list[type]:
+    """Every package's tracker row classes, in package order."""
+    return [row for package in PACKAGES for row in package.worksheets]
+
+
+def cli_commands() -> list[Any]:
+    """Every package's click commands, added to `porch`."""
+    return [command for package in PACKAGES for command in package.cli]
 
 
 @dataclass
@@ -64,6 +163,33 @@ class Features:
     @property
     def worksheets(self) -> list[str]:
         return [sheet for feature in self.features for sheet in feature.worksheets]
+
+    def interactions(self, kind: InteractionKind) -> list[Interaction]:
+        found = [i for feature in self.features for i in feature.interactions if i.kind == kind]
+        ids = [i.id for i in found]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"a {kind} ID is declared twice: {sorted(ids)}")
+        return found
+
+    @property
+    def verbs(self) -> list[Verb]:
+        return [verb for feature in self.features for verb in feature.verbs]
+
+    def previews(self) -> list[PreviewSample]:
+        return [s for feature in self.features if feature.previews for s in feature.previews()]
+
+    def demo_scene(self, name: str) -> Any:
+        for feature in self.features:
+            if name in feature.demo_scenes:
+                return feature.demo_scenes[name]
+        raise KeyError(f"no feature plays the demo scene {name!r}")
+
+    def site_context(self) -> dict[str, Any]:
+        context: dict[str, Any] = {}
+        for feature in self.features:
+            if feature.site_context is not None:
+                context.update(feature.site_context())
+        return context
 
     @property
     def personal_data(self) -> list[PersonalData]:
@@ -103,6 +229,21 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         spotlight.feature(),
         modmail.feature(),
     ]
+    built: dict[str, list[Feature]] = {}
+    for feature in features:
+        built.setdefault(feature.name, []).append(feature)
+    for package in PACKAGES:
+        setup = FeatureSetup(
+            config=config,
+            templates=templates,
+            app_home=app_home,
+            before=[f for name in ORDER for f in built.get(name, [])],
+        )
+        made = package.build(setup)
+        built[package.name] = [made] if isinstance(made, Feature) else list(made)
+    features = [feature for name in ORDER for feature in built.get(name, [])]
+    if unknown := set(built) - set(ORDER):
+        raise ValueError(f"features missing from ORDER: {sorted(unknown)}")
     # Last: it reads what every other feature declares.
     privacy = Privacy(config=config, declarations=personal_data_of(features))
     features.append(privacy.feature())

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,7 @@ from sqlalchemy import Connection, Engine, delete, func, select, update
 from porch.core import channel_directory
 from porch.core.config import Config, RitualConfig
 from porch.core.domain_events import MessagePosted
-from porch.core.feature import Feature, Job, PersonalData
+from porch.core.feature import Delivery, Feature, Job, PersonalData
 from porch.core.posting import post
 from porch.core.store.schema import ritual_occurrences, ritual_pauses, ritual_replies
 from porch.core.store.upsert import insert_ignore
@@ -304,16 +303,10 @@ class Rituals:
         )
         return day, skipped
 
-    def on_posted(
-        self,
-        conn: Connection,
-        team_id: str,
-        then: Mapping[str, Any],
-        result: Mapping[str, Any] | None,
-        error: str | None,
-        now: dt.datetime,
-    ) -> None:
+    def on_posted(self, delivery: Delivery) -> None:
         """Remember the thread (replies in it are the ritual's), or tell the managers once."""
+        conn, team_id, then = delivery.conn, delivery.team_id, delivery.then
+        result, error, now = delivery.result, delivery.error, delivery.now
         where = self._where(team_id, then["ritual_id"], then["date"])
         ritual = self.ritual(then["ritual_id"])
         if error or not result:

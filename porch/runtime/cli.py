@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from porch.core.config import Config, ConfigError, check_config, load_config, summary
+from porch.core.config import Config, ConfigError, summary
+from porch.features.registry import check_config, load_config
 from porch.runtime import cli_privacy
 from porch.runtime.settings import Settings
 

@@ -9,7 +9,7 @@ import click
 from sqlalchemy import select
 
 from porch.core.clock import SystemClock
-from porch.core.config import ConfigError, load_config
+from porch.core.config import ConfigError
 from porch.core.store import connect, migrate
 from porch.core.store.schema import feedback_items
 from porch.features.feedback_digest import (
@@ -20,6 +20,7 @@ from porch.features.feedback_digest import (
     report_path,
     save_html,
 )
+from porch.features.registry import load_config
 from porch.runtime.settings import Settings
 
 

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import click
 
-from porch.core.config import ConfigError, load_config
+from porch.core.config import ConfigError
+from porch.features.registry import load_config
+from porch.features.registry import templates as feature_templates
 from porch.runtime.settings import Settings
 
 USER_ID = re.compile(r"[UW][A-Z0-9]{2,31}")
@@ -29,7 +31,6 @@ def _open(config_path: Path | None, user_id: str, team_id: str | None):  # type:
         click.echo(f"porch: {user_id!r} is not a Slack user ID (U… or W…)", err=True)
         sys.exit(2)
     from porch.core.store import connect, migrate
-    from porch.core.templating import Templates
     from porch.features.registry import build_features
     from porch.runtime.tracker_sync import resolve_team
     from sheets_sync.client import TrackerError
@@ -49,7 +50,7 @@ def _open(config_path: Path | None, user_id: str, team_id: str | None):  # type:
         except TrackerError as error:
             click.echo(f"porch: {str(error).replace('porch sync', 'porch members')}", err=True)
             sys.exit(2)
-    features = build_features(config=config, templates=Templates())
+    features = build_features(config=config, templates=feature_templates())
     return engine, features.privacy, team
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from porch.core.config import ConfigError, load_config
+from porch.core.config import ConfigError
+from porch.features.registry import load_config
 from porch.runtime.settings import Settings
 
 DEFAULT_DAYS = 30

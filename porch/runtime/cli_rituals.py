@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 from porch.core.config import Config, RitualConfig
 from porch.core.store import connect, migrate
 from porch.core.store.schema import workspaces
+from porch.features.registry import templates as feature_templates
 from porch.runtime.settings import Settings
 
 CONFIG_OPTION = click.option(
@@ -128,7 +129,6 @@ def ritual_resume(ritual_id: str, config_path: Path | None, team_id: str | None)
 def _pause_or_resume(
     ritual_id: str, config_path: Path | None, team_id: str | None, *, pause: bool
 ) -> None:
-    from porch.core.templating import Templates
     from porch.features.rituals import Rituals
 
     settings, config = _config(config_path)
@@ -137,7 +137,7 @@ def _pause_or_resume(
     try:
         migrate(engine)
         team = _workspace(engine, team_id)
-        rituals = Rituals(config=config, templates=Templates())
+        rituals = Rituals(config=config, templates=feature_templates())
         with engine.begin() as conn:
             if pause:
                 changed = rituals.pause(

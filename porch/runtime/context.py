@@ -16,6 +16,7 @@ from porch.core.domain_events import DomainEvent
 from porch.core.store.write_turns import WriteTurns
 from porch.core.templating import Templates
 from porch.features.registry import Features, build_features
+from porch.features.registry import templates as feature_templates
 from porch.runtime.settings import Settings
 
 T = TypeVar("T")
@@ -38,7 +39,7 @@ class Porch:
 
     @classmethod
     def build(cls, *, config: Config, settings: Settings, engine: Engine, clock: Clock) -> Porch:
-        templates = Templates(override_dir=config.onboarding.templates_dir)
+        templates = feature_templates(config.onboarding.templates_dir)
         return cls(
             config=config,
             settings=settings,

@@ -22,8 +22,9 @@ from porch.core.excerpts import excerpt
 from porch.core.message_context import MessageContext
 from porch.core.mrkdwn_html import to_html
 from porch.core.store import connect, migrate
-from porch.core.templating import PACKAGED_TEMPLATES, Message, Mrkdwn, Templates, mention
+from porch.core.templating import PACKAGED_TEMPLATES, Message, Mrkdwn, mention
 from porch.features.registry import build_features
+from porch.features.registry import templates as feature_templates
 from porch.runtime.preview_alerts import alert_samples
 from porch.runtime.preview_feedback import feedback_samples
 from porch.runtime.preview_rituals import ritual_samples
@@ -63,7 +64,7 @@ PRIVACY_SAMPLE: dict[str, Any] = {
 
 def samples(config: Config) -> list[tuple[str, str, str, Message]]:
     """(title, where it appears, template, message) for every template Porch ships."""
-    templates = Templates(override_dir=config.onboarding.templates_dir)
+    templates = feature_templates(config.onboarding.templates_dir)
     return [
         (title, where, name, templates.render(name, **context))
         for title, where, name, context in sample_contexts(config)
@@ -77,7 +78,7 @@ def template_issues(config: Config) -> list[ConfigIssue]:
     if not config.onboarding.templates_dir:
         return []
     folder = Path(config.onboarding.templates_dir)
-    templates = Templates(override_dir=folder)
+    templates = feature_templates(folder)
     shipped = {path.name for path in PACKAGED_TEMPLATES.glob("*.j2")}
     issues: list[ConfigIssue] = []
     broken: set[str] = set()
@@ -147,7 +148,7 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
     """
     engine = connect("sqlite://")
     migrate(engine)
-    features = build_features(config=config, templates=Templates())
+    features = build_features(config=config, templates=feature_templates())
     now = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
     names = {name: f"C0PREVIEW{i}" for i, name in enumerate(_channel_names(config))}
     with engine.begin() as conn:
@@ -230,6 +231,12 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
             {"users": ["U0SAMPLE1"], "count": 1},
         ),
         ("/porch by a non-manager", "Only visible to the member", "command_denied.j2", {}),
+        (
+            "A manager-only button, modal or command, used by someone else",
+            "Only visible to them",
+            "managers_only.j2",
+            {},
+        ),
         ("/porch my-data", "Only visible to the member", "privacy_my_data.j2", PRIVACY_SAMPLE),
         ("/porch forget-me", "Only visible to the member", "privacy_forget_confirm.j2", {}),
         ("/porch forget-me, confirmed", "Replaces the question", "privacy_forgotten.j2", {}),
@@ -271,6 +278,7 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
         *ritual_samples(config),
         *feedback_samples(config=config, manager=manager),
         *_inbox_samples(config, manager=manager),
+        *features.previews(),
     ]
     return [(title, where, name, {**context, **extra}) for title, where, name, extra in entries]
 

@@ -36,6 +36,7 @@ from sqlalchemy import Engine
 from porch.core import channel_directory, effect_queue
 from porch.core.clock import Clock
 from porch.core.effect_queue import Effect
+from porch.core.feature import Delivery
 from porch.features.registry import Features
 from porch.runtime.background import BackgroundLoop
 from porch.runtime.claim_renewal import ClaimRenewal
@@ -256,7 +257,7 @@ class EffectWorker:
         if callback is None:
             logger.error("no feature handles delivery outcome %r", then.get("op"))
             return
-        callback(conn, effect.team_id, then, result, error, self.clock.now())
+        callback(Delivery(conn, effect.team_id, then, result, error, self.clock.now()))
 
     def _perform(self, effect: Effect) -> dict[str, Any]:
         payload = effect.payload

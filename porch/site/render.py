@@ -28,7 +28,9 @@ import yaml
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from porch.core.config import WEEKDAYS, Config, load_config
+from porch.core.config import WEEKDAYS, Config
+from porch.features.registry import load_config
+from porch.features.registry import templates as feature_templates
 from porch.features.ritual_calendar import cadence_label
 
 CONFIG_ENV = "PORCH_CONFIG"
@@ -300,12 +302,11 @@ def collected_data(config: Config) -> list[dict[str, str]]:
     """The privacy page's table, from the features' PersonalData declarations (not the
     infrastructure's working copies, which it describes in prose)."""
     from porch.core.personal_data import INFRASTRUCTURE
-    from porch.core.templating import Templates
     from porch.features.registry import build_features
 
     days = config.privacy.retention.model_dump()
     rows = []
-    for declared in build_features(config=config, templates=Templates()).personal_data:
+    for declared in build_features(config=config, templates=feature_templates()).personal_data:
         if declared in INFRASTRUCTURE:
             continue
         what = declared.label or declared.worksheet or declared.table.replace("_", " ").capitalize()

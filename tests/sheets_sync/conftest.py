@@ -21,9 +21,10 @@ import pytest
 from sqlalchemy import Connection, Engine
 
 from porch.core import tracker_queue
-from porch.core.config import Config, load_config
+from porch.core.config import Config
 from porch.core.store import connect, migrate
 from porch.core.worksheets import HEADERS
+from porch.features.registry import load_config
 from porch.runtime.settings import Settings
 from porch.sandbox.google_api import FakeGoogle
 from sheets_sync.client import RetryPolicy, WriteLimiter

@@ -130,7 +130,7 @@ def test_weeks() -> None:
 
 
 def test_the_first_sync_writes_every_week_since_activity_began(engine: Engine) -> None:
-    from porch.core.config import load_config
+    from porch.features.registry import load_config
 
     seed(engine)
     config = load_config(REPO / "community.yml")

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from porch.core.community_hours import response_deadline
-from porch.core.config import CommunityHours, ConfigError, load_config
+from porch.core.config import CommunityHours, ConfigError
+from porch.features.registry import load_config
 from tests.conftest import EXAMPLE_CONFIG
 
 EXAMPLE = EXAMPLE_CONFIG.read_text()

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from porch.core.config import ConfigError, load_config
+from porch.core.config import ConfigError
+from porch.features.registry import load_config
 from porch.runtime.cli import main
 from tests.conftest import EXAMPLE_CONFIG
 

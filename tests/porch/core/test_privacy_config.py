@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from porch.core.config import load_config
+from porch.features.registry import load_config
 from tests.porch.core.test_config import EXAMPLE, broken, line_of, only_issue
 
 

@@ -34,7 +34,7 @@ def test_ritual_mistakes_name_the_ritual_and_the_field(
 
 
 def test_a_monthly_ritual_with_rotating_prompts_is_valid(tmp_path: Path):
-    from porch.core.config import load_config
+    from porch.features.registry import load_config
 
     path = broken(
         tmp_path,

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from porch.core.config import ConfigError, load_config
+from porch.core.config import ConfigError
 from porch.core.slack_ids import Action, Input, View
 from porch.core.store.schema import spotlight_picks, spotlights
+from porch.features.registry import load_config
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
 from tests.conftest import EXAMPLE_CONFIG

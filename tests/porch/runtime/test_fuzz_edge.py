@@ -33,10 +33,10 @@ from hypothesis import strategies as st
 from sqlalchemy import MetaData, func, select
 
 from porch.core import domain_events
-from porch.core.config import load_config
 from porch.core.inbox import FAILED
 from porch.core.slack_ids import Action, Command, Input, View
 from porch.core.store.schema import inbox_events
+from porch.features.registry import load_config
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SIGNING_SECRET, SandboxWorkspace
 from tests.conftest import EXAMPLE_CONFIG, MONDAY_MORNING, migrated_store

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from porch.core.config import Config, load_config
+from porch.core.config import Config
+from porch.features.registry import load_config
 from porch.site.render import (
     SiteError,
     build_context,
