@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -15,6 +16,11 @@ from porch.core.store import schema
 __all__ = ["alembic_config", "connect", "migrate", "schema"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Each feature package keeps its tables' migrations in porch/features/<name>/migrations/: the
+# chain of revisions runs through them all, so one upgrade brings every table to head and a
+# database made before a migration moved into its feature's folder upgrades in place (the
+# revision IDs never change). Found by folder, so the store imports no feature.
+FEATURES = Path(__file__).parent.parent.parent / "features"
 # pg_advisory_xact_lock's key for migrations: any fixed bigint that nothing else in the database
 # locks on ("porch" in ASCII).
 MIGRATION_LOCK_KEY = 0x706F726368
@@ -80,6 +86,9 @@ def alembic_config() -> AlembicConfig:
     """Alembic's settings for Porch's migrations (configured in code: there is no alembic.ini)."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
+    locations = [MIGRATIONS / "versions", *sorted(FEATURES.glob("*/migrations"))]
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_locations", os.pathsep.join(str(path) for path in locations))
     return config
 
 
@@ -98,4 +107,4 @@ def migrate(engine: Engine) -> None:
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
             )
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
