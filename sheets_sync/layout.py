@@ -38,8 +38,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from porch.core import worksheets
 from porch.core.worksheets import Kind
+from porch.features import registry
 
 # Google Sheets refuses cells longer than this; a long feedback message is cut, not dropped.
 MAX_CELL_CHARS = 50_000
@@ -97,11 +97,11 @@ EXCEL_FORMATS: dict[Kind, str] = {
     "pct": "0.0",
 }
 
-# Porch's columns per worksheet, declared once as typed rows in porch.core.worksheets; this
-# module adds how each kind of column looks.
+# Porch's columns per worksheet, declared once as typed rows (porch.core.worksheets and each
+# feature package's, listed by the registry); this module adds how each kind of column looks.
 SPECS: dict[str, tuple[Column, ...]] = {
-    sheet: tuple(Column(c.header, c.kind) for c in columns)
-    for sheet, columns in worksheets.COLUMNS.items()
+    row.SHEET: tuple(Column(c.header, c.kind) for c in row.columns())
+    for row in registry.worksheet_rows()
 }
 
 # Header names per worksheet, in the order a fresh Sheet shows them.

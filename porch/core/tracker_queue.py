@@ -15,9 +15,9 @@ from sqlalchemy import Connection, Select, Update, bindparam, select, update
 
 from porch.core.store.schema import tracker_rows
 from porch.core.store.upsert import insert_ignore
-from porch.core.worksheets import SHEETS, SheetRow, check_cells
+from porch.core.worksheets import RowError, SheetRow, check_cells
 
-__all__ = ["SHEETS", "get_row", "put", "put_row"]
+__all__ = ["get_row", "put", "put_row"]
 
 
 def get_row(conn: Connection, *, team_id: str, sheet: str, key: str) -> dict[str, Any] | None:
@@ -38,16 +38,22 @@ def put_row(
 ) -> None:
     """Queue the latest values of one tracker row (by sheet and key); a newer call wins.
 
-    `values` is a row built with its worksheet's class in porch.core.worksheets (or the same
-    mapping, keyed by column header): a whole row, so a column missing or misspelt fails here,
-    inside the domain's transaction, rather than as an empty cell in the Sheet. Only changed
-    rows bump the version, so replaying an event does not cause a second write.
+    `values` is a row built with its worksheet's class (a SheetRow): a whole row, so a column
+    missing or misspelt fails here, inside the domain's transaction, rather than as an empty
+    cell in the Sheet. A mapping (keyed by column header) is a row read back from the queue
+    and changed (erasure blanks its text), so it is complete already; its key is still
+    checked. Only changed rows bump the version, so replaying an event does not cause a
+    second write.
     """
     if isinstance(values, SheetRow):
         if sheet != values.SHEET:
             raise ValueError(f"a {values.SHEET} row cannot be queued on the {sheet} sheet")
-        values = values.cells()
-    row = check_cells(sheet, key, values)
+        row = check_cells(type(values), key, values.cells())
+    else:
+        row = dict(values)
+        first = next(iter(row), None)
+        if first is None or str(row[first]) != key:
+            raise RowError(f"{sheet} row {key!r}: its first column must be the row's key")
     existing = conn.execute(
         _select_row(), {"team": team_id, "the_sheet": sheet, "key": key}
     ).first()

@@ -222,23 +222,28 @@ class InboxRow(SheetRow):
     card: str = field(metadata=column("Card", "link"))
 
 
-# The data worksheets, in the order a fresh tracker shows them.
-ROWS: dict[str, type[SheetRow]] = {
-    row.SHEET: row
-    for row in (MemberRow, FeedbackRow, WinRow, ContentRow, RitualRow, HealthRow, InboxRow)
-}
-SHEETS: tuple[str, ...] = tuple(ROWS)
-COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {sheet: row.columns() for sheet, row in ROWS.items()}
-HEADERS: dict[str, tuple[str, ...]] = {
-    sheet: tuple(c.header for c in columns) for sheet, columns in COLUMNS.items()
-}
+# The worksheets whose row classes live here; each feature package declares its own
+# (FeaturePackage.worksheets) and porch.features.registry.worksheet_rows lists them all.
+CORE_ROWS: tuple[type[SheetRow], ...] = (
+    MemberRow,
+    FeedbackRow,
+    WinRow,
+    ContentRow,
+    RitualRow,
+    HealthRow,
+    InboxRow,
+)
 
 
-def check_cells(sheet: str, key: str, cells: Mapping[str, Any]) -> dict[str, Any]:
-    """`cells` as a complete row of `sheet` under `key`, or RowError saying what is wrong."""
-    if sheet not in ROWS:
-        raise RowError(f"unknown tracker sheet {sheet!r}; the worksheets are {', '.join(SHEETS)}")
-    headers = HEADERS[sheet]
+def headers(row: type[SheetRow]) -> tuple[str, ...]:
+    return tuple(c.header for c in row.columns())
+
+
+def check_cells(row: type[SheetRow], key: str, cells: Mapping[str, Any]) -> dict[str, Any]:
+    """`cells` as a complete row of `row`'s worksheet under `key`, or RowError saying what is
+    wrong."""
+    sheet = row.SHEET
+    headers = tuple(c.header for c in row.columns())
     missing = [h for h in headers if h not in cells]
     unknown = sorted(str(h) for h in cells if h not in headers)
     if missing or unknown:
@@ -249,7 +254,7 @@ def check_cells(sheet: str, key: str, cells: Mapping[str, Any]) -> dict[str, Any
             problems.append(f"unknown columns {unknown}")
         raise RowError(
             f"{sheet} row {key!r}: {' and '.join(problems)}; the {sheet} worksheet has exactly "
-            f"{list(headers)} (build the row with {ROWS[sheet].__name__})"
+            f"{list(headers)} (build the row with {row.__name__})"
         )
     if str(cells[headers[0]]) != key:
         raise RowError(

@@ -33,6 +33,7 @@ from porch.core.feature import (
 from porch.core.interactions import Interaction, InteractionKind, Verb
 from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
+from porch.core.worksheets import CORE_ROWS, SheetRow
 from porch.features import health, monthly_report, participation, slack_limits
 from porch.features.contributions import Contributions
 from porch.features.feedback import Feedback
@@ -119,9 +120,19 @@ def templates(override_dir: str | Path | None = None) -> Templates:
     return Templates(override_dir=override_dir, ids=template_ids())
 
 
-def worksheet_rows() -> list[type]:
-    """Every package's tracker row classes, in package order."""
-    return [row for package in PACKAGES for row in package.worksheets]
+# The tracker's data worksheets, in the order a fresh tracker shows them (after the Dashboard).
+WORKSHEET_ORDER = ("Members", "Feedback", "Wins", "Content", "Rituals", "Health", "Inbox")
+
+
+def worksheet_rows() -> list[type[SheetRow]]:
+    """Every worksheet's row class: the core's and every package's, in WORKSHEET_ORDER (then
+    any other in package order)."""
+    rows = [*CORE_ROWS, *(row for package in PACKAGES for row in package.worksheets)]
+    sheets = [row.SHEET for row in rows]
+    if len(sheets) != len(set(sheets)):
+        raise ValueError(f"a worksheet is declared twice: {sorted(sheets)}")
+    rank = {sheet: i for i, sheet in enumerate(WORKSHEET_ORDER)}
+    return sorted(rows, key=lambda row: rank.get(row.SHEET, len(rank)))
 
 
 def cli_commands() -> list[Any]:

@@ -79,7 +79,9 @@ def template_issues(config: Config) -> list[ConfigIssue]:
         return []
     folder = Path(config.onboarding.templates_dir)
     templates = feature_templates(folder)
-    shipped = {path.name for path in PACKAGED_TEMPLATES.glob("*.j2")}
+    shipped = {
+        path.relative_to(PACKAGED_TEMPLATES).as_posix() for path in PACKAGED_TEMPLATES.rglob("*.j2")
+    }
     issues: list[ConfigIssue] = []
     broken: set[str] = set()
     for file in sorted(folder.rglob("*.j2")):

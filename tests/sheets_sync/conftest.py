@@ -23,11 +23,11 @@ from sqlalchemy import Connection, Engine
 from porch.core import tracker_queue
 from porch.core.config import Config
 from porch.core.store import connect, migrate
-from porch.core.worksheets import HEADERS
 from porch.features.registry import load_config
 from porch.runtime.settings import Settings
 from porch.sandbox.google_api import FakeGoogle
 from sheets_sync.client import RetryPolicy, WriteLimiter
+from sheets_sync.layout import COLUMNS as HEADERS
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)

@@ -57,7 +57,7 @@ def test_every_opt_out_button_carries_one_label():
     button = re.compile(r'msg\.button\("([^"]+)",\s*action_id=ids\.OPT_OUT\b')
     labels = {
         path.name: button.findall(path.read_text(encoding="utf-8"))
-        for path in PACKAGED_TEMPLATES.glob("*.j2")
+        for path in PACKAGED_TEMPLATES.rglob("*.j2")
     }
     found = {label for names in labels.values() for label in names}
     assert sum(len(names) for names in labels.values()) >= 3

@@ -132,7 +132,10 @@ def test_preview_shows_every_template(tmp_path: Path, config):
     assert result.exit_code == 0, result.output
     page = out.read_text()
     # Partials (named _*.j2) are App Home sections, previewed inside App Home.
-    shipped = {p.name for p in (ROOT / "templates").glob("*.j2") if not p.name.startswith("_")}
+    folder = ROOT / "templates"
+    shipped = {
+        p.relative_to(folder).as_posix() for p in folder.rglob("*.j2") if not p.name.startswith("_")
+    }
     assert {template for _, _, template, _ in samples(config)} == shipped
     assert all(f"templates/{name}" in page for name in shipped)
     assert "Welcome to Indie Makers Circle" in page
