@@ -150,8 +150,9 @@ class FeaturePackage:
     required); the config loader composes them into one schema and keeps its file:line errors.
     `slack_ids`: its StrEnums of action_ids, callback_ids and input IDs (templates see the
     Action and Input ones as `ids.NAME`). `worksheets`: its tracker row classes (SheetRow).
-    `cli`: click commands added to `porch` (they get a porch.core.cli_services.CliServices
-    as click's `obj`). `build` makes the Feature(s) from a FeatureSetup.
+    `cli`: click commands added to `porch`, or (group, command) pairs to add a verb to a core
+    group such as `members` (they get a porch.core.cli_services.CliServices as click's
+    `obj`). `build` makes the Feature(s) from a FeatureSetup.
     """
 
     name: str

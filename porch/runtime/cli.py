@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from porch.core.config import Config, ConfigError, summary
-from porch.features.registry import check_config, load_config
+from porch.features.registry import check_config, cli_commands, load_config
 from porch.runtime import cli_privacy
+from porch.runtime.cli_services import RuntimeCliServices
 from porch.runtime.settings import Settings
 
 if TYPE_CHECKING:
@@ -49,8 +50,11 @@ def _load(settings: Settings) -> Config:
 
 @click.group()
 @click.version_option(package_name="porch")
-def main() -> None:
+@click.pass_context
+def main(context: click.Context) -> None:
     """Porch: welcomes, rituals, a tracker and a guidelines site for a Slack community."""
+    # What the features' own commands (FeaturePackage.cli) get as click's obj.
+    context.obj = RuntimeCliServices()
 
 
 @main.command()
@@ -351,6 +355,14 @@ members.add_command(cli_privacy.members_forget)
 from porch.runtime.cli_report import report  # noqa: E402
 
 main.add_command(report)
+
+for _command in cli_commands():
+    if isinstance(_command, tuple):  # (group, command): a verb under a core group, e.g. members
+        _group = main.commands[_command[0]]
+        assert isinstance(_group, click.Group)
+        _group.add_command(_command[1])
+    else:
+        main.add_command(_command)
 
 if __name__ == "__main__":
     main()

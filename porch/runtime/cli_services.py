@@ -1,0 +1,91 @@
+"""The runtime's side of porch.core.cli_services: what the `porch` command hands its feature
+subcommands (as click's `obj`), built from the environment (porch.runtime.settings)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import Engine, select
+
+from porch.core.clock import Clock, SystemClock
+from porch.core.config import Config, ConfigError
+from porch.core.store import connect, migrate
+from porch.core.store.schema import workspaces
+from porch.features.registry import Features, build_features, load_config
+from porch.features.registry import templates as feature_templates
+from porch.runtime.settings import Settings
+
+
+@dataclass
+class RunningPorch:
+    """porch.core.cli_services.Running over a started-for-sending Runtime."""
+
+    runtime: Any
+    team_id: str
+
+    @property
+    def features(self) -> Features:
+        return self.runtime.porch.features
+
+    def transaction(self, work: Any) -> Any:
+        return self.runtime.porch.transaction(work)
+
+    def drain(self) -> None:
+        self.runtime.worker.drain()
+
+
+@dataclass
+class RuntimeCliServices:
+    clock: Clock = field(default_factory=SystemClock)
+
+    def settings(self, config_path: Path | None) -> Settings:
+        return Settings.from_env(config_path=config_path)
+
+    def config(self, config_path: Path | None) -> Config:
+        try:
+            return load_config(self.settings(config_path).config_path)
+        except ConfigError as exc:
+            for issue in exc.issues:
+                click.echo(str(issue), err=True)
+            sys.exit(2)
+
+    @contextmanager
+    def store(self, config_path: Path | None) -> Iterator[Engine]:
+        engine = connect(self.settings(config_path).database_url)
+        try:
+            migrate(engine)
+            yield engine
+        finally:
+            engine.dispose()
+
+    def workspace(self, engine: Engine, team_id: str | None, *, command: str) -> str:
+        with engine.begin() as conn:
+            known = list(conn.execute(select(workspaces.c.team_id)).scalars())
+        if team_id in known or (team_id is None and len(known) == 1):
+            return team_id or known[0]
+        if not known:
+            click.echo(
+                f"porch {command}: no workspace yet: start Porch once (porch serve) first.",
+                err=True,
+            )
+        else:
+            click.echo(f"porch {command}: pass --team, one of: {', '.join(known)}", err=True)
+        sys.exit(2)
+
+    def features(self, config: Config) -> Features:
+        return build_features(config=config, templates=feature_templates())
+
+    @contextmanager
+    def running(self, config_path: Path | None) -> Iterator[RunningPorch]:
+        from porch.runtime.cli import _runtime
+
+        settings = self.settings(config_path)
+        config = self.config(config_path)
+        runtime = _runtime(settings, config, receives_events=False)
+        yield RunningPorch(runtime=runtime, team_id=runtime.team_id)
