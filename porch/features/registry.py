@@ -49,7 +49,7 @@ from porch.features.rituals import Rituals
 from porch.features.spotlight import Spotlight
 
 # Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
-PACKAGES: tuple[FeaturePackage, ...] = ()
+PACKAGES: tuple[FeaturePackage, ...] = (slack_limits.PACKAGE,)
 
 # Every feature's name, in the order they see each event. Participation first: later features
 # count the activity row it records for this event. Privacy last: it reads what every other
@@ -233,7 +233,6 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         feedback.feature(),
         health.feature(config=config),
         monthly_report.feature(config=config),
-        slack_limits.feature(config=config, templates=templates),
         ResponseAlerts(config=config, templates=templates).feature(),
         ManagerCheckIn(config=config, templates=templates).feature(),
         Nps(config=config, templates=templates).feature(),

@@ -269,12 +269,6 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
                 "width": 30,
             },
         ),
-        (
-            "Slack rate-limits Porch's events (at most once an hour)",
-            f"#{config.channels.moderators}",
-            "app_rate_limited.j2",
-            {"since": "10:37"},
-        ),
         *alert_samples(config, channel_ids=names),
         *spotlight_samples(config, manager=manager),
         *ritual_samples(config),

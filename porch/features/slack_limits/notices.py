@@ -14,9 +14,11 @@ from sqlalchemy import Connection
 
 from porch.core.config import Config
 from porch.core.domain_events import AppRateLimited
-from porch.core.feature import Feature
+from porch.core.feature import Feature, PreviewSample
 from porch.core.posting import post
 from porch.core.templating import Templates
+
+TEMPLATE = "slack_limits/app_rate_limited.j2"
 
 
 class SlackLimits:
@@ -25,7 +27,21 @@ class SlackLimits:
         self.templates = templates
 
     def feature(self) -> Feature:
-        return Feature(name="slack_limits", handles={AppRateLimited: self.on_rate_limited})
+        return Feature(
+            name="slack_limits",
+            handles={AppRateLimited: self.on_rate_limited},
+            previews=self.previews,
+        )
+
+    def previews(self) -> list[PreviewSample]:
+        return [
+            (
+                "Slack rate-limits Porch's events (at most once an hour)",
+                f"#{self.config.channels.moderators}",
+                TEMPLATE,
+                {"since": "10:37"},
+            )
+        ]
 
     def on_rate_limited(
         self, conn: Connection, team_id: str, event: AppRateLimited, now: dt.datetime
@@ -40,12 +56,8 @@ class SlackLimits:
             templates=self.templates,
             team_id=team_id,
             key=f"app-rate-limited:{team_id}:{hour:%Y-%m-%dT%H}",
-            template="app_rate_limited.j2",
+            template=TEMPLATE,
             to={"channel_name": self.config.channels.moderators},
             now=now,
             since=started.astimezone(self.config.community.tz).strftime("%H:%M"),
         )
-
-
-def feature(*, config: Config, templates: Templates) -> Feature:
-    return SlackLimits(config=config, templates=templates).feature()
