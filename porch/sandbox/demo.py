@@ -64,6 +64,10 @@ class Demo:
         self.workspace.at(local.astimezone(dt.UTC))
         self.print_new()
 
+    def scene(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """A feature's part of the story (Feature.demo_scenes), by the scene's name."""
+        return self.workspace.runtime.porch.features.demo_scene(name)(self, *args, **kwargs)
+
     def narrate(self, text: str) -> None:
         self.lines.append(f"  · {text}")
         self.echo(click.style(f"  · {text}", fg="bright_black"))
