@@ -50,8 +50,9 @@ def allowed(porch: Services, client: WebClient, *, request: Request, what: str) 
 
 
 def record_private(porch: Services, *, request: Request, message: Message, replace: bool) -> None:
-    """A message only the presser sees, delivered by the worker once per click: to the click's
-    response_url when Slack sent one, else as an ephemeral message in the click's channel."""
+    """The answer to a click, delivered by the worker once per click: to the click's
+    response_url when Slack sent one (replacing the clicked message, or as a message only the
+    presser sees), else as an ephemeral message in the click's channel."""
     body: Mapping[str, Any] = request.body
     response_url = request.response_url
     channel_id = text_at(body, "channel", "id", pattern=CHANNEL_ID, optional=True)
@@ -59,15 +60,12 @@ def record_private(porch: Services, *, request: Request, message: Message, repla
     key = f"private:{request.user_id}:{click}"
     if response_url:
         kind = "respond"
-        payload: dict[str, Any] = {
-            "response_url": response_url,
-            "message": {
-                "text": message.text,
-                "blocks": message.blocks,
-                "response_type": "ephemeral",
-                "replace_original": replace,
-            },
-        }
+        # Replacing the message the button was in changes it for everyone who sees it;
+        # otherwise the answer is a new message only the presser sees.
+        answer: dict[str, Any] = {"text": message.text, "blocks": message.blocks}
+        answer.update({"replace_original": True} if replace else {"response_type": "ephemeral"})
+        answer.setdefault("replace_original", False)
+        payload: dict[str, Any] = {"response_url": response_url, "message": answer}
     elif channel_id:
         kind = "ephemeral"
         payload = {"channel": channel_id, "user": request.user_id, **message.payload()}

@@ -206,7 +206,7 @@ class SandboxWorkspace:
         self, user_id: str, action_id: str, *, channel: str, ts: str, value: str | None = None
     ) -> slack.Response:
         """A click on a button in a channel message (a card), as Slack sends it: with the
-        channel, the message and a response_url."""
+        channel, the message and a response_url bound to them."""
         channel_id = self.fake.channel_id(channel)
         [message] = [m for m in self.fake.messages(channel_id) if m["ts"] == ts]
         response = self.sender.interactive(
@@ -217,6 +217,9 @@ class SandboxWorkspace:
                 value=value,
                 channel_id=channel_id,
                 message=message,
+                response_url=self.fake.response_url(
+                    channel_id=channel_id, user_id=user_id, message_ts=ts
+                ),
             )
         )
         self._expect_ok([response])
