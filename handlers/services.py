@@ -19,7 +19,12 @@ from porch.features.registry import Features
 T = TypeVar("T")
 
 
+class SlackSettings(Protocol):
+    slack_signing_secret: str | None
+
+
 class Services(Protocol):
+    settings: SlackSettings
     config: Config
     engine: Engine
     clock: Clock
