@@ -20,7 +20,7 @@ from porch.core.config import Config
 from porch.core.store import connect, migrate
 from porch.runtime import jobs
 from porch.runtime.context import Porch
-from porch.runtime.delivery_health import DeliveryHealth, DeliveryMeter
+from porch.runtime.delivery_stats import DeliveryHealth, DeliveryMeter
 from porch.runtime.edge import SlackEdge
 from porch.runtime.inbox_processor import InboxProcessor
 from porch.runtime.scheduler import Scheduler, remember_workspace

@@ -19,7 +19,7 @@ from waitress.server import create_server
 
 from porch.core.clock import ManualClock
 from porch.core.config import Config
-from porch.runtime.delivery_health import DeliveryHealth
+from porch.runtime.delivery_stats import DeliveryHealth
 from porch.runtime.server import Runtime
 from porch.runtime.settings import Settings
 from porch.sandbox import slack_requests as slack

@@ -311,7 +311,7 @@ def test_hostile_requests_get_their_status_one_log_line_and_change_nothing(
             [
                 r
                 for r in caplog.records
-                if r.levelno >= logging.WARNING and r.name != "porch.runtime.delivery_health"
+                if r.levelno >= logging.WARNING and r.name != "porch.runtime.delivery_stats"
             ]
         )
 

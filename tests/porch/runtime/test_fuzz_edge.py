@@ -321,7 +321,7 @@ class Fuzzer:
         lines = [
             r.getMessage()
             for r in self.recorder.records
-            if r.levelno >= logging.WARNING and r.name != "porch.runtime.delivery_health"
+            if r.levelno >= logging.WARNING and r.name != "porch.runtime.delivery_stats"
         ]
         assert len(lines) <= 1, (kind, status, lines)
         for line in lines:

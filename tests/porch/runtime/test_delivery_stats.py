@@ -21,12 +21,12 @@ from porch.core import inbox
 from porch.core.config import Config
 from porch.core.domain_events import Newcomer, TeamJoined
 from porch.core.store.schema import effects, inbox_events
-from porch.runtime.delivery_health import DeliveryHealth
+from porch.runtime.delivery_stats import DeliveryHealth
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
 from tests.conftest import MONDAY_MORNING
 
-LOGGER = "porch.runtime.delivery_health"
+LOGGER = "porch.runtime.delivery_stats"
 
 
 class Ticking:
