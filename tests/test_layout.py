@@ -43,7 +43,12 @@ def test_no_module_is_named_like_a_table_or_another_module():
         if path.stem != "__init__":
             modules[path.stem].append(str(path.relative_to(ROOT)))
     assert sorted(set(modules) & tables) == []
-    assert {name: files for name, files in modules.items() if len(files) > 1} == {}
+    # A feature package's modules are named within it (porch/features/<name>/cli.py, ...).
+    outside = {
+        name: [f for f in files if not f.startswith("porch/features/") or f.count("/") < 3]
+        for name, files in modules.items()
+    }
+    assert {name: files for name, files in outside.items() if len(files) > 1} == {}
 
 
 def test_product_modules_stay_small():
