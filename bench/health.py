@@ -161,7 +161,7 @@ def measure(mode: str, url: str, schema: str | None) -> dict[str, Any]:
     import resource
 
     from porch.core.store import connect
-    from porch.features import health_metrics
+    from porch.features.health import metrics as health_metrics
     from porch.features.registry import load_config
 
     config = load_config(ROOT / "community.yml")

@@ -41,7 +41,7 @@ from porch.core import tracker_queue  # noqa: E402
 from porch.core.store import connect, migrate  # noqa: E402
 from porch.core.store.schema import activity, members, tracker_rows, workspaces  # noqa: E402
 from porch.core.worksheets import MemberRow  # noqa: E402
-from porch.features import health  # noqa: E402
+from porch.features.health import weeks as health  # noqa: E402
 from porch.features.registry import load_config  # noqa: E402
 from porch.runtime.settings import Settings  # noqa: E402
 from porch.runtime.tracker_sync import sync_once  # noqa: E402

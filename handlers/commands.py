@@ -5,9 +5,9 @@ Each verb is a function in a handler module's `VERBS` mapping (verb -> function 
 unknown verb with the help text. A feature's verbs live beside its other listeners, so adding a
 verb touches no other feature's code.
 
-A verb whose work outlasts the 3 seconds Slack waits also has an entry in its module's
-`LAZY_VERBS`: Bolt runs that function as a lazy listener, in its own thread once the command is
-acknowledged (with process_before_response, a listener's own work would hold the answer back).
+A verb whose work outlasts the 3 seconds Slack waits declares it as its Verb's `later`: Bolt
+runs that as a lazy listener, in its own thread once the command is acknowledged (with
+process_before_response, a listener's own work would hold the answer back).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from slack_sdk import WebClient
 
 from handlers import (
     feedback_commands,
-    health_commands,
     privacy_commands,
     ritual_commands,
     welcome_commands,
@@ -85,7 +84,6 @@ VERB_MODULES = (
     welcome_commands,
     ritual_commands,
     feedback_commands,
-    health_commands,
     privacy_commands,
 )
 
@@ -102,7 +100,6 @@ def verbs(attribute: str = "VERBS") -> dict[str, LegacyVerb]:
 
 def register(app: App, *, porch: Porch) -> None:
     table = verbs()
-    later = verbs("LAZY_VERBS")
     declared = {verb.name: verb for verb in porch.features.verbs}
     if clash := set(declared) & set(table):
         raise ValueError(f"/porch {sorted(clash)[0]} is defined twice")
@@ -159,15 +156,12 @@ def register(app: App, *, porch: Porch) -> None:
         except MalformedPayload:
             return
         verb = declared.get(name)
-        if verb is not None and verb.later is not None:
-            if not verb.managers_only or is_manager(
-                client=client, config=porch.config, user_id=call.user_id
-            ):
-                verb.later(typed(call))
+        if verb is None or verb.later is None:
             return
-        work = later.get(name)
-        if work is not None:
-            work(call)
+        if not verb.managers_only or is_manager(
+            client=client, config=porch.config, user_id=call.user_id
+        ):
+            verb.later(typed(call))
 
     app.command(Command.PORCH)(ack=answer, lazy=[follow_up])
 

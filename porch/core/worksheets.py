@@ -186,25 +186,6 @@ class RitualRow(SheetRow):
 
 
 @dataclass(frozen=True, kw_only=True)
-class HealthRow(SheetRow):
-    SHEET: ClassVar[str] = "Health"
-
-    week: str = field(metadata=column("Week"))
-    week_starting: dt.date = field(metadata=column("Week starting", "date"))
-    members: int = field(metadata=column("Members", "int"))
-    new_members: int = field(metadata=column("New members", "int"))
-    active_members: int = field(metadata=column("Active members", "int"))
-    participation_pct: float = field(metadata=column("Participation %", "pct"))
-    messages: int = field(metadata=column("Messages", "int"))
-    returning_engagers: int = field(metadata=column("Returning engagers", "int"))
-    returning_pct: float = field(metadata=column("Returning engagers %", "pct"))
-    replies_per_1000: float = field(metadata=column("Replies per 1,000", "pct"))
-    reactions_per_1000: float = field(metadata=column("Reactions per 1,000", "pct"))
-    health_score: float = field(metadata=column("Health score", "pct"))
-    status: str = field(metadata=column("Status"))
-
-
-@dataclass(frozen=True, kw_only=True)
 class InboxRow(SheetRow):
     """One conversation of the replies inbox: when it opened, how long the first answer took.
     No message text: the words stay in Slack, the Sheet measures."""
@@ -230,7 +211,6 @@ CORE_ROWS: tuple[type[SheetRow], ...] = (
     WinRow,
     ContentRow,
     RitualRow,
-    HealthRow,
     InboxRow,
 )
 

@@ -34,7 +34,7 @@ from porch.core.interactions import Interaction, InteractionKind, Verb
 from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
 from porch.core.worksheets import CORE_ROWS, SheetRow
-from porch.features import health, keyword_alerts, monthly_report, participation, slack_limits
+from porch.features import health, keyword_alerts, participation, slack_limits
 from porch.features.contributions import Contributions
 from porch.features.feedback import Feedback
 from porch.features.follow_ups import FollowUps
@@ -52,6 +52,7 @@ from porch.features.spotlight import Spotlight
 PACKAGES: tuple[FeaturePackage, ...] = (
     slack_limits.PACKAGE,
     keyword_alerts.PACKAGE,
+    health.PACKAGE,
 )
 
 # Every feature's name, in the order they see each event. Participation first: later features
@@ -66,7 +67,6 @@ ORDER = (
     "rituals",
     "feedback",
     "health",
-    "monthly_report",
     "slack_limits",
     "response_alerts",
     "manager_check_in",
@@ -235,8 +235,6 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         Contributions(config=config).feature(),
         rituals.feature(),
         feedback.feature(),
-        health.feature(config=config),
-        monthly_report.feature(config=config),
         ResponseAlerts(config=config, templates=templates).feature(),
         ManagerCheckIn(config=config, templates=templates).feature(),
         Nps(config=config, templates=templates).feature(),

@@ -352,9 +352,6 @@ from porch.runtime.cli_feedback import feedback  # noqa: E402
 main.add_command(feedback)
 members.add_command(cli_privacy.members_export)
 members.add_command(cli_privacy.members_forget)
-from porch.runtime.cli_report import report  # noqa: E402
-
-main.add_command(report)
 
 for _command in cli_commands():
     if isinstance(_command, tuple):  # (group, command): a verb under a core group, e.g. members

@@ -44,7 +44,9 @@ def runtime_jobs(*, porch: Porch, slack: SlackClients) -> list[Job]:
             every=dt.timedelta(minutes=config.onboarding.reconcile_every_minutes),
             run=reconcile_job,
         ),
-        tracker_sync.sync_job(config=config, settings=porch.settings),
+        tracker_sync.sync_job(
+            config=config, settings=porch.settings, features=porch.features.features
+        ),
         Job(name="inbox-purge", every=dt.timedelta(hours=1), run=purge_inbox),
     ]
 

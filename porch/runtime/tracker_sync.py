@@ -3,8 +3,8 @@
 Handlers only queue rows in the store (porch.core.tracker_queue.put_row); Sheet I/O happens
 here, never inside a Slack request. A cycle belongs to one workspace (team_id): it takes that
 workspace's lease `tracker-sync:<team_id>` (so one replica writes its tracker at a time),
-refreshes its weekly Health rows when its activity changed, and lets the tracker write its
-pending rows:
+lets the features queue what they compute for the tracker (`Feature.before_tracker_sync`), and
+lets the tracker write its pending rows:
 
 - a Google Sheet when `tracker.sheet` is set (GOOGLE_APPLICATION_CREDENTIALS must then name the
   service-account key: without it start-up fails, see `missing_credentials`),
@@ -19,16 +19,17 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, select
 
-from porch.core import locks, personal_records, tracker_queue
+from porch.core import locks, personal_records
 from porch.core.config import Config
-from porch.core.feature import Job
-from porch.core.store.schema import activity, members, tracker_rows, workspaces
-from porch.features import health
+from porch.core.feature import Feature, Job
+from porch.core.store.schema import members, tracker_rows, workspaces
+from porch.features.registry import build_features, templates
 from porch.runtime.settings import Settings
 from sheets_sync import outbox
 from sheets_sync.base import CycleResult, Progress, TrackerBackend
@@ -40,13 +41,6 @@ LEASE_PREFIX = "tracker-sync"
 # Longer than any cycle can take (each request gives up after RetryPolicy.budget), so a lease
 # only lapses when its holder died; then another replica takes over within this time.
 LEASE_TIME = dt.timedelta(minutes=10)
-# The week in progress drifts with time alone (its 30-day window for returning engagers slides),
-# so Health is recomputed at least this often even when nothing happened.
-HEALTH_MAX_AGE = dt.timedelta(hours=1)
-# Weekly figures need not follow every message: at 100,000 members a recomputation takes a
-# second or two, so a busy community gets at most one every HEALTH_MIN_INTERVAL.
-HEALTH_MIN_INTERVAL = dt.timedelta(minutes=5)
-HEALTH_STATE = "health"
 
 
 def lease_name(team_id: str) -> str:
@@ -82,7 +76,8 @@ class SyncReport:
     read_requests: int = 0
     retries: int = 0
     seconds: float = 0.0
-    health_weeks: int = 0
+    # Rows the features queued right before this cycle's writes (Feature.before_tracker_sync).
+    feature_rows: int = 0
 
     def summary(self) -> str:
         if self.skipped:
@@ -157,9 +152,11 @@ def sync_once(
     progress: Progress | None = None,
     tracker: TrackerBackend | None = None,
     team_id: str | None = None,
+    features: Sequence[Feature] | None = None,
 ) -> SyncReport:
     """One sync cycle: write the workspace's queued rows to its tracker (a no-op when nothing
-    changed). `team_id` defaults to the only workspace in the store."""
+    changed). `team_id` defaults to the only workspace in the store; `features` (whose
+    before_tracker_sync hooks run) to those the registry builds for `config`."""
     return _run(
         engine=engine,
         team_id=team_id,
@@ -169,6 +166,7 @@ def sync_once(
         progress=progress,
         tracker=tracker,
         rebuild=False,
+        features=features,
     )
 
 
@@ -181,8 +179,10 @@ def backfill(
     progress: Progress | None = None,
     tracker: TrackerBackend | None = None,
     team_id: str | None = None,
+    features: Sequence[Feature] | None = None,
 ) -> SyncReport:
-    """Rebuild the tracker from the store: every week of Health, every row, the layout, charts.
+    """Rebuild the tracker from the store: every row (the features recompute theirs in full),
+    the layout, charts.
 
     Rows already in the Sheet are rewritten where they are (managers' notes stay beside them);
     missing ones are added.
@@ -196,6 +196,7 @@ def backfill(
         tracker=tracker,
         rebuild=True,
         team_id=team_id,
+        features=features,
     )
 
 
@@ -209,8 +210,10 @@ def _run(
     tracker: TrackerBackend | None,
     rebuild: bool,
     team_id: str | None,
+    features: Sequence[Feature] | None,
 ) -> SyncReport:
     now = now or dt.datetime.now(dt.UTC)
+    hooked = [f for f in _features(config, features) if f.before_tracker_sync is not None]
     target = tracker or make_tracker(config=config, settings=settings)
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     started = time.monotonic()
@@ -220,7 +223,7 @@ def _run(
         if not locks.acquire(conn, name=lease, holder=holder, until=now + LEASE_TIME, now=now):
             return SyncReport(target=target.description, skipped=True)
     result = CycleResult()
-    weeks = 0
+    queued = 0
     try:
         with engine.begin() as conn:
             moved_from = outbox.last_target(conn, team_id=team)
@@ -228,22 +231,21 @@ def _run(
                 if not rebuild:
                     logger.info("tracker moved to %s: writing every row there", target.description)
                 outbox.requeue_all(conn, team_id=team)
-            # A rebuild, or a tracker without Health yet, gets the weeks in the same write;
-            # otherwise the rows already queued go first, so a change is not held up by Health.
-            health_first = rebuild or not _has_health(conn, team_id=team)
-            if health_first:
-                weeks = refresh_health(
-                    conn, team_id=team, config=config, now=now, everything=rebuild
-                )
+            # A rebuild, or a feature whose worksheets have no row yet (a new tracker), gets its
+            # rows into the same write; otherwise the rows already queued go first, so a change
+            # is not held up by a feature's recomputation.
+            first = [f for f in hooked if rebuild or not _has_rows(conn, team, f.worksheets)]
+            queued += _queue(conn, first, team_id=team, now=now, rebuild=rebuild)
         erased = _blank_erased_rows(engine, target, team_id=team, now=now)
         result = target.sync(engine, team_id=team, now=now, rebuild=rebuild, progress=progress)
         result.write_requests += erased
-        if not health_first:
+        later = [f for f in hooked if f not in first]
+        if later:
             with engine.begin() as conn:
-                weeks = refresh_health(conn, team_id=team, config=config, now=now)
-            if weeks:
-                more = target.sync(engine, team_id=team, now=now)
-                result = _add(result, more)
+                more = _queue(conn, later, team_id=team, now=now, rebuild=False)
+            if more:
+                queued += more
+                result = _add(result, target.sync(engine, team_id=team, now=now))
     except Exception as error:
         _log_cycle(
             engine, target, team_id=team, now=now, status="failed", result=result, error=error
@@ -265,7 +267,7 @@ def _run(
         read_requests=result.read_requests,
         retries=result.retries,
         seconds=time.monotonic() - started,
-        health_weeks=weeks,
+        feature_rows=queued,
     )
 
 
@@ -284,13 +286,40 @@ def _blank_erased_rows(
     return 1 if rows else 0
 
 
-def _has_health(conn: Connection, *, team_id: str) -> bool:
+def _features(config: Config, features: Sequence[Feature] | None) -> Sequence[Feature]:
+    """The features given, or those the registry builds for `config`."""
+    if features is not None:
+        return features
+    return build_features(config=config, templates=templates()).features
+
+
+def _has_rows(conn: Connection, team_id: str, sheets: Sequence[str]) -> bool:
+    """Whether the store holds any row of these worksheets for the workspace (a feature that
+    names none has nothing to wait for)."""
+    if not sheets:
+        return True
     query = (
         select(tracker_rows.c.row_key)
-        .where(tracker_rows.c.team_id == team_id, tracker_rows.c.sheet == "Health")
+        .where(tracker_rows.c.team_id == team_id, tracker_rows.c.sheet.in_(sheets))
         .limit(1)
     )
     return conn.execute(query).first() is not None
+
+
+def _queue(
+    conn: Connection,
+    features: Sequence[Feature],
+    *,
+    team_id: str,
+    now: dt.datetime,
+    rebuild: bool,
+) -> int:
+    """Run the features' before_tracker_sync hooks; how many rows they queued."""
+    return sum(
+        f.before_tracker_sync(conn, team_id, now, rebuild)
+        for f in features
+        if f.before_tracker_sync is not None
+    )
 
 
 def _add(first: CycleResult, second: CycleResult) -> CycleResult:
@@ -324,81 +353,6 @@ def _log_cycle(
         )
 
 
-def refresh_health(
-    conn: Connection,
-    *,
-    team_id: str,
-    config: Config,
-    now: dt.datetime,
-    everything: bool = False,
-) -> int:
-    """Queue the workspace's Health rows that may have changed; how many weeks were computed.
-
-    Normally that is this week and last week (last week's figures settle after it ends), and
-    only when something they count changed since the last time (new activity, a member's row
-    changing: joins, departures; a new week), at most every HEALTH_MIN_INTERVAL, and at least
-    every HEALTH_MAX_AGE. Checking costs two
-    indexed look-ups, so an idle cycle costs milliseconds however large the community. The
-    first time, or with `everything`, it is every week since activity was first recorded.
-    """
-    tz = config.community.tz
-    thresholds = config.thresholds
-    roster = select(members.c.user_id).where(members.c.team_id == team_id).limit(1)
-    if conn.execute(roster).first() is None:
-        return 0  # no community yet, so no health to report
-    marks = _health_marks(conn, team_id=team_id, week=health.iso_week(now, tz))
-    state = outbox.load_state(conn, team_id=team_id, name=HEALTH_STATE)
-    has_rows = _has_health(conn, team_id=team_id)
-    if not everything and has_rows and state is not None:
-        age = now - dt.datetime.fromisoformat(state["computed_at"])
-        if age < HEALTH_MAX_AGE and (state.get("marks") == marks or age < HEALTH_MIN_INTERVAL):
-            return 0
-    if everything or not has_rows:
-        first = health.first_activity(conn, team_id=team_id)
-        weeks = health.weeks_between(first or now, now, tz)
-    else:
-        weeks = health.weeks_between(now - dt.timedelta(days=7), now, tz)
-    for week in health.weekly_health(
-        conn,
-        team_id=team_id,
-        weeks=weeks,
-        tz=tz,
-        now=now,
-        healthy_pct=thresholds.healthy_participation_pct,
-        stagnant_pct=thresholds.stagnant_participation_pct,
-        replies_target=config.health.replies_per_1000_target,
-        reactions_target=config.health.reactions_per_1000_target,
-    ):
-        tracker_queue.put(conn, team_id=team_id, row=week.tracker_values(), now=now)
-    outbox.save_state(
-        conn,
-        team_id=team_id,
-        name=HEALTH_STATE,
-        value={"computed_at": now.isoformat(), "marks": marks},
-        now=now,
-    )
-    return len(weeks)
-
-
-def _health_marks(conn: Connection, *, team_id: str, week: str) -> list[str]:
-    """What Health depends on, cheaply: the newest activity and the newest change to a member's
-    row (each read from the end of an index), and the week in progress."""
-    # Across workspaces, so that it is one step down the `at` index on every database; another
-    # workspace's activity only costs this one an early recomputation.
-    newest_activity = conn.execute(select(func.max(activity.c.at))).scalar()
-    newest_member = conn.execute(
-        select(tracker_rows.c.updated_at)
-        .where(tracker_rows.c.team_id == team_id, tracker_rows.c.sheet == "Members")
-        .order_by(tracker_rows.c.updated_at.desc())
-        .limit(1)
-    ).scalar()
-    return [
-        week,
-        newest_activity.isoformat() if newest_activity else "",
-        newest_member.isoformat() if newest_member else "",
-    ]
-
-
 JOB_NAME = "tracker-sync"
 
 
@@ -411,11 +365,17 @@ class _SyncJob:
     """
 
     def __init__(
-        self, *, config: Config, settings: Settings, tracker: TrackerBackend | None
+        self,
+        *,
+        config: Config,
+        settings: Settings,
+        tracker: TrackerBackend | None,
+        features: Sequence[Feature] | None,
     ) -> None:
         self.config = config
         self.settings = settings
         self.tracker = tracker
+        self.features = features
         self.last_report: SyncReport | None = None
 
     def __call__(self, engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
@@ -423,6 +383,8 @@ class _SyncJob:
             self.tracker = make_tracker(
                 config=self.config, settings=self.settings, limiter=WriteLimiter()
             )
+        if self.features is None:
+            self.features = _features(self.config, None)
         report = sync_once(
             engine=engine,
             config=self.config,
@@ -430,6 +392,7 @@ class _SyncJob:
             now=now,
             tracker=self.tracker,
             team_id=team_id,
+            features=self.features,
         )
         self.last_report = report
         if report.rows_written or report.write_requests:
@@ -437,11 +400,18 @@ class _SyncJob:
         return {"rows_written": report.rows_written, "rows_pending": report.rows_pending}
 
 
-def sync_job(*, config: Config, settings: Settings, tracker: TrackerBackend | None = None) -> Job:
+def sync_job(
+    *,
+    config: Config,
+    settings: Settings,
+    tracker: TrackerBackend | None = None,
+    features: Sequence[Feature] | None = None,
+) -> Job:
     """The job `serve`/`run` schedule every `tracker.sync_every_seconds`: each workspace's slot
-    writes that workspace's queued rows, under that workspace's lease."""
+    writes that workspace's queued rows, under that workspace's lease. `features`: whose
+    before_tracker_sync hooks run (default: those the registry builds for `config`)."""
     return Job(
         name=JOB_NAME,
         every=dt.timedelta(seconds=config.tracker.sync_every_seconds),
-        run=_SyncJob(config=config, settings=settings, tracker=tracker),
+        run=_SyncJob(config=config, settings=settings, tracker=tracker, features=features),
     )

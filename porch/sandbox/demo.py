@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from porch.core.config import Config
@@ -29,7 +30,6 @@ from porch.sandbox.demo_check_in import check_in_scene
 from porch.sandbox.demo_feedback import feedback_scene
 from porch.sandbox.demo_modmail import inbox_scene
 from porch.sandbox.demo_privacy import privacy_scene
-from porch.sandbox.demo_report import report_scene
 from porch.sandbox.workspace import SandboxWorkspace
 
 START = dt.datetime(2026, 11, 2, 7, 30, tzinfo=dt.UTC)  # Monday, 08:30 in Berlin
@@ -189,9 +189,7 @@ def run_demo(
             # One check-in in the transcript (the story visits no other Friday), no survey.
             "manager_check_in": config.manager_check_in.model_copy(update={"weekdays": ["friday"]}),
             "nps": config.nps.model_copy(update={"enabled": False}),
-            "health": config.health.model_copy(
-                update={"reports_dir": str((out / "reports").resolve())}
-            ),
+            **reports_into(config, out / "reports"),
         }
     )
     echo(click.style(f"Porch sandbox demo: a month in {config.community.name}", bold=True))
@@ -222,6 +220,17 @@ def run_demo(
     for label, path in [("transcript", transcript), ("database", database), *outputs]:
         echo(f"  {label:<11} {Path(path).resolve()}")
     return transcript
+
+
+def reports_into(config: Config, folder: Path) -> dict[str, Any]:
+    """Every config section with a `reports_dir` (where a feature saves the reports it writes),
+    pointed at the demo's outputs."""
+    where = str(folder.resolve())
+    return {
+        key: section.model_copy(update={"reports_dir": where})
+        for key, section in config
+        if isinstance(section, BaseModel) and "reports_dir" in type(section).model_fields
+    }
 
 
 def self_contained(engine: Engine) -> None:
@@ -327,7 +336,7 @@ def story(box: Demo) -> None:
     inbox_scene(box)
     check_in_scene(box)
     privacy_scene(box, user_id="U0CHLOE001")
-    report_scene(box)
+    box.scene("porch report")
 
 
 def members(count: int) -> str:

@@ -843,7 +843,7 @@ def test_health_weeks_and_the_dashboard_reach_the_sheet(
     sheet_id: str,
     limiter: WriteLimiter,
 ) -> None:
-    from tests.sheets_sync.test_health import at, seed
+    from tests.porch.features.health.test_weeks import at, seed
 
     seed(engine)
     sync(engine, config, settings, google(config, settings, limiter), now=at(24))

@@ -242,7 +242,7 @@ def test_porch_sync_command(
 def test_a_change_patches_the_workbook_in_place(
     engine: Engine, local: Config, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.sheets_sync.test_health import at, event, seed
+    from tests.porch.features.health.test_weeks import at, event, seed
 
     seed(engine)
     for user_id in ("U1", "U2"):
@@ -265,7 +265,7 @@ def test_a_change_patches_the_workbook_in_place(
         report = sync_once(engine=engine, config=local, settings=settings, now=at(24, hour=13))
 
     assert not [r for r in caplog.records if "in full" in r.getMessage()]
-    assert report.rows_written == 3 and report.health_weeks == 2  # U2, U3 and week 48
+    assert report.rows_written == 3 and report.feature_rows == 2  # U2, U3 and week 48
     workbook = load_workbook(path)
     members = workbook["Members"]
     assert member_ids(path) == ["U1", "U2", "U3"]

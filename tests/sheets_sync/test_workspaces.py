@@ -102,11 +102,11 @@ def test_two_workspaces_in_one_database_never_collide(
     report = sync_once(**common(engine, local, settings), tracker=trackers["T1"], team_id="T1")
     assert report.skipped
     report = sync_once(**common(engine, local, settings), tracker=trackers["T2"], team_id="T2")
-    assert report.rows_written == 2 + report.health_weeks  # two members, their weeks
+    assert report.rows_written == 2 + report.feature_rows  # two members, their weeks
     with engine.begin() as conn:
         locks.release(conn, name=lease_name("T1"), holder="elsewhere")
     report = sync_once(**common(engine, local, settings), tracker=trackers["T1"], team_id="T1")
-    assert report.rows_written == 2 + report.health_weeks == 3
+    assert report.rows_written == 2 + report.feature_rows == 3
 
     for team in ("T1", "T2"):
         people = sheet_rows(trackers[team].path, "Members")

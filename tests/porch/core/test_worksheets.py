@@ -11,9 +11,8 @@ from sqlalchemy import Engine
 
 from porch.core import tracker_queue, worksheets
 from porch.core.member_records import member_row
-from porch.core.worksheets import FeedbackRow, HealthRow, MemberRow, RowError, WinRow
+from porch.core.worksheets import FeedbackRow, MemberRow, RowError, WinRow
 from porch.features import registry
-from porch.features.health import WeekHealth
 from sheets_sync.layout import COLUMNS, KEY_COLUMN, SPECS
 
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
@@ -71,9 +70,6 @@ def test_the_domain_builders_are_the_typed_rows() -> None:
     assert row.cells()["Profile"] == ""  # no workspace URL known: no link to build
     linked = member_row(member, workspace_url="https://team.slack.com/")
     assert linked.cells()["Profile"] == "https://team.slack.com/team/U1"
-    week = WeekHealth("2026-W47", dt.date(2026, 11, 16), 10, 1, 2, 20.0, 5, 1, 2, 50.0, "Healthy")
-    assert isinstance(week.tracker_values(), HealthRow)
-    assert week.tracker_values().cells()["Week starting"] == "2026-11-16"
 
 
 @pytest.mark.parametrize(

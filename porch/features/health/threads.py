@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Connection, and_, bindparam, case, func, o
 
 from porch.core.questions import QUESTION, TOP_LEVEL_KINDS
 from porch.core.store.schema import activity, members
-from porch.features.health_queries import Period, roster_condition
+from porch.features.health.queries import Period, roster_condition
 
 
 def thread_figures(

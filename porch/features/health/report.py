@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from porch.features.health_metrics import HealthReport
+from porch.features.health.metrics import HealthReport
 
 
 @dataclass(frozen=True)

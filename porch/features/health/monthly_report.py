@@ -19,7 +19,7 @@ from porch.core import effect_queue
 from porch.core.config import Config
 from porch.core.feature import Feature, Job
 from porch.core.markdown_report import render_blocks, render_html
-from porch.features import health_metrics, health_report
+from porch.features.health import metrics, report
 
 logger = logging.getLogger(__name__)
 JOB_NAME = "health-monthly-report"
@@ -32,7 +32,7 @@ def report_path(config: Config, *, team_id: str, month: str) -> Path:
 
 def last_month(now: dt.datetime, *, config: Config) -> tuple[str, dt.datetime, dt.datetime]:
     """("YYYY-MM", start, end) of the calendar month before the one containing `now`."""
-    this_month, previous = health_metrics.month_starts(now, tz=config.community.tz, count=1)
+    this_month, previous = metrics.month_starts(now, tz=config.community.tz, count=1)
     return previous.strftime("%Y-%m"), previous, this_month
 
 
@@ -47,7 +47,7 @@ def write_monthly_report(
     _, before, _ = last_month(start, config=config)
     tz = config.community.tz
     with engine.begin() as conn:
-        current, previous = health_metrics.compute_with_previous(
+        current, previous = metrics.compute_with_previous(
             conn,
             team_id=team_id,
             config=config,
@@ -56,7 +56,7 @@ def write_monthly_report(
             previous=(before, start),
         )
         title = f"{config.community.name}: community health, {month}"
-        source = health_report.markdown(current, previous, tz=tz, title=title)
+        source = report.markdown(current, previous, tz=tz, title=title)
         if config.health.post_monthly_report:
             effect_queue.record(
                 conn,

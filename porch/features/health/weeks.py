@@ -21,7 +21,7 @@ timezone; for the week in progress, "end of the week" means now):
   everyone who engaged at least once in those 30 days (20-40 % is a good sign).
 - Replies (reactions) per 1,000: replies (reactions) by members during the week per 1,000
   members.
-- Health score: the Community Health Score of the week (porch/features/health_metrics.py):
+- Health score: the Community Health Score of the week (porch/features/health/metrics.py):
   0.4 x returning engagers % + 0.3 x replies per 1,000 normalized + 0.3 x reactions per 1,000
   normalized, each rate normalized against its target in `health:` of community.yml.
 - Status: "Healthy" when participation reaches `healthy_pct`, "Stagnant" below `stagnant_pct`,
@@ -35,16 +35,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 
-from porch.core.config import Config
-from porch.core.feature import Feature
 from porch.core.store.schema import activity, members, tracker_rows
-from porch.core.worksheets import HealthRow
-from porch.features.health_metrics import health_score
+from porch.features.health.metrics import health_score
+from porch.features.health.rows import HealthRow
 
 # Activity kinds that are posts (the rest, apart from joins, are reactions and the like).
 MESSAGE_KINDS = frozenset({"message", "question", "reply"})
@@ -231,28 +228,6 @@ def _status(participation: float, *, healthy_pct: float, stagnant_pct: float) ->
     if participation < stagnant_pct:
         return "Stagnant"
     return "Watch"
-
-
-def feature(*, config: Config) -> Feature:
-    """Health is computed from the activity rows by the tracker sync; it handles no event.
-
-    Managers see the latest computed week in their App Home, next to the week before: read from
-    the Health rows already queued for the tracker, so opening the tab costs one small query.
-    """
-
-    def home_section(conn: Connection, team_id: str, user_id: str) -> dict[str, Any] | None:
-        # Only managers.users: whether someone is in the managers user group needs a Web API
-        # call, which rendering App Home does not make.
-        if user_id not in config.managers.users:
-            return None
-        weeks = latest_weeks(conn, team_id=team_id, count=2)
-        return {
-            "template": "_home_health.j2",
-            "latest": weeks[0] if weeks else None,
-            "before": weeks[1] if len(weeks) > 1 else None,
-        }
-
-    return Feature(name="health", worksheets=("Health",), home_section=home_section)
 
 
 def latest_weeks(conn: Connection, *, team_id: str, count: int) -> list[HealthRow]:

@@ -1,9 +1,9 @@
 """Several periods in one pass give exactly what each period computed on its own gives.
 
-The report shows a period beside the one before it, read together (porch.features.health_queries
+The report shows a period beside the one before it, read together (porch.features.health.queries
 buckets the rows of both); nothing of one period may leak into the other, whatever their lengths
 and however their "last 30 days" overlap. The community is the hand-worked one of
-test_health_metrics.
+test_metrics.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import Engine
 
 from porch.core.config import Config
-from porch.features import health_metrics
-from tests.porch.features.test_health_metrics import SINCE, TEAM, UNTIL, Survey, seed
+from porch.features.health import metrics
+from tests.porch.features.health.test_metrics import SINCE, TEAM, UNTIL, Survey, seed
 
 DAY = dt.timedelta(days=1)
 
@@ -46,11 +46,11 @@ def test_periods_read_together_equal_periods_read_alone(
 ) -> None:
     seed(engine)
     with engine.connect() as conn:
-        together = health_metrics.compute_periods(
+        together = metrics.compute_periods(
             conn, team_id=TEAM, config=config, periods=periods, nps=no_survey
         )
         alone = [
-            health_metrics.compute(
+            metrics.compute(
                 conn, team_id=TEAM, config=config, since=since, until=until, nps=no_survey
             )
             for since, until in periods
@@ -63,7 +63,7 @@ def test_the_previous_period_is_the_one_of_the_same_length_before(
 ) -> None:
     seed(engine)
     with engine.connect() as conn:
-        current, previous = health_metrics.compute_with_previous(
+        current, previous = metrics.compute_with_previous(
             conn, team_id=TEAM, config=config, since=SINCE, until=UNTIL, nps=no_survey
         )
     assert (previous.since, previous.until) == (SINCE - 14 * DAY, SINCE)
@@ -79,6 +79,6 @@ def test_the_previous_period_is_the_one_of_the_same_length_before(
 
 def test_an_empty_period_is_refused(engine: Engine, config: Config) -> None:
     with engine.connect() as conn, pytest.raises(ValueError):
-        health_metrics.compute_periods(
+        metrics.compute_periods(
             conn, team_id=TEAM, config=config, periods=[(SINCE, UNTIL), (UNTIL, UNTIL)]
         )

@@ -35,7 +35,7 @@ from sqlalchemy import Engine, insert
 
 from porch.core.config import Config
 from porch.core.store.schema import activity, members
-from porch.features import health, health_metrics
+from porch.features.health import metrics, weeks
 from tests.conftest import config_with
 
 TEAM = "T1"
@@ -126,9 +126,9 @@ def seed(engine: Engine) -> None:
         )
 
 
-def report(engine: Engine, config: Config, **kwargs: object) -> health_metrics.HealthReport:
+def report(engine: Engine, config: Config, **kwargs: object) -> metrics.HealthReport:
     with engine.connect() as conn:
-        return health_metrics.compute(
+        return metrics.compute(
             conn, team_id=TEAM, config=config, since=SINCE, until=UNTIL, **kwargs
         )
 
@@ -238,7 +238,7 @@ def test_the_weekly_health_row_carries_the_rates_and_the_score(
     seed(engine)
     tz = config.community.tz
     with engine.connect() as conn:
-        (week,) = health.weekly_health(
+        (week,) = weeks.weekly_health(
             conn,
             team_id=TEAM,
             weeks=["2026-W22"],

@@ -47,7 +47,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from porch.core.config import Config
-from porch.features.health_queries import (
+from porch.features.health.queries import (
     COHORT_MONTHS,
     MemberFigures,
     Period,
@@ -56,7 +56,7 @@ from porch.features.health_queries import (
     referrals,
     tune_for_aggregates,
 )
-from porch.features.health_threads import thread_figures
+from porch.features.health.threads import thread_figures
 from porch.features.nps import nps_summary
 
 WEEK = dt.timedelta(days=7)
@@ -195,7 +195,7 @@ def compute_periods(
     nps: NpsSource | None = None,
 ) -> list[HealthReport]:
     """A HealthReport per [since, until) of `periods`, each as `compute` would give it, with
-    one SQL pass per kind of figure for all of them (see porch.features.health_queries)."""
+    one SQL pass per kind of figure for all of them (see porch.features.health.queries)."""
     if any(since >= until for since, until in periods):
         raise ValueError("the period must start before it ends")
     windows = [Period(since, until) for since, until in periods]

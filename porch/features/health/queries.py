@@ -5,7 +5,7 @@ the activity rows of both are read once: every row of the union window is bucket
 expressions into the periods (and their "last 30 days") it belongs to, the database sums them
 per member, joins the sums to the roster and returns one row per join-cohort combination. No
 row per member or per activity reaches Python, so 100,000 members cost what the database costs.
-The definitions are those of porch.features.health_metrics, unchanged.
+The definitions are those of porch.features.health.metrics, unchanged.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class Period:
 
 @dataclass
 class MemberFigures:
-    """A period's sums over its roster (see health_metrics for what each one means)."""
+    """A period's sums over its roster (see metrics.py for what each one means)."""
 
     members: int = 0
     mau: int = 0

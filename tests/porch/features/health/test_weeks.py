@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, insert, select
 
+from porch.core.config import Config
 from porch.core.store.schema import activity, members, tracker_rows
-from porch.features import health
-from porch.runtime.tracker_sync import refresh_health
-from tests.sheets_sync.conftest import REPO
+from porch.features.health import weeks as health
+from porch.features.health.rows import HealthRow
+from porch.features.registry import build_features, templates
 
 BERLIN = ZoneInfo("Europe/Berlin")
 UTC = dt.UTC
@@ -122,6 +123,14 @@ def test_members_imported_at_install_count_but_are_never_new(engine: Engine) -> 
     assert (week.members, week.new_members) == (2, 1)
 
 
+def test_a_week_is_one_health_row() -> None:
+    week = health.WeekHealth(
+        "2026-W47", dt.date(2026, 11, 16), 10, 1, 2, 20.0, 5, 1, 2, 50.0, "Healthy"
+    )
+    assert isinstance(week.tracker_values(), HealthRow)
+    assert week.tracker_values().cells()["Week starting"] == "2026-11-16"
+
+
 def test_weeks() -> None:
     assert health.iso_week(dt.datetime(2026, 11, 15, 23, 30, tzinfo=UTC), BERLIN) == "2026-W47"
     assert health.week_start("2026-W47", BERLIN) == dt.datetime(2026, 11, 16, tzinfo=BERLIN)
@@ -129,13 +138,19 @@ def test_weeks() -> None:
     assert health.weeks_between(at(1, month=1), at(28, month=12), BERLIN)[0] == "2026-W01"
 
 
-def test_the_first_sync_writes_every_week_since_activity_began(engine: Engine) -> None:
-    from porch.features.registry import load_config
+def test_the_first_sync_writes_every_week_since_activity_began(
+    engine: Engine, config: Config
+) -> None:
+    """The weeks are queued by the feature's hook, right before each tracker sync."""
+    features = build_features(config=config, templates=templates())
+    (hook,) = [f.before_tracker_sync for f in features.features if f.before_tracker_sync]
+
+    def refresh(now: dt.datetime, *, rebuild: bool = False) -> int:
+        with engine.begin() as conn:
+            return hook(conn, "T1", now, rebuild)
 
     seed(engine)
-    config = load_config(REPO / "community.yml")
-    with engine.begin() as conn:
-        refresh_health(conn, team_id="T1", config=config, now=at(24))
+    assert refresh(at(24)) == 4
     with engine.connect() as conn:
         weeks = sorted(
             conn.execute(
@@ -144,13 +159,17 @@ def test_the_first_sync_writes_every_week_since_activity_began(engine: Engine) -
         )
     assert weeks == ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
     minutes = dt.timedelta(minutes=1)
-    with engine.begin() as conn:  # nothing changed: nothing to compute
-        assert refresh_health(conn, team_id="T1", config=config, now=at(24) + 30 * minutes) == 0
+    assert refresh(at(24) + 30 * minutes) == 0  # nothing changed: nothing to compute
     with engine.begin() as conn:
         conn.execute(insert(activity), [event("UA", at(24) + 40 * minutes)])
-    with engine.begin() as conn:  # then this and last week
-        assert refresh_health(conn, team_id="T1", config=config, now=at(24) + 45 * minutes) == 2
+    assert refresh(at(24) + 45 * minutes) == 2  # then this and last week
+    assert refresh(at(24) + 50 * minutes) == 0
+    assert refresh(at(24) + 110 * minutes) == 2  # and again once the figures are an hour old
+    assert refresh(at(24) + 111 * minutes, rebuild=True) == 4  # a rebuild: every week
+
+
+def test_no_community_no_weeks(engine: Engine, config: Config) -> None:
+    features = build_features(config=config, templates=templates())
+    (hook,) = [f.before_tracker_sync for f in features.features if f.before_tracker_sync]
     with engine.begin() as conn:
-        assert refresh_health(conn, team_id="T1", config=config, now=at(24) + 50 * minutes) == 0
-    with engine.begin() as conn:  # and again once the figures are an hour old
-        assert refresh_health(conn, team_id="T1", config=config, now=at(24) + 110 * minutes) == 2
+        assert hook(conn, "T1", at(24), True) == 0

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import Any
 
-from porch.features import health_metrics, health_report
+from porch.features.health import metrics, report
 
-if TYPE_CHECKING:
-    from porch.sandbox.demo import Demo
-
-
+# The scene's name in the sandbox's story (Feature.demo_scenes).
+SCENE = "porch report"
 # Friday 4 December, after the managers' check-in: the story's clock only moves forward.
 REPORT_DAY = 33
 
 
-def report_scene(box: Demo) -> None:
+def report_scene(box: Any) -> None:
+    """`box` is the demo (porch.sandbox.demo.Demo)."""
     config = box.config
     home = config.channels.home
     box.at(REPORT_DAY, "10:30")
@@ -28,10 +27,10 @@ def report_scene(box: Demo) -> None:
     since = until - dt.timedelta(days=30)
     team_id = box.workspace.runtime.team_id
     with box.workspace.engine.connect() as conn:
-        current, previous = health_metrics.compute_with_previous(
+        current, previous = metrics.compute_with_previous(
             conn, team_id=team_id, config=config, since=since, until=until
         )
-    table = health_report.terminal_table(current, previous, tz=config.community.tz)
+    table = report.terminal_table(current, previous, tz=config.community.tz)
     for line in table.splitlines():
         box.lines.append(f"    {line}")
         box.echo(f"    {line}")

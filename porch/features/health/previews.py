@@ -1,0 +1,38 @@
+"""`porch preview`: what /porch health answers, at once and a moment later."""
+
+from __future__ import annotations
+
+from porch.core.feature import PreviewSample
+from porch.features.health.command import PENDING, SUMMARY
+
+
+def previews() -> list[PreviewSample]:
+    return [
+        (
+            "/porch health, at once",
+            "Only visible to the manager",
+            PENDING,
+            {"days": 30},
+        ),
+        (
+            "/porch health, a moment later",
+            "Only visible to the manager",
+            SUMMARY,
+            {
+                "period": "2026-10-22 to 2026-11-20",
+                "days": 30,
+                "score": "46.2",
+                "score_change": "▲ 3.1",
+                "participation": "18.4%",
+                "band": "healthy",
+                "healthy": 10,
+                "stagnant": 5,
+                "rows": [
+                    ("Community Health Score", "46.2/100", "43.1/100", "▲ 3.1"),
+                    ("Active participation (30 days)", "18.4%", "17%", "▲ 1.4"),
+                    ("Time to first response, median", "42 min", "55 min", "▼ 13"),
+                ],
+                "width": 30,
+            },
+        ),
+    ]

@@ -1,0 +1,28 @@
+"""The tracker's Health worksheet: one row per ISO week (see weeks.py for each figure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from porch.core.worksheets import SheetRow, column
+
+
+@dataclass(frozen=True, kw_only=True)
+class HealthRow(SheetRow):
+    SHEET: ClassVar[str] = "Health"
+
+    week: str = field(metadata=column("Week"))
+    week_starting: dt.date = field(metadata=column("Week starting", "date"))
+    members: int = field(metadata=column("Members", "int"))
+    new_members: int = field(metadata=column("New members", "int"))
+    active_members: int = field(metadata=column("Active members", "int"))
+    participation_pct: float = field(metadata=column("Participation %", "pct"))
+    messages: int = field(metadata=column("Messages", "int"))
+    returning_engagers: int = field(metadata=column("Returning engagers", "int"))
+    returning_pct: float = field(metadata=column("Returning engagers %", "pct"))
+    replies_per_1000: float = field(metadata=column("Replies per 1,000", "pct"))
+    reactions_per_1000: float = field(metadata=column("Reactions per 1,000", "pct"))
+    health_score: float = field(metadata=column("Health score", "pct"))
+    status: str = field(metadata=column("Status"))
