@@ -152,7 +152,9 @@ class FeaturePackage:
     Action and Input ones as `ids.NAME`). `worksheets`: its tracker row classes (SheetRow).
     `cli`: click commands added to `porch`, or (group, command) pairs to add a verb to a core
     group such as `members` (they get a porch.core.cli_services.CliServices as click's
-    `obj`). `build` makes the Feature(s) from a FeatureSetup.
+    `obj`). `build` makes the Feature(s) from a FeatureSetup. `demo_config`, given the
+    loaded config, returns the sections it runs differently in `porch demo` (section key ->
+    replaced section), so the scripted month stays short without the sandbox naming features.
     """
 
     name: str
@@ -161,6 +163,7 @@ class FeaturePackage:
     slack_ids: Sequence[type] = ()
     worksheets: Sequence[type] = ()
     cli: Sequence[Any] = ()
+    demo_config: Callable[[Any], Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True)

@@ -34,22 +34,34 @@ from porch.core.interactions import Interaction, InteractionKind, Verb
 from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
 from porch.core.worksheets import CORE_ROWS, SheetRow
-from porch.features import health, monthly_report, participation, slack_limits
-from porch.features.contributions import Contributions
+from porch.features import (
+    check_in,
+    contributions,
+    health,
+    monthly_report,
+    nps,
+    participation,
+    response_alerts,
+    slack_limits,
+)
 from porch.features.feedback import Feedback
 from porch.features.follow_ups import FollowUps
 from porch.features.introductions import Introductions
-from porch.features.manager_check_in import ManagerCheckIn
 from porch.features.modmail import Modmail
-from porch.features.nps import Nps
 from porch.features.onboarding import Onboarding
 from porch.features.privacy import Privacy
-from porch.features.response_alerts import ResponseAlerts
 from porch.features.rituals import Rituals
 from porch.features.spotlight import Spotlight
 
 # Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
-PACKAGES: tuple[FeaturePackage, ...] = (slack_limits.PACKAGE,)
+PACKAGES: tuple[FeaturePackage, ...] = (
+    participation.PACKAGE,
+    contributions.PACKAGE,
+    slack_limits.PACKAGE,
+    response_alerts.PACKAGE,
+    check_in.PACKAGE,
+    nps.PACKAGE,
+)
 
 # Every feature's name, in the order they see each event. Participation first: later features
 # count the activity row it records for this event. Privacy last: it reads what every other
@@ -66,7 +78,7 @@ ORDER = (
     "monthly_report",
     "slack_limits",
     "response_alerts",
-    "manager_check_in",
+    "check_in",
     "nps",
     "spotlight",
     "modmail",
@@ -133,6 +145,15 @@ def worksheet_rows() -> list[type[SheetRow]]:
         raise ValueError(f"a worksheet is declared twice: {sorted(sheets)}")
     rank = {sheet: i for i, sheet in enumerate(WORKSHEET_ORDER)}
     return sorted(rows, key=lambda row: rank.get(row.SHEET, len(rank)))
+
+
+def demo_config(config: Config) -> dict[str, Any]:
+    """The config sections the packages run differently in `porch demo`."""
+    changed: dict[str, Any] = {}
+    for package in PACKAGES:
+        if package.demo_config is not None:
+            changed.update(package.demo_config(config))
+    return changed
 
 
 def cli_commands() -> list[Any]:
@@ -223,19 +244,13 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     feedback = Feedback(config=config, templates=templates, app_home=app_home)
     modmail = Modmail(config=config, templates=templates)
     features = [
-        # Participation first: later features count the activity row it records for this event.
-        participation.feature(config=config),
         onboarding.feature(),
         introductions.feature(),
         follow_ups.feature(),
-        Contributions(config=config).feature(),
         rituals.feature(),
         feedback.feature(),
         health.feature(config=config),
         monthly_report.feature(config=config),
-        ResponseAlerts(config=config, templates=templates).feature(),
-        ManagerCheckIn(config=config, templates=templates).feature(),
-        Nps(config=config, templates=templates).feature(),
         spotlight.feature(),
         modmail.feature(),
     ]

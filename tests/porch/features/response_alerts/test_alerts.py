@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from porch.core.community_hours import response_deadline
-from porch.core.config import CommunityHours
+from porch.features.response_alerts.config import CommunityHours
+from porch.features.response_alerts.deadline import response_deadline
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
 

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, insert, select
 
-from porch.core.slack_ids import Action, Input, View
-from porch.core.store.schema import nps_opt_outs, nps_responses
-from porch.features.nps import NpsSummary, nps_summary
+from porch.features.nps.ids import Action, Input, View
+from porch.features.nps.summary import NpsSummary, nps_summary
+from porch.features.nps.tables import nps_opt_outs, nps_responses
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
 from tests.conftest import config_with

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from porch.core.message_links import item_key
 from porch.core.store.schema import tracker_rows
 from porch.core.tracker_queue import get_row
-from porch.features.contributions import item_key
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
 

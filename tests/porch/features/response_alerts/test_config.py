@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from porch.core.community_hours import response_deadline
-from porch.core.config import CommunityHours, ConfigError
+from porch.core.config import ConfigError
 from porch.features.registry import load_config
+from porch.features.response_alerts.config import CommunityHours
+from porch.features.response_alerts.deadline import response_deadline
 from tests.conftest import EXAMPLE_CONFIG
 
 EXAMPLE = EXAMPLE_CONFIG.read_text()
