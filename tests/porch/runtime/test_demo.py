@@ -14,7 +14,8 @@ from porch.runtime.cli import main
 from tests.conftest import EXAMPLE_CONFIG
 
 
-@pytest.fixture(scope="module")
+# Session-wide: a feature's demo-scene test (tests/porch/features/<name>/) shares this run.
+@pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     out = tmp_path_factory.mktemp("demo")
     result = CliRunner().invoke(
