@@ -141,13 +141,15 @@ class Community:
     def _body(self, user_id: str) -> dict[str, Any]:
         return {"team": {"id": TEAM}, "user": {"id": user_id}, "trigger_id": "12345.98765.abcd"}
 
-    def click(self, user_id: str, action_id: str, *, value: str) -> Reply:
+    def click(
+        self, user_id: str, action_id: str, *, value: str, trigger_id: str = "12345.98765.abcd"
+    ) -> Reply:
         """A button press, answered by the feature that declared it."""
         action = {"action_id": action_id, "value": value}
         request = ActionRequest(
             team_id=TEAM,
             user_id=user_id,
-            trigger_id="12345.98765.abcd",
+            trigger_id=trigger_id,
             body={**self._body(user_id), "actions": [action]},
             store=self,
             action=action,

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import Engine, select
 
 from porch.core.config import Config
 from porch.core.effect_queue import Effect
-from porch.core.interactions import Modal
+from porch.core.interactions import MalformedPayload, Modal
 from porch.features.nps.ids import Action, Input, View
 from porch.features.nps.tables import nps_responses
 from tests.conftest import config_with
@@ -146,6 +147,12 @@ def test_an_empty_comment_records_nothing(engine: Engine, config: Config):
     values = {Input.NPS_COMMENT_TEXT: "   "}
     survey.submit("U0ANA00001", View.NPS_COMMENT, values=values, metadata={"quarter": "2026-Q4"})
     assert responses(survey) == [("U0ANA00001", "2026-Q4", 9, None)]
+
+
+def test_a_comment_button_without_a_trigger_is_malformed(engine: Engine, config: Config):
+    survey = community(engine, config, at=berlin(2026, 11, 1, 9))
+    with pytest.raises(MalformedPayload):
+        survey.click("U0ANA00001", Action.NPS_COMMENT, value="2026-Q4", trigger_id="")
 
 
 def test_no_survey_when_switched_off(engine: Engine, config: Config):
