@@ -400,47 +400,6 @@ class Thresholds(Strict):
 WORKDAYS: list[Weekday] = ["monday", "tuesday", "wednesday", "thursday", "friday"]
 
 
-class CommunityHours(Strict):
-    """When the team is around: the response clock only runs inside these hours."""
-
-    start: ClockTime = "09:00"
-    end: ClockTime = "18:00"
-    weekdays: list[Weekday] = Field(default=WORKDAYS, min_length=1)
-
-    @model_validator(mode="after")
-    def _end_after_start(self) -> CommunityHours:
-        if self.end <= self.start:
-            raise ValueError(f"end ({self.end}) must be later than start ({self.start})")
-        return self
-
-
-class ResponseAlertsConfig(Strict):
-    """A question unanswered for thresholds.first_response_hours (counted inside
-    community_hours) raises one alert in the managers' channel."""
-
-    enabled: bool = True
-    community_hours: CommunityHours = CommunityHours()
-
-
-class ManagerCheckInConfig(Strict):
-    """One morning message to the managers' channel: newcomers, open questions, one post."""
-
-    enabled: bool = True
-    time: ClockTime = "09:00"
-    weekdays: list[Weekday] = Field(default=WORKDAYS, min_length=1)
-
-
-class NpsConfig(Strict):
-    """The quarterly survey: sent on `day` of the `month_of_quarter`-th month, at `time`."""
-
-    enabled: bool = True
-    month_of_quarter: int = Field(default=2, ge=1, le=3)
-    day: int = Field(default=1, ge=1, le=28)
-    time: ClockTime = "10:00"
-    # Members who posted or reacted in this many days get the survey.
-    active_days: int = Field(default=30, ge=1)
-
-
 class AmbassadorsConfig(Strict):
     criteria: list[Text] = []
     offer: list[Text] = []
@@ -544,9 +503,6 @@ class Config(Strict):
     thresholds: Thresholds = Thresholds()
     ambassadors: AmbassadorsConfig = AmbassadorsConfig()
     tracker: TrackerConfig = TrackerConfig()
-    response_alerts: ResponseAlertsConfig = ResponseAlertsConfig()
-    manager_check_in: ManagerCheckInConfig = ManagerCheckInConfig()
-    nps: NpsConfig = NpsConfig()
     recognition: RecognitionConfig = RecognitionConfig()
     privacy: PrivacyConfig = PrivacyConfig()
     inbox: InboxConfig = InboxConfig()

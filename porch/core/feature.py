@@ -138,6 +138,9 @@ class Feature:
     # Hooks: rows to queue before a tracker sync; recording a page of users.list.
     before_tracker_sync: TrackerHook | None = None
     reconcile_members: MembersHook | None = None
+    # Figures it computes for a period, by name, that reports may show (the health report asks
+    # for "nps"): each is called (conn, team_id=..., since=..., until=...).
+    period_figures: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     # What the site's pages may use from this feature (merged into every page's context).
     site_context: Callable[[], Mapping[str, Any]] | None = None
 
@@ -152,7 +155,9 @@ class FeaturePackage:
     Action and Input ones as `ids.NAME`). `worksheets`: its tracker row classes (SheetRow).
     `cli`: click commands added to `porch`, or (group, command) pairs to add a verb to a core
     group such as `members` (they get a porch.core.cli_services.CliServices as click's
-    `obj`). `build` makes the Feature(s) from a FeatureSetup.
+    `obj`). `build` makes the Feature(s) from a FeatureSetup. `demo_config`, given the
+    loaded config, returns the sections it runs differently in `porch demo` (section key ->
+    replaced section), so the scripted month stays short without the sandbox naming features.
     """
 
     name: str
@@ -161,6 +166,7 @@ class FeaturePackage:
     slack_ids: Sequence[type] = ()
     worksheets: Sequence[type] = ()
     cli: Sequence[Any] = ()
+    demo_config: Callable[[Any], Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from types import MappingProxyType
 
 
 class Action(StrEnum):
-    """action_id of every button Porch sends; each has a listener in handlers/ (actions.py,
-    nps_actions.py)."""
+    """action_id of every core button Porch sends (feature packages declare their own in
+    their ids.py); each has a listener in handlers/."""
 
     OPEN_GUIDELINES = "porch_open_guidelines"
     OPEN_INTRODUCTIONS = "porch_open_introductions"
@@ -28,20 +28,6 @@ class Action(StrEnum):
     OPT_OUT = "porch_followups_opt_out"
     WARM_SEND = "porch_warm_send"
     WARM_PERSONALISE = "porch_warm_personalise"
-    # The NPS survey: one button per score (Slack wants action_ids unique within a block).
-    NPS_SCORE_0 = "porch_nps_score_0"
-    NPS_SCORE_1 = "porch_nps_score_1"
-    NPS_SCORE_2 = "porch_nps_score_2"
-    NPS_SCORE_3 = "porch_nps_score_3"
-    NPS_SCORE_4 = "porch_nps_score_4"
-    NPS_SCORE_5 = "porch_nps_score_5"
-    NPS_SCORE_6 = "porch_nps_score_6"
-    NPS_SCORE_7 = "porch_nps_score_7"
-    NPS_SCORE_8 = "porch_nps_score_8"
-    NPS_SCORE_9 = "porch_nps_score_9"
-    NPS_SCORE_10 = "porch_nps_score_10"
-    NPS_COMMENT = "porch_nps_comment"
-    NPS_OPT_OUT = "porch_nps_opt_out"
     SPOTLIGHT_APPROVE = "porch_spotlight_approve"
     SPOTLIGHT_EDIT = "porch_spotlight_edit"
     SPOTLIGHT_SKIP = "porch_spotlight_skip"
@@ -54,7 +40,6 @@ class Input(StrEnum):
     """block_id and action_id of modal inputs; the view listener reads the value under them."""
 
     WELCOME_TEXT = "welcome_text"
-    NPS_COMMENT_TEXT = "nps_comment_text"
     SPOTLIGHT_NOTE = "spotlight_note"
     FEEDBACK_TAG = "feedback_tag"
     FEEDBACK_SUMMARY = "feedback_summary"
@@ -65,7 +50,6 @@ class View(StrEnum):
     """callback_id of every modal Porch opens; each has a view listener."""
 
     PERSONALISE_WELCOME = "porch_personalise_welcome"
-    NPS_COMMENT = "porch_nps_comment_modal"
     EDIT_SPOTLIGHT = "porch_edit_spotlight"
     TAG_FEEDBACK = "porch_tag_feedback"
 

@@ -156,21 +156,6 @@ class WinRow(SheetRow):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ContentRow(SheetRow):
-    SHEET: ClassVar[str] = "Content"
-
-    content_id: str = field(metadata=column("Content ID"))
-    submitted: dt.datetime | None = field(metadata=column("Submitted", "datetime"))
-    member: str = field(metadata=column("Member"))
-    type: str = field(metadata=column("Type"))
-    title: str = field(metadata=column("Title", "long_text"))
-    # Submitted by the member, so never made clickable (see Kind).
-    link: str = field(metadata=column("Link"))
-    status: str = field(metadata=column("Status"))
-    featured: dt.datetime | None = field(metadata=column("Featured", "datetime"))
-
-
-@dataclass(frozen=True, kw_only=True)
 class RitualRow(SheetRow):
     SHEET: ClassVar[str] = "Rituals"
 
@@ -209,7 +194,6 @@ CORE_ROWS: tuple[type[SheetRow], ...] = (
     MemberRow,
     FeedbackRow,
     WinRow,
-    ContentRow,
     RitualRow,
     InboxRow,
 )

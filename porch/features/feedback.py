@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from porch.core import channel_directory, effect_queue
+from porch.core.activity_log import reaction_kind
 from porch.core.app_home import AppHome
 from porch.core.config import Config
 from porch.core.domain_events import MessagePosted, ReactionChanged
@@ -36,7 +37,6 @@ from porch.features import feedback_digest
 from porch.features import feedback_store as items
 from porch.features.feedback_protocol import Protocol
 from porch.features.feedback_store import IGNORED, NEW, OPEN, UNTRIAGED, WITHDRAWN
-from porch.features.participation import reaction_kind
 
 logger = logging.getLogger(__name__)
 

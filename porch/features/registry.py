@@ -34,24 +34,35 @@ from porch.core.interactions import Interaction, InteractionKind, Verb
 from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
 from porch.core.worksheets import CORE_ROWS, SheetRow
-from porch.features import health, keyword_alerts, participation, slack_limits
-from porch.features.contributions import Contributions
+from porch.features import (
+    check_in,
+    contributions,
+    health,
+    keyword_alerts,
+    nps,
+    participation,
+    response_alerts,
+    slack_limits,
+)
 from porch.features.feedback import Feedback
 from porch.features.follow_ups import FollowUps
 from porch.features.introductions import Introductions
-from porch.features.manager_check_in import ManagerCheckIn
 from porch.features.modmail import Modmail
-from porch.features.nps import Nps
 from porch.features.onboarding import Onboarding
 from porch.features.privacy import Privacy
-from porch.features.response_alerts import ResponseAlerts
 from porch.features.rituals import Rituals
 from porch.features.spotlight import Spotlight
 
 # Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
 PACKAGES: tuple[FeaturePackage, ...] = (
+    participation.PACKAGE,
+    contributions.PACKAGE,
     slack_limits.PACKAGE,
+    response_alerts.PACKAGE,
+    check_in.PACKAGE,
+    nps.PACKAGE,
     keyword_alerts.PACKAGE,
+    # After nps: its build reads the survey's totals from the features built before it.
     health.PACKAGE,
 )
 
@@ -69,7 +80,7 @@ ORDER = (
     "health",
     "slack_limits",
     "response_alerts",
-    "manager_check_in",
+    "check_in",
     "nps",
     "spotlight",
     "modmail",
@@ -139,6 +150,15 @@ def worksheet_rows() -> list[type[SheetRow]]:
     return sorted(rows, key=lambda row: rank.get(row.SHEET, len(rank)))
 
 
+def demo_config(config: Config) -> dict[str, Any]:
+    """The config sections the packages run differently in `porch demo`."""
+    changed: dict[str, Any] = {}
+    for package in PACKAGES:
+        if package.demo_config is not None:
+            changed.update(package.demo_config(config))
+    return changed
+
+
 def cli_commands() -> list[Any]:
     """Every package's click commands, added to `porch`."""
     return [command for package in PACKAGES for command in package.cli]
@@ -199,6 +219,14 @@ class Features:
                 return feature.demo_scenes[name]
         raise KeyError(f"no feature plays the demo scene {name!r}")
 
+    def period_figure(self, name: str) -> Any:
+        """The function a feature declared for a named period figure (None: no feature has
+        it, e.g. when the feature is not installed)."""
+        for feature in self.features:
+            if name in feature.period_figures:
+                return feature.period_figures[name]
+        return None
+
     def site_context(self) -> dict[str, Any]:
         context: dict[str, Any] = {}
         for feature in self.features:
@@ -227,17 +255,11 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     feedback = Feedback(config=config, templates=templates, app_home=app_home)
     modmail = Modmail(config=config, templates=templates)
     features = [
-        # Participation first: later features count the activity row it records for this event.
-        participation.feature(config=config),
         onboarding.feature(),
         introductions.feature(),
         follow_ups.feature(),
-        Contributions(config=config).feature(),
         rituals.feature(),
         feedback.feature(),
-        ResponseAlerts(config=config, templates=templates).feature(),
-        ManagerCheckIn(config=config, templates=templates).feature(),
-        Nps(config=config, templates=templates).feature(),
         spotlight.feature(),
         modmail.feature(),
     ]

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, func, select, update
 
 from porch.core import tracker_queue
+from porch.core.activity_log import reaction_count
 from porch.core.config import Config
+from porch.core.message_links import item_key, member_name, permalink
 from porch.core.posting import post
 from porch.core.store.schema import ritual_occurrences, ritual_replies
 from porch.core.templating import Templates
 from porch.core.worksheets import WinRow
-from porch.features.contributions import item_key, member_name, permalink, reaction_count
 from porch.features.ritual_worksheet import counts, queue_row
 from porch.features.ritual_worksheet import newcomers as newcomers_among
 

@@ -13,9 +13,9 @@ from sqlalchemy import Connection, func, select
 
 from porch.core import tracker_queue
 from porch.core.config import Config
+from porch.core.message_links import permalink
 from porch.core.store.schema import members, ritual_occurrences, ritual_replies
 from porch.core.worksheets import RitualRow
-from porch.features.contributions import permalink
 
 NEWCOMER_DAYS = 30
 

@@ -24,9 +24,9 @@ from porch.core.config import Config
 from porch.core.mrkdwn_html import block_texts, to_plain
 from porch.core.slack_ids import Action
 from porch.core.store import connect
+from porch.features.registry import demo_config
 from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
 from porch.sandbox import demo_rituals, demo_spotlight
-from porch.sandbox.demo_check_in import check_in_scene
 from porch.sandbox.demo_feedback import feedback_scene
 from porch.sandbox.demo_modmail import inbox_scene
 from porch.sandbox.demo_privacy import privacy_scene
@@ -186,9 +186,8 @@ def run_demo(
                 # the example inside the installed package.
                 update={"sheet": None, "local_dir": str((out / "tracker").resolve())}
             ),
-            # One check-in in the transcript (the story visits no other Friday), no survey.
-            "manager_check_in": config.manager_check_in.model_copy(update={"weekdays": ["friday"]}),
-            "nps": config.nps.model_copy(update={"enabled": False}),
+            # What feature packages run differently here (FeaturePackage.demo_config).
+            **demo_config(config),
             **reports_into(config, out / "reports"),
         }
     )
@@ -334,7 +333,7 @@ def story(box: Demo) -> None:
     box.at(31, "10:00")
     demo_spotlight.monthly_spotlight(box)
     inbox_scene(box)
-    check_in_scene(box)
+    box.scene("a question waits")
     privacy_scene(box, user_id="U0CHLOE001")
     box.scene("porch report")
 

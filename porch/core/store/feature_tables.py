@@ -20,44 +20,6 @@ from sqlalchemy import (
 
 from porch.core.store.table_types import DateTime, metadata
 
-# One row per question that waited past thresholds.first_response_hours: the alert posted to the
-# managers' channel, and who answered it and when (then the alert is updated, once).
-unanswered_alerts = Table(
-    "unanswered_alerts",
-    metadata,
-    Column("team_id", String(32), primary_key=True),
-    Column("channel_id", String(32), primary_key=True),
-    Column("message_ts", String(32), primary_key=True),
-    Column("asker_id", String(32), nullable=False),
-    Column("asked_at", DateTime(timezone=True), nullable=False),
-    Column("alerted_at", DateTime(timezone=True), nullable=False),
-    Column("answered_by", String(32)),
-    Column("answered_at", DateTime(timezone=True)),
-)
-
-# The quarterly NPS survey: one row per member per quarter ("2026-Q4"), recorded when the DM is
-# queued; the score (0-10) and an optional comment when they answer. Reports show aggregates.
-nps_responses = Table(
-    "nps_responses",
-    metadata,
-    Column("team_id", String(32), primary_key=True),
-    Column("user_id", String(32), primary_key=True),
-    Column("quarter", String(8), primary_key=True),
-    Column("sent_at", DateTime(timezone=True), nullable=False),
-    Column("score", Integer),
-    Column("answered_at", DateTime(timezone=True)),
-    Column("comment", Text),
-)
-
-# Members who asked for no more surveys (separate from the follow-ups opt-out).
-nps_opt_outs = Table(
-    "nps_opt_outs",
-    metadata,
-    Column("team_id", String(32), primary_key=True),
-    Column("user_id", String(32), primary_key=True),
-    Column("opted_out_at", DateTime(timezone=True), nullable=False),
-)
-
 # The monthly spotlight, one per workspace and month ("2026-11"): drafted to the managers,
 # then approved (posted once) or skipped. `note` is the managers' edited thank-you words.
 spotlights = Table(

@@ -53,7 +53,12 @@ def report(
     with services.store(config_path) as engine, engine.connect() as conn:
         team = team_id or _only_team(conn)
         current, previous = metrics.compute_with_previous(
-            conn, team_id=team, config=config, since=start, until=until
+            conn,
+            team_id=team,
+            config=config,
+            since=start,
+            until=until,
+            nps=services.features(config).period_figure("nps"),
         )
     if as_json:
         payload = {"team_id": team, **current.as_json(), "previous": previous.as_json()}

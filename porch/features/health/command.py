@@ -26,9 +26,12 @@ SUMMARY = "health/summary.j2"
 
 
 class HealthCommand:
-    def __init__(self, *, config: Config, templates: Templates) -> None:
+    def __init__(
+        self, *, config: Config, templates: Templates, nps: metrics.NpsSource | None = None
+    ) -> None:
         self.config = config
         self.templates = templates
+        self.nps = nps
 
     def verb(self) -> Verb:
         return Verb(
@@ -74,7 +77,7 @@ class HealthCommand:
         """The last PERIOD next to the one before, as the managers read it in Slack."""
         config = self.config
         current, previous = metrics.compute_with_previous(
-            conn, team_id=team_id, config=config, since=now - PERIOD, until=now
+            conn, team_id=team_id, config=config, since=now - PERIOD, until=now, nps=self.nps
         )
         rows = [
             (label, figure, before or report.NO_FIGURE, change)

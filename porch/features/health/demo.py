@@ -28,7 +28,12 @@ def report_scene(box: Any) -> None:
     team_id = box.workspace.runtime.team_id
     with box.workspace.engine.connect() as conn:
         current, previous = metrics.compute_with_previous(
-            conn, team_id=team_id, config=config, since=since, until=until
+            conn,
+            team_id=team_id,
+            config=config,
+            since=since,
+            until=until,
+            nps=box.workspace.runtime.porch.features.period_figure("nps"),
         )
     table = report.terminal_table(current, previous, tz=config.community.tz)
     for line in table.splitlines():

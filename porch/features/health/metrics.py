@@ -57,7 +57,6 @@ from porch.features.health.queries import (
     tune_for_aggregates,
 )
 from porch.features.health.threads import thread_figures
-from porch.features.nps import nps_summary
 
 WEEK = dt.timedelta(days=7)
 RETENTION_MONTHS = (3, 6, 12)
@@ -68,8 +67,9 @@ class NpsFigures(Protocol):
     score: float | None
 
 
-# The NPS survey lives in its own feature (porch.features.nps); the report asks it through
-# this callable: source(conn, team_id=..., since=..., until=...). Tests may pass another.
+# The NPS survey lives in its own feature; the report asks the features' declared period
+# figures (Feature.period_figures, gathered by the registry) through this callable:
+# source(conn, team_id=..., since=..., until=...) -> NpsFigures or None. None: no survey.
 NpsSource = Callable[..., NpsFigures | None]
 
 
@@ -239,7 +239,7 @@ def _report(
     participation = _pct(mau, member_count)
     depth_replies, waits = threads
     joined, referred = joins
-    survey = (nps or nps_summary)(conn, team_id=team_id, since=since, until=until)
+    survey = nps(conn, team_id=team_id, since=since, until=until) if nps else None
     cohorts = _cohorts(until=until, tz=config.community.tz, sums=sums)
     per_1000 = 1000 / member_count / weeks if member_count else 0.0
     replies_rate = round(sums.replies * per_1000, 1)

@@ -37,7 +37,12 @@ def last_month(now: dt.datetime, *, config: Config) -> tuple[str, dt.datetime, d
 
 
 def write_monthly_report(
-    engine: Engine, *, config: Config, team_id: str, now: dt.datetime
+    engine: Engine,
+    *,
+    config: Config,
+    team_id: str,
+    now: dt.datetime,
+    nps: metrics.NpsSource | None = None,
 ) -> Path | None:
     """Write (and record the post of) last month's report once; None when already done."""
     month, start, end = last_month(now, config=config)
@@ -54,6 +59,7 @@ def write_monthly_report(
             since=start,
             until=end,
             previous=(before, start),
+            nps=nps,
         )
         title = f"{config.community.name}: community health, {month}"
         source = report.markdown(current, previous, tz=tz, title=title)
@@ -78,9 +84,9 @@ def write_monthly_report(
     return path
 
 
-def feature(*, config: Config) -> Feature:
+def feature(*, config: Config, nps: metrics.NpsSource | None = None) -> Feature:
     def run(engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
-        written = write_monthly_report(engine, config=config, team_id=team_id, now=now)
+        written = write_monthly_report(engine, config=config, team_id=team_id, now=now, nps=nps)
         return {"reports_written": int(written is not None)}
 
     return Feature(name="monthly_report", jobs=(Job(name=JOB_NAME, every=EVERY, run=run),))

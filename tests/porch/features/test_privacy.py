@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, MetaData, select
 
 from porch.core.domain_events import Newcomer
+from porch.core.message_links import item_key
 from porch.core.slack_ids import Action
 from porch.core.store.schema import activity, forgotten_members, members, tracker_rows
 from porch.core.tracker_queue import get_row
-from porch.features.contributions import item_key
 from porch.runtime.settings import Settings
 from porch.runtime.tracker_sync import sync_once
 from porch.sandbox import slack_requests as slack

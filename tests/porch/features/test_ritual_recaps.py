@@ -7,9 +7,9 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
+from porch.core.message_links import item_key
 from porch.core.store.schema import members, ritual_replies
 from porch.core.tracker_queue import get_row
-from porch.features.contributions import item_key
 from porch.sandbox.workspace import SandboxWorkspace
 
 FRIDAY_WINS = dt.datetime(2026, 11, 6, 14, 0, 30, tzinfo=dt.UTC)  # 15:00:30 in Berlin

@@ -7,22 +7,6 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from porch.runtime.cli import main
-from tests.conftest import EXAMPLE_CONFIG
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    out = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(
-        main, ["demo", "--config", str(EXAMPLE_CONFIG), "--out", str(out / "demo-output")]
-    )
-    assert result.exit_code == 0, result.output
-    return result.output, out / "demo-output"
-
 
 def test_the_demo_shows_a_welcome_the_thread_mention_an_introduction_and_a_nudge(demo):
     output, _ = demo

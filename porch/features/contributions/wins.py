@@ -1,9 +1,10 @@
 """Wins: a member's post in the wins channel becomes one row in the tracker, and reactions on
-it keep that row's reaction count current. (Feedback lives in porch/features/feedback.py.)
+it keep that row's reaction count current.
 
-Rows are keyed by the message (channel and ts), so Slack's retries, edits and redelivered
-reactions land on the same row. The participation feature, which runs first, has already recorded
-the reaction, so a win's count includes it.
+Rows are keyed by the message (channel and ts, porch.core.message_links), so Slack's retries,
+edits and redelivered reactions land on the same row. The participation feature, which runs
+first, has already recorded the reaction, so a win's count includes it. WinRow stays in
+porch.core.worksheets: the rituals' recap also writes Wins rows.
 """
 
 from __future__ import annotations
@@ -11,38 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
-from porch.core import channel_directory, member_records, tracker_queue
+from porch.core import channel_directory, tracker_queue
+from porch.core.activity_log import reaction_count
 from porch.core.config import Config
 from porch.core.domain_events import MessagePosted, ReactionChanged
 from porch.core.feature import Feature, PersonalData
-from porch.core.store.schema import activity as activity_rows
-from porch.core.store.schema import members
+from porch.core.message_links import item_key, member_name, permalink
 from porch.core.worksheets import WinRow
-from porch.features.participation import REACTION_PREFIX
-
-
-def item_key(channel_id: str, ts: str) -> str:
-    """A message's identity in the tracker: stable across retries and edits."""
-    return f"{channel_id}:{ts}"
-
-
-def permalink(conn: Connection, *, team_id: str, channel_id: str, ts: str) -> str:
-    """Slack's permalink shape, built locally so no Web API call is needed inside a request."""
-    base = member_records.workspace_url(conn, team_id=team_id)
-    if not base:
-        return ""
-    return f"{base.rstrip('/')}/archives/{channel_id}/p{ts.replace('.', '')}"
-
-
-def member_name(conn: Connection, *, team_id: str, user_id: str) -> str:
-    row = conn.execute(
-        select(members.c.display_name, members.c.real_name).where(
-            members.c.team_id == team_id, members.c.user_id == user_id
-        )
-    ).first()
-    return (row.display_name or row.real_name or user_id) if row else user_id
 
 
 def message_posted(
@@ -80,17 +58,6 @@ def message_posted(
     )
     tracker_queue.put(conn, team_id=team_id, row=row, now=now)
     return sheet
-
-
-def reaction_count(conn: Connection, *, team_id: str, channel_id: str, ts: str) -> int:
-    return conn.execute(
-        select(func.count()).where(
-            activity_rows.c.team_id == team_id,
-            activity_rows.c.channel_id == channel_id,
-            activity_rows.c.message_ts == ts,
-            activity_rows.c.kind.startswith(REACTION_PREFIX),
-        )
-    ).scalar_one()
 
 
 def reaction_changed(

@@ -6,7 +6,7 @@ not bots, guests or managers) gets one DM, recorded as a row per member and quar
 keyed effect, so nobody is asked twice in a quarter. A member's first click is their score (a
 second click changes nothing); they may add a comment, and "No more surveys" stops every later
 survey. This opt-out is separate from the follow-ups one. Reports see aggregates only
-(`nps_summary`): NPS = % promoters (9-10) - % detractors (0-6).
+(summary.py). The buttons and the comment modal are answered in answers.py.
 """
 
 from __future__ import annotations
@@ -20,16 +20,22 @@ from sqlalchemy import Connection, Engine, and_, exists, select, update
 
 from porch.core import effect_queue, member_records
 from porch.core.config import Config
-from porch.core.feature import Feature, Job, PersonalData
+from porch.core.feature import Feature, Job, PersonalData, PreviewSample
 from porch.core.posting import post
-from porch.core.store.schema import activity, members, nps_opt_outs, nps_responses
+from porch.core.store.schema import activity, members
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Templates
+from porch.features.nps.answers import interactions
+from porch.features.nps.summary import nps_summary
+from porch.features.nps.tables import nps_opt_outs, nps_responses
 
 SURVEY_WEEK = dt.timedelta(days=7)
 # Members surveyed per transaction.
 PAGE = 200
 SCORES = range(11)
+SURVEY = "nps/survey.j2"
+ANSWERED = "nps/answered.j2"
+COMMENT_MODAL = "nps/comment_modal.j2"
 
 
 def quarter_of(moment: dt.datetime, tz: ZoneInfo) -> str:
@@ -41,39 +47,6 @@ def survey_key(quarter: str, user_id: str) -> str:
     return f"nps:{quarter}:{user_id}"
 
 
-@dataclass(frozen=True)
-class NpsSummary:
-    """Answers in a period, as counts: never who said what."""
-
-    responses: int
-    promoters: int
-    passives: int
-    detractors: int
-    # % promoters - % detractors, -100 to 100, one decimal; None without responses.
-    score: float | None
-
-
-def nps_summary(
-    conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime
-) -> NpsSummary:
-    """Scores given in [since, until)."""
-    scores = list(
-        conn.execute(
-            select(nps_responses.c.score).where(
-                nps_responses.c.team_id == team_id,
-                nps_responses.c.score.is_not(None),
-                nps_responses.c.answered_at >= since,
-                nps_responses.c.answered_at < until,
-            )
-        ).scalars()
-    )
-    promoters = sum(1 for s in scores if s >= 9)
-    detractors = sum(1 for s in scores if s <= 6)
-    passives = len(scores) - promoters - detractors
-    score = round((promoters - detractors) * 100 / len(scores), 1) if scores else None
-    return NpsSummary(len(scores), promoters, passives, detractors, score)
-
-
 @dataclass(frozen=True, kw_only=True)
 class Nps:
     config: Config
@@ -83,6 +56,10 @@ class Nps:
         return Feature(
             name="nps",
             jobs=(Job(name="nps-survey", every=dt.timedelta(minutes=5), run=self.tick),),
+            interactions=interactions(self),
+            previews=self.previews,
+            # The health report's NPS: totals for a period, never who said what.
+            period_figures={"nps": nps_summary},
             personal_data=(
                 PersonalData(
                     table="nps_responses",
@@ -103,6 +80,16 @@ class Nps:
                 ),
             ),
         )
+
+    def previews(self) -> list[PreviewSample]:
+        quarter = "2026-Q4"
+        answered = {"quarter": quarter, "score": None, "commented": False, "opted_out": False}
+        return [
+            ("Quarterly survey", "Direct message", SURVEY, {"quarter": quarter}),
+            ("Survey, answered", "Direct message", ANSWERED, {**answered, "score": 9}),
+            ("Survey, opted out", "Direct message", ANSWERED, {**answered, "opted_out": True}),
+            ("Survey comment", "Modal", COMMENT_MODAL, {}),
+        ]
 
     # ---- sending ---------------------------------------------------------------------------
 
@@ -179,7 +166,7 @@ class Nps:
             templates=self.templates,
             team_id=team_id,
             key=survey_key(quarter, user_id),
-            template="nps_survey.j2",
+            template=SURVEY,
             to={"channel": user_id},
             member=member_records.get(conn, team_id=team_id, user_id=user_id),
             now=now,
@@ -287,7 +274,7 @@ class Nps:
         return True
 
     def comment_view(self, *, quarter: str) -> dict[str, Any]:
-        message = self.templates.render("nps_comment_modal.j2", community=self.config.community)
+        message = self.templates.render(COMMENT_MODAL, community=self.config.community)
         return {
             "type": "modal",
             "title": {"type": "plain_text", "text": "Your suggestion"},
@@ -309,7 +296,7 @@ class Nps:
     ) -> None:
         """Replace the survey DM's buttons with where the member is now (once per step)."""
         message = self.templates.render(
-            "nps_answered.j2",
+            ANSWERED,
             community=self.config.community,
             quarter=quarter,
             **{"score": None, "commented": False, "opted_out": False, **context},

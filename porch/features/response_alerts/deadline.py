@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from porch.core.config import WEEKDAYS, CommunityHours
+from porch.core.config import WEEKDAYS
+from porch.features.response_alerts.config import CommunityHours
 
 # A deadline further away than this is a configuration no one means (a 1,000-hour commitment).
 MAX_DAYS = 400

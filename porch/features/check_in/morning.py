@@ -23,13 +23,14 @@ from sqlalchemy.orm import aliased
 
 from porch.core import channel_directory, effect_queue, member_records
 from porch.core.config import WEEKDAYS, Config
-from porch.core.feature import Feature, Job
+from porch.core.feature import Feature, Job, PreviewSample
+from porch.core.message_links import member_name, permalink
+from porch.core.open_questions import OpenQuestion, open_questions, question_context
 from porch.core.posting import post
 from porch.core.questions import TOP_LEVEL_KINDS
 from porch.core.store.schema import activity, members
-from porch.core.templating import Templates, channel_link, link
-from porch.features.contributions import member_name, permalink
-from porch.features.response_alerts import OpenQuestion, open_questions, question_context
+from porch.core.templating import Templates, channel_link, link, mention
+from porch.features.check_in.demo import question_waits
 
 DAY = dt.timedelta(days=1)
 LOOKBACK = dt.timedelta(days=7)
@@ -37,6 +38,8 @@ NEWCOMER_DAYS = 14
 QUIET_POST_DAYS = 2
 # The message stays readable (and inside Slack's 50 blocks) on a busy day.
 MAX_LISTED = 10
+TEMPLATE = "check_in/manager_check_in.j2"
+SAMPLE_LINK = "https://example.slack.com/archives/C0PREVIEW0/p1700000000000100"
 
 WELCOME_STATES = {
     "pending": "welcome on its way",
@@ -59,7 +62,47 @@ class ManagerCheckIn:
         return Feature(
             name="manager_check_in",
             jobs=(Job(name="manager-check-in", every=dt.timedelta(minutes=1), run=self.tick),),
+            previews=self.previews,
+            demo_scenes={"a question waits": question_waits},
         )
+
+    def previews(self) -> list[PreviewSample]:
+        help_name = next(iter(self.config.thresholds.help_channels), self.config.channels.home)
+        question = {
+            "asker": "Ben",
+            "where": channel_link(None, help_name),
+            "asked": "Mon 10:00",
+            "waited": "4 h",
+            "link": link(SAMPLE_LINK, "Open the question"),
+        }
+        newcomer = {"mention": mention("U0SAMPLE3"), "name": "Chloé", "user_id": "U0SAMPLE3"}
+        sample = {
+            "since": "Fri 27 Nov, 09:00",
+            "newcomers": [
+                {
+                    **newcomer,
+                    "welcome": "waiting for your welcome",
+                    "awaiting_manager": True,
+                    "introduced": False,
+                    "posted": False,
+                },
+                {
+                    "mention": mention("U0SAMPLE2"),
+                    "name": "Ben",
+                    "user_id": "U0SAMPLE2",
+                    "welcome": "welcomed",
+                    "awaiting_manager": False,
+                    "introduced": True,
+                    "posted": True,
+                },
+            ],
+            "more_newcomers": 0,
+            "questions": [question],
+            "more_questions": 0,
+            "worth": {"kind": "question", **question},
+        }
+        managers = f"#{self.config.channels.moderators}"
+        return [("The manager's morning check-in", managers, TEMPLATE, sample)]
 
     def tick(self, engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
         with engine.begin() as conn:
@@ -95,7 +138,7 @@ class ManagerCheckIn:
             templates=self.templates,
             team_id=team_id,
             key=key,
-            template="manager_check_in.j2",
+            template=TEMPLATE,
             to={"channel_name": self.config.channels.moderators},
             now=now,
             **self.contents(conn, team_id=team_id, since=self.previous_slot(today), now=now),

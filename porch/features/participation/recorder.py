@@ -12,19 +12,12 @@ import datetime as dt
 from sqlalchemy import Connection, delete
 
 from porch.core import activity_log, channel_directory
+from porch.core.activity_log import reaction_kind
 from porch.core.config import Config
 from porch.core.domain_events import ChannelJoined, MessagePosted, ReactionChanged
 from porch.core.feature import Feature, PersonalData
 from porch.core.questions import QUESTION, is_question
 from porch.core.store.schema import activity
-
-# Activity kinds are at most 16 characters: "r:" and the start of the emoji name.
-REACTION_PREFIX = "r:"
-
-
-def reaction_kind(name: str) -> str:
-    # Skin tones are one emoji for counting purposes: :+1::skin-tone-3: is still a thumbs up.
-    return (REACTION_PREFIX + name.split("::", 1)[0])[:16]
 
 
 def feature(*, config: Config) -> Feature:

@@ -3,10 +3,8 @@ morning check-in listing the newcomer and her open question."""
 
 from __future__ import annotations
 
-from tests.porch.runtime.test_demo import demo  # noqa: F401 (the fixture)
 
-
-def test_the_demo_shows_one_alert_its_answer_and_one_check_in(demo):  # noqa: F811
+def test_the_demo_shows_one_alert_its_answer_and_one_check_in(demo):
     output, _ = demo
     scene = output[output.index("Eli asks another question") :]
     assert scene.count("A question is still waiting for an answer. Eli asked in #general") == 1

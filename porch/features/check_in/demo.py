@@ -1,20 +1,29 @@
 """Demo scene: a question waits, the managers get one alert, an answer updates it, and the
-next morning's check-in lists the newcomers and the question still waiting."""
+next morning's check-in lists the newcomers and the question still waiting.
+
+The story plays it as `box.scene("a question waits")`; the demo runs the check-in on Fridays
+only (demo_config below; the survey switches itself off the same way).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from porch.core.mrkdwn_html import block_texts, to_plain
 
 if TYPE_CHECKING:
     from porch.sandbox.demo import Demo
 
-# The demo's config runs the check-in on Fridays only (see run_demo), so the month shows one.
+# The demo's config runs the check-in on Fridays only (see demo_config), so the month shows one.
 CHECK_IN_DAY = 33  # Friday 4 December
 
 
-def check_in_scene(box: Demo) -> None:
+def demo_config(config: Any) -> dict[str, Any]:
+    """One check-in in the transcript: the story visits no other Friday."""
+    return {"manager_check_in": config.manager_check_in.model_copy(update={"weekdays": ["friday"]})}
+
+
+def question_waits(box: Demo) -> None:
     config = box.config
     hours = f"{config.thresholds.first_response_hours:g}"
     box.narrate("Wednesday, a month in: Eli asks another question, and this time nobody answers.")

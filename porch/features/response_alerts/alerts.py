@@ -5,113 +5,46 @@ and the alert is updated once when someone answers.
 The alert row is unique per question and its message is one keyed effect, so a job that runs
 again, on another replica, or after a crash posts nothing twice. "Answered" means a thread reply
 by someone other than the asker (participation records no bots). The alert shows where and when,
-never the question's text: Porch does not keep it.
+never the question's text: Porch does not keep it (porch.core.open_questions finds the
+questions and shows each one; the morning check-in lists them too).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Connection, Engine, exists, select, true, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Connection, Engine, FromClause, exists, update
 
-from porch.core import channel_directory, effect_queue
-from porch.core.community_hours import response_deadline
+from porch.core import effect_queue
 from porch.core.config import Config
 from porch.core.domain_events import MessagePosted
-from porch.core.feature import Feature, Job, PersonalData
+from porch.core.feature import Feature, Job, PersonalData, PreviewSample
+from porch.core.open_questions import OpenQuestion, open_questions, question_context
 from porch.core.posting import post
-from porch.core.questions import QUESTION
-from porch.core.store.schema import activity, unanswered_alerts
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Templates, channel_link, link, mention
-from porch.features.contributions import member_name, permalink
+from porch.features.response_alerts.deadline import response_deadline
+from porch.features.response_alerts.tables import unanswered_alerts
 
 # Questions older than this are history, not alerts (e.g. after a long outage).
 LOOKBACK = dt.timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class OpenQuestion:
-    channel_id: str
-    ts: str
-    asker_id: str
-    asked_at: dt.datetime
-
-
-def open_questions(
-    conn: Connection,
-    *,
-    team_id: str,
-    since: dt.datetime,
-    until: dt.datetime,
-    not_alerted: bool = False,
-) -> list[OpenQuestion]:
-    """Questions asked in [since, until) with no reply from anyone but the asker, oldest first
-    (with `not_alerted`, only those no alert was raised for yet)."""
-    question = activity.alias("question")
-    reply = aliased(activity, name="reply")
-    answered = exists().where(
-        reply.c.team_id == question.c.team_id,
-        reply.c.channel_id == question.c.channel_id,
-        reply.c.thread_ts == question.c.message_ts,
-        reply.c.kind == "reply",
-        reply.c.user_id != question.c.user_id,
-    )
-    alerted = exists().where(
-        unanswered_alerts.c.team_id == question.c.team_id,
-        unanswered_alerts.c.channel_id == question.c.channel_id,
-        unanswered_alerts.c.message_ts == question.c.message_ts,
-    )
-    rows = conn.execute(
-        select(question.c.channel_id, question.c.message_ts, question.c.user_id, question.c.at)
-        .where(
-            question.c.team_id == team_id,
-            question.c.kind == QUESTION,
-            question.c.at >= since,
-            question.c.at < until,
-            ~answered,
-        )
-        .where(~alerted if not_alerted else true())
-        .order_by(question.c.at, question.c.message_ts)
-    ).all()
-    return [OpenQuestion(r.channel_id, r.message_ts, r.user_id, r.at) for r in rows]
+ALERT = "response_alerts/alert.j2"
+ANSWERED = "response_alerts/answered.j2"
+SAMPLE_LINK = "https://example.slack.com/archives/C0PREVIEW0/p1700000000000100"
 
 
 def alert_key(channel_id: str, ts: str) -> str:
     return f"response-alert:{channel_id}:{ts}"
 
 
-def waited(delta: dt.timedelta) -> str:
-    """A wait in words managers read at a glance: 40 min, 5 h, 3 days."""
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 60:
-        return f"{max(minutes, 1)} min"
-    hours = minutes / 60
-    if hours < 10:
-        return f"{round(hours, 1):g} h"
-    if hours < 48:
-        return f"{round(hours)} h"
-    return f"{round(hours / 24)} days"
-
-
-def question_context(
-    conn: Connection, *, config: Config, team_id: str, question: OpenQuestion, now: dt.datetime
-) -> dict[str, Any]:
-    """What a template shows about a question: who asked, where, when, how long ago, a link."""
-    channel_id, ts = question.channel_id, question.ts
-    name = channel_directory.name_of(conn, team_id=team_id, channel_id=channel_id) or channel_id
-    url = permalink(conn, team_id=team_id, channel_id=channel_id, ts=ts)
-    asker = question.asker_id
-    return {
-        "asker": member_name(conn, team_id=team_id, user_id=asker),
-        "where": channel_link(channel_id, name),
-        "asked": question.asked_at.astimezone(config.community.tz).strftime("%a %H:%M"),
-        "waited": waited(now - question.asked_at),
-        "link": link(url, "Open the question") if url else "",
-    }
+def alerted(question: FromClause) -> ColumnElement[bool]:
+    """An alert was raised for this question (an activity row) already."""
+    return exists().where(
+        unanswered_alerts.c.team_id == question.c.team_id,
+        unanswered_alerts.c.channel_id == question.c.channel_id,
+        unanswered_alerts.c.message_ts == question.c.message_ts,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,7 +68,35 @@ class ResponseAlerts:
                     timestamp_column="asked_at",
                 ),
             ),
+            previews=self.previews,
         )
+
+    def previews(self) -> list[PreviewSample]:
+        managers = f"#{self.config.channels.moderators}"
+        help_name = next(iter(self.config.thresholds.help_channels), self.config.channels.home)
+        question = {
+            "asker": "Ben",
+            "where": channel_link(None, help_name),
+            "asked": "Mon 10:00",
+            "waited": "4 h",
+            "link": link(SAMPLE_LINK, "Open the question"),
+        }
+        manager = self.config.managers.users[0] if self.config.managers.users else "U0MANAGER"
+        hours = _hours(self.config.thresholds.first_response_hours)
+        return [
+            (
+                "A question waits past the response commitment",
+                managers,
+                ALERT,
+                {**question, "hours": hours},
+            ),
+            (
+                "The alert, once the question is answered",
+                managers,
+                ANSWERED,
+                {**question, "waited": "5 h", "answered_by": mention(manager)},
+            ),
+        ]
 
     def tick(self, engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
         if not self.config.response_alerts.enabled:
@@ -150,7 +111,7 @@ class ResponseAlerts:
         managers = set(self.config.managers.users)
         raised = 0
         waiting = open_questions(
-            conn, team_id=team_id, since=now - LOOKBACK, until=now, not_alerted=True
+            conn, team_id=team_id, since=now - LOOKBACK, until=now, unless=alerted
         )
         for question in waiting:
             if question.asker_id in managers:
@@ -180,7 +141,7 @@ class ResponseAlerts:
                 templates=self.templates,
                 team_id=team_id,
                 key=alert_key(question.channel_id, question.ts),
-                template="response_alert.j2",
+                template=ALERT,
                 to={"channel_name": self.config.channels.moderators},
                 now=now,
                 hours=_hours(hours),
@@ -221,7 +182,7 @@ class ResponseAlerts:
             conn, config=self.config, team_id=team_id, question=question, now=now
         )
         message = self.templates.render(
-            "response_alert_answered.j2",
+            ANSWERED,
             answered_by=mention(event.user_id),
             community=self.config.community,
             **context,
