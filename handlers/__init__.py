@@ -19,7 +19,6 @@ from handlers import (
     payloads,
     privacy_actions,
     shortcuts,
-    spotlight_actions,
     views,
     welcome_actions,
 )
@@ -32,7 +31,6 @@ MODULES = (
     shortcuts,
     welcome_actions,
     commands,
-    spotlight_actions,
     feedback_actions,
     feedback_commands,
     nps_actions,

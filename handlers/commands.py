@@ -23,7 +23,6 @@ from handlers import (
     feedback_commands,
     health_commands,
     privacy_commands,
-    ritual_commands,
     welcome_commands,
 )
 from handlers.access import allowed, is_manager, refusal
@@ -83,7 +82,6 @@ LegacyVerb = Callable[[VerbCall], None]
 # Handler modules whose VERBS are /porch verbs.
 VERB_MODULES = (
     welcome_commands,
-    ritual_commands,
     feedback_commands,
     health_commands,
     privacy_commands,

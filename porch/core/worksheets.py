@@ -171,21 +171,6 @@ class ContentRow(SheetRow):
 
 
 @dataclass(frozen=True, kw_only=True)
-class RitualRow(SheetRow):
-    SHEET: ClassVar[str] = "Rituals"
-
-    occurrence: str = field(metadata=column("Occurrence"))
-    ritual: str = field(metadata=column("Ritual"))
-    date: dt.datetime | None = field(metadata=column("Date", "datetime"))
-    channel: str = field(metadata=column("Channel"))
-    link: str = field(metadata=column("Link", "link"))
-    replies: int = field(metadata=column("Replies", "int"))
-    participants: int = field(metadata=column("Participants", "int"))
-    newcomers: int = field(metadata=column("Newcomers", "int"))
-    participation_pct: float = field(metadata=column("Participation %", "pct"))
-
-
-@dataclass(frozen=True, kw_only=True)
 class HealthRow(SheetRow):
     SHEET: ClassVar[str] = "Health"
 
@@ -229,7 +214,6 @@ CORE_ROWS: tuple[type[SheetRow], ...] = (
     FeedbackRow,
     WinRow,
     ContentRow,
-    RitualRow,
     HealthRow,
     InboxRow,
 )

@@ -34,7 +34,7 @@ from porch.core.interactions import Interaction, InteractionKind, Verb
 from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
 from porch.core.worksheets import CORE_ROWS, SheetRow
-from porch.features import health, monthly_report, participation, slack_limits
+from porch.features import health, monthly_report, participation, rituals, slack_limits, spotlight
 from porch.features.contributions import Contributions
 from porch.features.feedback import Feedback
 from porch.features.follow_ups import FollowUps
@@ -45,11 +45,13 @@ from porch.features.nps import Nps
 from porch.features.onboarding import Onboarding
 from porch.features.privacy import Privacy
 from porch.features.response_alerts import ResponseAlerts
-from porch.features.rituals import Rituals
-from porch.features.spotlight import Spotlight
 
 # Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
-PACKAGES: tuple[FeaturePackage, ...] = (slack_limits.PACKAGE,)
+PACKAGES: tuple[FeaturePackage, ...] = (
+    slack_limits.PACKAGE,
+    rituals.PACKAGE,
+    spotlight.PACKAGE,
+)
 
 # Every feature's name, in the order they see each event. Participation first: later features
 # count the activity row it records for this event. Privacy last: it reads what every other
@@ -149,8 +151,6 @@ class Features:
     onboarding: Onboarding
     introductions: Introductions
     follow_ups: FollowUps
-    spotlight: Spotlight
-    rituals: Rituals
     feedback: Feedback
     privacy: Privacy
     modmail: Modmail
@@ -218,8 +218,6 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     onboarding = Onboarding(config=config, templates=templates, app_home=app_home)
     introductions = Introductions(config=config, templates=templates, app_home=app_home)
     follow_ups = FollowUps(config=config, templates=templates, app_home=app_home)
-    spotlight = Spotlight(config=config, templates=templates)
-    rituals = Rituals(config=config, templates=templates)
     feedback = Feedback(config=config, templates=templates, app_home=app_home)
     modmail = Modmail(config=config, templates=templates)
     features = [
@@ -229,14 +227,12 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         introductions.feature(),
         follow_ups.feature(),
         Contributions(config=config).feature(),
-        rituals.feature(),
         feedback.feature(),
         health.feature(config=config),
         monthly_report.feature(config=config),
         ResponseAlerts(config=config, templates=templates).feature(),
         ManagerCheckIn(config=config, templates=templates).feature(),
         Nps(config=config, templates=templates).feature(),
-        spotlight.feature(),
         modmail.feature(),
     ]
     built: dict[str, list[Feature]] = {}
@@ -264,8 +260,6 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         onboarding=onboarding,
         introductions=introductions,
         follow_ups=follow_ups,
-        spotlight=spotlight,
-        rituals=rituals,
         feedback=feedback,
         privacy=privacy,
         modmail=modmail,

@@ -27,8 +27,6 @@ from porch.features.registry import build_features
 from porch.features.registry import templates as feature_templates
 from porch.runtime.preview_alerts import alert_samples
 from porch.runtime.preview_feedback import feedback_samples
-from porch.runtime.preview_rituals import ritual_samples
-from porch.runtime.preview_spotlight import spotlight_samples
 
 TEAM = "T0PREVIEW"
 SAMPLE_MEMBER = Newcomer(
@@ -270,8 +268,6 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
             },
         ),
         *alert_samples(config, channel_ids=names),
-        *spotlight_samples(config, manager=manager),
-        *ritual_samples(config),
         *feedback_samples(config=config, manager=manager),
         *_inbox_samples(config, manager=manager),
         *features.previews(),

@@ -27,11 +27,6 @@ from porch.core.store.feature_tables import (  # noqa: F401 (re-exported)
     nps_opt_outs,
     nps_responses,
     privacy_keys,
-    ritual_occurrences,
-    ritual_pauses,
-    ritual_replies,
-    spotlight_picks,
-    spotlights,
     unanswered_alerts,
 )
 from porch.core.store.table_types import DateTime, metadata

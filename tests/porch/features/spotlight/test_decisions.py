@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from porch.core.config import ConfigError
-from porch.core.slack_ids import Action, Input, View
-from porch.core.store.schema import spotlight_picks, spotlights
 from porch.features.registry import load_config
+from porch.features.spotlight.ids import Action, Input, View
+from porch.features.spotlight.tables import spotlight_picks, spotlights
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
 from tests.conftest import EXAMPLE_CONFIG
@@ -152,18 +152,36 @@ def test_a_post_that_failed_once_is_still_posted_once(drafted):
     assert len(public_posts(drafted)) == 1
 
 
+def press(workspace: SandboxWorkspace, user_id: str, action_id: str) -> None:
+    """A button on the draft card, as Slack sends it: with the channel, the card and a
+    response_url (where a private answer goes)."""
+    moderators = workspace.fake.channel_id(workspace.config.channels.moderators)
+    [card] = draft_cards(workspace)
+    response = workspace.sender.interactive(
+        slack.block_actions(
+            team_id=workspace.fake.team_id,
+            user_id=user_id,
+            action_id=action_id,
+            value=MONTH,
+            channel_id=moderators,
+            message=card,
+            response_url=workspace.fake.response_url(channel_id=moderators, user_id=user_id),
+        )
+    )
+    assert response.status_code == 200, response.text
+
+
 def test_a_non_managers_approve_is_refused_privately(drafted):
-    moderators = drafted.fake.channel_id(drafted.config.channels.moderators)
-    drafted.fake.add_member(moderators, ANA)
-    drafted.click(ANA, Action.SPOTLIGHT_APPROVE, value=MONTH)
-    drafted.click(ANA, Action.SPOTLIGHT_SKIP, value=MONTH)
+    press(drafted, ANA, Action.SPOTLIGHT_APPROVE)
+    press(drafted, ANA, Action.SPOTLIGHT_SKIP)
     drafted.settle()
 
     assert public_posts(drafted) == []
     assert state(drafted) == "drafted"
+    moderators = drafted.fake.channel_id(drafted.config.channels.moderators)
     refusals = drafted.fake.ephemerals(channel_id=moderators, user_id=ANA)
     assert len(refusals) == 2
-    assert "Only community managers" in refusals[0]["text"]
+    assert all("Only community managers can do that" in r["text"] for r in refusals)
     [card] = draft_cards(drafted)
     assert [b for b in card["blocks"] if b["type"] == "actions"]  # still waiting for a manager
 
@@ -253,9 +271,10 @@ def test_weights_that_are_all_zero_are_refused(tmp_path: Path):
     assert "at least one spotlight weight must be above 0" in str(issue)
 
 
-def test_a_refusal_for_someone_outside_the_managers_channel_is_given_up(drafted):
+def test_a_refusal_with_nowhere_to_answer_changes_nothing(drafted):
+    """A click whose payload names no channel and no response_url (not Slack's shape for a
+    message button): refused, with no answer recorded and nothing decided."""
     drafted.click(DANA, Action.SPOTLIGHT_APPROVE, value=MONTH)
-    drafted.settle()  # chat.postEphemeral answers user_not_in_channel: no retries, no post
-    moderators = drafted.fake.channel_id(drafted.config.channels.moderators)
-    assert drafted.fake.ephemerals(channel_id=moderators) == []
+    drafted.settle()
+    assert drafted.fake.ephemerals() == []
     assert public_posts(drafted) == [] and state(drafted) == "drafted"

@@ -8,16 +8,34 @@ that check-ins cover), counted at the ritual's moment; members imported at insta
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 from sqlalchemy import Connection, func, select
 
 from porch.core import tracker_queue
 from porch.core.config import Config
-from porch.core.store.schema import members, ritual_occurrences, ritual_replies
-from porch.core.worksheets import RitualRow
+from porch.core.store.schema import members
+from porch.core.worksheets import SheetRow, column
 from porch.features.contributions import permalink
+from porch.features.rituals.tables import ritual_occurrences, ritual_replies
 
 NEWCOMER_DAYS = 30
+
+
+@dataclass(frozen=True, kw_only=True)
+class RitualRow(SheetRow):
+    SHEET: ClassVar[str] = "Rituals"
+
+    occurrence: str = field(metadata=column("Occurrence"))
+    ritual: str = field(metadata=column("Ritual"))
+    date: dt.datetime | None = field(metadata=column("Date", "datetime"))
+    channel: str = field(metadata=column("Channel"))
+    link: str = field(metadata=column("Link", "link"))
+    replies: int = field(metadata=column("Replies", "int"))
+    participants: int = field(metadata=column("Participants", "int"))
+    newcomers: int = field(metadata=column("Newcomers", "int"))
+    participation_pct: float = field(metadata=column("Participation %", "pct"))
 
 
 def occurrence_key(ritual_id: str, day: dt.date | str) -> str:

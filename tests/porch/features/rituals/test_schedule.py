@@ -13,10 +13,12 @@ from sqlalchemy import Engine, delete, select
 
 from porch.core import channel_directory
 from porch.core.clock import ManualClock
-from porch.core.config import Config, RitualConfig
-from porch.core.store.schema import channels, effects, ritual_occurrences, workspaces
+from porch.core.config import Config
+from porch.core.store.schema import channels, effects, workspaces
 from porch.core.templating import Templates
-from porch.features.rituals import Rituals
+from porch.features.rituals.config import RitualConfig
+from porch.features.rituals.schedule import Rituals
+from porch.features.rituals.tables import ritual_occurrences
 from porch.sandbox.workspace import SandboxWorkspace
 from tests.conftest import MONDAY_MORNING
 
@@ -101,7 +103,7 @@ def test_a_restart_outside_the_catch_up_window_skips_with_a_log_line(
     workspace: SandboxWorkspace, caplog: pytest.LogCaptureFixture
 ):
     workspace.at(MONDAY_MORNING)
-    with caplog.at_level(logging.INFO, logger="porch.features.rituals"):
+    with caplog.at_level(logging.INFO, logger="porch.features.rituals.schedule"):
         workspace.at(dt.datetime(2026, 11, 6, 21, 30, tzinfo=dt.UTC))  # 22:30 Berlin: 7.5 h late
         workspace.at(dt.datetime(2026, 11, 6, 22, 30, tzinfo=dt.UTC))
     assert posts(workspace, "wins", "Friday wins") == []
@@ -226,7 +228,7 @@ def test_a_ritual_whose_channel_is_missing_tells_the_managers_once(
     }
     workspace = workspace_factory(with_rituals(config, ritual))
     workspace.fake.set_bot_member(workspace.fake.channel_id(config.channels.ambassadors), False)
-    with caplog.at_level(logging.WARNING, logger="porch.features.rituals"):
+    with caplog.at_level(logging.WARNING, logger="porch.features.rituals.schedule"):
         for minutes in range(0, 30, 5):
             workspace.at(MONDAY_MORNING + dt.timedelta(minutes=minutes))
     notes = [
@@ -236,7 +238,7 @@ def test_a_ritual_whose_channel_is_missing_tells_the_managers_once(
     ]
     assert len(notes) == 1
     assert "not a member" in str(notes[0]["blocks"])
-    mine = [r for r in caplog.records if r.name == "porch.features.rituals"]
+    mine = [r for r in caplog.records if r.name == "porch.features.rituals.schedule"]
     assert len(mine) == 1
     assert occurrences(workspace.engine) == [("ambassador-call", "2026-11-02", "failed")]
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from porch.core.config import WEEKDAYS, RitualConfig
+from porch.core.config import WEEKDAYS, Config
+from porch.features.rituals.config import RitualConfig
 
 # Every-N-weeks rituals count weeks from this Monday, so replicas and restarts agree.
 EPOCH_MONDAY = dt.date(2024, 1, 1)
@@ -67,3 +69,23 @@ def cadence_label(ritual: RitualConfig) -> str:
     if ritual.every_weeks == 1:
         return f"every {day}"
     return f"every {ritual.every_weeks} weeks on {day}"
+
+
+def site_calendar(config: Config) -> dict[str, Any]:
+    """What the site's pages show of the rituals: each ritual as written in community.yml plus
+    its channel's name, its first prompt and its day in words; and `calendar`, the same rituals
+    in weekday and time order (the getting-started page's table)."""
+    channels = config.channels.model_dump()
+    rituals = []
+    for settings in config.rituals:
+        ritual = settings.model_dump(mode="json")
+        ritual["channel_name"] = channels[ritual["channel"]]
+        # The prompt the next occurrence opens with (several take turns).
+        ritual["prompt"] = settings.all_prompts[0]
+        # "Monday" for a weekly ritual, else how often ("First Friday of the month").
+        weekly = settings.cadence == "weekly" and settings.every_weeks == 1
+        label = cadence_label(settings)
+        ritual["day"] = settings.weekday.title() if weekly else label[0].upper() + label[1:]
+        rituals.append(ritual)
+    calendar = sorted(rituals, key=lambda r: (WEEKDAYS.index(r["weekday"]), r["time"]))
+    return {"rituals": rituals, "calendar": calendar}

@@ -4,7 +4,7 @@ An occurrence is one ritual on one local date. Its row is inserted (insert-ignor
 ritual and date) before the prompt is recorded as a keyed post effect, so a restart, a second
 replica or a manager's `porch ritual post` posts it at most once. After downtime a missed
 occurrence is posted late within the ritual's catch-up window, otherwise recorded as skipped.
-Replies in its thread are recorded once each; ritual_recaps.py turns them into the recap.
+Replies in its thread are recorded once each; recaps.py turns them into the recap.
 """
 
 from __future__ import annotations
@@ -17,22 +17,25 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
 from porch.core import channel_directory
-from porch.core.config import Config, RitualConfig
+from porch.core.config import Config
 from porch.core.domain_events import MessagePosted
-from porch.core.feature import Delivery, Feature, Job, PersonalData
+from porch.core.feature import Delivery
 from porch.core.posting import post
-from porch.core.store.schema import ritual_occurrences, ritual_pauses, ritual_replies
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Templates
-from porch.features import ritual_calendar
-from porch.features.ritual_recaps import RitualRecaps
-from porch.features.ritual_worksheet import occurrence_key, queue_row
+from porch.features.rituals import calendar
+from porch.features.rituals.config import RitualConfig
+from porch.features.rituals.recaps import RitualRecaps
+from porch.features.rituals.tables import ritual_occurrences, ritual_pauses, ritual_replies
+from porch.features.rituals.worksheet import occurrence_key, queue_row
 
 logger = logging.getLogger(__name__)
 
 QUEUED, POSTED, SKIPPED, PAUSED, FAILED = "queued", "posted", "skipped", "paused", "failed"
 # Kinds whose replies keep their text: the recap quotes goals and wins.
 KEEPS_TEXT = ("goals", "wins")
+# A ritual's prompt, unless its settings name a template of the community's own.
+POST_TEMPLATE = "rituals/post.j2"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,29 +46,6 @@ class Rituals:
     @property
     def recaps(self) -> RitualRecaps:
         return RitualRecaps(config=self.config, templates=self.templates, rituals=self)
-
-    def feature(self) -> Feature:
-        return Feature(
-            name="rituals",
-            handles={MessagePosted: self.on_message_posted},
-            jobs=(Job(name="rituals", every=dt.timedelta(minutes=1), run=self.tick),),
-            worksheets=("Rituals",),
-            effect_callbacks={"ritual_posted": self.on_posted},
-            personal_data=(
-                PersonalData(
-                    table="ritual_replies",
-                    label="Your ritual replies",
-                    user_columns=("user_id",),
-                    purpose=(
-                        "Your replies to a ritual's prompt, so its recap can count who took "
-                        "part and feature a few replies (the words only for goals and wins)."
-                    ),
-                    text_columns=("text",),
-                    timestamp_column="at",
-                    retention="ritual_text",
-                ),
-            ),
-        )
 
     def ritual(self, ritual_id: str) -> RitualConfig | None:
         return next((r for r in self.config.rituals if r.id == ritual_id), None)
@@ -88,7 +68,7 @@ class Rituals:
         """Post the ritual's latest occurrence if it has come and is not recorded yet."""
         tz = self.config.community.tz
         try:
-            day, at = ritual_calendar.latest(ritual, now, tz)
+            day, at = calendar.latest(ritual, now, tz)
         except LookupError:
             return False
         if self.state(conn, team_id=team_id, ritual_id=ritual.id, day=day) is not None:
@@ -165,7 +145,7 @@ class Rituals:
             templates=self.templates,
             team_id=team_id,
             key=occurrence_key(ritual.id, day),
-            template=ritual.template or "ritual_post.j2",
+            template=ritual.template or POST_TEMPLATE,
             to={"channel_name": channel_name},
             then={"op": "ritual_posted", "ritual_id": ritual.id, "date": day.isoformat()},
             now=now,
@@ -206,7 +186,7 @@ class Rituals:
             templates=self.templates,
             team_id=team_id,
             key=f"ritual-problem:{ritual.id}:{problem}",
-            template="ritual_problem.j2",
+            template="rituals/problem.j2",
             to={"channel_name": self.config.channels.moderators},
             now=now,
             ritual=ritual,
@@ -269,7 +249,8 @@ class Rituals:
             select(ritual_occurrences.c.state).where(*self._where(team_id, ritual_id, day))
         ).scalar()
 
-    def is_paused(self, conn: Connection, *, team_id: str, ritual_id: str) -> bool:
+    @staticmethod
+    def is_paused(conn: Connection, *, team_id: str, ritual_id: str) -> bool:
         return (
             conn.execute(
                 select(ritual_pauses.c.ritual_id).where(
@@ -279,12 +260,14 @@ class Rituals:
             is not None
         )
 
-    def pause(self, conn: Connection, *, team_id: str, ritual_id: str, now: dt.datetime) -> bool:
+    @staticmethod
+    def pause(conn: Connection, *, team_id: str, ritual_id: str, now: dt.datetime) -> bool:
         return insert_ignore(
             conn, ritual_pauses, team_id=team_id, ritual_id=ritual_id, paused_at=now
         )
 
-    def resume(self, conn: Connection, *, team_id: str, ritual_id: str) -> bool:
+    @staticmethod
+    def resume(conn: Connection, *, team_id: str, ritual_id: str) -> bool:
         return bool(
             conn.execute(
                 delete(ritual_pauses).where(
@@ -297,7 +280,7 @@ class Rituals:
         self, conn: Connection, *, team_id: str, ritual: RitualConfig, now: dt.datetime
     ) -> tuple[dt.date, bool]:
         """Record the next occurrence as skipped; (its date, False if it was recorded)."""
-        day, at = next(ritual_calendar.upcoming(ritual, now, self.config.community.tz))
+        day, at = next(calendar.upcoming(ritual, now, self.config.community.tz))
         skipped = self._record(
             conn, team_id=team_id, ritual=ritual, day=day, at=at, state=SKIPPED, now=now
         )

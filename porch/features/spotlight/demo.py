@@ -1,14 +1,17 @@
 """The demo's monthly spotlight: members help each other in November, and on 1 December the
-managers get the draft and Sam approves it."""
+managers get the draft and Sam approves it.
+
+Each scene takes the demo (porch.sandbox.demo.Demo: its clock, members and transcript), which
+plays them by name (Feature.demo_scenes) in the story's order.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
-from porch.core.slack_ids import Action
+from porch.features.spotlight.ids import Action
 
-if TYPE_CHECKING:
-    from porch.sandbox.demo import Demo
+Demo = Any  # porch.sandbox.demo.Demo, which features do not import
 
 
 def helping_out(box: Demo) -> None:

@@ -17,15 +17,15 @@ from sqlalchemy import Connection, func, select, update
 from porch.core import tracker_queue
 from porch.core.config import Config
 from porch.core.posting import post
-from porch.core.store.schema import ritual_occurrences, ritual_replies
 from porch.core.templating import Templates
 from porch.core.worksheets import WinRow
 from porch.features.contributions import item_key, member_name, permalink, reaction_count
-from porch.features.ritual_worksheet import counts, queue_row
-from porch.features.ritual_worksheet import newcomers as newcomers_among
+from porch.features.rituals.tables import ritual_occurrences, ritual_replies
+from porch.features.rituals.worksheet import counts, queue_row
+from porch.features.rituals.worksheet import newcomers as newcomers_among
 
 if TYPE_CHECKING:
-    from porch.features.rituals import Rituals
+    from porch.features.rituals.schedule import Rituals
 
 FEATURED = 3
 # A recap more than this late (Porch was down for days) would be old news: it is dropped.
@@ -109,7 +109,7 @@ class RitualRecaps:
             templates=self.templates,
             team_id=team_id,
             key=key,
-            template="ritual_recap.j2",
+            template="rituals/recap.j2",
             to={"thread_of": f"ritual:{ritual.id}:{day}"},
             now=now,
             in_thread=True,
@@ -122,7 +122,7 @@ class RitualRecaps:
                 templates=self.templates,
                 team_id=team_id,
                 key=f"{key}:channel",
-                template="ritual_recap.j2",
+                template="rituals/recap.j2",
                 to={"channel_name": channel_name},
                 now=now,
                 in_thread=False,

@@ -23,9 +23,9 @@ from sqlalchemy import Connection, and_, select
 from sqlalchemy.orm import aliased
 
 from porch.core import channel_directory
-from porch.core.config import SpotlightWeights
 from porch.core.questions import QUESTION, TOP_LEVEL_KINDS
 from porch.core.store.schema import activity
+from porch.features.spotlight.config import SpotlightWeights
 
 SIGNALS = ("replies_to_others", "reactions_received", "wins_shared", "first_responses")
 POSTS = tuple(sorted(TOP_LEVEL_KINDS))

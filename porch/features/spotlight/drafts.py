@@ -1,7 +1,7 @@
 """The monthly spotlight: last month's top contributors, thanked in public once a manager agrees.
 
 On the configured day of the month Porch scores the previous calendar month (see
-spotlight_scores) and drafts one card to the managers' channel with the evidence and Approve /
+scores.py) and drafts one card to the managers' channel with the evidence and Approve /
 Edit / Skip. Nothing reaches members until a manager approves: the public post is then recorded
 once, keyed by the month, in the same transaction that moves the draft from "drafted" to
 "approved", so a double click or a retried request finds nothing left to do.
@@ -20,19 +20,19 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from porch.core import effect_queue
 from porch.core.config import Config
-from porch.core.feature import Feature, Job, PersonalData
 from porch.core.message_context import MessageContext
 from porch.core.posting import post
-from porch.core.store.schema import members, spotlight_picks, spotlights
+from porch.core.store.schema import members
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Message, Templates, mention
-from porch.features.spotlight_scores import (
+from porch.features.spotlight.scores import (
     SIGNALS,
     count_signals,
     month_bounds,
     previous_month,
     rank,
 )
+from porch.features.spotlight.tables import spotlight_picks, spotlights
 
 DRAFTED, APPROVED, SKIPPED, EMPTY = "drafted", "approved", "skipped", "empty"
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -41,6 +41,7 @@ MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 CATCH_UP = dt.timedelta(days=7)
 # Slack shows at most 3,000 characters in a section; the words share it with the title.
 NOTE_LIMIT = 2000
+DRAFT_TEMPLATE = "spotlight/draft.j2"
 
 
 def draft_key(month: str) -> str:
@@ -51,36 +52,6 @@ def draft_key(month: str) -> str:
 class Spotlight:
     config: Config
     templates: Templates
-
-    def feature(self) -> Feature:
-        settings = self.config.recognition.spotlight
-        jobs = (
-            (Job(name="spotlight", every=dt.timedelta(minutes=1), run=self.tick),)
-            if settings.enabled
-            else ()
-        )
-        return Feature(
-            name="spotlight",
-            jobs=jobs,
-            personal_data=(
-                PersonalData(
-                    table="spotlight_picks",
-                    label="Monthly spotlight",
-                    user_columns=("user_id",),
-                    purpose="Who the monthly spotlight named, and the counts that put them there "
-                    "(replies, reactions, wins, first answers; never message text).",
-                ),
-                PersonalData(
-                    table="spotlights",
-                    label="Spotlight decisions (managers)",
-                    user_columns=("edited_by", "decided_by"),
-                    purpose="Which manager edited, approved or skipped a monthly spotlight, and "
-                    "the thank-you words they wrote for it.",
-                    text_columns=("note",),
-                    mentions_only=True,
-                ),
-            ),
-        )
 
     def tick(self, engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
         with engine.begin() as conn:
@@ -154,7 +125,7 @@ class Spotlight:
             templates=self.templates,
             team_id=team_id,
             key=draft_key(month),
-            template="spotlight_draft.j2",
+            template=DRAFT_TEMPLATE,
             to={"channel_name": self.config.channels.moderators},
             now=now,
             **self._context(conn, team_id=team_id, month=month),
@@ -178,7 +149,7 @@ class Spotlight:
             templates=self.templates,
             team_id=team_id,
             key=f"spotlight-post:{month}",
-            template="spotlight_post.j2",
+            template="spotlight/post.j2",
             to={"channel_name": getattr(self.config.channels, settings.channel)},
             now=now,
             **self._context(conn, team_id=team_id, month=month),
@@ -201,7 +172,7 @@ class Spotlight:
         row = self._row(conn, team_id=team_id, month=month)
         if row is None or row.state != DRAFTED:
             return None
-        message = self._render(conn, "spotlight_edit_modal.j2", team_id=team_id, month=month)
+        message = self._render(conn, "spotlight/edit_modal.j2", team_id=team_id, month=month)
         return {
             "type": "modal",
             "title": {"type": "plain_text", "text": "Edit the spotlight"},
@@ -233,24 +204,6 @@ class Spotlight:
         edits = self._row(conn, team_id=team_id, month=month).edits
         self._update_card(conn, team_id=team_id, month=month, change=f"edit-{edits}", now=now)
         return True
-
-    def refuse(
-        self, conn: Connection, *, team_id: str, user_id: str, request: str, now: dt.datetime
-    ) -> None:
-        """Tell someone who is not a manager, privately, that these buttons are not theirs."""
-        message = self.templates.render("spotlight_denied.j2")
-        effect_queue.record(
-            conn,
-            team_id=team_id,
-            key=f"spotlight-denied:{user_id}:{request}",
-            kind="ephemeral",
-            payload={
-                "channel_name": self.config.channels.moderators,
-                "user": user_id,
-                **message.payload(),
-            },
-            now=now,
-        )
 
     def state_of(self, conn: Connection, *, team_id: str, month: str) -> str | None:
         row = self._row(conn, team_id=team_id, month=month)
@@ -286,7 +239,7 @@ class Spotlight:
     def _update_card(
         self, conn: Connection, *, team_id: str, month: str, change: str, now: dt.datetime
     ) -> None:
-        card = self._render(conn, "spotlight_draft.j2", team_id=team_id, month=month)
+        card = self._render(conn, DRAFT_TEMPLATE, team_id=team_id, month=month)
         effect_queue.record(
             conn,
             team_id=team_id,

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from porch.core import activity_log, channel_directory
-from porch.core.config import SpotlightWeights
-from porch.features.spotlight_scores import count_signals, month_bounds, previous_month, rank
+from porch.features.spotlight.config import SpotlightWeights
+from porch.features.spotlight.scores import count_signals, month_bounds, previous_month, rank
 
 TEAM = "T0TEAM0001"
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -1,15 +1,19 @@
-"""Sample contexts for the ritual templates in `porch preview`, from community.yml's rituals."""
+"""Sample contexts for the ritual templates in `porch preview`, from community.yml's rituals
+(or one sample ritual when it has none)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from itertools import islice
-from typing import Any
 
-from porch.core.config import Config, RitualConfig
-from porch.features.ritual_calendar import cadence_label, latest, upcoming
-from porch.features.ritual_overview import LastOccurrence, RitualStatus, Upcoming
-from porch.features.ritual_recaps import Featured
+from porch.core.config import Config
+from porch.core.feature import PreviewSample
+from porch.features.rituals.calendar import cadence_label, latest, upcoming
+from porch.features.rituals.commands import OVERVIEW_TEMPLATE, SKIP_TEMPLATE
+from porch.features.rituals.config import RitualConfig
+from porch.features.rituals.overview import LastOccurrence, RitualStatus, Upcoming
+from porch.features.rituals.recaps import Featured
+from porch.features.rituals.schedule import POST_TEMPLATE
 
 SAMPLE_RITUAL = RitualConfig(
     id="friday-wins",
@@ -23,7 +27,7 @@ SAMPLE_RITUAL = RitualConfig(
 )
 
 
-def ritual_samples(config: Config) -> list[tuple[str, str, str, dict[str, Any]]]:
+def samples(config: Config) -> list[PreviewSample]:
     rituals = config.rituals or [SAMPLE_RITUAL]
     recapped = next((r for r in rituals if r.recap_after_hours), rituals[0])
     channel = f"#{getattr(config.channels, recapped.channel)}"
@@ -66,7 +70,7 @@ def ritual_samples(config: Config) -> list[tuple[str, str, str, dict[str, Any]]]
             (
                 r.name,
                 f"#{getattr(config.channels, r.channel)}",
-                r.template or "ritual_post.j2",
+                r.template or POST_TEMPLATE,
                 {"ritual": r, "prompt": r.all_prompts[0]},
             )
             for r in rituals
@@ -74,14 +78,14 @@ def ritual_samples(config: Config) -> list[tuple[str, str, str, dict[str, Any]]]
         (
             f"{recapped.name} recap, in its thread",
             f"{channel}, in the thread",
-            "ritual_recap.j2",
+            "rituals/recap.j2",
             {**recap, "in_thread": True},
         ),
-        (f"{recapped.name} recap", channel, "ritual_recap.j2", {**recap, "in_thread": False}),
+        (f"{recapped.name} recap", channel, "rituals/recap.j2", {**recap, "in_thread": False}),
         (
             "A ritual Porch cannot post (once per ritual and problem)",
             f"#{config.channels.moderators}",
-            "ritual_problem.j2",
+            "rituals/problem.j2",
             {
                 "ritual": rituals[0],
                 "problem": "not_in_channel",
@@ -91,13 +95,13 @@ def ritual_samples(config: Config) -> list[tuple[str, str, str, dict[str, Any]]]
         (
             "/porch rituals",
             "Only visible to the manager",
-            "command_rituals.j2",
+            OVERVIEW_TEMPLATE,
             {"statuses": statuses, "timezone": config.community.timezone},
         ),
         (
             "/porch ritual skip",
             "Only visible to the manager",
-            "command_ritual_skip.j2",
+            SKIP_TEMPLATE,
             {
                 "ritual": rituals[0],
                 "day": dt.date(2026, 11, 9),

@@ -1,11 +1,14 @@
-"""The demo's rituals: Monday's goals thread with replies, Friday's wins thread and its recap."""
+"""The demo's rituals: Monday's goals thread with replies, Friday's wins thread and its recap.
+
+Each scene takes the demo (porch.sandbox.demo.Demo: its clock, members and transcript), which
+plays them by name (Feature.demo_scenes) in the story's order.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from porch.sandbox.demo import Demo
+Demo = Any  # porch.sandbox.demo.Demo, which features do not import
 
 
 def thread_of(box: Demo, ritual_id: str) -> str | None:

@@ -8,9 +8,10 @@ from itertools import islice
 
 from sqlalchemy import Connection, func, select
 
-from porch.core.config import Config, RitualConfig
-from porch.core.store.schema import ritual_occurrences, ritual_pauses, ritual_replies
-from porch.features.ritual_calendar import cadence_label, upcoming
+from porch.core.config import Config
+from porch.features.rituals.calendar import cadence_label, upcoming
+from porch.features.rituals.config import RitualConfig
+from porch.features.rituals.tables import ritual_occurrences, ritual_pauses, ritual_replies
 
 # Upcoming occurrences listed per ritual.
 SHOWN = 2

@@ -7,9 +7,10 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
-from porch.core.store.schema import members, ritual_replies
+from porch.core.store.schema import members
 from porch.core.tracker_queue import get_row
 from porch.features.contributions import item_key
+from porch.features.rituals.tables import ritual_replies
 from porch.sandbox.workspace import SandboxWorkspace
 
 FRIDAY_WINS = dt.datetime(2026, 11, 6, 14, 0, 30, tzinfo=dt.UTC)  # 15:00:30 in Berlin
@@ -104,7 +105,7 @@ def test_replies_in_the_wins_thread_become_a_recap_with_featured_wins(
 
 
 def test_a_goals_recap_without_replies_says_so_in_the_thread_only(workspace_factory, config):
-    from tests.porch.features.test_rituals import with_rituals
+    from tests.porch.features.rituals.test_schedule import with_rituals
 
     ritual = {
         "id": "monday-goals",

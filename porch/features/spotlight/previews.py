@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from porch.core.config import Config
-from porch.features.spotlight import spotlight_context
+from porch.core.feature import PreviewSample
+from porch.features.spotlight.drafts import DRAFT_TEMPLATE, spotlight_context
 
 SAMPLE_PICKS = [
     {
@@ -30,10 +31,9 @@ SAMPLE_PICKS = [
 ]
 
 
-def spotlight_samples(
-    config: Config, *, manager: str
-) -> list[tuple[str, str, str, dict[str, Any]]]:
+def samples(config: Config) -> list[PreviewSample]:
     """(title, where it appears, template, context) for each spotlight message."""
+    manager = config.managers.users[0] if config.managers.users else "U0MANAGER"
     settings = config.recognition.spotlight
     managers = f"#{config.channels.moderators}"
 
@@ -57,19 +57,13 @@ def spotlight_samples(
         decided_at=dt.datetime(2026, 11, 1, 10, 12, tzinfo=config.community.tz),
     )
     return [
-        ("Monthly spotlight, draft for the managers", managers, "spotlight_draft.j2", context()),
-        ("Monthly spotlight, after approval", managers, "spotlight_draft.j2", approved),
+        ("Monthly spotlight, draft for the managers", managers, DRAFT_TEMPLATE, context()),
+        ("Monthly spotlight, after approval", managers, DRAFT_TEMPLATE, approved),
         (
             "Monthly spotlight, public post",
             f"#{getattr(config.channels, settings.channel)}",
-            "spotlight_post.j2",
+            "spotlight/post.j2",
             context(),
         ),
-        ("Edit the spotlight", "Modal", "spotlight_edit_modal.j2", context()),
-        (
-            "Spotlight button pressed by a non-manager",
-            "Only visible to the member",
-            "spotlight_denied.j2",
-            {},
-        ),
+        ("Edit the spotlight", "Modal", "spotlight/edit_modal.j2", context()),
     ]
