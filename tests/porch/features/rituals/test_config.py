@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.porch.core.test_config import broken, only_issue
+from tests.conftest import EXAMPLE_CONFIG
+from tests.porch.core.test_config import broken, line_of, only_issue
 
 WINS = "    kind: wins\n    prompt: What moved forward this week? Big or small, post it here.\n"
 
@@ -47,3 +48,20 @@ def test_a_monthly_ritual_with_rotating_prompts_is_valid(tmp_path: Path):
         1,
         "What",
     )
+
+
+def test_a_ritual_id_used_twice_is_named(tmp_path: Path):
+    path = broken(tmp_path, "- id: monday-goals", "- id: friday-wins")
+    issue = only_issue(path)
+    assert issue == f"{path}:{line_of('rituals:')}: rituals: ritual id 'friday-wins' is used twice"
+
+
+def test_no_rituals_is_valid(tmp_path: Path):
+    """The section is optional: without it, no ritual is scheduled."""
+    from porch.features.registry import load_config
+
+    head, _, tail = EXAMPLE_CONFIG.read_text().partition("\nrituals:\n")
+    path = tmp_path / "community.yml"
+    path.write_text(head + "\n" + tail[tail.index("\n\n") :])  # up to the next section
+    assert "rituals:" not in path.read_text()
+    assert load_config(path).rituals == []

@@ -1,5 +1,6 @@
 """Replies in, recap out: who took part (newcomers first) and three featured replies, posted
-once in the thread and once in the channel; a wins ritual's featured replies become Wins rows."""
+once in the thread and once in the channel; a wins ritual's featured replies become Wins rows.
+The wins journey and Slack's retried replies go through the sandbox; the empty recap does not."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from porch.core.tracker_queue import get_row
 from porch.features.contributions import item_key
 from porch.features.rituals.tables import ritual_replies
 from porch.sandbox.workspace import SandboxWorkspace
+from tests.conftest import MONDAY_MORNING
+from tests.porch.features.rituals.test_schedule import Schedule, with_rituals
 
 FRIDAY_WINS = dt.datetime(2026, 11, 6, 14, 0, 30, tzinfo=dt.UTC)  # 15:00:30 in Berlin
 SATURDAY_MORNING = dt.datetime(2026, 11, 7, 8, 0, 30, tzinfo=dt.UTC)  # 18 h later
@@ -104,9 +107,7 @@ def test_replies_in_the_wins_thread_become_a_recap_with_featured_wins(
     assert row["Link"].endswith(f"p{ts.replace('.', '')}")
 
 
-def test_a_goals_recap_without_replies_says_so_in_the_thread_only(workspace_factory, config):
-    from tests.porch.features.rituals.test_schedule import with_rituals
-
+def test_a_goals_recap_without_replies_says_so_in_the_thread_only(engine, config):
     ritual = {
         "id": "monday-goals",
         "name": "Monday goals",
@@ -117,12 +118,16 @@ def test_a_goals_recap_without_replies_says_so_in_the_thread_only(workspace_fact
         "kind": "goals",
         "recap_after_hours": 8,
     }
-    workspace = workspace_factory(with_rituals(config, ritual))
-    workspace.at(workspace.clock.now())
-    workspace.at(workspace.clock.now() + dt.timedelta(hours=8))
-    texts = [m["text"] for m in bot_messages(workspace, "general")]
-    assert len([t for t in texts if "recap" in t]) == 1
-    assert "nobody replied" in str(bot_messages(workspace, "general")[-1]["blocks"])
+    schedule = Schedule(engine, with_rituals(config, ritual))
+    schedule.at(MONDAY_MORNING)
+    schedule.at(MONDAY_MORNING + dt.timedelta(hours=7, minutes=29))  # 8 h after 09:30, less 1 min
+    assert not [e for e in schedule.worker.delivered if e.key.startswith("ritual-recap:")]
+    schedule.at(MONDAY_MORNING + dt.timedelta(hours=8))
+    schedule.at(MONDAY_MORNING + dt.timedelta(hours=9))
+
+    [recap] = [e for e in schedule.worker.delivered if e.key.startswith("ritual-recap:")]
+    assert recap.payload["thread_of"] == "ritual:monday-goals:2026-11-02"
+    assert "nobody replied" in str(recap.payload["blocks"])
 
 
 def test_a_reply_is_recorded_once_and_other_kinds_keep_no_text(workspace: SandboxWorkspace):

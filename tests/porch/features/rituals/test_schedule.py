@@ -1,5 +1,10 @@
-"""Rituals as conversations with a controllable clock: each occurrence posted once, late within
-the catch-up window or skipped outside it, once across DST changes and replicas."""
+"""Rituals with a controllable clock: each occurrence posted once, late within the catch-up
+window or skipped outside it, once across DST changes and replicas, and the managers told once
+when a ritual cannot be posted.
+
+One week runs through the sandbox (Slack's side included); the rest drive the feature's job
+against a real store, with a RecordingDelivery as the worker.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import datetime as dt
 import itertools
 import logging
 import threading
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import Engine, delete, select
@@ -14,15 +20,19 @@ from sqlalchemy import Engine, delete, select
 from porch.core import channel_directory
 from porch.core.clock import ManualClock
 from porch.core.config import Config
+from porch.core.effect_queue import Effect
 from porch.core.store.schema import channels, effects, workspaces
 from porch.core.templating import Templates
+from porch.features.registry import build_features, templates
 from porch.features.rituals.config import RitualConfig
 from porch.features.rituals.schedule import Rituals
 from porch.features.rituals.tables import ritual_occurrences
 from porch.sandbox.workspace import SandboxWorkspace
 from tests.conftest import MONDAY_MORNING
+from tests.porch.features.recording import RecordingDelivery
 
-BERLIN = "Europe/Berlin"
+TEAM = "T0PORCH01"
+LOGGER = "porch.features.rituals.schedule"
 
 
 def posts(workspace: SandboxWorkspace, channel: str, title: str) -> list[dict]:
@@ -53,6 +63,56 @@ def occurrences(engine: Engine) -> list[tuple[str, str, str]]:
     return [tuple(row) for row in rows]
 
 
+def installed(engine: Engine, config: Config) -> None:
+    """A workspace whose channels Porch has resolved (as at start-up)."""
+    with engine.begin() as conn:
+        conn.execute(
+            workspaces.insert().values(
+                team_id=TEAM, name="x", bot_user_id="U0BOT0001", installed_at=MONDAY_MORNING
+            )
+        )
+        ids = {name: f"C0{index:08d}" for index, name in enumerate(sorted(config.channel_names()))}
+        channel_directory.remember(conn, team_id=TEAM, ids_by_name=ids)
+
+
+class Schedule:
+    """The rituals job, run at the moments a test names, and the worker after each run."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        config: Config,
+        *,
+        error: Callable[[Effect], str | None] = lambda effect: None,
+    ) -> None:
+        installed(engine, config)
+        self.engine = engine
+        self.now = MONDAY_MORNING
+        self.rituals = Rituals(config=config, templates=templates())
+        features = build_features(config=config, templates=templates())
+        self.worker = RecordingDelivery(engine=engine, features=features, now=lambda: self.now)
+        self.error = error
+
+    def at(self, moment: dt.datetime) -> None:
+        self.now = moment
+        self.rituals.tick(self.engine, TEAM, moment)
+        self.worker.deliver(error=self.error)
+
+    def every(self, step: dt.timedelta, *, start: dt.datetime, end: dt.datetime) -> None:
+        moment = start
+        while moment < end:
+            self.at(moment)
+            moment += step
+
+    def posted(self, title: str) -> list[Effect]:
+        """The ritual posts delivered, by the ritual's name."""
+        return [
+            e
+            for e in self.worker.delivered
+            if e.key.startswith("ritual:") and str(e.payload["text"]).startswith(title)
+        ]
+
+
 def test_a_week_posts_each_ritual_exactly_once(workspace: SandboxWorkspace):
     """Monday 10:00 Berlin to Monday 08:00 a week later, looking every three hours."""
     moment = MONDAY_MORNING
@@ -72,7 +132,7 @@ def test_a_week_posts_each_ritual_exactly_once(workspace: SandboxWorkspace):
     ]
 
 
-def test_prompts_take_turns_without_repeats(workspace_factory, config: Config):
+def test_prompts_take_turns_without_repeats(engine: Engine, config: Config):
     prompts = ["First?", "Second?", "Third?"]
     ritual = {
         "id": "monday-goals",
@@ -83,31 +143,34 @@ def test_prompts_take_turns_without_repeats(workspace_factory, config: Config):
         "prompts": prompts,
         "kind": "goals",
     }
-    workspace = workspace_factory(with_rituals(config, ritual))
+    schedule = Schedule(engine, with_rituals(config, ritual))
     for week in range(4):
-        workspace.at(MONDAY_MORNING + dt.timedelta(weeks=week))
-    texts = [m["text"] for m in posts(workspace, "general", "Monday goals")]
+        schedule.at(MONDAY_MORNING + dt.timedelta(weeks=week))
+    texts = [str(e.payload["blocks"]) for e in schedule.posted("Monday goals")]
     assert [next(p for p in prompts if p in t) for t in texts] == [*prompts, "First?"]
 
 
-def test_a_restart_inside_the_catch_up_window_posts_late_once(workspace: SandboxWorkspace):
+def test_a_restart_inside_the_catch_up_window_posts_late_once(engine: Engine, config: Config):
     """Porch was down over Friday 15:00; back at 19:30 (4.5 h late): posted once, late."""
-    workspace.at(MONDAY_MORNING)
+    schedule = Schedule(engine, config)
+    schedule.at(MONDAY_MORNING)
     friday_late = dt.datetime(2026, 11, 6, 18, 30, tzinfo=dt.UTC)
-    workspace.at(friday_late)
-    workspace.at(friday_late + dt.timedelta(minutes=1))
-    assert len(posts(workspace, "wins", "Friday wins")) == 1
+    schedule.at(friday_late)
+    schedule.at(friday_late + dt.timedelta(minutes=1))
+    assert len(schedule.posted("Friday wins")) == 1
+    assert ("friday-wins", "2026-11-06", "posted") in occurrences(engine)
 
 
 def test_a_restart_outside_the_catch_up_window_skips_with_a_log_line(
-    workspace: SandboxWorkspace, caplog: pytest.LogCaptureFixture
+    engine: Engine, config: Config, caplog: pytest.LogCaptureFixture
 ):
-    workspace.at(MONDAY_MORNING)
-    with caplog.at_level(logging.INFO, logger="porch.features.rituals.schedule"):
-        workspace.at(dt.datetime(2026, 11, 6, 21, 30, tzinfo=dt.UTC))  # 22:30 Berlin: 7.5 h late
-        workspace.at(dt.datetime(2026, 11, 6, 22, 30, tzinfo=dt.UTC))
-    assert posts(workspace, "wins", "Friday wins") == []
-    assert ("friday-wins", "2026-11-06", "skipped") in occurrences(workspace.engine)
+    schedule = Schedule(engine, config)
+    schedule.at(MONDAY_MORNING)
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        schedule.at(dt.datetime(2026, 11, 6, 21, 30, tzinfo=dt.UTC))  # 22:30 Berlin: 7.5 h late
+        schedule.at(dt.datetime(2026, 11, 6, 22, 30, tzinfo=dt.UTC))
+    assert schedule.posted("Friday wins") == []
+    assert ("friday-wins", "2026-11-06", "skipped") in occurrences(engine)
     skipped = [r for r in caplog.records if "friday-wins" in r.getMessage()]
     assert len(skipped) == 1 and "catch-up window" in skipped[0].getMessage()
 
@@ -117,7 +180,7 @@ def test_a_restart_outside_the_catch_up_window_skips_with_a_log_line(
     [(dt.date(2026, 3, 29), "spring forward"), (dt.date(2026, 10, 25), "fall back")],
 )
 def test_dst_weeks_post_each_occurrence_once(
-    workspace_factory, config: Config, sunday: dt.date, description: str
+    engine: Engine, config: Config, sunday: dt.date, description: str
 ):
     """A ritual at 02:30 on the night the clocks change: the hour is skipped or happens twice
     in Berlin, and the ritual is still posted exactly once."""
@@ -130,16 +193,13 @@ def test_dst_weeks_post_each_occurrence_once(
         "prompt": "Who is up?",
     }
     start = dt.datetime.combine(sunday, dt.time(0, 0), tzinfo=dt.UTC) - dt.timedelta(hours=2)
-    workspace = workspace_factory(with_rituals(config, ritual), at=start)
-    moment = start
-    while moment < start + dt.timedelta(hours=6):
-        workspace.at(moment)
-        moment += dt.timedelta(minutes=15)
-    assert len(posts(workspace, "general", "Night owls")) == 1, description
-    assert occurrences(workspace.engine) == [("night-owls", sunday.isoformat(), "posted")]
+    schedule = Schedule(engine, with_rituals(config, ritual))
+    schedule.every(dt.timedelta(minutes=15), start=start, end=start + dt.timedelta(hours=6))
+    assert len(schedule.posted("Night owls")) == 1, description
+    assert occurrences(engine) == [("night-owls", sunday.isoformat(), "posted")]
 
 
-def test_monthly_and_every_other_week_cadences(workspace_factory, config: Config):
+def test_monthly_and_every_other_week_cadences(engine: Engine, config: Config):
     monthly = {
         "id": "ama",
         "name": "Monthly AMA",
@@ -159,12 +219,10 @@ def test_monthly_and_every_other_week_cadences(workspace_factory, config: Config
         "prompt": "Show what you built.",
         "every_weeks": 2,
     }
-    workspace = workspace_factory(with_rituals(config, monthly, fortnightly))
-    day = MONDAY_MORNING
-    while day < MONDAY_MORNING + dt.timedelta(days=42):
-        workspace.at(day)
-        day += dt.timedelta(hours=12)
-    dates = [(r, d) for r, d, state in occurrences(workspace.engine) if state == "posted"]
+    schedule = Schedule(engine, with_rituals(config, monthly, fortnightly))
+    end = MONDAY_MORNING + dt.timedelta(days=42)
+    schedule.every(dt.timedelta(hours=12), start=MONDAY_MORNING, end=end)
+    dates = [(r, d) for r, d, state in occurrences(engine) if state == "posted"]
     assert [d for r, d in dates if r == "ama"] == ["2026-11-05", "2026-12-03"]
     fortnights = [d for r, d in dates if r == "demo-day"]
     assert len(fortnights) == 3
@@ -177,14 +235,7 @@ def test_monthly_and_every_other_week_cadences(workspace_factory, config: Config
 def test_two_schedulers_on_one_database_post_once(engine: Engine, config: Config):
     """Two replicas tick at the same moment, without the scheduler's lease: the occurrence's
     unique row lets exactly one of them record the post."""
-    with engine.begin() as conn:
-        conn.execute(
-            workspaces.insert().values(
-                team_id="T0PORCH01", name="x", bot_user_id="U0BOT0001", installed_at=MONDAY_MORNING
-            )
-        )
-        ids = {name: f"C0{index:08d}" for index, name in enumerate(sorted(config.channel_names()))}
-        channel_directory.remember(conn, team_id="T0PORCH01", ids_by_name=ids)
+    installed(engine, config)
     clock = ManualClock(dt.datetime(2026, 11, 6, 14, 0, 30, tzinfo=dt.UTC))  # Friday 15:00:30
     replicas = [Rituals(config=config, templates=Templates()) for _ in range(2)]
     barrier = threading.Barrier(len(replicas))
@@ -194,7 +245,7 @@ def test_two_schedulers_on_one_database_post_once(engine: Engine, config: Config
         try:
             barrier.wait()
             for _ in range(5):
-                rituals.tick(engine, "T0PORCH01", clock.now())
+                rituals.tick(engine, TEAM, clock.now())
         except BaseException as error:
             errors.append(error)
 
@@ -215,55 +266,59 @@ def test_two_schedulers_on_one_database_post_once(engine: Engine, config: Config
     assert occurrences(engine) == [("friday-wins", "2026-11-06", "queued")]
 
 
-def test_a_ritual_whose_channel_is_missing_tells_the_managers_once(
-    workspace_factory, config: Config, caplog: pytest.LogCaptureFixture
-):
-    ritual = {
-        "id": "ambassador-call",
-        "name": "Ambassador call",
-        "weekday": "monday",
-        "time": "09:45",
-        "channel": "ambassadors",
-        "prompt": "Who is joining today's call?",
-    }
-    workspace = workspace_factory(with_rituals(config, ritual))
-    workspace.fake.set_bot_member(workspace.fake.channel_id(config.channels.ambassadors), False)
-    with caplog.at_level(logging.WARNING, logger="porch.features.rituals.schedule"):
-        for minutes in range(0, 30, 5):
-            workspace.at(MONDAY_MORNING + dt.timedelta(minutes=minutes))
-    notes = [
-        m
-        for m in workspace.fake.messages(workspace.fake.channel_id(config.channels.moderators))
-        if "Ambassador call" in m["text"]
+AMBASSADOR_CALL = {
+    "id": "ambassador-call",
+    "name": "Ambassador call",
+    "weekday": "monday",
+    "time": "09:45",
+    "channel": "ambassadors",
+    "prompt": "Who is joining today's call?",
+}
+
+
+def notes_to_the_managers(schedule: Schedule, config: Config) -> list[Effect]:
+    return [
+        e
+        for e in schedule.worker.delivered
+        if e.payload.get("channel_name") == config.channels.moderators
+        and "Ambassador call" in str(e.payload["text"])
     ]
-    assert len(notes) == 1
-    assert "not a member" in str(notes[0]["blocks"])
-    mine = [r for r in caplog.records if r.name == "porch.features.rituals.schedule"]
-    assert len(mine) == 1
-    assert occurrences(workspace.engine) == [("ambassador-call", "2026-11-02", "failed")]
+
+
+def test_a_ritual_whose_channel_is_missing_tells_the_managers_once(
+    engine: Engine, config: Config, caplog: pytest.LogCaptureFixture
+):
+    """Slack refuses the post (Porch is not in the channel): the occurrence fails, and the
+    managers hear it once however often it is tried."""
+    config = with_rituals(config, AMBASSADOR_CALL)
+    ambassadors = config.channels.ambassadors
+
+    def not_in_channel(effect: Effect) -> str | None:
+        return "not_in_channel" if effect.payload.get("channel_name") == ambassadors else None
+
+    schedule = Schedule(engine, config, error=not_in_channel)
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        schedule.every(
+            dt.timedelta(minutes=5),
+            start=MONDAY_MORNING,
+            end=MONDAY_MORNING + dt.timedelta(minutes=30),
+        )
+    [note] = notes_to_the_managers(schedule, config)
+    assert "not a member" in str(note.payload["blocks"])
+    assert len([r for r in caplog.records if r.name == LOGGER]) == 1
+    assert occurrences(engine) == [("ambassador-call", "2026-11-02", "failed")]
 
 
 def test_a_ritual_whose_channel_porch_cannot_find_tells_the_managers_once(
-    workspace_factory, config: Config
+    engine: Engine, config: Config
 ):
-    ritual = {
-        "id": "ambassador-call",
-        "name": "Ambassador call",
-        "weekday": "monday",
-        "time": "09:45",
-        "channel": "ambassadors",
-        "prompt": "Who is joining today's call?",
-    }
-    workspace = workspace_factory(with_rituals(config, ritual))
-    with workspace.engine.begin() as conn:
+    config = with_rituals(config, AMBASSADOR_CALL)
+    schedule = Schedule(engine, config)
+    with engine.begin() as conn:
         conn.execute(delete(channels).where(channels.c.name == config.channels.ambassadors))
-    for minutes in range(0, 30, 5):
-        workspace.at(MONDAY_MORNING + dt.timedelta(minutes=minutes))
-    notes = [
-        m
-        for m in workspace.fake.messages(workspace.fake.channel_id(config.channels.moderators))
-        if "Ambassador call" in m["text"]
-    ]
-    assert len(notes) == 1
-    assert "cannot find that channel" in str(notes[0]["blocks"])
-    assert occurrences(workspace.engine) == []
+    schedule.every(
+        dt.timedelta(minutes=5), start=MONDAY_MORNING, end=MONDAY_MORNING + dt.timedelta(minutes=30)
+    )
+    [note] = notes_to_the_managers(schedule, config)
+    assert "cannot find that channel" in str(note.payload["blocks"])
+    assert occurrences(engine) == []
