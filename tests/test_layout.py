@@ -1,5 +1,6 @@
-"""The layout says what things are: one package, no name used twice across layers, no module
-named like a table, and small modules (the architecture section of the README relies on it)."""
+"""The layout says what things are: a feature is a folder (nothing outside
+porch/features/<name>/ names that feature but the registry), no module named like a table, and
+small modules (the architecture section of the README relies on it)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 from porch.core.store.schema import metadata
+from porch.features import registry  # noqa: F401  (every feature's tables join the metadata)
 from tests.conftest import ROOT
 
 PRODUCT = ("porch", "handlers", "sheets_sync")
@@ -27,63 +31,76 @@ def test_only_the_design_cards_top_level_packages_are_installed():
     assert packages == {"porch", "handlers", "sheets_sync", "tests"}
 
 
-def in_a_feature_package(path: Path) -> bool:
-    """porch/features/<name>/...: a feature's own modules may reuse names other packages use
-    (config.py, cli.py, ids.py, ...), as each package is read as a whole."""
-    parts = path.relative_to(ROOT).parts
-    return parts[:2] == ("porch", "features") and len(parts) > 3
+FEATURES = ROOT / "porch" / "features"
+REGISTRY = FEATURES / "registry.py"
 
 
-# A feature package's ids.py names its Slack IDs with these classes (the registry and the
-# manifest test find them by name), like porch/core/slack_ids.py.
-SLACK_ID_CLASSES = {"Action", "Input", "View", "Shortcut", "Command"}
+def feature_names() -> list[str]:
+    return sorted(p.parent.name for p in FEATURES.glob("*/__init__.py"))
+
+
+def names_feature(path: Path, feature: str) -> bool:
+    """Whether a module imports, or points at, a feature package: by import, by dotted or
+    slashed path in its text, or by carrying the feature's name in its own file name."""
+    tree = ast.parse(path.read_text())
+    module = f"porch.features.{feature}"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(
+            a.name == module or a.name.startswith(module + ".") for a in node.names
+        ):
+            return True
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == module or node.module.startswith(module + "."):
+                return True
+            if node.module == "porch.features" and any(a.name == feature for a in node.names):
+                return True
+    text = path.read_text()
+    if f"features.{feature}" in text or f"features/{feature}" in text:
+        return True
+    return feature in path.stem.split("_") or path.stem.startswith(feature)
+
+
+def outside(feature: str) -> list[str]:
+    """Product modules outside the feature's folder that name it (the registry may)."""
+    folder = FEATURES / feature
+    return sorted(
+        str(path.relative_to(ROOT))
+        for path in sources()
+        if folder not in path.parents and path != REGISTRY and names_feature(path, feature)
+    )
+
+
+@pytest.mark.parametrize("feature", feature_names())
+def test_nothing_outside_a_feature_folder_names_it(feature: str):
+    assert outside(feature) == []
+
+
+def test_every_feature_package_is_in_the_registry():
+    listed = REGISTRY.read_text()
+    for feature in feature_names():
+        assert f"{feature}.PACKAGE" in listed, feature
 
 
 def test_no_two_classes_share_a_name():
+    """Except the Slack ID enums each feature keeps in its ids.py under the names the registry
+    looks them up by (Action, View, Input, Shortcut, Command)."""
     where: dict[str, list[str]] = defaultdict(list)
     for path in sources():
-        slack_ids = in_a_feature_package(path) and path.name == "ids.py"
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ClassDef) and not (slack_ids and node.name in SLACK_ID_CLASSES):
+            if isinstance(node, ast.ClassDef):
+                if path.name == "ids.py" and node.name in ID_ENUMS:
+                    continue
                 where[node.name].append(str(path.relative_to(ROOT)))
     assert {name: files for name, files in where.items() if len(files) > 1} == {}
 
 
+ID_ENUMS = {"Action", "View", "Input", "Shortcut", "Command"}
+
+
 def test_no_module_is_named_like_a_table():
     tables = set(metadata.tables)
-    assert sorted({path.stem for path in sources()} & tables) == []
-
-
-def imported_modules(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
-
-
-def test_only_the_registry_imports_a_feature_package():
-    """A feature package is reached through the registry (porch.features.registry), never by
-    name: no module outside porch/features/<name>/ imports it."""
-    packages = sorted(
-        p.name for p in (ROOT / "porch" / "features").iterdir() if (p / "__init__.py").exists()
-    )
-    registry = ROOT / "porch" / "features" / "registry.py"
-    offenders = []
-    for path in sources():
-        if path == registry:
-            continue
-        inside = path.relative_to(ROOT).parts[:3]
-        for name in packages:
-            package = f"porch.features.{name}"
-            if inside == ("porch", "features", name):
-                continue
-            if any(m == package or m.startswith(f"{package}.") for m in imported_modules(path)):
-                offenders.append(f"{path.relative_to(ROOT)} imports {package}")
-    assert offenders == []
+    modules = {path.stem for path in sources() if path.stem != "__init__"}
+    assert sorted(modules & tables) == []
 
 
 def test_product_modules_stay_small():
