@@ -18,7 +18,6 @@ from handlers import (
     payloads,
     privacy_actions,
     shortcuts,
-    spotlight_actions,
     views,
     welcome_actions,
 )
@@ -31,7 +30,6 @@ MODULES = (
     shortcuts,
     welcome_actions,
     commands,
-    spotlight_actions,
     feedback_actions,
     feedback_commands,
     privacy_actions,

@@ -69,13 +69,6 @@ def _user_id(value: object) -> str:
     )
 
 
-def _ritual_id(value: object) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if re.fullmatch(r"[a-z0-9][a-z0-9\-]*", text):
-        return text
-    raise ValueError(f"must be lowercase letters, digits and -, e.g. monday-goals, not {value!r}")
-
-
 def _emoji_name(value: object) -> str:
     """Slack names emoji `wave`, `+1`, `thumbsup::skin-tone-2`; reactions.add wants the name."""
     if not isinstance(value, str):
@@ -329,47 +322,6 @@ class OnboardingConfig(Strict):
         return str(folder)
 
 
-class RitualConfig(Strict):
-    id: Annotated[str, BeforeValidator(_ritual_id)]
-    name: Text
-    weekday: Weekday
-    time: ClockTime
-    channel: Literal["home", "introductions", "feedback", "wins", "ambassadors", "showcase"]
-    # One prompt, or several in `prompts` that take turns (none repeats before all were used).
-    prompt: Text | None = None
-    prompts: list[Text] = []
-    # goals and wins keep the replies' text (their recap quotes them); other kinds only count.
-    kind: Literal["goals", "wins", "other"] = "other"
-    # weekly (every `every_weeks` weeks) or monthly (the `week_of_month`-th weekday of the month).
-    cadence: Literal["weekly", "monthly"] = "weekly"
-    every_weeks: int = Field(default=1, ge=1, le=12)
-    week_of_month: int | None = Field(default=None, ge=1, le=4)
-    # A template of your own (in onboarding.templates_dir) instead of ritual_post.j2.
-    template: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_\-]+\.j2$")
-    # Hours after the ritual when its recap is posted (none without it).
-    recap_after_hours: float | None = Field(default=None, gt=0, le=24 * 6)
-    # After downtime, an occurrence is posted late within this many hours, else skipped.
-    catch_up_hours: float = Field(default=6, ge=0, le=72)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> RitualConfig:
-        if not self.prompt and not self.prompts:
-            raise ValueError("needs a prompt (or a list of prompts)")
-        if self.prompt and self.prompts:
-            raise ValueError("give either prompt or prompts, not both")
-        if self.cadence == "monthly" and self.week_of_month is None:
-            raise ValueError("a monthly ritual needs week_of_month (1 to 4)")
-        if self.cadence == "weekly" and self.week_of_month is not None:
-            raise ValueError("week_of_month is only for cadence: monthly")
-        if self.cadence == "monthly" and self.every_weeks != 1:
-            raise ValueError("every_weeks is only for cadence: weekly")
-        return self
-
-    @property
-    def all_prompts(self) -> list[str]:
-        return list(self.prompts) if self.prompts else [self.prompt or ""]
-
-
 class FeedbackConfig(Strict):
     tags: dict[EmojiName, Text] = Field(min_length=1, description="emoji name -> tag")
     response_hours: int = Field(default=4, ge=1)
@@ -413,39 +365,6 @@ class TrackerConfig(Strict):
     sheet: str | None = None
     local_dir: str = "tracker"
     sync_every_seconds: int = Field(default=60, ge=5)
-
-
-class SpotlightWeights(Strict):
-    """Points per signal in the monthly spotlight score; 0 leaves a signal out."""
-
-    replies_to_others: float = Field(default=1, ge=0)
-    reactions_received: float = Field(default=0.5, ge=0)
-    wins_shared: float = Field(default=3, ge=0)
-    first_responses: float = Field(default=2, ge=0)
-
-    @model_validator(mode="after")
-    def _something_counts(self) -> SpotlightWeights:
-        if not any(self.model_dump().values()):
-            raise ValueError("at least one spotlight weight must be above 0")
-        return self
-
-
-class SpotlightConfig(Strict):
-    """The monthly spotlight: the previous month's top contributors, drafted to the managers."""
-
-    enabled: bool = True
-    weights: SpotlightWeights = SpotlightWeights()
-    # Day of the month (1-28, so every month has it) and local time the draft is made.
-    day: int = Field(default=1, ge=1, le=28)
-    time: ClockTime = "10:00"
-    size: int = Field(default=3, ge=1, le=10)
-    channel: Literal["home", "introductions", "feedback", "wins", "ambassadors", "showcase"] = (
-        "home"
-    )
-
-
-class RecognitionConfig(Strict):
-    spotlight: SpotlightConfig = SpotlightConfig()
 
 
 class RetentionConfig(Strict):
@@ -498,23 +417,12 @@ class Config(Strict):
     channels: ChannelsConfig
     guidelines: GuidelinesConfig
     onboarding: OnboardingConfig = OnboardingConfig()
-    rituals: list[RitualConfig] = []
     feedback: FeedbackConfig
     thresholds: Thresholds = Thresholds()
     ambassadors: AmbassadorsConfig = AmbassadorsConfig()
     tracker: TrackerConfig = TrackerConfig()
-    recognition: RecognitionConfig = RecognitionConfig()
     privacy: PrivacyConfig = PrivacyConfig()
     inbox: InboxConfig = InboxConfig()
-
-    @model_validator(mode="after")
-    def _unique_ritual_ids(self) -> Config:
-        seen: set[str] = set()
-        for ritual in self.rituals:
-            if ritual.id in seen:
-                raise ValueError(f"ritual id {ritual.id!r} is used twice")
-            seen.add(ritual.id)
-        return self
 
     def channel_names(self) -> set[str]:
         """Every channel community.yml names: Porch resolves these to IDs and joins them."""

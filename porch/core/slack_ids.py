@@ -28,9 +28,6 @@ class Action(StrEnum):
     OPT_OUT = "porch_followups_opt_out"
     WARM_SEND = "porch_warm_send"
     WARM_PERSONALISE = "porch_warm_personalise"
-    SPOTLIGHT_APPROVE = "porch_spotlight_approve"
-    SPOTLIGHT_EDIT = "porch_spotlight_edit"
-    SPOTLIGHT_SKIP = "porch_spotlight_skip"
     FEEDBACK_STATUS = "porch_feedback_status"
     INBOX_CLOSE = "porch_inbox_close"
     FORGET_ME_CONFIRM = "porch_forget_me_confirm"
@@ -40,7 +37,6 @@ class Input(StrEnum):
     """block_id and action_id of modal inputs; the view listener reads the value under them."""
 
     WELCOME_TEXT = "welcome_text"
-    SPOTLIGHT_NOTE = "spotlight_note"
     FEEDBACK_TAG = "feedback_tag"
     FEEDBACK_SUMMARY = "feedback_summary"
     FEEDBACK_AREA = "feedback_area"
@@ -50,7 +46,6 @@ class View(StrEnum):
     """callback_id of every modal Porch opens; each has a view listener."""
 
     PERSONALISE_WELCOME = "porch_personalise_welcome"
-    EDIT_SPOTLIGHT = "porch_edit_spotlight"
     TAG_FEEDBACK = "porch_tag_feedback"
 
 

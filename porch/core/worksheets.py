@@ -156,20 +156,6 @@ class WinRow(SheetRow):
 
 
 @dataclass(frozen=True, kw_only=True)
-class RitualRow(SheetRow):
-    SHEET: ClassVar[str] = "Rituals"
-
-    occurrence: str = field(metadata=column("Occurrence"))
-    ritual: str = field(metadata=column("Ritual"))
-    date: dt.datetime | None = field(metadata=column("Date", "datetime"))
-    channel: str = field(metadata=column("Channel"))
-    link: str = field(metadata=column("Link", "link"))
-    replies: int = field(metadata=column("Replies", "int"))
-    participants: int = field(metadata=column("Participants", "int"))
-    newcomers: int = field(metadata=column("Newcomers", "int"))
-    participation_pct: float = field(metadata=column("Participation %", "pct"))
-
-
 @dataclass(frozen=True, kw_only=True)
 class InboxRow(SheetRow):
     """One conversation of the replies inbox: when it opened, how long the first answer took.
@@ -194,7 +180,6 @@ CORE_ROWS: tuple[type[SheetRow], ...] = (
     MemberRow,
     FeedbackRow,
     WinRow,
-    RitualRow,
     InboxRow,
 )
 

@@ -42,7 +42,9 @@ from porch.features import (
     nps,
     participation,
     response_alerts,
+    rituals,
     slack_limits,
+    spotlight,
 )
 from porch.features.feedback import Feedback
 from porch.features.follow_ups import FollowUps
@@ -50,14 +52,14 @@ from porch.features.introductions import Introductions
 from porch.features.modmail import Modmail
 from porch.features.onboarding import Onboarding
 from porch.features.privacy import Privacy
-from porch.features.rituals import Rituals
-from porch.features.spotlight import Spotlight
 
 # Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
 PACKAGES: tuple[FeaturePackage, ...] = (
     participation.PACKAGE,
     contributions.PACKAGE,
     slack_limits.PACKAGE,
+    rituals.PACKAGE,
+    spotlight.PACKAGE,
     response_alerts.PACKAGE,
     check_in.PACKAGE,
     nps.PACKAGE,
@@ -173,8 +175,6 @@ class Features:
     onboarding: Onboarding
     introductions: Introductions
     follow_ups: FollowUps
-    spotlight: Spotlight
-    rituals: Rituals
     feedback: Feedback
     privacy: Privacy
     modmail: Modmail
@@ -250,17 +250,12 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     onboarding = Onboarding(config=config, templates=templates, app_home=app_home)
     introductions = Introductions(config=config, templates=templates, app_home=app_home)
     follow_ups = FollowUps(config=config, templates=templates, app_home=app_home)
-    spotlight = Spotlight(config=config, templates=templates)
-    rituals = Rituals(config=config, templates=templates)
     feedback = Feedback(config=config, templates=templates, app_home=app_home)
     modmail = Modmail(config=config, templates=templates)
     features = [
         onboarding.feature(),
         introductions.feature(),
         follow_ups.feature(),
-        rituals.feature(),
-        feedback.feature(),
-        spotlight.feature(),
         modmail.feature(),
     ]
     built: dict[str, list[Feature]] = {}
@@ -288,8 +283,6 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         onboarding=onboarding,
         introductions=introductions,
         follow_ups=follow_ups,
-        spotlight=spotlight,
-        rituals=rituals,
         feedback=feedback,
         privacy=privacy,
         modmail=modmail,

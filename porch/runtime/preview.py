@@ -26,8 +26,6 @@ from porch.core.templating import PACKAGED_TEMPLATES, Message, Mrkdwn, mention
 from porch.features.registry import build_features
 from porch.features.registry import templates as feature_templates
 from porch.runtime.preview_feedback import feedback_samples
-from porch.runtime.preview_rituals import ritual_samples
-from porch.runtime.preview_spotlight import spotlight_samples
 
 TEAM = "T0PREVIEW"
 SAMPLE_MEMBER = Newcomer(
@@ -241,8 +239,6 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
         ("/porch my-data", "Only visible to the member", "privacy_my_data.j2", PRIVACY_SAMPLE),
         ("/porch forget-me", "Only visible to the member", "privacy_forget_confirm.j2", {}),
         ("/porch forget-me, confirmed", "Replaces the question", "privacy_forgotten.j2", {}),
-        *spotlight_samples(config, manager=manager),
-        *ritual_samples(config),
         *feedback_samples(config=config, manager=manager),
         *_inbox_samples(config, manager=manager),
         *features.previews(),

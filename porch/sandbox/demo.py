@@ -26,7 +26,6 @@ from porch.core.slack_ids import Action
 from porch.core.store import connect
 from porch.features.registry import demo_config
 from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
-from porch.sandbox import demo_rituals, demo_spotlight
 from porch.sandbox.demo_feedback import feedback_scene
 from porch.sandbox.demo_modmail import inbox_scene
 from porch.sandbox.demo_privacy import privacy_scene
@@ -269,7 +268,7 @@ def story(box: Demo) -> None:
     box.narrate("A bot and a guest join too: Porch skips them.")
     box.join("U0BOT00001", "Deploy Bot", "Deploy Bot", is_bot=True)
     box.join("U0GUEST001", "Gus", "Gus Guest", is_restricted=True)
-    demo_rituals.monday_goals(box)
+    box.scene("monday goals")
     box.at(1, "10:10")
 
     box.narrate("Ana opens the guidelines from her welcome and introduces herself in the thread.")
@@ -305,7 +304,7 @@ def story(box: Demo) -> None:
     box.at(4, "17:00")
     box.narrate("Ben would rather not get reminders.")
     box.click("U0BEN00001", Action.OPT_OUT, OPT_OUT_LABEL)
-    demo_rituals.friday_wins(box)
+    box.scene("friday wins")
 
     box.narrate("Next Monday: a new thread. Chloé got her nudge too, and introduces herself.")
     box.at(8, "09:05")
@@ -325,13 +324,13 @@ def story(box: Demo) -> None:
     found = box.workspace.runtime.reconcile(team_id=box.workspace.runtime.team_id)
     box.narrate(f"Reconciliation finds {members(found['welcomed'])} to welcome.")
     box.at(9, "11:30")
-    demo_spotlight.helping_out(box)
+    box.scene("helping out")
     box.narrate(
         "A month in: Ana's 30-day check-in, and a note to the members not seen for "
         f"{follow_ups.inactive_after_days} days (Chloé and Farid; Ben opted out)."
     )
     box.at(31, "10:00")
-    demo_spotlight.monthly_spotlight(box)
+    box.scene("monthly thanks")
     inbox_scene(box)
     box.scene("a question waits")
     privacy_scene(box, user_id="U0CHLOE001")

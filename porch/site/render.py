@@ -28,10 +28,9 @@ import yaml
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from porch.core.config import WEEKDAYS, Config
-from porch.features.registry import load_config
+from porch.core.config import Config
+from porch.features.registry import build_features, load_config
 from porch.features.registry import templates as feature_templates
-from porch.features.ritual_calendar import cadence_label
 
 CONFIG_ENV = "PORCH_CONFIG"
 SHOWCASE_ENV = "PORCH_SHOWCASE"
@@ -278,18 +277,8 @@ def build_context(config: Config, *, showcase: Sequence[ShowcaseEntry]) -> Confi
     data = config.model_dump(mode="json")
     data["community"]["promise"]["statement"] = config.community.promise.statement
     data["community"]["timezone_label"] = timezone_label(config.community.timezone)
-    channels = config.channels.model_dump()
-    for ritual, settings in zip(data["rituals"], config.rituals, strict=True):
-        ritual["channel_name"] = channels[ritual["channel"]]
-        # The prompt the next occurrence opens with (several take turns).
-        ritual["prompt"] = settings.all_prompts[0]
-        # "Monday" for a weekly ritual, else how often ("First Friday of the month").
-        weekly = settings.cadence == "weekly" and settings.every_weeks == 1
-        label = cadence_label(settings)
-        ritual["day"] = settings.weekday.title() if weekly else label[0].upper() + label[1:]
-    data["calendar"] = sorted(
-        data["rituals"], key=lambda r: (WEEKDAYS.index(r["weekday"]), r["time"])
-    )
+    # What the features add for the pages (Feature.site_context).
+    data.update(build_features(config=config, templates=feature_templates()).site_context())
     data["feedback"]["tag_list"] = [
         {"emoji": emoji, "tag": tag} for emoji, tag in config.feedback.tags.items()
     ]

@@ -1,4 +1,4 @@
-"""The features' tables (rituals, spotlight, feedback, replies inbox, alerts, survey, privacy).
+"""The features' tables (feedback, replies inbox, alerts, survey, privacy).
 
 Like the core tables in schema.py, they mirror the migrations, carry the workspace in their keys,
 and are re-exported by schema.py, so queries import every table from one place.
@@ -9,7 +9,6 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Column,
-    Float,
     Index,
     Integer,
     String,
@@ -19,78 +18,6 @@ from sqlalchemy import (
 )
 
 from porch.core.store.table_types import DateTime, metadata
-
-# The monthly spotlight, one per workspace and month ("2026-11"): drafted to the managers,
-# then approved (posted once) or skipped. `note` is the managers' edited thank-you words.
-spotlights = Table(
-    "spotlights",
-    metadata,
-    Column("team_id", String(32), primary_key=True),
-    Column("month", String(7), primary_key=True),
-    Column("state", String(16), nullable=False),
-    Column("note", Text),
-    Column("edits", Integer, nullable=False, default=0),
-    Column("edited_by", String(32)),
-    Column("decided_by", String(32)),
-    Column("decided_at", DateTime(timezone=True)),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-
-# The members a spotlight names, with the evidence: counts per signal ({"wins_shared": 2, ...}).
-spotlight_picks = Table(
-    "spotlight_picks",
-    metadata,
-    Column("team_id", String(32), primary_key=True),
-    Column("month", String(7), primary_key=True),
-    Column("user_id", String(32), primary_key=True),
-    Column("rank", Integer, nullable=False),
-    Column("score", Float, nullable=False),
-    Column("evidence", JSON, nullable=False),
-)
-
-# One row per ritual occurrence (ritual, local date), inserted before the prompt is posted: the
-# unique key is the once-guard among restarts and replicas. `state` is queued (recorded, not yet
-# delivered), posted, skipped (missed or skipped by a manager), paused or failed.
-ritual_occurrences = Table(
-    "ritual_occurrences",
-    metadata,
-    Column("team_id", String(32), primary_key=True),
-    Column("ritual_id", String(64), primary_key=True),
-    Column("local_date", String(10), primary_key=True),
-    Column("state", String(16), nullable=False),
-    Column("slot_at", DateTime(timezone=True), nullable=False),
-    Column("prompt", Text),
-    Column("channel_id", String(32)),
-    Column("thread_ts", String(32)),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("recap_at", DateTime(timezone=True)),
-    Index("ix_ritual_occurrences_thread", "team_id", "thread_ts"),
-)
-
-# One row per reply in a ritual's thread: who and when (text only for goals and wins, which the
-# recap quotes).
-ritual_replies = Table(
-    "ritual_replies",
-    metadata,
-    Column("team_id", String(32), primary_key=True),
-    Column("channel_id", String(32), primary_key=True),
-    Column("ts", String(32), primary_key=True),
-    Column("ritual_id", String(64), nullable=False),
-    Column("local_date", String(10), nullable=False),
-    Column("user_id", String(32), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("text", Text),
-    Index("ix_ritual_replies_occurrence", "team_id", "ritual_id", "local_date"),
-)
-
-# Rituals a manager paused (`porch ritual pause`): no occurrence is posted until resumed.
-ritual_pauses = Table(
-    "ritual_pauses",
-    metadata,
-    Column("team_id", String(32), primary_key=True),
-    Column("ritual_id", String(64), primary_key=True),
-    Column("paused_at", DateTime(timezone=True), nullable=False),
-)
 
 # Feedback items: one per message (or per /feedback submission), however often it is tagged.
 # `item_id` is "<channel>:<ts>" for a message and "cmd:<trigger>" for /feedback.

@@ -25,11 +25,6 @@ from porch.core.store.feature_tables import (  # noqa: F401 (re-exported)
     inbox_conversations,
     inbox_messages,
     privacy_keys,
-    ritual_occurrences,
-    ritual_pauses,
-    ritual_replies,
-    spotlight_picks,
-    spotlights,
 )
 from porch.core.store.table_types import DateTime, metadata
 
