@@ -156,7 +156,6 @@ class WinRow(SheetRow):
 
 
 @dataclass(frozen=True, kw_only=True)
-@dataclass(frozen=True, kw_only=True)
 class InboxRow(SheetRow):
     """One conversation of the replies inbox: when it opened, how long the first answer took.
     No message text: the words stay in Slack, the Sheet measures."""
