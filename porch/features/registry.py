@@ -256,6 +256,7 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         onboarding.feature(),
         introductions.feature(),
         follow_ups.feature(),
+        feedback.feature(),
         modmail.feature(),
     ]
     built: dict[str, list[Feature]] = {}
