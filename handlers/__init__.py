@@ -21,7 +21,6 @@ from handlers import (
     shortcuts,
     spotlight_actions,
     views,
-    welcome_actions,
 )
 from handlers.services import Services
 
@@ -30,7 +29,6 @@ MODULES = (
     actions,
     views,
     shortcuts,
-    welcome_actions,
     commands,
     spotlight_actions,
     feedback_actions,

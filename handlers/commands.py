@@ -24,7 +24,6 @@ from handlers import (
     health_commands,
     privacy_commands,
     ritual_commands,
-    welcome_commands,
 )
 from handlers.access import allowed, is_manager, refusal
 from handlers.replies import open_modal
@@ -82,7 +81,6 @@ LegacyVerb = Callable[[VerbCall], None]
 
 # Handler modules whose VERBS are /porch verbs.
 VERB_MODULES = (
-    welcome_commands,
     ritual_commands,
     feedback_commands,
     health_commands,

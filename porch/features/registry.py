@@ -9,6 +9,7 @@ below (and its name to `ORDER`), with its templates and tests; no other feature 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import create_model
+from sqlalchemy import Connection
 
 from porch.core import config as core_config
 from porch.core.app_home import AppHome
@@ -34,22 +36,19 @@ from porch.core.interactions import Interaction, InteractionKind, Verb
 from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
 from porch.core.worksheets import CORE_ROWS, SheetRow
-from porch.features import health, monthly_report, participation, slack_limits
+from porch.features import health, monthly_report, onboarding, participation, slack_limits
 from porch.features.contributions import Contributions
 from porch.features.feedback import Feedback
-from porch.features.follow_ups import FollowUps
-from porch.features.introductions import Introductions
 from porch.features.manager_check_in import ManagerCheckIn
 from porch.features.modmail import Modmail
 from porch.features.nps import Nps
-from porch.features.onboarding import Onboarding
 from porch.features.privacy import Privacy
 from porch.features.response_alerts import ResponseAlerts
 from porch.features.rituals import Rituals
 from porch.features.spotlight import Spotlight
 
 # Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
-PACKAGES: tuple[FeaturePackage, ...] = (slack_limits.PACKAGE,)
+PACKAGES: tuple[FeaturePackage, ...] = (slack_limits.PACKAGE, onboarding.PACKAGE)
 
 # Every feature's name, in the order they see each event. Participation first: later features
 # count the activity row it records for this event. Privacy last: it reads what every other
@@ -57,8 +56,6 @@ PACKAGES: tuple[FeaturePackage, ...] = (slack_limits.PACKAGE,)
 ORDER = (
     "participation",
     "onboarding",
-    "introductions",
-    "follow_ups",
     "contributions",
     "rituals",
     "feedback",
@@ -146,9 +143,6 @@ class Features:
 
     features: Sequence[Feature]
     app_home: AppHome
-    onboarding: Onboarding
-    introductions: Introductions
-    follow_ups: FollowUps
     spotlight: Spotlight
     rituals: Rituals
     feedback: Feedback
@@ -189,6 +183,25 @@ class Features:
     def previews(self) -> list[PreviewSample]:
         return [s for feature in self.features if feature.previews for s in feature.previews()]
 
+    def reconcile_members(
+        self,
+        conn: Connection,
+        *,
+        team_id: str,
+        users: Sequence[Any],
+        now: dt.datetime,
+        welcome: bool,
+    ) -> dict[str, int]:
+        """Record a page of users.list with every feature that reconciles members; the counts
+        added up for the progress line."""
+        totals: dict[str, int] = {}
+        for feature in self.features:
+            if feature.reconcile_members is not None:
+                counts = feature.reconcile_members(conn, team_id, users, now, welcome)
+                for key, value in counts.items():
+                    totals[key] = totals.get(key, 0) + value
+        return totals
+
     def demo_scene(self, name: str) -> Any:
         for feature in self.features:
             if name in feature.demo_scenes:
@@ -215,9 +228,6 @@ def personal_data_of(features: Sequence[Feature]) -> list[PersonalData]:
 
 def build_features(*, config: Config, templates: Templates) -> Features:
     app_home = AppHome(config=config, templates=templates)
-    onboarding = Onboarding(config=config, templates=templates, app_home=app_home)
-    introductions = Introductions(config=config, templates=templates, app_home=app_home)
-    follow_ups = FollowUps(config=config, templates=templates, app_home=app_home)
     spotlight = Spotlight(config=config, templates=templates)
     rituals = Rituals(config=config, templates=templates)
     feedback = Feedback(config=config, templates=templates, app_home=app_home)
@@ -225,9 +235,6 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     features = [
         # Participation first: later features count the activity row it records for this event.
         participation.feature(config=config),
-        onboarding.feature(),
-        introductions.feature(),
-        follow_ups.feature(),
         Contributions(config=config).feature(),
         rituals.feature(),
         feedback.feature(),
@@ -261,9 +268,6 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     return Features(
         features=features,
         app_home=app_home,
-        onboarding=onboarding,
-        introductions=introductions,
-        follow_ups=follow_ups,
         spotlight=spotlight,
         rituals=rituals,
         feedback=feedback,

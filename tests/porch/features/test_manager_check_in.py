@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from porch.core.slack_ids import Action
+from porch.features.onboarding.ids import Action
 from porch.sandbox.workspace import SandboxWorkspace
 from tests.conftest import config_with
 
