@@ -7,12 +7,14 @@ as `config.onboarding.templates_dir`, a config key, for every feature's template
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
 from porch.core.config import ChannelName, ClockTime, OptionalEmojiName, Strict, Weekday
+from porch.core.templating import Mrkdwn
 
 
 class IntroThread(Strict):
@@ -60,6 +62,11 @@ class OnboardingConfig(Strict):
     def channel_names(self) -> list[str]:
         """The recommended channels, which Porch resolves and joins like the core ones."""
         return list(self.recommended_channels)
+
+    def message_context(self, *, channel: Callable[[str], Mrkdwn]) -> dict[str, Any]:
+        """What every template may use from this section: `recommended`, the recommended
+        channels as links (the welcome DM and the checklist list them)."""
+        return {"recommended": [channel(name) for name in self.recommended_channels]}
 
     def summary_line(self) -> str:
         """`porch check`'s line about the welcome."""
