@@ -27,24 +27,11 @@ def test_only_the_design_cards_top_level_packages_are_installed():
     assert packages == {"porch", "handlers", "sheets_sync", "tests"}
 
 
-# A feature package's Slack IDs use these class names (the registry finds them by name).
-SLACK_ID_CLASSES = {"Action", "Input", "View", "Shortcut", "Command"}
-
-
-def in_feature_package(path: Path) -> bool:
-    """A module of a feature package, porch/features/<name>/: its names may repeat."""
-    parts = path.relative_to(ROOT).parts
-    return parts[:2] == ("porch", "features") and len(parts) > 3
-
-
 def test_no_two_classes_share_a_name():
     where: dict[str, list[str]] = defaultdict(list)
     for path in sources():
         for node in ast.walk(ast.parse(path.read_text())):
-            if not isinstance(node, ast.ClassDef):
-                continue
-            slack_ids = in_feature_package(path) and path.stem == "ids"
-            if not (slack_ids and node.name in SLACK_ID_CLASSES):
+            if isinstance(node, ast.ClassDef):
                 where[node.name].append(str(path.relative_to(ROOT)))
     assert {name: files for name, files in where.items() if len(files) > 1} == {}
 
@@ -53,9 +40,9 @@ def test_no_module_is_named_like_a_table_or_another_module():
     tables = set(metadata.tables)
     modules: dict[str, list[str]] = defaultdict(list)
     for path in sources():
-        assert path.stem not in tables, path
-        if path.stem != "__init__" and not in_feature_package(path):
+        if path.stem != "__init__":
             modules[path.stem].append(str(path.relative_to(ROOT)))
+    assert sorted(set(modules) & tables) == []
     assert {name: files for name, files in modules.items() if len(files) > 1} == {}
 
 
