@@ -38,8 +38,7 @@ from porch.core.domain_events import (
 )
 from porch.core.store import connect, migrate
 from porch.core.store.schema import inbox_events, workspaces
-from porch.core.templating import Templates
-from porch.features.registry import build_features, load_config
+from porch.features.registry import build_features, load_config, templates
 from porch.runtime.inbox_processor import InboxProcessor
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,13 +86,13 @@ def prepare(engine: Engine, config: Config, *, members: int) -> None:
         channel_directory.remember(
             conn, team_id=TEAM, ids_by_name={name: f"C{i:08d}" for i, name in enumerate(names)}
         )
-    features = build_features(config=config, templates=Templates())
+    features = build_features(config=config, templates=templates())
+    users = [
+        Newcomer(f"U{i:08d}", f"member{i}", "", None, False, False, False) for i in range(members)
+    ]
     with engine.begin() as conn:
-        for i in range(members):
-            user = Newcomer(f"U{i:08d}", f"member{i}", "", None, False, False, False)
-            features.onboarding.member_joined(
-                conn, team_id=TEAM, user=user, via="import", now=START, welcome=False
-            )
+        # As `porch members import` records them: no welcome.
+        features.reconcile_members(conn, team_id=TEAM, users=users, now=START, welcome=False)
 
 
 def drain(
@@ -106,7 +105,7 @@ def drain(
             inbox.accept(conn, team_id=TEAM, event_id=f"Ev{n:08d}", event=event, now=clock.now())
     processor = InboxProcessor(
         engine=engine,
-        features=build_features(config=config, templates=Templates()),
+        features=build_features(config=config, templates=templates()),
         clock=clock,
         batch=batch,
     )

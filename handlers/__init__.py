@@ -19,7 +19,6 @@ from handlers import (
     privacy_actions,
     shortcuts,
     views,
-    welcome_actions,
 )
 from handlers.services import Services
 
@@ -28,7 +27,6 @@ MODULES = (
     actions,
     views,
     shortcuts,
-    welcome_actions,
     commands,
     feedback_actions,
     feedback_commands,

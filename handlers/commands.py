@@ -22,7 +22,6 @@ from slack_sdk import WebClient
 from handlers import (
     feedback_commands,
     privacy_commands,
-    welcome_commands,
 )
 from handlers.access import allowed, is_manager, refusal
 from handlers.replies import open_modal
@@ -80,7 +79,6 @@ LegacyVerb = Callable[[VerbCall], None]
 
 # Handler modules whose VERBS are /porch verbs.
 VERB_MODULES = (
-    welcome_commands,
     feedback_commands,
     privacy_commands,
 )

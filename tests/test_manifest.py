@@ -14,7 +14,7 @@ from jinja2 import UndefinedError, nodes
 import handlers
 from porch.core.config import Config
 from porch.core.slack_ids import TEMPLATE_IDS, Action, Command, Input, View
-from porch.core.templating import PACKAGED_TEMPLATES, Templates
+from porch.core.templating import PACKAGED_TEMPLATES
 from porch.features import registry
 from porch.runtime.preview import samples
 from tests.conftest import ROOT
@@ -170,8 +170,9 @@ def test_every_rendered_action_id_is_handled(config):
 
 
 def test_a_misspelt_id_fails_the_render(tmp_path):
-    (tmp_path / "check_in.j2").write_text(
+    (tmp_path / "onboarding").mkdir()
+    (tmp_path / "onboarding" / "check_in.j2").write_text(
         '{{ msg.button("Off", action_id=ids.OPT_OUTT) }}', encoding="utf-8"
     )
     with pytest.raises(UndefinedError, match="OPT_OUTT"):
-        Templates(override_dir=tmp_path).render("check_in.j2")
+        registry.templates(override_dir=tmp_path).render("onboarding/check_in.j2")

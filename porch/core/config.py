@@ -7,7 +7,6 @@ reported as one line naming the file, the line and the field.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,6 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -114,6 +112,7 @@ UserId = Annotated[str, BeforeValidator(_user_id)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 ClockTime = Annotated[str, BeforeValidator(_clock_time)]
 EmojiName = Annotated[str, BeforeValidator(_emoji_name)]
+OptionalEmojiName = Annotated[str | None, BeforeValidator(_optional_emoji_name)]
 WebUrl = Annotated[str, BeforeValidator(_web_url)]
 
 
@@ -261,67 +260,6 @@ class GuidelinesConfig(Strict):
     reporting: Text
 
 
-class IntroThread(Strict):
-    weekday: Weekday = "monday"
-    time: ClockTime = "09:00"
-    mention_batch_size: int = Field(default=10, ge=1, le=50)
-    mention_every_minutes: int = Field(default=60, ge=1, le=1440)
-
-
-class WakingHours(Strict):
-    start: ClockTime = "09:00"
-    end: ClockTime = "20:00"
-
-    @property
-    def start_time(self) -> dt.time:
-        return dt.time.fromisoformat(self.start)
-
-    @property
-    def end_time(self) -> dt.time:
-        return dt.time.fromisoformat(self.end)
-
-
-class FollowUpsConfig(Strict):
-    nudge_after_days: int = Field(default=3, ge=1)
-    check_in_days: list[int] = [7, 30]
-    inactive_after_days: int = Field(default=15, ge=1)
-    waking_hours: WakingHours = WakingHours()
-
-
-class OnboardingConfig(Strict):
-    triggers: list[Literal["team_join", "home_channel_join"]] = Field(
-        default=["team_join"], min_length=1
-    )
-    skip_guests: bool = True
-    welcome: Literal["automatic", "warm"] = "automatic"
-    recommended_channels: list[ChannelName] = []
-    auto_invite: bool = False
-    react_to_introductions: Annotated[str | None, BeforeValidator(_optional_emoji_name)] = "wave"
-    intro_thread: IntroThread = IntroThread()
-    follow_ups: FollowUpsConfig = FollowUpsConfig()
-    reconcile_window_days: int = Field(default=14, ge=1)
-    reconcile_every_minutes: int = Field(default=60, ge=5)
-    templates_dir: str | None = None
-
-    @field_validator("templates_dir", mode="before")
-    @classmethod
-    def _existing_folder(cls, value: object, info: ValidationInfo) -> object:
-        """Relative to community.yml (like tracker.local_dir), and it must exist: a missing
-        folder would silently fall back to the shipped copy."""
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        base = (info.context or {}).get("base_dir")
-        if base is None or not isinstance(value, str):
-            return value
-        folder = Path(value.strip()).expanduser()
-        if not folder.is_absolute():
-            folder = Path(base) / folder
-        if not folder.is_dir():
-            where = "" if Path(value).is_absolute() else " (a path relative to community.yml)"
-            raise ValueError(f"the folder {folder} does not exist{where}")
-        return str(folder)
-
-
 class FeedbackConfig(Strict):
     tags: dict[EmojiName, Text] = Field(min_length=1, description="emoji name -> tag")
     response_hours: int = Field(default=4, ge=1)
@@ -416,7 +354,6 @@ class Config(Strict):
     managers: ManagersConfig
     channels: ChannelsConfig
     guidelines: GuidelinesConfig
-    onboarding: OnboardingConfig = OnboardingConfig()
     feedback: FeedbackConfig
     thresholds: Thresholds = Thresholds()
     ambassadors: AmbassadorsConfig = AmbassadorsConfig()
@@ -425,12 +362,21 @@ class Config(Strict):
     inbox: InboxConfig = InboxConfig()
 
     def channel_names(self) -> set[str]:
-        """Every channel community.yml names: Porch resolves these to IDs and joins them."""
-        return (
-            set(self.channels.model_dump().values())
-            | set(self.onboarding.recommended_channels)
-            | set(self.thresholds.help_channels)
-        )
+        """Every channel community.yml names: Porch resolves these to IDs and joins them. A
+        feature's section that names channels of its own says so with a `channel_names()`."""
+        names = set(self.channels.model_dump().values()) | set(self.thresholds.help_channels)
+        for section in self.feature_sections():
+            if callable(more := getattr(section, "channel_names", None)):
+                names |= set(more())
+        return names
+
+    def feature_sections(self) -> list[Any]:
+        """The sections the feature packages add (the composed model's fields beyond these)."""
+        return [getattr(self, key) for key in type(self).model_fields if key not in CORE_KEYS]
+
+
+# The core sections; any other field of a loaded config is a feature package's section.
+CORE_KEYS = frozenset(Config.model_fields)
 
 
 @dataclass(frozen=True)
@@ -649,7 +595,12 @@ def summary(config: Config) -> str:
             f"  {len(c.guidelines.rules)} rules, {len(c.guidelines.consequences)}-step "
             f"consequence ladder",
             f"  {len(c.rituals)} rituals, {len(c.feedback.tags)} feedback tags",
-            f"  welcome: {c.onboarding.welcome} on {', '.join(c.onboarding.triggers)}",
+            # A feature's section may add a line of its own (`summary_line()`).
+            *(
+                more()
+                for section in c.feature_sections()
+                if callable(more := getattr(section, "summary_line", None))
+            ),
             f"  tracker: {tracker}",
         ]
     )

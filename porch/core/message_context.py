@@ -46,7 +46,7 @@ class MessageContext:
                 {"channel": channel_id, "team": self.team_id}
             )
 
-        return {
+        context = {
             "community": config.community,
             "promise": config.community.promise,
             "config": config,
@@ -58,6 +58,10 @@ class MessageContext:
                 "introductions": open_channel(config.channels.introductions),
             },
             "channel": channel,
-            "recommended": [channel(name) for name in config.onboarding.recommended_channels],
             "managers": Mrkdwn(", ".join(mention(u) for u in config.managers.users)),
         }
+        # A feature's config section may add names of its own (e.g. its channels as links).
+        for section in config.feature_sections():
+            if callable(more := getattr(section, "message_context", None)):
+                context.update(more(channel=channel))
+        return context

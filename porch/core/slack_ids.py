@@ -2,8 +2,8 @@
 
 A template puts a button's action_id into a message and a handler listens for it; manifest.yml
 declares the command. A typo on either side fails silently in Slack (the button shows an error
-icon, nothing is recorded), so both sides use these constants: handlers as `Action.OPT_OUT`,
-templates as `{{ ids.OPT_OUT }}` (a Jinja global, see porch/core/templating.py), and the tests
+icon, nothing is recorded), so both sides use these constants: handlers as `Action.NAME`,
+templates as `{{ ids.NAME }}` (a Jinja global, see porch/core/templating.py), and the tests
 check that every rendered action_id has a listener and every listener a button.
 
 The values are part of the wire format: messages already sent keep the old IDs, so renaming a
@@ -21,13 +21,6 @@ class Action(StrEnum):
     """action_id of every core button Porch sends (feature packages declare their own in
     their ids.py); each has a listener in handlers/."""
 
-    OPEN_GUIDELINES = "porch_open_guidelines"
-    OPEN_INTRODUCTIONS = "porch_open_introductions"
-    OPEN_GETTING_STARTED = "porch_open_getting_started"
-    JOIN_CHANNELS = "porch_join_channels"
-    OPT_OUT = "porch_followups_opt_out"
-    WARM_SEND = "porch_warm_send"
-    WARM_PERSONALISE = "porch_warm_personalise"
     FEEDBACK_STATUS = "porch_feedback_status"
     INBOX_CLOSE = "porch_inbox_close"
     FORGET_ME_CONFIRM = "porch_forget_me_confirm"
@@ -36,7 +29,6 @@ class Action(StrEnum):
 class Input(StrEnum):
     """block_id and action_id of modal inputs; the view listener reads the value under them."""
 
-    WELCOME_TEXT = "welcome_text"
     FEEDBACK_TAG = "feedback_tag"
     FEEDBACK_SUMMARY = "feedback_summary"
     FEEDBACK_AREA = "feedback_area"
@@ -45,7 +37,6 @@ class Input(StrEnum):
 class View(StrEnum):
     """callback_id of every modal Porch opens; each has a view listener."""
 
-    PERSONALISE_WELCOME = "porch_personalise_welcome"
     TAG_FEEDBACK = "porch_tag_feedback"
 
 

@@ -9,6 +9,7 @@ below (and its name to `ORDER`), with its templates and tests; no other feature 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import create_model
+from sqlalchemy import Connection
 
 from porch.core import config as core_config
 from porch.core.app_home import AppHome
@@ -40,6 +42,7 @@ from porch.features import (
     health,
     keyword_alerts,
     nps,
+    onboarding,
     participation,
     response_alerts,
     rituals,
@@ -47,15 +50,13 @@ from porch.features import (
     spotlight,
 )
 from porch.features.feedback import Feedback
-from porch.features.follow_ups import FollowUps
-from porch.features.introductions import Introductions
 from porch.features.modmail import Modmail
-from porch.features.onboarding import Onboarding
 from porch.features.privacy import Privacy
 
 # Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
 PACKAGES: tuple[FeaturePackage, ...] = (
     participation.PACKAGE,
+    onboarding.PACKAGE,
     contributions.PACKAGE,
     slack_limits.PACKAGE,
     rituals.PACKAGE,
@@ -74,8 +75,6 @@ PACKAGES: tuple[FeaturePackage, ...] = (
 ORDER = (
     "participation",
     "onboarding",
-    "introductions",
-    "follow_ups",
     "contributions",
     "rituals",
     "feedback",
@@ -172,9 +171,6 @@ class Features:
 
     features: Sequence[Feature]
     app_home: AppHome
-    onboarding: Onboarding
-    introductions: Introductions
-    follow_ups: FollowUps
     feedback: Feedback
     privacy: Privacy
     modmail: Modmail
@@ -213,6 +209,25 @@ class Features:
     def previews(self) -> list[PreviewSample]:
         return [s for feature in self.features if feature.previews for s in feature.previews()]
 
+    def reconcile_members(
+        self,
+        conn: Connection,
+        *,
+        team_id: str,
+        users: Sequence[Any],
+        now: dt.datetime,
+        welcome: bool,
+    ) -> dict[str, int]:
+        """Record a page of users.list with every feature that reconciles members; the counts
+        added up for the progress line."""
+        totals: dict[str, int] = {}
+        for feature in self.features:
+            if feature.reconcile_members is not None:
+                counts = feature.reconcile_members(conn, team_id, users, now, welcome)
+                for key, value in counts.items():
+                    totals[key] = totals.get(key, 0) + value
+        return totals
+
     def demo_scene(self, name: str) -> Any:
         for feature in self.features:
             if name in feature.demo_scenes:
@@ -247,15 +262,9 @@ def personal_data_of(features: Sequence[Feature]) -> list[PersonalData]:
 
 def build_features(*, config: Config, templates: Templates) -> Features:
     app_home = AppHome(config=config, templates=templates)
-    onboarding = Onboarding(config=config, templates=templates, app_home=app_home)
-    introductions = Introductions(config=config, templates=templates, app_home=app_home)
-    follow_ups = FollowUps(config=config, templates=templates, app_home=app_home)
     feedback = Feedback(config=config, templates=templates, app_home=app_home)
     modmail = Modmail(config=config, templates=templates)
     features = [
-        onboarding.feature(),
-        introductions.feature(),
-        follow_ups.feature(),
         feedback.feature(),
         modmail.feature(),
     ]
@@ -281,9 +290,6 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     return Features(
         features=features,
         app_home=app_home,
-        onboarding=onboarding,
-        introductions=introductions,
-        follow_ups=follow_ups,
         feedback=feedback,
         privacy=privacy,
         modmail=modmail,

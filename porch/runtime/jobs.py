@@ -88,7 +88,7 @@ def reconcile(
     for start in range(0, len(everyone), PAGE):
         users = everyone[start : start + PAGE]
         with porch.engine.begin() as conn:
-            counts = porch.features.onboarding.reconcile(
+            counts = porch.features.reconcile_members(
                 conn,
                 team_id=team_id,
                 users=users,
@@ -96,7 +96,7 @@ def reconcile(
                 welcome=welcome,
             )
         for key, value in counts.items():
-            totals[key] += value
+            totals[key] = totals.get(key, 0) + value
         done += len(users)
         if progress:
             progress(done, len(everyone))

@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, TemplateSyntaxError, select_autoescape
 from markupsafe import Markup
+from sqlalchemy import Connection
 
 from porch.core import channel_directory, member_records
 from porch.core.config import Config, ConfigIssue
@@ -22,6 +23,8 @@ from porch.core.excerpts import excerpt
 from porch.core.message_context import MessageContext
 from porch.core.mrkdwn_html import to_html
 from porch.core.store import connect, migrate
+from porch.core.store.schema import members
+from porch.core.store.upsert import insert_ignore
 from porch.core.templating import PACKAGED_TEMPLATES, Message, Mrkdwn, mention
 from porch.features.registry import build_features
 from porch.features.registry import templates as feature_templates
@@ -98,7 +101,7 @@ def template_issues(config: Config) -> list[ConfigIssue]:
                     1,
                     FIELD,
                     f"{name} is not a template Porch sends, so it changes nothing (overrides use "
-                    "the names in Porch's templates/ folder, e.g. welcome_dm.j2)",
+                    "the names in Porch's templates/ folder, e.g. app_home.j2)",
                     warning=True,
                 )
             )
@@ -142,8 +145,9 @@ def _reason(exc: BaseException) -> str:
 def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]]:
     """(title, where it appears, template, context) for every template Porch ships.
 
-    The context comes from the real onboarding code on a throwaway store, built with the
-    shipped templates so a broken override cannot stop the others from being shown.
+    The context comes from the real code on a throwaway store (the sample member's record and
+    App Home), built with the shipped templates so a broken override cannot stop the others
+    from being shown.
     """
     engine = connect("sqlite://")
     migrate(engine)
@@ -152,9 +156,7 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
     names = {name: f"C0PREVIEW{i}" for i, name in enumerate(_channel_names(config))}
     with engine.begin() as conn:
         channel_directory.remember(conn, team_id=TEAM, ids_by_name=names)
-        features.onboarding.member_joined(
-            conn, team_id=TEAM, user=SAMPLE_MEMBER, via="team_join", now=now
-        )
+        _sample_member(conn, now=now)
         member = member_records.get(conn, team_id=TEAM, user_id=SAMPLE_MEMBER.user_id)
         home_sections = [
             part
@@ -166,69 +168,9 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
         config=config, team_id=TEAM, channel_ids=names
     ).for_member(member)
     manager = config.managers.users[0] if config.managers.users else "U0MANAGER"
-    follow_ups = config.onboarding.follow_ups
-    none = {"personal_note": None, "sent_by": None}
     entries: list[tuple[str, str, str, dict[str, Any]]] = [
-        ("Welcome DM", "Direct message", "welcome_dm.j2", none),
-        (
-            "Welcome DM, personalised by a manager",
-            "Direct message",
-            "welcome_dm.j2",
-            {
-                "personal_note": "Hi Ana! Great to have you here. Your launch post last week "
-                "was brilliant: come tell us what is next.",
-                "sent_by": manager,
-            },
-        ),
-        ("Warm welcome card", f"#{config.channels.moderators}", "warm_welcome_card.j2", {}),
-        (
-            "Warm welcome card, after sending",
-            f"#{config.channels.moderators}",
-            "warm_welcome_done.j2",
-            {"manager": mention(manager)},
-        ),
-        ("Personalise the welcome", "Modal", "personalise_modal.j2", {}),
-        ("Personalise, sent empty", "Modal, under the note", "personalise_empty.j2", {}),
-        (
-            "Personalise, sent by a non-manager",
-            "Modal, under the note",
-            "personalise_denied.j2",
-            {},
-        ),
-        ("Introductions thread", f"#{config.channels.introductions}", "intro_thread.j2", {}),
-        (
-            "Newcomers tagged in the thread",
-            f"#{config.channels.introductions}, in the thread",
-            "intro_mentions.j2",
-            {
-                "mentions": Mrkdwn(" ".join(mention(u) for u in NAMES)),
-                "count": len(NAMES),
-            },
-        ),
-        (
-            f"Nudge after {follow_ups.nudge_after_days} days without an introduction",
-            "Direct message",
-            "nudge_introduce.j2",
-            {},
-        ),
-        *(
-            (f"Check-in after {days} days", "Direct message", "check_in.j2", {"days": days})
-            for days in follow_ups.check_in_days
-        ),
-        (
-            f"Not active for {follow_ups.inactive_after_days} days",
-            "Direct message",
-            "inactive.j2",
-            {"days": follow_ups.inactive_after_days},
-        ),
         ("App Home", "Home tab", "app_home.j2", {"sections": home_sections}),
         ("/porch help", "Only visible to the manager", "command_help.j2", {}),
-        (
-            "/porch welcome",
-            "Only visible to the manager",
-            "command_welcome_sent.j2",
-            {"users": ["U0SAMPLE1"], "count": 1},
-        ),
         ("/porch by a non-manager", "Only visible to the member", "command_denied.j2", {}),
         (
             "A manager-only button, modal or command, used by someone else",
@@ -244,6 +186,26 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
         *features.previews(),
     ]
     return [(title, where, name, {**context, **extra}) for title, where, name, extra in entries]
+
+
+def _sample_member(conn: Connection, *, now: dt.datetime) -> None:
+    """Ana's record, as a newcomer who just joined (the store's members table)."""
+    user = SAMPLE_MEMBER
+    insert_ignore(
+        conn,
+        members,
+        team_id=TEAM,
+        user_id=user.user_id,
+        display_name=user.display_name,
+        real_name=user.real_name,
+        tz=user.tz,
+        is_guest=user.is_guest,
+        is_deleted=False,
+        joined_at=now,
+        joined_via="team_join",
+        welcome_status="pending",
+        updated_at=now,
+    )
 
 
 def _inbox_samples(config: Config, *, manager: str) -> list[tuple[str, str, str, dict[str, Any]]]:

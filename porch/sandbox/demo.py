@@ -22,7 +22,6 @@ from sqlalchemy import Engine
 
 from porch.core.config import Config
 from porch.core.mrkdwn_html import block_texts, to_plain
-from porch.core.slack_ids import Action
 from porch.core.store import connect
 from porch.features.registry import demo_config
 from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
@@ -32,7 +31,6 @@ from porch.sandbox.demo_privacy import privacy_scene
 from porch.sandbox.workspace import SandboxWorkspace
 
 START = dt.datetime(2026, 11, 2, 7, 30, tzinfo=dt.UTC)  # Monday, 08:30 in Berlin
-OPT_OUT_LABEL = "Turn off reminders and check-ins"  # as on every opt-out button (templates/)
 
 
 class Demo:
@@ -272,7 +270,7 @@ def story(box: Demo) -> None:
     box.at(1, "10:10")
 
     box.narrate("Ana opens the guidelines from her welcome and introduces herself in the thread.")
-    box.click("U0ANA00001", Action.OPEN_GUIDELINES, "Read the guidelines")
+    box.scene("open the guidelines", "U0ANA00001")
     box.say(
         "U0ANA00001",
         intros,
@@ -303,7 +301,7 @@ def story(box: Demo) -> None:
     box.at(4, "16:00")
     box.at(4, "17:00")
     box.narrate("Ben would rather not get reminders.")
-    box.click("U0BEN00001", Action.OPT_OUT, OPT_OUT_LABEL)
+    box.scene("turn off reminders", "U0BEN00001")
     box.scene("friday wins")
 
     box.narrate("Next Monday: a new thread. Chloé got her nudge too, and introduces herself.")
@@ -313,7 +311,6 @@ def story(box: Demo) -> None:
         intros,
         "Hello all, Chloé here: freelance designer turning templates into a product.",
     )
-    follow_ups = config.onboarding.follow_ups
     box.narrate(
         "A week in: Ana's and Chloé's 7-day check-ins, each on the day she joined (Ben opted out)."
     )
@@ -325,10 +322,7 @@ def story(box: Demo) -> None:
     box.narrate(f"Reconciliation finds {members(found['welcomed'])} to welcome.")
     box.at(9, "11:30")
     box.scene("helping out")
-    box.narrate(
-        "A month in: Ana's 30-day check-in, and a note to the members not seen for "
-        f"{follow_ups.inactive_after_days} days (Chloé and Farid; Ben opted out)."
-    )
+    box.scene("a month in")
     box.at(31, "10:00")
     box.scene("monthly thanks")
     inbox_scene(box)

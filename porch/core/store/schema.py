@@ -165,17 +165,6 @@ channels = Table(
     Column("channel_id", String(32), nullable=False),
 )
 
-# The weekly introductions thread, one per week per workspace.
-intro_threads = Table(
-    "intro_threads",
-    metadata,
-    Column("team_id", String(32), primary_key=True),
-    Column("week", String(10), primary_key=True),
-    Column("channel_id", String(32)),
-    Column("thread_ts", String(32)),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-
 # Rows the tracker should show, by sheet and key. Each change bumps `version`; the sync worker
 # writes the latest values and records `synced_version`, so changes coalesce and none is lost.
 tracker_rows = Table(

@@ -42,7 +42,7 @@ def test_a_manager_template_overrides_the_packaged_one(tmp_path: Path):
 def test_notification_text_is_escaped_too():
     templates = Templates()
     message = templates.render(
-        "warm_welcome_done.j2",
+        "onboarding/warm_welcome_done.j2",
         member={"name": "<!everyone>", "mention": Mrkdwn("<@U1>")},
         manager=Mrkdwn("<@U2>"),
     )
@@ -52,7 +52,7 @@ def test_notification_text_is_escaped_too():
 def test_every_opt_out_button_carries_one_label():
     """They all do the same thing (stop follow-ups), so a member should read the same words."""
     from porch.core.templating import PACKAGED_TEMPLATES
-    from porch.sandbox.demo import OPT_OUT_LABEL
+    from porch.features.onboarding.demo import OPT_OUT_LABEL
 
     button = re.compile(r'msg\.button\("([^"]+)",\s*action_id=ids\.OPT_OUT\b')
     labels = {

@@ -141,15 +141,17 @@ def test_forget_me_asks_first_then_erases_every_table_and_worksheet(
 def test_a_forgotten_member_is_not_imported_or_welcomed_again(workspace: SandboxWorkspace):
     community(workspace)
     click_confirm(workspace, ANAIS)
-    onboarding = workspace.runtime.porch.features.onboarding
+    features = workspace.runtime.porch.features
     anais = Newcomer(ANAIS, "anais.q", "Anaïs Quillon", None, False, False, False)
     now = workspace.clock.now()
 
     with workspace.engine.begin() as conn:
         team = workspace.fake.team_id
-        imported = onboarding.reconcile(conn, team_id=team, users=[anais], now=now)
-        welcomed = onboarding.reconcile(
-            conn, team_id=workspace.fake.team_id, users=[anais], now=now, welcome=True
+        imported = features.reconcile_members(
+            conn, team_id=team, users=[anais], now=now, welcome=False
+        )
+        welcomed = features.reconcile_members(
+            conn, team_id=team, users=[anais], now=now, welcome=True
         )
         marks = conn.execute(select(forgotten_members.c.member_hash)).scalars().all()
 

@@ -20,8 +20,8 @@ import pytest
 import requests
 from sqlalchemy import Engine, MetaData, func, select
 
-from porch.core.slack_ids import Action, View
 from porch.core.store.schema import inbox_events, members
+from porch.features.onboarding.ids import Action, View
 from porch.runtime.edge import MAX_BODY_BYTES, SlackEdge
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SIGNING_SECRET, SandboxWorkspace

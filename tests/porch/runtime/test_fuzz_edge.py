@@ -34,8 +34,10 @@ from sqlalchemy import MetaData, func, select
 
 from porch.core import domain_events
 from porch.core.inbox import FAILED
-from porch.core.slack_ids import Action, Command, Input, View
+from porch.core.slack_ids import Action, Command
 from porch.core.store.schema import inbox_events
+from porch.features import registry
+from porch.features.onboarding.ids import Input, View
 from porch.features.registry import load_config
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SIGNING_SECRET, SandboxWorkspace
@@ -194,6 +196,13 @@ def commands(draw: st.DrawFn) -> dict[str, str]:
     return {**{k: v for k, v in form.items() if k not in dropped}, **extra}
 
 
+# Every button's action_id: core's and every feature package's.
+ACTION_IDS = sorted(
+    {str(a) for a in Action}
+    | {str(a) for ids in registry.slack_ids() if ids.__name__ == "Action" for a in ids}
+)
+
+
 @st.composite
 def interactions(draw: st.DrawFn) -> dict[str, Any]:
     user = draw(IDS)
@@ -201,7 +210,7 @@ def interactions(draw: st.DrawFn) -> dict[str, Any]:
         payload = slack.block_actions(
             team_id=draw(usually(TEAM)),
             user_id=user,
-            action_id=draw(mostly(st.sampled_from([str(a) for a in Action]), TEXT)),
+            action_id=draw(mostly(st.sampled_from(ACTION_IDS), TEXT)),
             value=draw(mostly(IDS, st.none())),
         )
     else:

@@ -18,9 +18,10 @@ from porch.core.domain_events import MessagePosted
 from porch.core.feature import Delivery, Feature, Job
 from porch.core.local_time import week_key, weekly_slot
 from porch.core.posting import post
-from porch.core.store.schema import intro_threads, members
+from porch.core.store.schema import members
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Mrkdwn, Templates, mention
+from porch.features.onboarding.tables import intro_threads
 
 DAY = dt.timedelta(days=1)
 
@@ -105,7 +106,7 @@ class Introductions:
             templates=self.templates,
             team_id=team_id,
             key=f"intro-thread:{week}",
-            template="intro_thread.j2",
+            template="onboarding/intro_thread.j2",
             to={"channel_name": self.config.channels.introductions},
             then={"op": "intro_thread", "week": week},
             now=now,
@@ -155,7 +156,7 @@ class Introductions:
                 templates=self.templates,
                 team_id=team_id,
                 key=f"intro-mentions:{week}:{user_ids[0]}:{len(user_ids)}",
-                template="intro_mentions.j2",
+                template="onboarding/intro_mentions.j2",
                 to={"thread_of": f"intro-thread:{week}"},
                 now=now,
                 mentions=Mrkdwn(" ".join(mention(u) for u in user_ids)),

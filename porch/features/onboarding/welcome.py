@@ -3,16 +3,16 @@
 Everything here runs inside a store transaction and only *records* what should happen: member
 state, tracker rows and effects (messages to send). Slack I/O happens later in the worker, so a
 retried event or a crash never sends a second welcome. Introductions and follow-ups are
-features of their own (introductions.py, follow_ups.py).
+features of their own (introductions.py, follow_ups.py); the buttons, the personalise modal
+and `/porch welcome` are in controls.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,13 +29,15 @@ from porch.core.domain_events import (
     TeamJoined,
 )
 from porch.core.feature import Delivery, Feature
+from porch.core.interactions import Interaction, Verb
 from porch.core.member_records import member_view
-from porch.core.message_context import MessageContext
 from porch.core.posting import post
 from porch.core.store.schema import members
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Templates, mention
-from porch.features.member_data import MEMBER_DATA
+from porch.features.onboarding.demo import DEMO_SCENES
+from porch.features.onboarding.member_data import MEMBER_DATA
+from porch.features.onboarding.previews import previews
 
 __all__ = ["Newcomer", "Onboarding"]
 
@@ -50,7 +52,10 @@ class Onboarding:
     templates: Templates
     app_home: AppHome
 
-    def feature(self) -> Feature:
+    def feature(
+        self, *, interactions: Sequence[Interaction] = (), verbs: Sequence[Verb] = ()
+    ) -> Feature:
+        """The feature, with the buttons, modal and verbs controls.py answers for it."""
         return Feature(
             name="onboarding",
             handles={
@@ -63,6 +68,11 @@ class Onboarding:
             worksheets=("Members",),
             effect_callbacks={"welcomed": self.on_welcome_delivered},
             personal_data=MEMBER_DATA,
+            interactions=interactions,
+            verbs=verbs,
+            previews=lambda: previews(self.config),
+            reconcile_members=self.reconcile,
+            demo_scenes=DEMO_SCENES,
         )
 
     # ---- events ----------------------------------------------------------------------------
@@ -175,7 +185,7 @@ class Onboarding:
                 conn,
                 team_id=team_id,
                 key=f"welcome-card:{user_id}",
-                template="warm_welcome_card.j2",
+                template="onboarding/warm_welcome_card.j2",
                 to={"channel_name": self.config.channels.moderators},
                 member=member_records.get(conn, team_id=team_id, user_id=user_id),
                 now=now,
@@ -203,7 +213,7 @@ class Onboarding:
             conn,
             team_id=team_id,
             key=key or f"welcome:{user_id}",
-            template="welcome_dm.j2",
+            template="onboarding/welcome_dm.j2",
             to={"channel": user_id},
             then={"op": "welcomed", "user_id": user_id},
             member=member,
@@ -213,7 +223,7 @@ class Onboarding:
         )
         if queued and effect_queue.exists(conn, team_id=team_id, key=f"welcome-card:{user_id}"):
             done = self.templates.render(
-                "warm_welcome_done.j2",
+                "onboarding/warm_welcome_done.j2",
                 member=member_view(member),
                 manager=mention(sent_by) if sent_by else "Porch",
             )
@@ -256,30 +266,6 @@ class Onboarding:
             key=f"welcome-resend:{user_id}:{invocation}",
         )
 
-    def personalise_view(self, conn: Connection, *, team_id: str, user_id: str) -> dict[str, Any]:
-        """The modal in which a manager edits a warm welcome before it goes out."""
-        message = self.templates.render(
-            "personalise_modal.j2", **self._context(conn, team_id=team_id, user_id=user_id)
-        )
-        return {
-            "type": "modal",
-            "title": {"type": "plain_text", "text": "Personal welcome"},
-            "submit": {"type": "plain_text", "text": "Send"},
-            "close": {"type": "plain_text", "text": "Cancel"},
-            "blocks": message.blocks,
-        }
-
-    def personalise_problem(self, conn: Connection, *, team_id: str, user_id: str) -> str:
-        """What the modal says under an empty note.
-
-        Slack shows field errors as plain text, which never pings anyone, so the mrkdwn escaping
-        is undone rather than shown as `&lt;`.
-        """
-        message = self.templates.render(
-            "personalise_empty.j2", **self._context(conn, team_id=team_id, user_id=user_id)
-        )
-        return html.unescape(message.text)
-
     # ---- the checklist ---------------------------------------------------------------------
 
     def join_recommended_channels(
@@ -315,7 +301,7 @@ class Onboarding:
     def home_section(
         self, conn: Connection, team_id: str, user_id: str
     ) -> Mapping[str, Any] | None:
-        return {"template": "_home_checklist.j2"}
+        return {"template": "onboarding/_home_checklist.j2"}
 
     def _queue_invites(
         self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime
@@ -335,13 +321,14 @@ class Onboarding:
     def reconcile(
         self,
         conn: Connection,
-        *,
         team_id: str,
-        users: list[Newcomer],
+        users: Sequence[Newcomer],
         now: dt.datetime,
         welcome: bool = True,
     ) -> dict[str, int]:
-        """Compare the workspace's users with the store.
+        """Compare the workspace's users with the store (Feature.reconcile_members: the
+        runtime's reconciliation job and `porch members import/reconcile` call it, a page of
+        users.list at a time).
 
         Someone unknown to the store joined while Porch was not listening. Slack's user object has
         no join date, only `updated` (the last profile change, never earlier than joining), so a
@@ -415,11 +402,6 @@ class Onboarding:
 
     def _post(self, conn: Connection, **kwargs: Any) -> bool:
         return post(conn, config=self.config, templates=self.templates, **kwargs)
-
-    def _context(self, conn: Connection, *, team_id: str, user_id: str) -> dict[str, Any]:
-        member = member_records.get(conn, team_id=team_id, user_id=user_id)
-        context = MessageContext.load(conn, config=self.config, team_id=team_id)
-        return context.for_member(member)
 
 
 @functools.cache

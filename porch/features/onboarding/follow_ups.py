@@ -7,6 +7,7 @@ a day, and a member can turn them off (which also drops any not yet sent).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from porch.core import effect_queue, member_records
 from porch.core.app_home import AppHome
 from porch.core.config import Config
 from porch.core.feature import Feature, Job
+from porch.core.interactions import Interaction
 from porch.core.local_time import within_hours, zone
 from porch.core.posting import post
 from porch.core.store.schema import effects, members
@@ -32,10 +34,12 @@ class FollowUps:
     templates: Templates
     app_home: AppHome
 
-    def feature(self) -> Feature:
+    def feature(self, *, interactions: Sequence[Interaction] = ()) -> Feature:
+        """The feature, with its opt-out button (answered in controls.py)."""
         return Feature(
             name="follow_ups",
             jobs=(Job(name="follow-ups", every=dt.timedelta(minutes=1), run=self.tick),),
+            interactions=interactions,
         )
 
     def tick(self, engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
@@ -138,9 +142,12 @@ class FollowUps:
     def kinds(self) -> list[tuple[str, str, dict[str, Any]]]:
         settings = self.config.onboarding.follow_ups
         return [
-            ("nudge", "nudge_introduce.j2", {}),
-            *((f"check-in-{d}", "check_in.j2", {"days": d}) for d in settings.check_in_days),
-            ("inactive", "inactive.j2", {"days": settings.inactive_after_days}),
+            ("nudge", "onboarding/nudge_introduce.j2", {}),
+            *(
+                (f"check-in-{d}", "onboarding/check_in.j2", {"days": d})
+                for d in settings.check_in_days
+            ),
+            ("inactive", "onboarding/inactive.j2", {"days": settings.inactive_after_days}),
         ]
 
     def _due(self, member: Any, now: dt.datetime) -> list[tuple[str, str, dict[str, Any]]]:
@@ -150,14 +157,16 @@ class FollowUps:
         nudge_at = dt.timedelta(days=settings.nudge_after_days)
         # The nudge says "a few days ago": past a few more days it would ring false.
         if member.introduced_at is None and nudge_at <= since_join < nudge_at * 2 + DAY:
-            due.append(("nudge", "nudge_introduce.j2", {}))
+            due.append(("nudge", "onboarding/nudge_introduce.j2", {}))
         # A check-in only makes sense near its day; one missed while Porch was down is skipped.
         for days in settings.check_in_days:
             if dt.timedelta(days=days) <= since_join < dt.timedelta(days=days) + 3 * DAY:
-                due.append((f"check-in-{days}", "check_in.j2", {"days": days}))
+                due.append((f"check-in-{days}", "onboarding/check_in.j2", {"days": days}))
         last_active = member.last_active_at or member.joined_at
         if now - last_active >= dt.timedelta(days=settings.inactive_after_days):
-            due.append(("inactive", "inactive.j2", {"days": settings.inactive_after_days}))
+            due.append(
+                ("inactive", "onboarding/inactive.j2", {"days": settings.inactive_after_days})
+            )
         return due
 
     def opt_out(self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime) -> None:
