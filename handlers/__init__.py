@@ -17,7 +17,6 @@ from handlers import (
     modmail_actions,
     nps_actions,
     payloads,
-    privacy_actions,
     shortcuts,
     spotlight_actions,
     views,
@@ -36,7 +35,6 @@ MODULES = (
     feedback_actions,
     feedback_commands,
     nps_actions,
-    privacy_actions,
     modmail_actions,
     payloads,
 )

@@ -22,7 +22,6 @@ from slack_sdk import WebClient
 from handlers import (
     feedback_commands,
     health_commands,
-    privacy_commands,
     ritual_commands,
     welcome_commands,
 )
@@ -86,7 +85,6 @@ VERB_MODULES = (
     ritual_commands,
     feedback_commands,
     health_commands,
-    privacy_commands,
 )
 
 

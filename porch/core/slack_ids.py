@@ -47,7 +47,6 @@ class Action(StrEnum):
     SPOTLIGHT_SKIP = "porch_spotlight_skip"
     FEEDBACK_STATUS = "porch_feedback_status"
     INBOX_CLOSE = "porch_inbox_close"
-    FORGET_ME_CONFIRM = "porch_forget_me_confirm"
 
 
 class Input(StrEnum):

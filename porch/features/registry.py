@@ -34,7 +34,7 @@ from porch.core.interactions import Interaction, InteractionKind, Verb
 from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
 from porch.core.worksheets import CORE_ROWS, SheetRow
-from porch.features import health, monthly_report, participation, slack_limits
+from porch.features import health, monthly_report, participation, privacy, slack_limits
 from porch.features.contributions import Contributions
 from porch.features.feedback import Feedback
 from porch.features.follow_ups import FollowUps
@@ -43,13 +43,12 @@ from porch.features.manager_check_in import ManagerCheckIn
 from porch.features.modmail import Modmail
 from porch.features.nps import Nps
 from porch.features.onboarding import Onboarding
-from porch.features.privacy import Privacy
 from porch.features.response_alerts import ResponseAlerts
 from porch.features.rituals import Rituals
 from porch.features.spotlight import Spotlight
 
 # Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
-PACKAGES: tuple[FeaturePackage, ...] = (slack_limits.PACKAGE,)
+PACKAGES: tuple[FeaturePackage, ...] = (slack_limits.PACKAGE, privacy.PACKAGE)
 
 # Every feature's name, in the order they see each event. Participation first: later features
 # count the activity row it records for this event. Privacy last: it reads what every other
@@ -152,7 +151,6 @@ class Features:
     spotlight: Spotlight
     rituals: Rituals
     feedback: Feedback
-    privacy: Privacy
     modmail: Modmail
 
     def handlers_for(self, event_type: type) -> Iterator[EventHandler]:
@@ -242,7 +240,9 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     built: dict[str, list[Feature]] = {}
     for feature in features:
         built.setdefault(feature.name, []).append(feature)
-    for package in PACKAGES:
+    # In ORDER, so that a package sees every feature before it (privacy: all of them).
+    rank = {name: i for i, name in enumerate(ORDER)}
+    for package in sorted(PACKAGES, key=lambda package: rank.get(package.name, len(rank))):
         setup = FeatureSetup(
             config=config,
             templates=templates,
@@ -254,9 +254,6 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     features = [feature for name in ORDER for feature in built.get(name, [])]
     if unknown := set(built) - set(ORDER):
         raise ValueError(f"features missing from ORDER: {sorted(unknown)}")
-    # Last: it reads what every other feature declares.
-    privacy = Privacy(config=config, declarations=personal_data_of(features))
-    features.append(privacy.feature())
     app_home.sections = [f.home_section for f in features if f.home_section is not None]
     return Features(
         features=features,
@@ -267,6 +264,5 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         spotlight=spotlight,
         rituals=rituals,
         feedback=feedback,
-        privacy=privacy,
         modmail=modmail,
     )

@@ -12,7 +12,6 @@ import click
 
 from porch.core.config import Config, ConfigError, summary
 from porch.features.registry import check_config, cli_commands, load_config
-from porch.runtime import cli_privacy
 from porch.runtime.cli_services import RuntimeCliServices
 from porch.runtime.settings import Settings
 
@@ -350,8 +349,6 @@ main.add_command(ritual)
 from porch.runtime.cli_feedback import feedback  # noqa: E402
 
 main.add_command(feedback)
-members.add_command(cli_privacy.members_export)
-members.add_command(cli_privacy.members_forget)
 from porch.runtime.cli_report import report  # noqa: E402
 
 main.add_command(report)

@@ -28,7 +28,6 @@ from porch.sandbox import demo_rituals, demo_spotlight
 from porch.sandbox.demo_check_in import check_in_scene
 from porch.sandbox.demo_feedback import feedback_scene
 from porch.sandbox.demo_modmail import inbox_scene
-from porch.sandbox.demo_privacy import privacy_scene
 from porch.sandbox.demo_report import report_scene
 from porch.sandbox.workspace import SandboxWorkspace
 
@@ -326,7 +325,7 @@ def story(box: Demo) -> None:
     demo_spotlight.monthly_spotlight(box)
     inbox_scene(box)
     check_in_scene(box)
-    privacy_scene(box, user_id="U0CHLOE001")
+    box.scene("my-data", user_id="U0CHLOE001")
     report_scene(box)
 
 
