@@ -3,7 +3,8 @@
 It is built last (registry.ORDER): what Porch holds is whatever the features built before it
 (`FeatureSetup.before`) and the infrastructure (porch.core.personal_data) declare as
 PersonalData, so it knows no other feature by name. rights.py is the domain, answers.py the
-`/porch` verbs and the confirmation button, cli.py `porch members export|forget`.
+`/porch` verbs and the confirmation button, cli.py `porch members export|forget`, page.py
+the site's privacy page.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from porch.core.domain_events import UserChanged
 from porch.core.feature import Feature, FeaturePackage, FeatureSetup, Job
 from porch.core.interactions import Interaction, Verb
 from porch.core.personal_data import INFRASTRUCTURE
-from porch.features.privacy import demo, previews
+from porch.features.privacy import demo, page, previews
 from porch.features.privacy.answers import Answers
 from porch.features.privacy.cli import COMMANDS
 from porch.features.privacy.config import PrivacyConfig
@@ -41,6 +42,7 @@ def build(setup: FeatureSetup) -> Feature:
         ),
         previews=previews.samples,
         demo_scenes={demo.SCENE: demo.scene},
+        site_context=lambda: page.site_context(privacy),
     )
 
 
