@@ -16,7 +16,6 @@ from handlers import (
     feedback_commands,
     modmail_actions,
     payloads,
-    privacy_actions,
     shortcuts,
     views,
 )
@@ -30,7 +29,6 @@ MODULES = (
     commands,
     feedback_actions,
     feedback_commands,
-    privacy_actions,
     modmail_actions,
     payloads,
 )

@@ -21,7 +21,6 @@ from slack_sdk import WebClient
 
 from handlers import (
     feedback_commands,
-    privacy_commands,
 )
 from handlers.access import allowed, is_manager, refusal
 from handlers.replies import open_modal
@@ -78,10 +77,7 @@ class VerbCall:
 LegacyVerb = Callable[[VerbCall], None]
 
 # Handler modules whose VERBS are /porch verbs.
-VERB_MODULES = (
-    feedback_commands,
-    privacy_commands,
-)
+VERB_MODULES = (feedback_commands,)
 
 
 def verbs(attribute: str = "VERBS") -> dict[str, LegacyVerb]:

@@ -23,7 +23,6 @@ class Action(StrEnum):
 
     FEEDBACK_STATUS = "porch_feedback_status"
     INBOX_CLOSE = "porch_inbox_close"
-    FORGET_ME_CONFIRM = "porch_forget_me_confirm"
 
 
 class Input(StrEnum):

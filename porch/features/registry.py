@@ -44,6 +44,7 @@ from porch.features import (
     nps,
     onboarding,
     participation,
+    privacy,
     response_alerts,
     rituals,
     slack_limits,
@@ -51,7 +52,6 @@ from porch.features import (
 )
 from porch.features.feedback import Feedback
 from porch.features.modmail import Modmail
-from porch.features.privacy import Privacy
 
 # Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
 PACKAGES: tuple[FeaturePackage, ...] = (
@@ -67,6 +67,8 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     keyword_alerts.PACKAGE,
     # After nps: its build reads the survey's totals from the features built before it.
     health.PACKAGE,
+    # Last: it reads what every other feature declares.
+    privacy.PACKAGE,
 )
 
 # Every feature's name, in the order they see each event. Participation first: later features
@@ -172,7 +174,6 @@ class Features:
     features: Sequence[Feature]
     app_home: AppHome
     feedback: Feedback
-    privacy: Privacy
     modmail: Modmail
 
     def handlers_for(self, event_type: type) -> Iterator[EventHandler]:
@@ -271,6 +272,8 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     built: dict[str, list[Feature]] = {}
     for feature in features:
         built.setdefault(feature.name, []).append(feature)
+    # In PACKAGES order: a package sees every feature built before it (health: the survey's;
+    # privacy, listed last: all of them).
     for package in PACKAGES:
         setup = FeatureSetup(
             config=config,
@@ -283,14 +286,10 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     features = [feature for name in ORDER for feature in built.get(name, [])]
     if unknown := set(built) - set(ORDER):
         raise ValueError(f"features missing from ORDER: {sorted(unknown)}")
-    # Last: it reads what every other feature declares.
-    privacy = Privacy(config=config, declarations=personal_data_of(features))
-    features.append(privacy.feature())
     app_home.sections = [f.home_section for f in features if f.home_section is not None]
     return Features(
         features=features,
         app_home=app_home,
         feedback=feedback,
-        privacy=privacy,
         modmail=modmail,
     )

@@ -12,7 +12,6 @@ import click
 
 from porch.core.config import Config, ConfigError, summary
 from porch.features.registry import check_config, cli_commands, load_config
-from porch.runtime import cli_privacy
 from porch.runtime.cli_services import RuntimeCliServices
 from porch.runtime.settings import Settings
 
@@ -347,8 +346,6 @@ def sync_command(config_path: Path | None, backfill: bool, team_id: str | None) 
 from porch.runtime.cli_feedback import feedback  # noqa: E402
 
 main.add_command(feedback)
-members.add_command(cli_privacy.members_export)
-members.add_command(cli_privacy.members_forget)
 
 for _command in cli_commands():
     if isinstance(_command, tuple):  # (group, command): a verb under a core group, e.g. members

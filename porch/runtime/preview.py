@@ -45,23 +45,6 @@ MANAGER_NAME = "Sam (community manager)"
 FIELD = "onboarding.templates_dir"
 
 
-PRIVACY_SAMPLE: dict[str, Any] = {
-    "summary": {
-        "profile": {"display_name": "Ana", "joined_at": "2026-11-02T09:00:00+00:00"},
-        "data": [
-            {
-                "data": "Wins",
-                "in_sheet": True,
-                "purpose": "Wins you shared in the wins channel, to celebrate them.",
-                "kept_days": 730,
-                "count": 1,
-                "items": [{"Win": "Shipped my pricing page today!"}],
-            }
-        ],
-    }
-}
-
-
 def samples(config: Config) -> list[tuple[str, str, str, Message]]:
     """(title, where it appears, template, message) for every template Porch ships."""
     templates = feature_templates(config.onboarding.templates_dir)
@@ -178,9 +161,6 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
             "managers_only.j2",
             {},
         ),
-        ("/porch my-data", "Only visible to the member", "privacy_my_data.j2", PRIVACY_SAMPLE),
-        ("/porch forget-me", "Only visible to the member", "privacy_forget_confirm.j2", {}),
-        ("/porch forget-me, confirmed", "Replaces the question", "privacy_forgotten.j2", {}),
         *feedback_samples(config=config, manager=manager),
         *_inbox_samples(config, manager=manager),
         *features.previews(),

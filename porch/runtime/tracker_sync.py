@@ -274,7 +274,7 @@ def _run(
 def _blank_erased_rows(
     engine: Engine, target: TrackerBackend, *, team_id: str, now: dt.datetime
 ) -> int:
-    """Blank the rows of erased members (privacy) before writing anything; write requests."""
+    """Blank the rows of erased members before writing anything; write requests."""
     with engine.connect() as conn:
         rows = personal_records.erasures_for(conn, team_id=team_id, target=target.target)
     if rows:

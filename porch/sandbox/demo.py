@@ -27,7 +27,6 @@ from porch.features.registry import demo_config
 from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
 from porch.sandbox.demo_feedback import feedback_scene
 from porch.sandbox.demo_modmail import inbox_scene
-from porch.sandbox.demo_privacy import privacy_scene
 from porch.sandbox.workspace import SandboxWorkspace
 
 START = dt.datetime(2026, 11, 2, 7, 30, tzinfo=dt.UTC)  # Monday, 08:30 in Berlin
@@ -327,7 +326,7 @@ def story(box: Demo) -> None:
     box.scene("monthly thanks")
     inbox_scene(box)
     box.scene("a question waits")
-    privacy_scene(box, user_id="U0CHLOE001")
+    box.scene("my-data", user_id="U0CHLOE001")
     box.scene("porch report")
 
 

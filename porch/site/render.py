@@ -283,29 +283,15 @@ def build_context(config: Config, *, showcase: Sequence[ShowcaseEntry]) -> Confi
         {"emoji": emoji, "tag": tag} for emoji, tag in config.feedback.tags.items()
     ]
     data["showcase"] = {"count": len(showcase), "html": showcase_html(showcase)}
-    data["privacy"]["collected"] = collected_data(config)
+    data.update(site_context(config))
     return _wrap(data, "")
 
 
-def collected_data(config: Config) -> list[dict[str, str]]:
-    """The privacy page's table, from the features' PersonalData declarations (not the
-    infrastructure's working copies, which it describes in prose)."""
-    from porch.core.personal_data import INFRASTRUCTURE
+def site_context(config: Config) -> dict[str, Any]:
+    """What the features add for the pages (Feature.site_context)."""
     from porch.features.registry import build_features
 
-    days = config.privacy.retention.model_dump()
-    rows = []
-    for declared in build_features(config=config, templates=feature_templates()).personal_data:
-        if declared in INFRASTRUCTURE:
-            continue
-        what = declared.label or declared.worksheet or declared.table.replace("_", " ").capitalize()
-        where = " (tracker)" if declared.worksheet else ""
-        if declared.retention:
-            kept = f"The text is kept {days[declared.retention]} days."
-        else:
-            kept = "Kept while you are a member, or until you ask for it to be erased."
-        rows.append({"what": what + where, "purpose": declared.purpose, "kept": kept})
-    return rows
+    return build_features(config=config, templates=feature_templates()).site_context()
 
 
 def _emoji(name: str) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from porch.core.config import Config
 from porch.core.store.schema import members
 from porch.core.templating import Templates
+from porch.features.privacy.rights import Privacy
 from porch.features.registry import build_features
 from porch.runtime.settings import Settings
 from porch.runtime.tracker_sync import sync_once
@@ -56,7 +57,8 @@ def test_an_erased_member_leaves_every_worksheet_at_the_next_sync(
     sync_once(engine=engine, config=config, settings=settings, now=NOW, tracker=tracker)
     assert "Ada Byron" in whole_sheet(fake, sheet_id)
 
-    privacy = build_features(config=config, templates=Templates()).privacy
+    declared = build_features(config=config, templates=Templates()).personal_data
+    privacy = Privacy(config=config, declarations=declared)
     with engine.begin() as conn:
         privacy.forget(conn, team_id="T1", user_id=ADA, now=NOW)
     sync_once(engine=engine, config=config, settings=settings, now=NOW, tracker=tracker)

@@ -1,28 +1,24 @@
-"""Privacy, as conversations: a member asks what Porch holds, asks to be forgotten, and then no
-table and no worksheet holds their ID, name or words; reconciliation leaves them be; retention
-clears exactly what has expired."""
+"""Privacy, as conversations through the real endpoint: a member asks what Porch holds
+(/porch my-data), asks to be forgotten (/porch forget-me, then the button), and then no table and
+no worksheet holds their ID, name or words; reconciliation, a rejoin and their later messages
+are handled as a forgotten member's. (The domain on its own: test_rights.py.)"""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
 from openpyxl import load_workbook
 from sqlalchemy import Engine, MetaData, select
 
-from porch.core.domain_events import Newcomer
-from porch.core.message_links import item_key
-from porch.core.slack_ids import Action
 from porch.core.store.schema import activity, forgotten_members, members, tracker_rows
-from porch.core.tracker_queue import get_row
+from porch.features.privacy.ids import Action
+from porch.features.privacy.rights import Privacy
 from porch.runtime.settings import Settings
 from porch.runtime.tracker_sync import sync_once
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
 from sheets_sync.local import LocalTracker
-from tests.conftest import config_with
 
 ANAIS = "U0ANAIS001"
 BEN = "U0BENJA001"
@@ -95,6 +91,17 @@ def click_confirm(workspace: SandboxWorkspace, user_id: str) -> None:
     workspace.settle()
 
 
+def forget(workspace: SandboxWorkspace, user_id: str) -> None:
+    """Erase the member in the store, as the confirmation button does (its HTTP scenario is
+    test_forget_me_asks_first_then_erases_every_table_and_worksheet)."""
+    features = workspace.runtime.porch.features
+    privacy = Privacy(config=workspace.config, declarations=features.personal_data)
+    with workspace.engine.begin() as conn:
+        privacy.forget(
+            conn, team_id=workspace.fake.team_id, user_id=user_id, now=workspace.clock.now()
+        )
+
+
 def test_my_data_lists_profile_wins_feedback_and_how_long_each_is_kept(
     workspace: SandboxWorkspace,
 ):
@@ -140,29 +147,26 @@ def test_forget_me_asks_first_then_erases_every_table_and_worksheet(
 
 def test_a_forgotten_member_is_not_imported_or_welcomed_again(workspace: SandboxWorkspace):
     community(workspace)
-    click_confirm(workspace, ANAIS)
-    features = workspace.runtime.porch.features
-    anais = Newcomer(ANAIS, "anais.q", "Anaïs Quillon", None, False, False, False)
-    now = workspace.clock.now()
+    team = workspace.runtime.team_id
+    before = workspace.runtime.reconcile(team_id=team, welcome=False)  # everyone else known
+    forget(workspace, ANAIS)
 
-    with workspace.engine.begin() as conn:
-        team = workspace.fake.team_id
-        imported = features.reconcile_members(
-            conn, team_id=team, users=[anais], now=now, welcome=False
-        )
-        welcomed = features.reconcile_members(
-            conn, team_id=team, users=[anais], now=now, welcome=True
-        )
+    imported = workspace.runtime.reconcile(team_id=team, welcome=False)
+    welcomed = workspace.runtime.reconcile(team_id=team)
+    with workspace.engine.connect() as conn:
         marks = conn.execute(select(forgotten_members.c.member_hash)).scalars().all()
 
-    assert imported["skipped"] == 1 and welcomed["skipped"] == 1
+    for counts in (imported, welcomed):  # Anaïs is skipped, no longer known
+        assert counts["skipped"] == before["skipped"] + 1
+        assert counts["known"] == before["known"] + before["recorded"] - 1
+        assert counts["recorded"] == 0 and counts["welcomed"] == 0
     assert len(marks) == 1 and ANAIS not in marks[0]
     assert ANAIS not in everything_stored(workspace.engine)
 
 
 def test_rejoining_the_workspace_is_a_fresh_start(workspace: SandboxWorkspace):
     community(workspace)
-    click_confirm(workspace, ANAIS)
+    forget(workspace, ANAIS)
     workspace.event(slack.team_join(workspace.fake.user(ANAIS)))
     with workspace.engine.connect() as conn:
         again = conn.execute(select(members.c.user_id).where(members.c.user_id == ANAIS)).first()
@@ -170,84 +174,9 @@ def test_rejoining_the_workspace_is_a_fresh_start(workspace: SandboxWorkspace):
     assert again is not None and marks == []
 
 
-def deactivate(workspace: SandboxWorkspace, user_id: str) -> None:
-    user = {**workspace.fake.user(user_id), "deleted": True}
-    workspace.event(slack.user_change(user), deliveries=2)
-
-
-def test_deactivated_members_are_kept_by_default(workspace: SandboxWorkspace):
-    community(workspace)
-    deactivate(workspace, ANAIS)
-    with workspace.engine.connect() as conn:
-        row = conn.execute(select(members).where(members.c.user_id == ANAIS)).one()
-    assert row.is_deleted and row.real_name == "Anaïs Quillon"
-
-
-def test_deactivated_members_are_anonymized_when_configured(workspace_factory, config):
-    workspace = workspace_factory(config_with(config, privacy={"deactivated": "anonymize"}))
-    community(workspace)
-    deactivate(workspace, ANAIS)
-    assert "Anaïs Quillon" not in everything_stored(workspace.engine)
-    with workspace.engine.connect() as conn:
-        assert conn.execute(select(forgotten_members)).first() is None
-
-
-def test_deactivated_members_are_erased_after_the_configured_days(workspace_factory, config):
-    workspace = workspace_factory(
-        config_with(config, privacy={"deactivated": "erase", "erase_after_days": 30})
-    )
-    community(workspace)
-    deactivate(workspace, ANAIS)
-    privacy = workspace.runtime.porch.features.privacy
-    start = workspace.clock.now()
-    team = workspace.fake.team_id
-
-    privacy.daily(workspace.engine, team, start + dt.timedelta(days=29))
-    assert "Anaïs Quillon" in everything_stored(workspace.engine)
-    privacy.daily(workspace.engine, team, start + dt.timedelta(days=31))
-    stored = everything_stored(workspace.engine)
-    assert "Anaïs Quillon" not in stored and ANAIS not in stored
-
-
-def cells(workspace: SandboxWorkspace, sheet: str, key: str) -> dict[str, Any]:
-    with workspace.engine.connect() as conn:
-        row = get_row(conn, team_id=workspace.fake.team_id, sheet=sheet, key=key)
-    assert row is not None
-    return row
-
-
-def test_retention_clears_exactly_the_text_that_has_expired(workspace_factory, config):
-    retention = config.privacy.retention.model_copy(update={"wins": 10, "feedback_excerpt": 20})
-    workspace = workspace_factory(config_with(config, privacy={"retention": retention}))
-    general = workspace.fake.channel_id
-    workspace.join(ANAIS, "anais.q", "Anaïs Quillon")
-    start = workspace.clock.now()
-    old_win = workspace.say(ANAIS, "wins", "An old win")
-    old_feedback = workspace.say(ANAIS, "feedback", "Old feedback")
-    workspace.at(start + dt.timedelta(days=5))
-    new_win = workspace.say(ANAIS, "wins", "A recent win")
-    privacy = workspace.runtime.porch.features.privacy
-
-    counts = privacy.daily(workspace.engine, workspace.fake.team_id, start + dt.timedelta(days=12))
-
-    assert counts["purged:Wins"] == 1 and counts["purged:Feedback"] == 0
-    old = cells(workspace, "Wins", item_key(general("wins"), old_win))
-    assert old["Win"] == "" and old["Member"] == "anais.q"  # the row stays, its text goes
-    assert cells(workspace, "Wins", item_key(general("wins"), new_win))["Win"] == "A recent win"
-    feedback = cells(workspace, "Feedback", item_key(general("feedback"), old_feedback))
-    assert feedback["Feedback"] == "Old feedback"
-
-    again = privacy.daily(workspace.engine, workspace.fake.team_id, start + dt.timedelta(days=21))
-    # The recent win's turn has come; the old one is not counted twice.
-    assert again["purged:Wins"] == 1 and again["purged:Feedback"] == 1
-    with workspace.engine.connect() as conn:
-        queued = conn.execute(select(tracker_rows.c.row_values)).all()
-    assert "Old feedback" not in json.dumps([r.row_values for r in queued])
-
-
 def test_what_a_forgotten_member_does_afterwards_is_not_recorded(workspace: SandboxWorkspace):
     community(workspace)
-    click_confirm(workspace, ANAIS)
+    forget(workspace, ANAIS)
 
     workspace.say(ANAIS, "wins", "Another win after leaving Porch")
     workspace.react(ANAIS, "wins", workspace.say(BEN, "wins", "Ben again"), "tada", author=BEN)

@@ -1,4 +1,5 @@
-"""Privacy: a member's copy of their data, forget-me, deactivated accounts and retention.
+"""What Porch does with a member's data: their copy (my-data, export), forget-me, deactivated
+accounts and retention.
 
 It knows no other feature: what Porch holds is whatever the features and the infrastructure
 declare as PersonalData (porch.core.personal_records reads those). Erasing deletes the member's
@@ -21,7 +22,7 @@ from sqlalchemy import Connection, Engine, select
 from porch.core import member_records, personal_records, privacy_marker
 from porch.core.config import Config
 from porch.core.domain_events import UserChanged
-from porch.core.feature import Feature, Job, PersonalData
+from porch.core.feature import PersonalData
 from porch.core.store.schema import members
 
 logger = logging.getLogger(__name__)
@@ -46,13 +47,6 @@ class Privacy:
     config: Config
     # Everything that holds personal data: each feature's declarations and the infrastructure's.
     declarations: Sequence[PersonalData]
-
-    def feature(self) -> Feature:
-        return Feature(
-            name="privacy",
-            handles={UserChanged: self.on_user_changed},
-            jobs=(Job(name="privacy-retention", every=dt.timedelta(days=1), run=self.daily),),
-        )
 
     @property
     def retention_days(self) -> dict[str, int]:

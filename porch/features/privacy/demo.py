@@ -1,17 +1,17 @@
-"""The demo's privacy scene: a member asks what Porch holds about her, and sees it."""
+"""The demo's scene for a member's own data: she asks what Porch holds about her, and sees it."""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import Any
 
 from porch.core.mrkdwn_html import block_texts, to_plain
 
-if TYPE_CHECKING:
-    from porch.sandbox.demo import Demo
+SCENE = "my-data"
 
 
-def privacy_scene(box: Demo, *, user_id: str) -> None:
+def scene(box: Any, *, user_id: str) -> None:
+    """`box` is the demo (porch.sandbox.demo.Demo)."""
     name = box.names.get(user_id, user_id)
     box.narrate(f"{name} wonders what Porch keeps about her and types /porch my-data.")
     response = box.workspace.command(user_id, "my-data")
