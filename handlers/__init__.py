@@ -12,9 +12,6 @@ from handlers import (
     actions,
     commands,
     events,
-    feedback_actions,
-    feedback_commands,
-    modmail_actions,
     nps_actions,
     payloads,
     privacy_actions,
@@ -33,11 +30,8 @@ MODULES = (
     welcome_actions,
     commands,
     spotlight_actions,
-    feedback_actions,
-    feedback_commands,
     nps_actions,
     privacy_actions,
-    modmail_actions,
     payloads,
 )
 

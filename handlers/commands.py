@@ -20,7 +20,6 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers import (
-    feedback_commands,
     health_commands,
     privacy_commands,
     ritual_commands,
@@ -84,7 +83,6 @@ LegacyVerb = Callable[[VerbCall], None]
 VERB_MODULES = (
     welcome_commands,
     ritual_commands,
-    feedback_commands,
     health_commands,
     privacy_commands,
 )

@@ -45,8 +45,6 @@ class Action(StrEnum):
     SPOTLIGHT_APPROVE = "porch_spotlight_approve"
     SPOTLIGHT_EDIT = "porch_spotlight_edit"
     SPOTLIGHT_SKIP = "porch_spotlight_skip"
-    FEEDBACK_STATUS = "porch_feedback_status"
-    INBOX_CLOSE = "porch_inbox_close"
     FORGET_ME_CONFIRM = "porch_forget_me_confirm"
 
 
@@ -56,9 +54,6 @@ class Input(StrEnum):
     WELCOME_TEXT = "welcome_text"
     NPS_COMMENT_TEXT = "nps_comment_text"
     SPOTLIGHT_NOTE = "spotlight_note"
-    FEEDBACK_TAG = "feedback_tag"
-    FEEDBACK_SUMMARY = "feedback_summary"
-    FEEDBACK_AREA = "feedback_area"
 
 
 class View(StrEnum):
@@ -67,7 +62,6 @@ class View(StrEnum):
     PERSONALISE_WELCOME = "porch_personalise_welcome"
     NPS_COMMENT = "porch_nps_comment_modal"
     EDIT_SPOTLIGHT = "porch_edit_spotlight"
-    TAG_FEEDBACK = "porch_tag_feedback"
 
 
 class Shortcut(StrEnum):
@@ -80,7 +74,6 @@ class Command(StrEnum):
     """Slash commands; manifest.yml declares the same ones."""
 
     PORCH = "/porch"
-    FEEDBACK = "/feedback"
 
 
 # What templates see as `ids`: buttons and inputs by name (views and commands are not rendered).

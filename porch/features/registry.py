@@ -34,13 +34,11 @@ from porch.core.interactions import Interaction, InteractionKind, Verb
 from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
 from porch.core.worksheets import CORE_ROWS, SheetRow
-from porch.features import health, monthly_report, participation, slack_limits
+from porch.features import feedback, health, modmail, monthly_report, participation, slack_limits
 from porch.features.contributions import Contributions
-from porch.features.feedback import Feedback
 from porch.features.follow_ups import FollowUps
 from porch.features.introductions import Introductions
 from porch.features.manager_check_in import ManagerCheckIn
-from porch.features.modmail import Modmail
 from porch.features.nps import Nps
 from porch.features.onboarding import Onboarding
 from porch.features.privacy import Privacy
@@ -49,7 +47,11 @@ from porch.features.rituals import Rituals
 from porch.features.spotlight import Spotlight
 
 # Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
-PACKAGES: tuple[FeaturePackage, ...] = (slack_limits.PACKAGE,)
+PACKAGES: tuple[FeaturePackage, ...] = (
+    slack_limits.PACKAGE,
+    feedback.PACKAGE,
+    modmail.PACKAGE,
+)
 
 # Every feature's name, in the order they see each event. Participation first: later features
 # count the activity row it records for this event. Privacy last: it reads what every other
@@ -151,9 +153,7 @@ class Features:
     follow_ups: FollowUps
     spotlight: Spotlight
     rituals: Rituals
-    feedback: Feedback
     privacy: Privacy
-    modmail: Modmail
 
     def handlers_for(self, event_type: type) -> Iterator[EventHandler]:
         for feature in self.features:
@@ -220,8 +220,6 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     follow_ups = FollowUps(config=config, templates=templates, app_home=app_home)
     spotlight = Spotlight(config=config, templates=templates)
     rituals = Rituals(config=config, templates=templates)
-    feedback = Feedback(config=config, templates=templates, app_home=app_home)
-    modmail = Modmail(config=config, templates=templates)
     features = [
         # Participation first: later features count the activity row it records for this event.
         participation.feature(config=config),
@@ -230,14 +228,12 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         follow_ups.feature(),
         Contributions(config=config).feature(),
         rituals.feature(),
-        feedback.feature(),
         health.feature(config=config),
         monthly_report.feature(config=config),
         ResponseAlerts(config=config, templates=templates).feature(),
         ManagerCheckIn(config=config, templates=templates).feature(),
         Nps(config=config, templates=templates).feature(),
         spotlight.feature(),
-        modmail.feature(),
     ]
     built: dict[str, list[Feature]] = {}
     for feature in features:
@@ -266,7 +262,5 @@ def build_features(*, config: Config, templates: Templates) -> Features:
         follow_ups=follow_ups,
         spotlight=spotlight,
         rituals=rituals,
-        feedback=feedback,
         privacy=privacy,
-        modmail=modmail,
     )

@@ -347,9 +347,6 @@ def sync_command(config_path: Path | None, backfill: bool, team_id: str | None) 
 from porch.runtime.cli_rituals import ritual  # noqa: E402
 
 main.add_command(ritual)
-from porch.runtime.cli_feedback import feedback  # noqa: E402
-
-main.add_command(feedback)
 members.add_command(cli_privacy.members_export)
 members.add_command(cli_privacy.members_forget)
 from porch.runtime.cli_report import report  # noqa: E402

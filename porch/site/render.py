@@ -290,12 +290,17 @@ def build_context(config: Config, *, showcase: Sequence[ShowcaseEntry]) -> Confi
     data["calendar"] = sorted(
         data["rituals"], key=lambda r: (WEEKDAYS.index(r["weekday"]), r["time"])
     )
-    data["feedback"]["tag_list"] = [
-        {"emoji": emoji, "tag": tag} for emoji, tag in config.feedback.tags.items()
-    ]
+    data.update(site_context(config))
     data["showcase"] = {"count": len(showcase), "html": showcase_html(showcase)}
     data["privacy"]["collected"] = collected_data(config)
     return _wrap(data, "")
+
+
+def site_context(config: Config) -> dict[str, Any]:
+    """What the features add for the pages (Feature.site_context)."""
+    from porch.features.registry import build_features
+
+    return build_features(config=config, templates=feature_templates()).site_context()
 
 
 def collected_data(config: Config) -> list[dict[str, str]]:

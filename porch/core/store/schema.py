@@ -20,10 +20,7 @@ from sqlalchemy import (
 )
 
 from porch.core.store.feature_tables import (  # noqa: F401 (re-exported)
-    feedback_items,
     forgotten_members,
-    inbox_conversations,
-    inbox_messages,
     nps_opt_outs,
     nps_responses,
     privacy_keys,

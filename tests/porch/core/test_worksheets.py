@@ -11,8 +11,9 @@ from sqlalchemy import Engine
 
 from porch.core import tracker_queue, worksheets
 from porch.core.member_records import member_row
-from porch.core.worksheets import FeedbackRow, HealthRow, MemberRow, RowError, WinRow
+from porch.core.worksheets import HealthRow, MemberRow, RowError, WinRow
 from porch.features import registry
+from porch.features.feedback.worksheet import FeedbackRow
 from porch.features.health import WeekHealth
 from sheets_sync.layout import COLUMNS, KEY_COLUMN, SPECS
 

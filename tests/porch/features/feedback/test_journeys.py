@@ -14,7 +14,7 @@ from sqlalchemy import select
 from porch.core.mrkdwn_html import block_texts
 from porch.core.store.schema import effects
 from porch.core.tracker_queue import get_row
-from porch.features.feedback_store import Item, get, item_id_for
+from porch.features.feedback.store import Item, get, item_id_for
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
 from sheets_sync import dashboard

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from porch.core import member_records, tracker_queue
-from porch.core.store.schema import inbox_conversations, inbox_messages, workspaces
-from porch.core.worksheets import InboxRow
+from porch.core.store.schema import workspaces
 from porch.features.contributions import permalink
+from porch.features.modmail.tables import inbox_conversations, inbox_messages
+from porch.features.modmail.worksheet import InboxRow
 
 
 def queue_row(conn: Connection, *, team_id: str, conversation: Row[Any], now: dt.datetime) -> None:

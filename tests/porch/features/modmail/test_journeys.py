@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from porch.core.slack_ids import Action
-from porch.core.store.schema import inbox_conversations
 from porch.core.tracker_queue import get_row
+from porch.features.modmail.ids import Action
+from porch.features.modmail.tables import inbox_conversations
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
 from tests.conftest import config_with
@@ -216,13 +216,26 @@ def test_only_managers_can_close(workspace: SandboxWorkspace):
     workspace.settle()
     [card] = cards(workspace)
 
-    workspace.click_message(
-        "U0BEN00001", Action.INBOX_CLOSE, channel=MANAGERS, ts=card["ts"], value="1"
+    channel_id = workspace.fake.channel_id(MANAGERS)
+    response = workspace.sender.interactive(
+        slack.block_actions(
+            team_id=workspace.fake.team_id,
+            user_id="U0BEN00001",
+            action_id=Action.INBOX_CLOSE,
+            value="1",
+            channel_id=channel_id,
+            message=card,
+            response_url=workspace.fake.response_url(
+                channel_id=channel_id, user_id="U0BEN00001", message_ts=card["ts"]
+            ),
+        )
     )
+    assert response.status_code == 200
     workspace.settle()
 
+    # The one refusal every manager-only control gives, only to Ben.
     [ephemeral] = workspace.fake.ephemerals(user_id="U0BEN00001")
-    assert "Only community managers can close a conversation" in ephemeral["text"]
+    assert "Only community managers can do that" in ephemeral["text"]
     assert "Closed by" not in card_text(cards(workspace)[0])
     with workspace.engine.begin() as conn:
         assert conn.execute(select(inbox_conversations.c.state)).scalar_one() == "Open"
