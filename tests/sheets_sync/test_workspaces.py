@@ -9,13 +9,12 @@ from typing import Any
 
 import pytest
 from alembic import command
-from alembic.config import Config as AlembicConfig
 from openpyxl import load_workbook
 from sqlalchemy import Engine, create_engine, insert, select, text
 
 from porch.core import locks
 from porch.core.config import Config
-from porch.core.store import MIGRATIONS, migrate
+from porch.core.store import alembic_config, migrate
 from porch.core.store.schema import (
     activity,
     members,
@@ -156,8 +155,8 @@ def test_migration_0005_gives_existing_tracker_state_to_the_only_workspace(
         old = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
     else:
         old = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    # Every version location: feature packages keep their own migrations.
+    config = alembic_config()
     try:
         with old.begin() as conn:
             config.attributes["connection"] = conn

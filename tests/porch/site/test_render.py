@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from porch.core.config import Config
-from porch.features.registry import load_config
+from porch.features.registry import config_model, load_config
 from porch.site.render import (
     SiteError,
     build_context,
@@ -113,7 +112,7 @@ def render_site_page(name: str, **changes: dict[str, Any]) -> str:
     data = community_data()
     for section, values in changes.items():
         data[section] = {**data[section], **values}
-    config = Config.model_validate(data)
+    config = config_model().model_validate(data)
     return render_page(
         (REPO / "site" / name).read_text(encoding="utf-8"),
         page=f"site/{name}",
@@ -130,7 +129,7 @@ def test_join_button_appears_only_with_an_invite_link() -> None:
     hidden = render_page(
         (REPO / "site" / "index.md").read_text(encoding="utf-8"),
         page="site/index.md",
-        context=build_context(Config.model_validate(data), showcase=[]),
+        context=build_context(config_model().model_validate(data), showcase=[]),
         environment=make_environment(),
     )
     assert "Join the community" not in hidden
@@ -182,7 +181,7 @@ def test_without_contacts_the_concern_path_still_shows() -> None:
     guidelines = render_page(
         (REPO / "site" / "guidelines.md").read_text(encoding="utf-8"),
         page="site/guidelines.md",
-        context=build_context(Config.model_validate(data), showcase=[]),
+        context=build_context(config_model().model_validate(data), showcase=[]),
         environment=make_environment(),
     )
     assert "Who you can contact" not in guidelines
@@ -212,7 +211,7 @@ def test_guidelines_scope_has_a_default_and_the_harassment_rule_is_optional() ->
     page = render_page(
         (REPO / "site" / "guidelines.md").read_text(encoding="utf-8"),
         page="site/guidelines.md",
-        context=build_context(Config.model_validate(data), showcase=[]),
+        context=build_context(config_model().model_validate(data), showcase=[]),
         environment=make_environment(),
     )
     assert "These guidelines apply everywhere in the community" in page
