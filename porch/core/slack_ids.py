@@ -64,12 +64,6 @@ class View(StrEnum):
     EDIT_SPOTLIGHT = "porch_edit_spotlight"
 
 
-class Shortcut(StrEnum):
-    """callback_id of message shortcuts; manifest.yml declares the same ones."""
-
-    TAG_FEEDBACK = "porch_tag_as_feedback"
-
-
 class Command(StrEnum):
     """Slash commands; manifest.yml declares the same ones."""
 
