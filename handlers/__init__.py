@@ -12,9 +12,6 @@ from handlers import (
     actions,
     commands,
     events,
-    feedback_actions,
-    feedback_commands,
-    modmail_actions,
     payloads,
     shortcuts,
     views,
@@ -27,9 +24,6 @@ MODULES = (
     views,
     shortcuts,
     commands,
-    feedback_actions,
-    feedback_commands,
-    modmail_actions,
     payloads,
 )
 

@@ -260,23 +260,6 @@ class GuidelinesConfig(Strict):
     reporting: Text
 
 
-class FeedbackConfig(Strict):
-    tags: dict[EmojiName, Text] = Field(min_length=1, description="emoji name -> tag")
-    response_hours: int = Field(default=4, ge=1)
-    # Who may turn a message into feedback with a tag reaction or the shortcut.
-    tag_by: Literal["anyone", "managers"] = "anyone"
-    # A reaction with this emoji on a feedback item counts as a vote.
-    vote_emoji: EmojiName = "+1"
-    # DM the author once, asking for details (their reply lands in Porch's DM inbox).
-    ask_for_details: bool = False
-    # Product areas a manager can file an item under (the shortcut's "Area" menu).
-    areas: list[Text] = []
-    # Statuses that close an item: setting one posts the follow-up in the original thread.
-    closing_statuses: list[Text] = Field(
-        default=["shipped", "answered", "planned", "declined", "duplicate"], min_length=1
-    )
-
-
 class Thresholds(Strict):
     healthy_participation_pct: float = Field(default=10, ge=0, le=100)
     stagnant_participation_pct: float = Field(default=5, ge=0, le=100)
@@ -305,23 +288,6 @@ class TrackerConfig(Strict):
     sync_every_seconds: int = Field(default=60, ge=5)
 
 
-class InboxConfig(Strict):
-    """The replies inbox: members' DMs to Porch go to the managers' channel, answers come back."""
-
-    # A reply in a conversation's thread whose first line starts with this stays among the
-    # managers (a note, not an answer).
-    internal_prefix: Annotated[str, StringConstraints(min_length=1, max_length=10)] = "//"
-    # Tell the member once per conversation that their message reached the team.
-    acknowledge: bool = True
-
-    @field_validator("internal_prefix")
-    @classmethod
-    def _no_blank_prefix(cls, value: str) -> str:
-        if not value.strip() or value != value.strip():
-            raise ValueError('must be visible characters without spaces around them, e.g. "//"')
-        return value
-
-
 class Config(Strict):
     """The core sections. Each feature package adds its own (FeaturePackage.config_sections);
     porch.features.registry composes them into the schema community.yml is checked against."""
@@ -330,11 +296,9 @@ class Config(Strict):
     managers: ManagersConfig
     channels: ChannelsConfig
     guidelines: GuidelinesConfig
-    feedback: FeedbackConfig
     thresholds: Thresholds = Thresholds()
     ambassadors: AmbassadorsConfig = AmbassadorsConfig()
     tracker: TrackerConfig = TrackerConfig()
-    inbox: InboxConfig = InboxConfig()
 
     def channel_names(self) -> set[str]:
         """Every channel community.yml names: Porch resolves these to IDs and joins them. A

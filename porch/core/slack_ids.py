@@ -21,35 +21,19 @@ class Action(StrEnum):
     """action_id of every core button Porch sends (feature packages declare their own in
     their ids.py); each has a listener in handlers/."""
 
-    FEEDBACK_STATUS = "porch_feedback_status"
-    INBOX_CLOSE = "porch_inbox_close"
-
 
 class Input(StrEnum):
     """block_id and action_id of modal inputs; the view listener reads the value under them."""
 
-    FEEDBACK_TAG = "feedback_tag"
-    FEEDBACK_SUMMARY = "feedback_summary"
-    FEEDBACK_AREA = "feedback_area"
-
 
 class View(StrEnum):
     """callback_id of every modal Porch opens; each has a view listener."""
-
-    TAG_FEEDBACK = "porch_tag_feedback"
-
-
-class Shortcut(StrEnum):
-    """callback_id of message shortcuts; manifest.yml declares the same ones."""
-
-    TAG_FEEDBACK = "porch_tag_as_feedback"
 
 
 class Command(StrEnum):
     """Slash commands; manifest.yml declares the same ones."""
 
     PORCH = "/porch"
-    FEEDBACK = "/feedback"
 
 
 # What templates see as `ids`: buttons and inputs by name (views and commands are not rendered).

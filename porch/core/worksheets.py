@@ -126,23 +126,6 @@ class MemberRow(SheetRow):
 
 
 @dataclass(frozen=True, kw_only=True)
-class FeedbackRow(SheetRow):
-    SHEET: ClassVar[str] = "Feedback"
-
-    feedback_id: str = field(metadata=column("Feedback ID"))
-    received: dt.datetime | None = field(metadata=column("Received", "datetime"))
-    sender: str = field(metadata=column("From"))
-    tag: str = field(metadata=column("Tag"))
-    feedback: str = field(metadata=column("Feedback", "long_text"))
-    channel: str = field(metadata=column("Channel"))
-    link: str = field(metadata=column("Link", "link"))
-    status: str = field(metadata=column("Status"))
-    acknowledged: dt.datetime | None = field(metadata=column("Acknowledged", "datetime"))
-    closed: dt.datetime | None = field(default=None, metadata=column("Closed", "datetime"))
-    votes: int = field(default=0, metadata=column("Votes", "int"))
-
-
-@dataclass(frozen=True, kw_only=True)
 class WinRow(SheetRow):
     SHEET: ClassVar[str] = "Wins"
 
@@ -155,31 +138,11 @@ class WinRow(SheetRow):
     reactions: int = field(metadata=column("Reactions", "int"))
 
 
-@dataclass(frozen=True, kw_only=True)
-class InboxRow(SheetRow):
-    """One conversation of the replies inbox: when it opened, how long the first answer took.
-    No message text: the words stay in Slack, the Sheet measures."""
-
-    SHEET: ClassVar[str] = "Inbox"
-
-    conversation: str = field(metadata=column("Conversation"))
-    member: str = field(metadata=column("Member"))
-    opened: dt.datetime | None = field(metadata=column("Opened", "datetime"))
-    first_answered: dt.datetime | None = field(metadata=column("First answered", "datetime"))
-    answered_by: str = field(metadata=column("Answered by"))
-    minutes_to_answer: int | None = field(metadata=column("Minutes to answer", "int"))
-    closed: dt.datetime | None = field(metadata=column("Closed", "datetime"))
-    status: str = field(metadata=column("Status"))
-    card: str = field(metadata=column("Card", "link"))
-
-
 # The worksheets whose row classes live here; each feature package declares its own
 # (FeaturePackage.worksheets) and porch.features.registry.worksheet_rows lists them all.
 CORE_ROWS: tuple[type[SheetRow], ...] = (
     MemberRow,
-    FeedbackRow,
     WinRow,
-    InboxRow,
 )
 
 

@@ -39,8 +39,10 @@ from porch.core.worksheets import CORE_ROWS, SheetRow
 from porch.features import (
     check_in,
     contributions,
+    feedback,
     health,
     keyword_alerts,
+    modmail,
     nps,
     onboarding,
     participation,
@@ -50,8 +52,6 @@ from porch.features import (
     slack_limits,
     spotlight,
 )
-from porch.features.feedback import Feedback
-from porch.features.modmail import Modmail
 
 # Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
 PACKAGES: tuple[FeaturePackage, ...] = (
@@ -64,6 +64,8 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     response_alerts.PACKAGE,
     check_in.PACKAGE,
     nps.PACKAGE,
+    feedback.PACKAGE,
+    modmail.PACKAGE,
     keyword_alerts.PACKAGE,
     # After nps: its build reads the survey's totals from the features built before it.
     health.PACKAGE,
@@ -173,8 +175,6 @@ class Features:
 
     features: Sequence[Feature]
     app_home: AppHome
-    feedback: Feedback
-    modmail: Modmail
 
     def handlers_for(self, event_type: type) -> Iterator[EventHandler]:
         for feature in self.features:
@@ -263,12 +263,7 @@ def personal_data_of(features: Sequence[Feature]) -> list[PersonalData]:
 
 def build_features(*, config: Config, templates: Templates) -> Features:
     app_home = AppHome(config=config, templates=templates)
-    feedback = Feedback(config=config, templates=templates, app_home=app_home)
-    modmail = Modmail(config=config, templates=templates)
-    features = [
-        feedback.feature(),
-        modmail.feature(),
-    ]
+    features: list[Feature] = []
     built: dict[str, list[Feature]] = {}
     for feature in features:
         built.setdefault(feature.name, []).append(feature)
@@ -290,6 +285,4 @@ def build_features(*, config: Config, templates: Templates) -> Features:
     return Features(
         features=features,
         app_home=app_home,
-        feedback=feedback,
-        modmail=modmail,
     )

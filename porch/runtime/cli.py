@@ -343,10 +343,6 @@ def sync_command(config_path: Path | None, backfill: bool, team_id: str | None) 
     )
 
 
-from porch.runtime.cli_feedback import feedback  # noqa: E402
-
-main.add_command(feedback)
-
 for _command in cli_commands():
     if isinstance(_command, tuple):  # (group, command): a verb under a core group, e.g. members
         _group = main.commands[_command[0]]

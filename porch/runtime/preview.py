@@ -19,16 +19,14 @@ from sqlalchemy import Connection
 from porch.core import channel_directory, member_records
 from porch.core.config import Config, ConfigIssue
 from porch.core.domain_events import Newcomer
-from porch.core.excerpts import excerpt
 from porch.core.message_context import MessageContext
 from porch.core.mrkdwn_html import to_html
 from porch.core.store import connect, migrate
 from porch.core.store.schema import members
 from porch.core.store.upsert import insert_ignore
-from porch.core.templating import PACKAGED_TEMPLATES, Message, Mrkdwn, mention
+from porch.core.templating import PACKAGED_TEMPLATES, Message
 from porch.features.registry import build_features
 from porch.features.registry import templates as feature_templates
-from porch.runtime.preview_feedback import feedback_samples
 
 TEAM = "T0PREVIEW"
 SAMPLE_MEMBER = Newcomer(
@@ -150,19 +148,15 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
     context: dict[str, Any] = MessageContext(
         config=config, team_id=TEAM, channel_ids=names
     ).for_member(member)
-    manager = config.managers.users[0] if config.managers.users else "U0MANAGER"
     entries: list[tuple[str, str, str, dict[str, Any]]] = [
         ("App Home", "Home tab", "app_home.j2", {"sections": home_sections}),
         ("/porch help", "Only visible to the manager", "command_help.j2", {}),
-        ("/porch by a non-manager", "Only visible to the member", "command_denied.j2", {}),
         (
             "A manager-only button, modal or command, used by someone else",
             "Only visible to them",
             "managers_only.j2",
             {},
         ),
-        *feedback_samples(config=config, manager=manager),
-        *_inbox_samples(config, manager=manager),
         *features.previews(),
     ]
     return [(title, where, name, {**context, **extra}) for title, where, name, extra in entries]
@@ -186,55 +180,6 @@ def _sample_member(conn: Connection, *, now: dt.datetime) -> None:
         welcome_status="pending",
         updated_at=now,
     )
-
-
-def _inbox_samples(config: Config, *, manager: str) -> list[tuple[str, str, str, dict[str, Any]]]:
-    """The replies inbox: a member's DM as a card, the thread, the answer, the acknowledgement."""
-    managers_channel = f"#{config.channels.moderators}"
-    card: dict[str, Any] = {
-        "conversation_id": 1,
-        "member_name": "Ana",
-        "profile": "https://example.slack.com/team/U0SAMPLE1",
-        "joined": "02 Nov 2026",
-        "onboarding": "Welcomed, checklist 2 of 4",
-        "excerpt": excerpt("Hi! Is there a place to get feedback on a pricing page?", limit=500),
-        "opened": "04 Nov 2026, 10:12",
-        "answered_by": None,
-        "answered_at": "",
-        "closed_by": None,
-        "closed_at": "",
-    }
-    answered = {
-        **card,
-        "answered_by": mention(manager),
-        "answered_at": "04 Nov 2026, 10:40",
-        "closed_by": mention(manager),
-        "closed_at": "04 Nov 2026, 11:05",
-    }
-    reply = "Hi Ana! Post it in #feedback with a screenshot: Friday is review day."
-    return [
-        ("A member wrote to Porch", managers_channel, "inbox_card.j2", card),
-        ("The member's card, answered and closed", managers_channel, "inbox_card.j2", answered),
-        (
-            "The member wrote again",
-            f"{managers_channel}, in the card's thread",
-            "inbox_relay.j2",
-            {"member_name": "Ana", "excerpt": excerpt("Also: may I share a Figma link?", limit=99)},
-        ),
-        ("Message received (once per conversation)", "Direct message", "inbox_ack.j2", {}),
-        (
-            "A manager's answer",
-            "Direct message",
-            "inbox_reply.j2",
-            {"parts": [Mrkdwn(reply)], "manager": mention(manager)},
-        ),
-        (
-            "Close clicked by a non-manager",
-            "Only visible to them",
-            "inbox_close_denied.j2",
-            {},
-        ),
-    ]
 
 
 def write_preview(*, config: Config, out: Path) -> Path:

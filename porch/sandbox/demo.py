@@ -25,8 +25,6 @@ from porch.core.mrkdwn_html import block_texts, to_plain
 from porch.core.store import connect
 from porch.features.registry import demo_config
 from porch.runtime.tracker_sync import JOB_NAME as sync_job_name
-from porch.sandbox.demo_feedback import feedback_scene
-from porch.sandbox.demo_modmail import inbox_scene
 from porch.sandbox.workspace import SandboxWorkspace
 
 START = dt.datetime(2026, 11, 2, 7, 30, tzinfo=dt.UTC)  # Monday, 08:30 in Berlin
@@ -283,18 +281,7 @@ def story(box: Demo) -> None:
     box.at(2, "12:15")
     win = box.say("U0CHLOE001", config.channels.wins, "Shipped my pricing page today!")
     box.react("U0ANA00001", config.channels.wins, win, "tada", author="U0CHLOE001")
-    feedback = box.say(
-        "U0DANA0001", config.channels.feedback, "The weekly thread is great, more of those please."
-    )
-    praise = next(
-        (emoji for emoji, tag in config.feedback.tags.items() if tag == "praise"),
-        next(iter(config.feedback.tags)),
-    )
-    box.narrate(f"Sam tags Dana's feedback as {config.feedback.tags[praise]} with an emoji.")
-    box.react(
-        box.workspace.manager, config.channels.feedback, feedback, praise, author="U0DANA0001"
-    )
-    feedback_scene(box, config)
+    box.scene("tags and triage")
 
     box.narrate("Thursday: Ben has not introduced himself yet, so he gets one gentle nudge.")
     box.at(4, "16:00")
@@ -324,7 +311,7 @@ def story(box: Demo) -> None:
     box.scene("a month in")
     box.at(31, "10:00")
     box.scene("monthly thanks")
-    inbox_scene(box)
+    box.scene("a question by DM")
     box.scene("a question waits")
     box.scene("my-data", user_id="U0CHLOE001")
     box.scene("porch report")

@@ -277,21 +277,11 @@ def build_context(config: Config, *, showcase: Sequence[ShowcaseEntry]) -> Confi
     data = config.model_dump(mode="json")
     data["community"]["promise"]["statement"] = config.community.promise.statement
     data["community"]["timezone_label"] = timezone_label(config.community.timezone)
-    # What the features add for the pages (Feature.site_context).
-    data.update(build_features(config=config, templates=feature_templates()).site_context())
-    data["feedback"]["tag_list"] = [
-        {"emoji": emoji, "tag": tag} for emoji, tag in config.feedback.tags.items()
-    ]
     data["showcase"] = {"count": len(showcase), "html": showcase_html(showcase)}
-    data.update(site_context(config))
+    # What the features add for the pages (Feature.site_context): the rituals calendar, the
+    # feedback tags, the privacy table.
+    data.update(build_features(config=config, templates=feature_templates()).site_context())
     return _wrap(data, "")
-
-
-def site_context(config: Config) -> dict[str, Any]:
-    """What the features add for the pages (Feature.site_context)."""
-    from porch.features.registry import build_features
-
-    return build_features(config=config, templates=feature_templates()).site_context()
 
 
 def _emoji(name: str) -> str:

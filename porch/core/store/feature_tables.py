@@ -1,4 +1,5 @@
-"""The features' tables (feedback, replies inbox, alerts, survey, privacy).
+"""The tables of Porch's privacy infrastructure (forget-me marks and keys), which the core and
+several features use; every feature's own tables are in its package (tables.py).
 
 Like the core tables in schema.py, they mirror the migrations, carry the workspace in their keys,
 and are re-exported by schema.py, so queries import every table from one place.
@@ -7,40 +8,13 @@ and are re-exported by schema.py, so queries import every table from one place.
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON,
     Column,
-    Index,
-    Integer,
     String,
     Table,
-    Text,
-    UniqueConstraint,
 )
 
 from porch.core.store.table_types import DateTime, metadata
 
-# Feedback items: one per message (or per /feedback submission), however often it is tagged.
-# `item_id` is "<channel>:<ts>" for a message and "cmd:<trigger>" for /feedback.
-feedback_items = Table(
-    "feedback_items",
-    metadata,
-    Column("team_id", String(32), primary_key=True),
-    Column("item_id", String(80), primary_key=True),
-    Column("channel_id", String(32)),
-    Column("message_ts", String(32)),
-    Column("author_id", String(32)),
-    Column("excerpt", Text, nullable=False),
-    Column("summary", Text, nullable=False),
-    Column("tags", JSON, nullable=False),
-    Column("area", String(80), nullable=False),
-    Column("votes", Integer, nullable=False),
-    Column("status", String(32), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("acknowledged_at", DateTime(timezone=True)),
-    Column("closed_at", DateTime(timezone=True)),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Index("ix_feedback_items_team_created", "team_id", "created_at"),
-)
 # Members erased on request: a keyed hash of their user ID (never the ID itself), so that
 # reconciliation and imports do not bring them back.
 forgotten_members = Table(
@@ -58,47 +32,4 @@ privacy_keys = Table(
     Column("team_id", String(32), primary_key=True),
     Column("secret", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-)
-
-# The replies inbox (modmail): a member's DMs to Porch, relayed to the managers' channel as one
-# card per conversation, and the managers' answers relayed back. `open_slot` is "open" while the
-# conversation is and NULL once it is closed, so the unique key allows one open conversation per
-# member (NULLs never collide) however many replicas handle their DMs at once.
-inbox_conversations = Table(
-    "inbox_conversations",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("team_id", String(32), nullable=False),
-    Column("user_id", String(32), nullable=False),
-    Column("dm_channel_id", String(32), nullable=False),
-    Column("open_slot", String(8)),
-    Column("state", String(16), nullable=False),
-    Column("opened_at", DateTime(timezone=True), nullable=False),
-    Column("card_channel_id", String(32)),
-    Column("card_ts", String(32)),
-    Column("first_answered_at", DateTime(timezone=True)),
-    Column("first_answered_by", String(32)),
-    Column("closed_at", DateTime(timezone=True)),
-    Column("closed_by", String(32)),
-    UniqueConstraint("team_id", "user_id", "open_slot", name="uq_inbox_conversations_open"),
-    Index("ix_inbox_conversations_card", "team_id", "card_channel_id", "card_ts"),
-)
-
-# Every message of a conversation, keyed by its Slack message, so a redelivered DM or reply is
-# recognised and relayed once. direction: "in" (the member's DM), "out" (a reply relayed to the
-# member), "internal" (a reply kept among the managers).
-inbox_messages = Table(
-    "inbox_messages",
-    metadata,
-    Column("team_id", String(32), primary_key=True),
-    Column("channel_id", String(32), primary_key=True),
-    Column("ts", String(32), primary_key=True),
-    Column("conversation_id", Integer, nullable=False, index=True),
-    # The member the conversation is with, on every message (answers too): the member's data.
-    Column("member_id", String(32), nullable=False),
-    Column("direction", String(16), nullable=False),
-    # Both cleared by privacy: the author on their erasure, the text after `inbox_text` days.
-    Column("author_id", String(32)),
-    Column("text", Text),
-    Column("at", DateTime(timezone=True), nullable=False, index=True),
 )

@@ -20,10 +20,7 @@ from sqlalchemy import (
 )
 
 from porch.core.store.feature_tables import (  # noqa: F401 (re-exported)
-    feedback_items,
     forgotten_members,
-    inbox_conversations,
-    inbox_messages,
     privacy_keys,
 )
 from porch.core.store.table_types import DateTime, metadata

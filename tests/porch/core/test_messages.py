@@ -31,10 +31,10 @@ def test_porch_built_mrkdwn_passes_through():
 
 
 def test_a_manager_template_overrides_the_packaged_one(tmp_path: Path):
-    (tmp_path / "command_denied.j2").write_text(
+    (tmp_path / "managers_only.j2").write_text(
         "{% call msg.section() %}Ask {{ who }}.{% endcall %}"
     )
-    message = Templates(override_dir=tmp_path).render("command_denied.j2", who="<!here>")
+    message = Templates(override_dir=tmp_path).render("managers_only.j2", who="<!here>")
     assert message.blocks[0]["text"]["text"] == "Ask &lt;!here&gt;."
     assert Templates().render("command_help.j2").blocks
 

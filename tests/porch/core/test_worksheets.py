@@ -11,8 +11,9 @@ from sqlalchemy import Engine
 
 from porch.core import tracker_queue, worksheets
 from porch.core.member_records import member_row
-from porch.core.worksheets import FeedbackRow, MemberRow, RowError, WinRow
+from porch.core.worksheets import MemberRow, RowError, WinRow
 from porch.features import registry
+from porch.features.feedback.worksheet import FeedbackRow
 from sheets_sync.layout import COLUMNS, KEY_COLUMN, SPECS
 
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)

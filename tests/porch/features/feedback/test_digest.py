@@ -24,9 +24,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from porch.features.feedback_digest import figures
+from porch.features.feedback.digest import figures
 from porch.sandbox import slack_requests as slack
-from tests.porch.features.test_feedback import ANA, DANA, cards, set_status
+from tests.porch.features.feedback.test_journeys import ANA, DANA, cards, set_status
 
 ELI = "U0ELI00001"
 

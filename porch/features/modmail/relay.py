@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,12 +33,15 @@ from porch.core.config import Config
 from porch.core.domain_events import DirectMessage, MessagePosted
 from porch.core.excerpts import chunks, excerpt
 from porch.core.feature import Delivery, Feature, PersonalData
+from porch.core.interactions import ActionRequest, Interaction, MalformedPayload, Reply
 from porch.core.message_context import MessageContext
 from porch.core.posting import post
-from porch.core.store.schema import inbox_conversations, inbox_messages
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Mrkdwn, Templates, mention
-from porch.features.modmail_rows import (
+from porch.features.modmail.demo import SCENES
+from porch.features.modmail.ids import Action
+from porch.features.modmail.previews import samples
+from porch.features.modmail.rows import (
     bot_user,
     conversation_by_id,
     member_name,
@@ -45,6 +49,7 @@ from porch.features.modmail_rows import (
     queue_row,
     stored,
 )
+from porch.features.modmail.tables import inbox_conversations, inbox_messages
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +60,7 @@ SLACKBOT = "USLACKBOT"
 EXCERPT_CHARS = 2_500
 REPLY_SECTION_CHARS = 2_900
 CARD_POSTED = "inbox_card_posted"
+CONVERSATION_ID = re.compile(r"[0-9]{1,12}")
 
 
 def card_key(conversation_id: int) -> str:
@@ -101,6 +107,16 @@ class Modmail:
                     timestamp_column="Opened",
                 ),
             ),
+            interactions=(
+                Interaction(
+                    kind="action",
+                    id=Action.INBOX_CLOSE,
+                    handle=self.close_clicked,
+                    managers_only=True,
+                ),
+            ),
+            previews=lambda: samples(config=self.config),
+            demo_scenes=SCENES,
         )
 
     # ---- a member writes -------------------------------------------------------------------
@@ -137,7 +153,7 @@ class Modmail:
                 conn,
                 team_id=team_id,
                 key=card_key(conversation.id),
-                template="inbox_card.j2",
+                template="modmail/card.j2",
                 to={"channel_name": self.config.channels.moderators},
                 then={"op": CARD_POSTED, "conversation_id": conversation.id},
                 now=now,
@@ -148,7 +164,7 @@ class Modmail:
                     conn,
                     team_id=team_id,
                     key=f"inbox-ack:{conversation.id}",
-                    template="inbox_ack.j2",
+                    template="modmail/ack.j2",
                     to={"channel": event.channel_id},
                     now=now,
                 )
@@ -159,7 +175,7 @@ class Modmail:
             conn,
             team_id=team_id,
             key=f"inbox-relay:{event.channel_id}:{event.ts}",
-            template="inbox_relay.j2",
+            template="modmail/relay.j2",
             to={"thread_of": card_key(conversation.id)},
             now=now,
             member_name=name,
@@ -237,7 +253,7 @@ class Modmail:
             conn,
             team_id=team_id,
             key=f"inbox-reply:{event.channel_id}:{event.ts}",
-            template="inbox_reply.j2",
+            template="modmail/reply.j2",
             to={"channel": conversation.dm_channel_id},
             now=now,
             parts=[Mrkdwn(part) for part in chunks(event.text, limit=REPLY_SECTION_CHARS)],
@@ -275,10 +291,26 @@ class Modmail:
         self._update_card(conn, team_id=team_id, conversation_id=conversation_id, now=now)
         return True
 
-    def exists(self, conn: Connection, *, team_id: str, conversation_id: int) -> bool:
-        return (
-            conversation_by_id(conn, team_id=team_id, conversation_id=conversation_id) is not None
-        )
+    def close_clicked(self, request: ActionRequest) -> Reply:
+        """The card's Close button (managers only: the Slack adapter checks)."""
+        conversation_id = int(request.value_matching(CONVERSATION_ID))
+
+        def close(conn: Connection, now: dt.datetime) -> None:
+            known = conversation_by_id(
+                conn, team_id=request.team_id, conversation_id=conversation_id
+            )
+            if known is None:
+                raise MalformedPayload("value names no conversation Porch knows")
+            self.close(
+                conn,
+                team_id=request.team_id,
+                conversation_id=conversation_id,
+                by=request.user_id,
+                now=now,
+            )
+
+        request.transaction(close)
+        return None
 
     # ---- the card --------------------------------------------------------------------------
 
@@ -306,7 +338,7 @@ class Modmail:
     def card_context(
         self, conn: Connection, *, team_id: str, conversation: Row[Any]
     ) -> dict[str, Any]:
-        """What inbox_card.j2 shows, from the conversation as it is now."""
+        """What modmail/card.j2 shows, from the conversation as it is now."""
         tz = ZoneInfo(self.config.community.timezone)
         member = member_records.get(conn, team_id=team_id, user_id=conversation.user_id)
         first = conn.execute(
@@ -351,7 +383,7 @@ class Modmail:
         if conversation.closed_at is not None and conversation.first_answered_at is not None:
             change = "answered-closed"
         message = self.templates.render(
-            "inbox_card.j2",
+            "modmail/card.j2",
             **self._template_globals(conn, team_id=team_id),
             **self.card_context(conn, team_id=team_id, conversation=conversation),
         )

@@ -1,19 +1,17 @@
-"""The demo's replies-inbox scene: a member answers Porch's check-in with a question, the card
-reaches the managers' channel, Sam answers in its thread and the member gets the answer."""
+"""The demo's scene "a question by DM": a member answers Porch's check-in with a question, the
+card reaches the managers' channel, Sam answers in its thread and the member gets the answer."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from porch.core import tracker_queue
 from porch.core.mrkdwn_html import to_plain
-from porch.core.slack_ids import Action
-
-if TYPE_CHECKING:
-    from porch.sandbox.demo import Demo
+from porch.features.modmail.ids import Action
 
 
-def inbox_scene(box: Demo) -> None:
+def a_question_by_dm(box: Any) -> None:
+    """`box` is the demo (porch.sandbox.demo.Demo)."""
     workspace = box.workspace
     managers = box.config.channels.moderators
     box.at(31, "10:05")
@@ -66,10 +64,13 @@ def inbox_scene(box: Demo) -> None:
         )
 
 
-def _card_status(box: Demo, ts: str) -> str:
+def _card_status(box: Any, ts: str) -> str:
     """The card's last line of status (who answered, who closed), as a manager reads it."""
     channel_id = box.workspace.fake.channel_id(box.config.channels.moderators)
     [card] = [m for m in box.workspace.fake.messages(channel_id) if m["ts"] == ts]
     contexts = [b for b in card["blocks"] if b["type"] == "context"]
     text = contexts[0]["elements"][0]["text"].splitlines()[0] if contexts else card["text"]
     return to_plain(text, names=box.names)
+
+
+SCENES = {"a question by DM": a_question_by_dm}

@@ -21,9 +21,9 @@ from sqlalchemy import Connection, Engine, and_, or_, select
 from porch.core import effect_queue
 from porch.core.config import Config
 from porch.core.markdown_report import escape_inline, render_blocks, render_html
-from porch.core.store.schema import feedback_items
 from porch.core.templating import Templates
-from porch.features.feedback_store import NOT_FEEDBACK
+from porch.features.feedback.store import NOT_FEEDBACK
+from porch.features.feedback.tables import feedback_items
 
 logger = logging.getLogger(__name__)
 

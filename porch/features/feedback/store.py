@@ -15,9 +15,9 @@ from sqlalchemy import Connection, select, update
 
 from porch.core import channel_directory, tracker_queue
 from porch.core.message_links import member_name, permalink
-from porch.core.store.schema import feedback_items
 from porch.core.store.upsert import insert_ignore
-from porch.core.worksheets import FeedbackRow
+from porch.features.feedback.tables import feedback_items
+from porch.features.feedback.worksheet import FeedbackRow
 
 # Statuses before a manager has triaged the item.
 NEW = "new"  # a post in the feedback channel nobody has tagged yet

@@ -10,8 +10,9 @@ from sqlalchemy import Connection, Row, select
 
 from porch.core import member_records, tracker_queue
 from porch.core.message_links import permalink
-from porch.core.store.schema import inbox_conversations, inbox_messages, workspaces
-from porch.core.worksheets import InboxRow
+from porch.core.store.schema import workspaces
+from porch.features.modmail.tables import inbox_conversations, inbox_messages
+from porch.features.modmail.worksheet import InboxRow
 
 
 def queue_row(conn: Connection, *, team_id: str, conversation: Row[Any], now: dt.datetime) -> None:

@@ -33,23 +33,28 @@ from porch.core.domain_events import MessagePosted, ReactionChanged
 from porch.core.feature import Delivery, Feature, Job, PersonalData
 from porch.core.store.schema import activity as activity_rows
 from porch.core.templating import Templates
-from porch.features import feedback_digest
-from porch.features import feedback_store as items
-from porch.features.feedback_protocol import Protocol
-from porch.features.feedback_store import IGNORED, NEW, OPEN, UNTRIAGED, WITHDRAWN
+from porch.features.feedback import digest
+from porch.features.feedback import store as items
+from porch.features.feedback.controls import Controls
+from porch.features.feedback.demo import SCENES
+from porch.features.feedback.previews import samples
+from porch.features.feedback.protocol import Protocol
+from porch.features.feedback.store import IGNORED, NEW, OPEN, UNTRIAGED, WITHDRAWN
 
 logger = logging.getLogger(__name__)
 
 
 class Feedback:
-    """The feature object; handlers call its methods for the shortcut, /feedback and buttons."""
+    """The feature object: events, the tagging rules, and (controls.py) what Slack asks."""
 
     def __init__(self, *, config: Config, templates: Templates, app_home: AppHome) -> None:
         self.config = config
+        self.templates = templates
         self.protocol = Protocol(config=config, templates=templates, app_home=app_home)
-        self.digests = feedback_digest.MonthlyDigest(config=config, templates=templates)
+        self.digests = digest.MonthlyDigest(config=config, templates=templates)
 
     def feature(self) -> Feature:
+        controls = Controls(feedback=self, templates=self.templates)
         return Feature(
             name="feedback",
             handles={
@@ -84,7 +89,22 @@ class Feedback:
                     retention="feedback_excerpt",
                 ),
             ),
+            interactions=controls.interactions(),
+            verbs=controls.verbs(),
+            previews=lambda: samples(config=self.config),
+            demo_scenes=SCENES,
+            site_context=self.site_context,
         )
+
+    def site_context(self) -> dict[str, Any]:
+        """The feedback page lists each tag emoji with its tag."""
+        section = self.config.feedback
+        return {
+            "feedback": {
+                **section.model_dump(mode="json"),
+                "tag_list": [{"emoji": emoji, "tag": tag} for emoji, tag in section.tags.items()],
+            }
+        }
 
     # ---- tags ------------------------------------------------------------------------------
 

@@ -1,21 +1,37 @@
-"""Demo scene: a bug report in the home channel is tagged, acknowledged in its thread, triaged
-by Sam from the managers' card, and the follow-up closes the loop where it was reported."""
+"""Demo scene, "tags and triage": Dana's praise in the feedback channel is tagged with an emoji;
+a bug report in the home channel is tagged, acknowledged in its thread, triaged by Sam from the
+managers' card, and the follow-up closes the loop where it was reported."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
-from porch.core.config import Config
-from porch.core.slack_ids import Action
-from porch.sandbox import slack_requests as slack
+from porch.features.feedback.ids import Action
 
-if TYPE_CHECKING:
-    from porch.sandbox.demo import Demo
-
+DANA = "U0DANA0001"
 ELI = "U0ELI00001"
 
 
-def feedback_scene(box: Demo, config: Config) -> None:
+def tags_and_triage(box: Any) -> None:
+    """`box` is the demo (porch.sandbox.demo.Demo)."""
+    config = box.config
+    post = box.say(
+        DANA, config.channels.feedback, "The weekly thread is great, more of those please."
+    )
+    praise = next(
+        (emoji for emoji, tag in config.feedback.tags.items() if tag == "praise"),
+        next(iter(config.feedback.tags)),
+    )
+    box.narrate(f"Sam tags Dana's feedback as {config.feedback.tags[praise]} with an emoji.")
+    box.react(box.workspace.manager, config.channels.feedback, post, praise, author=DANA)
+    bug_report(box)
+
+
+def bug_report(box: Any) -> None:
+    # The sandbox's payload builders, only when the demo plays (they need `requests`).
+    from porch.sandbox import slack_requests as slack
+
+    config = box.config
     home = config.channels.home
     bug = next((emoji for emoji, tag in config.feedback.tags.items() if tag == "bug"), None)
     status = config.feedback.closing_statuses[0]
@@ -54,3 +70,6 @@ def feedback_scene(box: Demo, config: Config) -> None:
     )
     box.settle()
     box.narrate(f"The card in #{config.channels.moderators} now reads {status}, set by Sam.")
+
+
+SCENES = {"tags and triage": tags_and_triage}

@@ -1,5 +1,7 @@
-"""The replies inbox, as conversations: a member writes to Porch, the managers see one card, a
-manager answers in its thread and the member gets the answer, each exactly once."""
+"""The replies inbox through Slack's HTTP requests (the sandbox): a member writes to Porch, the
+managers see one card, a manager answers in its thread and the member gets the answer, each
+exactly once; the Close button, its refusal and a forged one. The rules themselves are tested
+against the store in test_relay.py."""
 
 from __future__ import annotations
 
@@ -8,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from porch.core.slack_ids import Action
-from porch.core.store.schema import inbox_conversations
 from porch.core.tracker_queue import get_row
+from porch.features.modmail.ids import Action
+from porch.features.modmail.tables import inbox_conversations
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
 from tests.conftest import config_with
@@ -90,23 +92,6 @@ def test_a_dm_delivered_three_times_makes_one_card_and_one_acknowledgement(
     assert row["Card"].endswith(f"/p{card['ts'].replace('.', '')}")
 
 
-def test_later_dms_go_to_the_same_thread_while_it_is_open(workspace: SandboxWorkspace):
-    workspace.join("U0ANA00001", "Ana")
-    workspace.dm("U0ANA00001", "First question")
-    workspace.settle()
-    workspace.dm("U0ANA00001", "And a second thing", deliveries=2)
-    workspace.dm("U0ANA00001", "Oh, and a third")
-    workspace.settle()
-
-    [card] = cards(workspace)
-    assert [m["text"] for m in thread(workspace, card)] == [
-        "*Ana:* And a second thing",
-        "*Ana:* Oh, and a third",
-    ]
-    # One acknowledgement per conversation, not per message.
-    assert len([t for t in porch_dms(workspace, "U0ANA00001") if t.startswith("Thanks!")]) == 1
-
-
 def test_a_managers_reply_reaches_the_member_once_and_marks_the_card(
     workspace: SandboxWorkspace,
 ):
@@ -145,36 +130,6 @@ def test_a_managers_reply_reaches_the_member_once_and_marks_the_card(
         25,
     )
     assert row["First answered"] != ""
-
-
-def test_a_reply_starting_with_the_internal_prefix_stays_with_the_managers(
-    workspace: SandboxWorkspace,
-):
-    workspace.join("U0ANA00001", "Ana")
-    workspace.dm("U0ANA00001", "Can I post my job offer?")
-    workspace.settle()
-    [card] = cards(workspace)
-    answer(workspace, card, "// she asked the same last month, check the guidelines first")
-    workspace.settle()
-
-    assert not any("guidelines first" in t for t in dm_texts(workspace, "U0ANA00001"))
-    assert "Answered by" not in card_text(cards(workspace)[0])
-    assert inbox_row(workspace)["Status"] == "Open"
-
-
-def test_a_configured_prefix_is_the_one_that_counts(workspace_factory, config):
-    workspace = workspace_factory(config_with(config, inbox={"internal_prefix": "note:"}))
-    workspace.join("U0ANA00001", "Ana")
-    workspace.dm("U0ANA00001", "Hello?")
-    workspace.settle()
-    [card] = cards(workspace)
-    answer(workspace, card, "note: new member, be gentle")
-    answer(workspace, card, "// hi Ana, welcome!")
-    workspace.settle()
-
-    texts = dm_texts(workspace, "U0ANA00001")
-    assert "// hi Ana, welcome!" in texts
-    assert not any("be gentle" in t for t in texts)
 
 
 def test_closing_ends_the_conversation_and_the_next_dm_opens_a_new_card(
@@ -216,13 +171,26 @@ def test_only_managers_can_close(workspace: SandboxWorkspace):
     workspace.settle()
     [card] = cards(workspace)
 
-    workspace.click_message(
-        "U0BEN00001", Action.INBOX_CLOSE, channel=MANAGERS, ts=card["ts"], value="1"
+    channel_id = workspace.fake.channel_id(MANAGERS)
+    response = workspace.sender.interactive(
+        slack.block_actions(
+            team_id=workspace.fake.team_id,
+            user_id="U0BEN00001",
+            action_id=Action.INBOX_CLOSE,
+            value="1",
+            channel_id=channel_id,
+            message=card,
+            response_url=workspace.fake.response_url(
+                channel_id=channel_id, user_id="U0BEN00001", message_ts=card["ts"]
+            ),
+        )
     )
+    assert response.status_code == 200
     workspace.settle()
 
+    # The one refusal every manager-only control gives, only to Ben.
     [ephemeral] = workspace.fake.ephemerals(user_id="U0BEN00001")
-    assert "Only community managers can close a conversation" in ephemeral["text"]
+    assert "Only community managers can do that" in ephemeral["text"]
     assert "Closed by" not in card_text(cards(workspace)[0])
     with workspace.engine.begin() as conn:
         assert conn.execute(select(inbox_conversations.c.state)).scalar_one() == "Open"
@@ -263,45 +231,6 @@ def test_bots_slackbot_and_porch_itself_are_never_relayed(workspace: SandboxWork
     assert cards(workspace) == []
     with workspace.engine.begin() as conn:
         assert conn.execute(select(inbox_conversations)).all() == []
-
-
-def test_a_members_words_are_escaped_and_a_long_message_is_cut_cleanly(
-    workspace: SandboxWorkspace,
-):
-    workspace.join("U0ANA00001", "Ana")
-    long_tail = " ".join(["pricing"] * 600)
-    workspace.dm("U0ANA00001", "&lt;!channel&gt; R&amp;D <!channel> <@U0MANAGER1> " + long_tail)
-    workspace.settle()
-
-    [card] = cards(workspace)
-    [excerpt] = [
-        b["text"]["text"] for b in card["blocks"] if b["type"] == "section" and "R&amp;D" in str(b)
-    ]
-    assert excerpt.startswith("&lt;!channel&gt; R&amp;D &lt;!channel&gt; &lt;@U0MANAGER1&gt; ")
-    assert "<!" not in excerpt and "<@" not in excerpt
-    assert excerpt.endswith("pricing…") and len(excerpt) <= 2500
-
-
-def test_a_reply_elsewhere_is_not_an_answer(workspace: SandboxWorkspace):
-    workspace.join("U0ANA00001", "Ana")
-    workspace.dm("U0ANA00001", "Hello")
-    workspace.settle()
-    ts = workspace.say(workspace.manager, MANAGERS, "Team meeting at 3")
-    workspace.say(workspace.manager, MANAGERS, "ok", thread_ts=ts)
-    workspace.say(workspace.manager, "general", "hi", thread_ts=ts)
-    workspace.settle()
-
-    assert not any(t in ("ok", "hi") for t in dm_texts(workspace, "U0ANA00001"))
-
-
-def test_a_member_porch_does_not_know_yet_is_still_heard(workspace: SandboxWorkspace):
-    workspace.add_user("U0OLD00001", "Olga", "Olga Old")
-    workspace.dm("U0OLD00001", "Hi, I've been here for years")
-    workspace.settle()
-
-    [card] = cards(workspace)
-    assert "Not in Porch's member records" in card_text(card)
-    assert inbox_row(workspace)["Member"] == "U0OLD00001"
 
 
 def test_a_relay_survives_a_failed_delivery(workspace: SandboxWorkspace):

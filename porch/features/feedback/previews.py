@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from porch.core.config import Config
+from porch.core.feature import PreviewSample
 
 AUTHOR = "U0SAMPLE1"
 
 
-def feedback_samples(*, config: Config, manager: str) -> list[tuple[str, str, str, dict[str, Any]]]:
+def samples(*, config: Config) -> list[PreviewSample]:
+    manager = config.managers.users[0] if config.managers.users else "U0MANAGER"
     tags = list(dict.fromkeys(config.feedback.tags.values()))
     statuses = list(config.feedback.closing_statuses)
     # The preview names channels C0PREVIEW<n> in sorted order (see preview.sample_contexts).
@@ -42,26 +43,26 @@ def feedback_samples(*, config: Config, manager: str) -> list[tuple[str, str, st
         (
             "Feedback acknowledged",
             "In the tagged message's thread",
-            "feedback_ack.j2",
+            "feedback/ack.j2",
             {"item": item, "response_hours": hours},
         ),
         (
             "Feedback: asking the author for details",
             "Direct message",
-            "feedback_ask.j2",
+            "feedback/ask.j2",
             {"item": item, "response_hours": hours},
         ),
-        ("Feedback triage card", moderators, "feedback_card.j2", card),
+        ("Feedback triage card", moderators, "feedback/card.j2", card),
         (
             f"Feedback closed as {statuses[0]}",
             "In the tagged message's thread",
-            "feedback_follow_up.j2",
+            "feedback/follow_up.j2",
             {"item": closed, "manager_id": manager},
         ),
         (
             "Tag as feedback",
             "Modal (message shortcut)",
-            "feedback_modal.j2",
+            "feedback/modal.j2",
             {
                 "excerpt": item["excerpt"],
                 "tags": [(t, t) for t in tags],
@@ -71,19 +72,13 @@ def feedback_samples(*, config: Config, manager: str) -> list[tuple[str, str, st
         (
             "/feedback",
             "Only visible to the member",
-            "feedback_submitted.j2",
+            "feedback/submitted.j2",
             {"response_hours": hours},
         ),
         (
             "/feedback with no text",
             "Only visible to the member",
-            "feedback_empty.j2",
+            "feedback/empty.j2",
             {"problem": "Add your feedback after the command."},
-        ),
-        (
-            "Feedback status set by a non-manager",
-            "Only visible to the member",
-            "feedback_denied.j2",
-            {},
         ),
     ]

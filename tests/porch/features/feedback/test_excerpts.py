@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from porch.features.feedback_store import EXCERPT_CHARS, excerpt_of
+from porch.features.feedback.store import EXCERPT_CHARS, excerpt_of
 
 
 def test_a_short_message_is_kept_whole_with_its_whitespace_folded():

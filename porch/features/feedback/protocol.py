@@ -22,8 +22,8 @@ from porch.core.feature import Delivery
 from porch.core.message_context import MessageContext
 from porch.core.posting import post
 from porch.core.templating import Templates
-from porch.features import feedback_store as items
-from porch.features.feedback_store import Item
+from porch.features.feedback import store as items
+from porch.features.feedback.store import Item
 
 
 class Protocol:
@@ -49,7 +49,7 @@ class Protocol:
                 templates=self.templates,
                 team_id=team_id,
                 key=f"feedback-ack:{item_id}",
-                template="feedback_ack.j2",
+                template="feedback/ack.j2",
                 to={"channel": item.channel_id or "", "thread_ts": item.message_ts or ""},
                 then={"op": "feedback_acknowledged", "item_id": item_id},
                 now=now,
@@ -65,7 +65,7 @@ class Protocol:
                 templates=self.templates,
                 team_id=team_id,
                 key=f"feedback-ask:{item_id}",
-                template="feedback_ask.j2",
+                template="feedback/ask.j2",
                 to={"channel": item.author_id},
                 now=now,
                 **context,
@@ -76,7 +76,7 @@ class Protocol:
             templates=self.templates,
             team_id=team_id,
             key=f"feedback-card:{item_id}",
-            template="feedback_card.j2",
+            template="feedback/card.j2",
             to={"channel_name": self.config.channels.moderators},
             now=now,
             **self.card_context(conn, team_id=team_id, item=item),
@@ -150,7 +150,7 @@ class Protocol:
                 templates=self.templates,
                 team_id=team_id,
                 key=f"feedback-follow-up:{item_id}",
-                template="feedback_follow_up.j2",
+                template="feedback/follow_up.j2",
                 to=to,
                 now=now,
                 item=item.template_context(),
@@ -182,7 +182,7 @@ class Protocol:
     ) -> None:
         extra = {"manager_id": manager_id} if manager_id else {}
         card = self.templates.render(
-            "feedback_card.j2",
+            "feedback/card.j2",
             **self.card_context(conn, team_id=team_id, item=item),
             **extra,
             **MessageContext.load(conn, config=self.config, team_id=team_id).for_member(None),
@@ -211,7 +211,7 @@ class Protocol:
         waiting = items.open_items(conn, team_id=team_id)
         due = dt.timedelta(hours=self.response_hours)
         return {
-            "template": "_home_feedback.j2",
+            "template": "feedback/_home.j2",
             "feedback_items": [
                 {
                     **item.template_context(),
