@@ -171,7 +171,7 @@ def cli_commands() -> list[Any]:
 
 @dataclass
 class Features:
-    """Every feature, plus the objects whose methods handlers call for buttons and commands."""
+    """Every feature, in ORDER, and what the runtime asks of them all (none by name)."""
 
     features: Sequence[Feature]
     app_home: AppHome
@@ -263,10 +263,7 @@ def personal_data_of(features: Sequence[Feature]) -> list[PersonalData]:
 
 def build_features(*, config: Config, templates: Templates) -> Features:
     app_home = AppHome(config=config, templates=templates)
-    features: list[Feature] = []
     built: dict[str, list[Feature]] = {}
-    for feature in features:
-        built.setdefault(feature.name, []).append(feature)
     # In PACKAGES order: a package sees every feature built before it (health: the survey's;
     # privacy, listed last: all of them).
     for package in PACKAGES:
