@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import Connection, Engine
 
-from porch.core import batch_cache, channel_directory, inbox, locks, privacy_marker
+from porch.core import batch_cache, channel_directory, forget_marks, inbox, locks
 from porch.core.clock import Clock
 from porch.core.inbox import StoredEvent
 from porch.core.store.write_turns import WriteTurns
@@ -166,7 +166,7 @@ class InboxProcessor:
         now = self.clock.now()
         started = time.perf_counter()
         for count, stored in enumerate(events, start=1):
-            if privacy_marker.ignores(conn, team_id=stored.team_id, event=stored.event):
+            if forget_marks.ignores(conn, team_id=stored.team_id, event=stored.event):
                 continue
             for handler in self.features.handlers_for(type(stored.event)):
                 handler(conn, stored.team_id, stored.event, now)

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Update, bindparam, func, update
 
-from porch.core import activity_log, channel_directory, effect_queue, member_records, privacy_marker
+from porch.core import activity_log, channel_directory, effect_queue, forget_marks, member_records
 from porch.core.app_home import AppHome
 from porch.core.config import Config
 from porch.core.domain_events import (
@@ -147,11 +147,11 @@ class Onboarding:
             return "skipped: guest"
         if user.is_deleted:
             return "skipped: deleted"
-        if privacy_marker.is_forgotten(conn, team_id=team_id, user_id=user.user_id):
+        if forget_marks.is_forgotten(conn, team_id=team_id, user_id=user.user_id):
             # Only joining the workspace again (team_join) brings them back: their choice.
             if via != "team_join":
                 return "skipped: forgotten"
-            privacy_marker.unmark(conn, team_id=team_id, user_id=user.user_id)
+            forget_marks.unmark(conn, team_id=team_id, user_id=user.user_id)
         created = insert_ignore(
             conn,
             members,

@@ -6,7 +6,7 @@ declare as PersonalData (porch.core.personal_records reads those). Erasing delet
 rows, scrubs their ID from the working copies (effects, inbox, tracker queue) and lists the
 Sheet rows to blank at the next sync; activity rows go too, so weekly Health rows already
 computed keep their counts while future recomputations count the member no more. A keyed hash
-of the user ID (porch.core.privacy_marker) stops reconciliation and imports bringing them back.
+of the user ID (porch.core.forget_marks) stops reconciliation and imports bringing them back.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from porch.core import member_records, personal_records, privacy_marker
+from porch.core import forget_marks, member_records, personal_records
 from porch.core.config import Config
 from porch.core.domain_events import UserChanged
 from porch.core.feature import PersonalData
@@ -79,7 +79,7 @@ class Privacy:
     ) -> dict[str, int]:
         """Erase the member everywhere and leave the keyed hash; counts by table."""
         counts = self.anonymize(conn, team_id=team_id, user_id=user_id, now=now)
-        privacy_marker.mark(conn, team_id=team_id, user_id=user_id, now=now)
+        forget_marks.mark(conn, team_id=team_id, user_id=user_id, now=now)
         return counts
 
     def anonymize(

@@ -18,9 +18,9 @@ from porch.core import channel_directory
 from porch.core.config import Config
 from porch.core.domain_events import MessagePosted, Newcomer, TeamJoined, UserChanged
 from porch.core.feature import Job
+from porch.core.message_links import item_key
 from porch.core.store.schema import forgotten_members, members, tracker_rows
 from porch.core.tracker_queue import get_row
-from porch.features.contributions import item_key
 from porch.features.privacy.rights import Privacy
 from porch.features.registry import Features, build_features, templates
 from tests.conftest import MONDAY_MORNING, config_with
