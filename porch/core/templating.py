@@ -2,7 +2,8 @@
 
 A template writes mrkdwn between `{% call msg.section() %}` ... `{% endcall %}` and adds buttons
 with `{{ msg.button(..., action_id=ids.OPT_OUT) }}`: `ids` names every action and input ID
-(porch/core/slack_ids.py), so a template and its handler cannot disagree on the string.
+(each feature's ids.py, listed by the registry), so a template and its listener cannot
+disagree on the string.
 
 Every value printed with `{{ }}` is escaped for mrkdwn (`&`, `<`, `>`), so a member called
 `<!channel>` pings nobody; values Porch builds itself (mentions, links) are wrapped in `Mrkdwn`
@@ -22,7 +23,6 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
 from porch.core.resources import project_path
-from porch.core.slack_ids import TEMPLATE_IDS
 
 PACKAGED_TEMPLATES = project_path("templates")
 
@@ -242,7 +242,7 @@ class Templates:
             mention=mention,
             link=link,
             channel_link=channel_link,
-            ids={**TEMPLATE_IDS, **(ids or {})},
+            ids=dict(ids or {}),
         )
 
     def render(self, name: str, **context: Any) -> Message:

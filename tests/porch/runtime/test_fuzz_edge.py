@@ -34,7 +34,7 @@ from sqlalchemy import MetaData, func, select
 
 from porch.core import domain_events
 from porch.core.inbox import FAILED
-from porch.core.slack_ids import Action, Command
+from porch.core.slack_ids import Command
 from porch.core.store.schema import inbox_events
 from porch.features import registry
 from porch.features.onboarding.ids import Input, View
@@ -196,10 +196,9 @@ def commands(draw: st.DrawFn) -> dict[str, str]:
     return {**{k: v for k, v in form.items() if k not in dropped}, **extra}
 
 
-# Every button's action_id: core's and every feature package's.
+# Every button's action_id: every feature package's.
 ACTION_IDS = sorted(
-    {str(a) for a in Action}
-    | {str(a) for ids in registry.slack_ids() if ids.__name__ == "Action" for a in ids}
+    {str(a) for ids in registry.slack_ids() if ids.__name__ == "Action" for a in ids}
 )
 
 
