@@ -15,11 +15,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine
 
 from porch.core.interactions import Interaction, Verb
+
+if TYPE_CHECKING:
+    from porch.core.app_home import AppHome
+    from porch.core.config import Config
+    from porch.core.templating import Templates
 
 # (conn, team_id, event, now): record rows and effects for one domain event, in the caller's
 # transaction. The event is one of the dataclasses in porch.core.domain_events.
@@ -166,7 +171,7 @@ class FeaturePackage:
     slack_ids: Sequence[type] = ()
     worksheets: Sequence[type] = ()
     cli: Sequence[Any] = ()
-    demo_config: Callable[[Any], Mapping[str, Any]] | None = None
+    demo_config: Callable[[Config], Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -174,7 +179,7 @@ class FeatureSetup:
     """What a feature is built from: the loaded config, the templates, App Home (for features
     that refresh it) and the features built before it (privacy reads their declarations)."""
 
-    config: Any
-    templates: Any
-    app_home: Any
+    config: Config
+    templates: Templates
+    app_home: AppHome
     before: Sequence[Feature] = ()
