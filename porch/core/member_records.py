@@ -12,7 +12,9 @@ from typing import Any
 from sqlalchemy import Connection, Update, select, update
 
 from porch.core import batch_cache, tracker_queue
+from porch.core.domain_events import Newcomer
 from porch.core.store.schema import members, workspaces
+from porch.core.store.upsert import insert_ignore
 from porch.core.templating import mention
 from porch.core.worksheets import MemberRow
 
@@ -21,6 +23,35 @@ def get(conn: Connection, *, team_id: str, user_id: str) -> Any:
     return conn.execute(
         select(members).where(members.c.team_id == team_id, members.c.user_id == user_id)
     ).first()
+
+
+def insert_newcomer(
+    conn: Connection,
+    *,
+    team_id: str,
+    user: Newcomer,
+    via: str,
+    welcome_status: str,
+    now: dt.datetime,
+    inviter_id: str | None = None,
+) -> bool:
+    """A member's record as they join; False when Porch already had one (a retry, a replay)."""
+    return insert_ignore(
+        conn,
+        members,
+        team_id=team_id,
+        user_id=user.user_id,
+        display_name=user.display_name,
+        real_name=user.real_name,
+        tz=user.tz,
+        is_guest=user.is_guest,
+        is_deleted=False,
+        joined_at=now,
+        joined_via=via,
+        inviter_id=inviter_id,
+        welcome_status=welcome_status,
+        updated_at=now,
+    )
 
 
 def where(team_id: str, user_id: str) -> Update:

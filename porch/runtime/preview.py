@@ -22,8 +22,6 @@ from porch.core.domain_events import Newcomer
 from porch.core.message_context import MessageContext
 from porch.core.mrkdwn_html import to_html
 from porch.core.store import connect, migrate
-from porch.core.store.schema import members
-from porch.core.store.upsert import insert_ignore
 from porch.core.templating import PACKAGED_TEMPLATES, Message
 from porch.features.registry import build_features
 from porch.features.registry import templates as feature_templates
@@ -164,21 +162,13 @@ def sample_contexts(config: Config) -> list[tuple[str, str, str, dict[str, Any]]
 
 def _sample_member(conn: Connection, *, now: dt.datetime) -> None:
     """Ana's record, as a newcomer who just joined (the store's members table)."""
-    user = SAMPLE_MEMBER
-    insert_ignore(
+    member_records.insert_newcomer(
         conn,
-        members,
         team_id=TEAM,
-        user_id=user.user_id,
-        display_name=user.display_name,
-        real_name=user.real_name,
-        tz=user.tz,
-        is_guest=user.is_guest,
-        is_deleted=False,
-        joined_at=now,
-        joined_via="team_join",
+        user=SAMPLE_MEMBER,
+        via="team_join",
         welcome_status="pending",
-        updated_at=now,
+        now=now,
     )
 
 

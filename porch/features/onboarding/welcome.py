@@ -33,7 +33,6 @@ from porch.core.interactions import Interaction, Verb
 from porch.core.member_records import member_view
 from porch.core.posting import post
 from porch.core.store.schema import members
-from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Templates, mention
 from porch.features.onboarding.demo import DEMO_SCENES
 from porch.features.onboarding.member_data import MEMBER_DATA
@@ -152,21 +151,14 @@ class Onboarding:
             if via != "team_join":
                 return "skipped: forgotten"
             forget_marks.unmark(conn, team_id=team_id, user_id=user.user_id)
-        created = insert_ignore(
+        created = member_records.insert_newcomer(
             conn,
-            members,
             team_id=team_id,
-            user_id=user.user_id,
-            display_name=user.display_name,
-            real_name=user.real_name,
-            tz=user.tz,
-            is_guest=user.is_guest,
-            is_deleted=False,
-            joined_at=now,
-            joined_via=via,
-            inviter_id=inviter_id,
+            user=user,
+            via=via,
             welcome_status="pending" if welcome else "not needed",
-            updated_at=now,
+            now=now,
+            inviter_id=inviter_id,
         )
         if not created:
             return "known member"
