@@ -47,6 +47,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from porch.sandbox.slack_api import shutdown_promptly
+
 SPREADSHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 WRITE_SCOPES = frozenset(
     {
@@ -468,7 +470,7 @@ class FakeGoogle:
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
+            shutdown_promptly(self._server, self._server.server_address[:2])
             self._server.server_close()
             self._server = None
 
