@@ -47,6 +47,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from porch.sandbox.slack_api import shutdown_promptly
+
 SPREADSHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 WRITE_SCOPES = frozenset(
     {
@@ -406,6 +408,20 @@ def _get_path(data: dict[str, Any], path: str) -> Any:
 
 # ---- the fake ------------------------------------------------------------------------------
 
+# RSA keys handed out to service accounts. Making a 2048-bit key takes a CPU-bound ~50-100 ms,
+# which every test that made an account paid, so keys are made once per process and reused by
+# position: the n-th account of every fake gets the n-th key, so the accounts of one fake never
+# share a key (a token signed for one still fails for another).
+_KEYS: list[rsa.RSAPrivateKey] = []
+_KEYS_LOCK = threading.Lock()
+
+
+def _service_account_key(n: int) -> rsa.RSAPrivateKey:
+    with _KEYS_LOCK:
+        while len(_KEYS) <= n:
+            _KEYS.append(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+        return _KEYS[n]
+
 
 class FakeGoogle:
     """Token endpoint plus Sheets v4 API. Use as a context manager or call start()/stop()."""
@@ -428,6 +444,7 @@ class FakeGoogle:
         self._fail_next: deque[tuple[int, str]] = deque()
         self._outage: tuple[float, int] | None = None
         self._lose: int = 0
+        self._keys_handed_out = 0
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -453,7 +470,7 @@ class FakeGoogle:
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
+            shutdown_promptly(self._server, self._server.server_address[:2])
             self._server.server_close()
             self._server = None
 
@@ -488,7 +505,9 @@ class FakeGoogle:
         `scopes` limits what tokens for this account may do (to test a missing scope);
         `registered=False` gives a key Google does not know (deleted or never created).
         """
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        with self._lock:
+            key = _service_account_key(self._keys_handed_out)
+            self._keys_handed_out += 1
         pem = key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,

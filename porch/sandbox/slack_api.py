@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import logging
 import math
 import secrets
+import socket
+import socketserver
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -165,6 +168,23 @@ def fixed_window_floor(arrivals: Iterable[float], *, limit: int, window_seconds:
             t = window * window_seconds
         used += 1
     return 0.0 if t == -math.inf else float(t)
+
+
+def shutdown_promptly(server: socketserver.BaseServer, address: tuple[str, int]) -> None:
+    """`server.shutdown()` without waiting out serve_forever's poll interval.
+
+    shutdown() only asks the loop to stop and waits for it, and the loop looks at that request
+    when its select() returns: after up to one poll interval, paid by every test that stops a
+    fake. An empty connection to the server wakes the select() at once (the handler reads no
+    request line and closes it, like a client that connects and leaves).
+    """
+    stopping = threading.Thread(target=server.shutdown, name="fake-server-shutdown", daemon=True)
+    stopping.start()
+    while stopping.is_alive():
+        # OSError: the listening socket is already gone, so the loop has ended.
+        with contextlib.suppress(OSError):
+            socket.create_connection(address, timeout=1).close()
+        stopping.join(timeout=0.005)
 
 
 def _encode_cursor(kind: str, value: str | int) -> str:
@@ -367,7 +387,7 @@ class FakeSlack:
         self._server = self._thread = None
         if server is None:
             return
-        server.shutdown()
+        shutdown_promptly(server, server.server_address[:2])
         server.server_close()
         if thread is not None:
             thread.join(timeout=5)

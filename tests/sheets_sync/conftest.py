@@ -23,11 +23,11 @@ from sqlalchemy import Connection, Engine
 from porch.core import tracker_queue
 from porch.core.config import Config
 from porch.core.store import connect, migrate
-from porch.features.registry import load_config
 from porch.runtime.settings import Settings
 from porch.sandbox.google_api import FakeGoogle
 from sheets_sync.client import RetryPolicy, WriteLimiter
 from sheets_sync.layout import COLUMNS as HEADERS
+from tests.conftest import example_config, migrated_store
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
@@ -73,10 +73,8 @@ def only_localhost(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 @pytest.fixture(params=DATABASES)
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     if request.param == "sqlite":
-        store = connect(f"sqlite:///{tmp_path / 'porch.db'}")
-        migrate(store)
-        yield store
-        store.dispose()
+        with migrated_store("sqlite", tmp_path) as store:
+            yield store
         return
     url = os.environ["TEST_DATABASE_URL"]
     schema = f"t_{uuid.uuid4().hex[:16]}"
@@ -130,7 +128,7 @@ def with_sheet(config: Config, sheet: str | None) -> Config:
 
 @pytest.fixture
 def config(sheet_id: str) -> Config:
-    return with_sheet(load_config(REPO / "community.yml"), sheet_id)
+    return with_sheet(example_config(), sheet_id)
 
 
 @pytest.fixture

@@ -27,8 +27,22 @@ def test_migrations_create_exactly_the_tables_in_schema_py(engine):
 
 
 def test_migrating_twice_is_harmless(engine):
+    with engine.begin() as conn:
+        effect_queue.record(
+            conn, team_id="T1", key="k", kind="post", payload={"text": "hi"}, now=NOW
+        )
+
     migrate(engine)
     migrate(engine)
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with engine.connect() as conn:
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        kept = conn.execute(select(effects_table.c.effect_key, effects_table.c.payload)).all()
+    assert versions == [head]
+    assert diff == []
+    assert [(key, payload["text"]) for key, payload in kept] == [("k", "hi")]
 
 
 def _start_replica(database: Database, start: Any) -> None:

@@ -8,6 +8,15 @@ import time
 from porch.core.store.write_turns import WriteTurns
 
 
+def wait_for(condition, *, seconds: float = 5) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.001)
+    return True
+
+
 def test_waiting_threads_get_their_turn_in_arrival_order():
     turns = WriteTurns(enabled=True)
     order: list[int] = []
@@ -22,7 +31,8 @@ def test_waiting_threads_get_their_turn_in_arrival_order():
             thread = threading.Thread(target=writer, args=(n,))
             thread.start()
             started.append(thread)
-            time.sleep(0.02)  # so each one is queued before the next arrives
+            # Each one is queued before the next arrives.
+            assert wait_for(lambda n=n: len(turns._waiting) == n + 1)
     for thread in started:
         thread.join(timeout=5)
 
@@ -44,5 +54,27 @@ def test_a_turn_is_released_when_the_work_fails():
 
 def test_disabled_turns_never_wait():
     turns = WriteTurns(enabled=False)
-    with turns.turn(), turns.turn():  # nested: PostgreSQL needs no turns at all
-        pass
+    holding, release, entered = threading.Event(), threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with turns.turn():
+            holding.set()
+            release.wait(timeout=5)
+
+    def other() -> None:
+        with turns.turn(), turns.turn():  # nested too: PostgreSQL needs no turns at all
+            entered.set()
+
+    first = threading.Thread(target=holder, daemon=True)
+    first.start()
+    assert holding.wait(timeout=5)
+    second = threading.Thread(target=other, daemon=True)
+    second.start()
+    try:
+        # With turns enabled this thread would wait until the holder let go.
+        assert entered.wait(timeout=5), "a disabled turn waited for another thread's"
+        assert not release.is_set() and first.is_alive()
+    finally:
+        release.set()
+        first.join(timeout=5)
+        second.join(timeout=5)

@@ -16,8 +16,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from porch.core import effect_queue, inbox
 from porch.core.store import connect
-from porch.core.store.schema import members
+from porch.core.store.schema import effects, inbox_events, members
 from porch.runtime.cli import main
 from porch.runtime.edge import MAX_BODY_BYTES
 from porch.runtime.preview import samples
@@ -158,6 +159,25 @@ def first_answer(url: str, *, process: subprocess.Popen, seconds: float = 60) ->
             if time.monotonic() > deadline or process.poll() is not None:
                 raise
             time.sleep(0.2)
+
+
+def settled(database_url: str, *, seconds: float) -> bool:
+    """Whether, within `seconds`, the store of a running Porch has no event and no effect left
+    pending (events stored and all they caused delivered)."""
+    store = connect(database_url)
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            with store.connect() as conn:
+                events = conn.execute(select(inbox_events.c.status)).scalars().all()
+                pending = conn.execute(select(effects.c.status)).scalars().all()
+            if events and inbox.PENDING not in events and effect_queue.PENDING not in pending:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+    finally:
+        store.dispose()
 
 
 def tracker_member_ids(workbook: Path) -> list[str]:
@@ -303,7 +323,10 @@ def test_porch_run_welcomes_a_newcomer_over_socket_mode(fake: FakeSlack, tmp_pat
             deadline = time.monotonic() + 30
             while not fake.dm_messages("U0ANA00001") and time.monotonic() < deadline:
                 time.sleep(0.1)
-            time.sleep(1)  # room for a second welcome, were the retry to send one
+            # Both deliveries were acknowledged, so both are in the store (or the retry was
+            # refused as a duplicate): once every event is processed and every effect done,
+            # nothing is left that could send a second welcome.
+            assert settled(env["DATABASE_URL"], seconds=30), "porch run left work undone"
         finally:
             process.terminate()
             output = process.communicate(timeout=10)[0].decode()

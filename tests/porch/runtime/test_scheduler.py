@@ -158,18 +158,33 @@ def test_the_background_thread_follows_the_injected_clock(engine: Engine):
     scheduler = Scheduler(
         engine=engine, clock=clock, jobs=[Job("count", EVERY, body)], poll_seconds=0.01
     )
+    # Count the background thread's passes (each one a run_due), and which threads made them.
+    passes: list[threading.Thread] = []
+    run_due = scheduler.run_due
+
+    def counted_run_due(**kwargs: object) -> list[object]:
+        ran = run_due(**kwargs)
+        passes.append(threading.current_thread())
+        return ran
+
+    scheduler.run_due = counted_run_due  # type: ignore[method-assign]
     scheduler.start()
     try:
         assert wait_for(lambda: len(body.runs) == 1)
-        time.sleep(0.1)  # many polls, no slot
+        seen = len(passes)
+        assert wait_for(lambda: len(passes) >= seen + 5)  # five more polls, no new slot
         assert len(body.runs) == 1
         clock.advance(EVERY)
         assert wait_for(lambda: len(body.runs) == 2)
     finally:
         scheduler.stop()
+    [thread] = set(passes)
+    assert not thread.is_alive()  # stopped: nothing can poll again
+    stopped_after = len(passes)
     clock.advance(EVERY)
-    time.sleep(0.05)
-    assert len(body.runs) == 2  # stopped
+    assert scheduler.run_due() != []  # the slot is due, so a live thread would have taken it
+    assert len(passes) == stopped_after + 1
+    assert len(body.runs) == 3
 
 
 # ---- the running service keeps the tracker current --------------------------------------------
