@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(VENV)/bin/porch demo
 
 test: $(STAMP)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
