@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 import click
 from sqlalchemy import Engine
@@ -46,8 +46,12 @@ class CliServices(Protocol):
         """community.yml (from --config, PORCH_CONFIG or the current folder), checked."""
         ...
 
-    def store(self, config_path: Path | None) -> AbstractContextManager[Engine]:
-        """The store DATABASE_URL names, migrated; disposed on exit."""
+    def store(
+        self, config_path: Path | None, *, create: bool = False
+    ) -> AbstractContextManager[Engine]:
+        """The store DATABASE_URL names, migrated; disposed on exit. Unless `create`, a store
+        that does not exist yet (no SQLite file, no Porch schema) exits 2 naming DATABASE_URL:
+        only the commands that run Porch (serve, run, demo, members import) create one."""
         ...
 
     def workspace(self, engine: Engine, team_id: str | None, *, command: str) -> str:
@@ -63,7 +67,7 @@ class CliServices(Protocol):
         ...
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """One line on stderr and exit 2: what the manager changes."""
     click.echo(message, err=True)
     raise SystemExit(2)

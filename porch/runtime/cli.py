@@ -47,7 +47,21 @@ def _load(settings: Settings) -> Config:
         sys.exit(2)
 
 
-@click.group()
+class _Porch(click.Group):
+    """The `porch` group: a DATABASE_URL no command can use is one line and exit 2 wherever
+    the store is opened (serve, run, sync, …), not SQLAlchemy's traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from porch.core.store import UnusableUrl
+
+        try:
+            return super().invoke(ctx)
+        except UnusableUrl as exc:
+            click.echo(f"porch: DATABASE_URL {exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Porch)
 @click.version_option(package_name="porch")
 @click.pass_context
 def main(context: click.Context) -> None:

@@ -12,14 +12,33 @@ from typing import Any
 
 import click
 from sqlalchemy import Engine, select
+from sqlalchemy.engine import make_url
 
+from porch.core.cli_services import fail
 from porch.core.clock import Clock, SystemClock
 from porch.core.config import Config, ConfigError
-from porch.core.store import connect, migrate
+from porch.core.store import UnusableUrl, connect, is_migrated, migrate, safe_url
 from porch.core.store.schema import workspaces
 from porch.features.registry import Features, build_features, load_config
 from porch.features.registry import templates as feature_templates
 from porch.runtime.settings import Settings
+
+FIND_THE_STORE = (
+    "run this command in the folder that holds Porch's database, or set DATABASE_URL to it "
+    "(porch serve, run, demo and members import create one)"
+)
+
+
+def _must_exist(url: str, engine: Engine) -> None:
+    """Exit 2 with one line unless `url` names a database Porch has already set up: a command
+    that only reads or edits the store must not create an empty one and answer from it."""
+    database = make_url(url).database
+    if engine.dialect.name == "sqlite" and database and database != ":memory:":
+        path = Path(database).absolute()
+        if not path.exists():
+            fail(f"porch: no database at {path} (DATABASE_URL={safe_url(url)}): {FIND_THE_STORE}")
+    if not is_migrated(engine):
+        fail(f"porch: DATABASE_URL={safe_url(url)} holds no Porch data: {FIND_THE_STORE}")
 
 
 @dataclass
@@ -56,9 +75,15 @@ class RuntimeCliServices:
             sys.exit(2)
 
     @contextmanager
-    def store(self, config_path: Path | None) -> Iterator[Engine]:
-        engine = connect(self.settings(config_path).database_url)
+    def store(self, config_path: Path | None, *, create: bool = False) -> Iterator[Engine]:
+        url = self.settings(config_path).database_url
         try:
+            engine = connect(url)
+        except UnusableUrl as exc:
+            fail(f"porch: DATABASE_URL {exc}")
+        try:
+            if not create:
+                _must_exist(url, engine)
             migrate(engine)
             yield engine
         finally:

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from porch.core.store import schema
 
-__all__ = ["alembic_config", "connect", "migrate", "schema"]
+__all__ = [
+    "UnusableUrl",
+    "alembic_config",
+    "check_url",
+    "connect",
+    "is_migrated",
+    "migrate",
+    "safe_url",
+    "schema",
+]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Each feature package keeps its tables' migrations in porch/features/<name>/migrations/: the
@@ -26,11 +38,40 @@ FEATURES = Path(__file__).parent.parent.parent / "features"
 MIGRATION_LOCK_KEY = 0x706F726368
 
 
+# What a usable URL looks like, for the error that names an unusable one.
+URL_EXAMPLES = "sqlite:///path/to/porch.db (a file) or postgresql://user:password@host/dbname"
+
+
+class UnusableUrl(ValueError):
+    """A database URL Porch cannot use (a plain path, an unknown scheme); its message shows the
+    URL without any password and what a usable one looks like."""
+
+
+def safe_url(url: str) -> str:
+    """`url` without its password, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r":[^:@/]*@", ":***@", url)
+
+
+def check_url(url: str) -> None:
+    """UnusableUrl unless `url` is a SQLite or PostgreSQL URL."""
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        backend = ""
+    if backend not in ("sqlite", "postgresql"):
+        raise UnusableUrl(f"{safe_url(url)!r} is not a database URL: write {URL_EXAMPLES}")
+
+
 def connect(url: str, *, schema: str | None = None) -> Engine:
     """An engine for `url`, with SQLite set up for concurrent readers and one writer.
 
     `schema` (PostgreSQL only) puts every table in that schema; tests use it for isolation.
+    An unusable URL raises UnusableUrl before SQLAlchemy sees it.
     """
+    check_url(url)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
@@ -90,6 +131,12 @@ def alembic_config() -> AlembicConfig:
     config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", os.pathsep.join(str(path) for path in locations))
     return config
+
+
+def is_migrated(engine: Engine) -> bool:
+    """True when the database holds Porch's schema (Alembic has recorded a revision)."""
+    with engine.connect() as connection:
+        return inspect(connection).has_table("alembic_version")
 
 
 def migrate(engine: Engine) -> None:

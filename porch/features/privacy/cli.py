@@ -8,6 +8,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
@@ -23,6 +24,19 @@ def _privacy(services: CliServices, config_path: Path | None, user_id: str) -> P
         fail(f"porch: {user_id!r} is not a Slack user ID (U… or W…)")
     config = services.config(config_path)
     return Privacy(config=config, declarations=services.features(config).personal_data)
+
+
+def _holds_nothing(summary: dict[str, Any]) -> bool:
+    return not summary["profile"] and not summary["data"]
+
+
+def _unknown(user_id: str, team_id: str, *, command: str) -> NoReturn:
+    """An ID Porch holds nothing about is a mistyped ID (or one already erased), not an answer."""
+    fail(
+        f"porch {command}: Porch holds nothing about member {user_id} in workspace {team_id} "
+        "(check the ID: in Slack, open the profile, then ⋯ → Copy member ID; or they were "
+        "already erased)"
+    )
 
 
 @click.command("export")
@@ -44,6 +58,8 @@ def members_export(
         team = services.workspace(engine, team_id, command="members export")
         with engine.connect() as conn:
             summary = privacy.my_data(conn, team_id=team, user_id=user_id)
+    if _holds_nothing(summary):
+        _unknown(user_id, team, command="members export")
     text = json.dumps(summary, indent=2, ensure_ascii=False, default=str)
     if out is None:
         click.echo(text)
@@ -65,6 +81,10 @@ def members_forget(
     privacy = _privacy(services, config_path, user_id)
     with services.store(config_path) as engine:
         team = services.workspace(engine, team_id, command="members forget")
+        with engine.connect() as conn:
+            summary = privacy.my_data(conn, team_id=team, user_id=user_id)
+        if _holds_nothing(summary):
+            _unknown(user_id, team, command="members forget")
         if not yes and not click.confirm(
             f"Erase everything Porch holds about {user_id}? This cannot be undone", err=True
         ):

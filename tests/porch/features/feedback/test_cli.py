@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+from porch.core.store import connect, migrate
 from porch.runtime.cli import main
 from tests.conftest import EXAMPLE_CONFIG
 
@@ -14,6 +15,9 @@ def test_porch_feedback_digest_prints_and_saves_a_month(tmp_path, monkeypatch):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'porch.db'}",
         "PORCH_CONFIG": str(EXAMPLE_CONFIG),
     }
+    engine = connect(env["DATABASE_URL"])
+    migrate(engine)  # a store Porch made (the digest never creates one)
+    engine.dispose()
     bad = CliRunner().invoke(main, ["feedback", "digest", "--month", "2026-13"], env=env)
     assert bad.exit_code == 2 and "is not YYYY-MM" in bad.output
 

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -78,3 +79,17 @@ def test_a_malformed_user_id_exits_2(tmp_path: Path):
     env = store_with_ada(tmp_path)
     result = CliRunner().invoke(main, ["members", "forget", "ada", "--yes"], env=env)
     assert result.exit_code == 2 and "not a Slack user ID" in result.output
+
+
+@pytest.mark.parametrize("verb", [["export"], ["forget", "--yes"]])
+def test_a_member_porch_holds_nothing_about_is_an_error(tmp_path: Path, verb: list[str]):
+    env = store_with_ada(tmp_path)
+    command = ["members", verb[0], "U0NOBODY1", *verb[1:]]
+    result = CliRunner().invoke(main, command, env=env)
+    assert result.exit_code == 2, result.output
+    [line] = result.output.splitlines()
+    assert "U0NOBODY1" in line and "holds nothing" in line
+    engine = connect(env["DATABASE_URL"])
+    with engine.connect() as conn:
+        assert conn.execute(select(forgotten_members)).all() == []
+    engine.dispose()
