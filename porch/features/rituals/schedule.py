@@ -109,11 +109,11 @@ class Rituals:
         now: dt.datetime,
         override: bool = False,
     ) -> bool:
-        """Record the occurrence and its post; False when it was recorded already (or its
-        channel is missing). `override` (a manager's `porch ritual post`) also posts one that
-        was skipped or paused."""
+        """Record the occurrence and its post; False when it was recorded already, or when
+        its channel is missing (channel_id tells the two apart). `override` (a manager's
+        `porch ritual post`) also posts one that was skipped or paused."""
         channel_name = getattr(self.config.channels, ritual.channel)
-        if channel_directory.id_of(conn, team_id=team_id, name=channel_name) is None:
+        if self.channel_id(conn, team_id=team_id, ritual=ritual) is None:
             self.tell_managers(
                 conn, team_id=team_id, ritual=ritual, problem="missing-channel", now=now
             )
@@ -152,6 +152,11 @@ class Rituals:
             ritual=ritual,
             prompt=prompt,
         )
+
+    def channel_id(self, conn: Connection, *, team_id: str, ritual: RitualConfig) -> str | None:
+        """The ritual's channel's ID, or None when Slack has no such channel for Porch."""
+        channel_name = getattr(self.config.channels, ritual.channel)
+        return channel_directory.id_of(conn, team_id=team_id, name=channel_name)
 
     def next_prompt(self, conn: Connection, *, team_id: str, ritual: RitualConfig) -> str:
         """Prompts take turns in their listed order; none repeats before all were used."""
