@@ -7,10 +7,12 @@ reported as one line naming the file, the line and the field.
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass, field
+import types
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -382,12 +384,15 @@ def check_config(
     try:
         config = model.model_validate(data, context={"base_dir": path.absolute().parent})
     except ValidationError as exc:
-        raise ConfigError(reader.issues(exc)) from None
+        raise ConfigError(reader.issues(exc, model)) from None
     return config, reader.warnings
 
 
 def _yaml_hint(problem: str, source: str) -> str:
     """YAML's own wording, plus the usual cause when the line shows it."""
+    indent = source[: len(source) - len(source.lstrip())]
+    if "\t" in indent or "'\\t'" in problem:
+        return "a tab character: use spaces, not tabs, to indent"
     emoji = re.search(r":\s+:([a-z0-9_+\-']+):\s*(#.*)?$", source)
     if emoji:
         return f"{problem} (write emoji names without colons: {emoji.group(1)})"
@@ -403,7 +408,9 @@ class _Reader:
     path: Path
     source: list[str]
     lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
-    warnings: list[ConfigIssue] = field(default_factory=list)
+    # List items that have an `id` (rituals): errors name them by it, not by their index.
+    ids: dict[tuple[str | int, ...], str] = field(default_factory=dict)
+    found: list[tuple[tuple[str | int, ...], ConfigIssue]] = field(default_factory=list)
     loader: yaml.SafeLoader = field(default_factory=lambda: yaml.SafeLoader(""))
 
     def to_python(self, node: yaml.Node, at: tuple[str | int, ...]) -> Any:
@@ -419,7 +426,7 @@ class _Reader:
                             ConfigIssue(
                                 self.path,
                                 key_node.start_mark.line + 1,
-                                _field_name(key_at),
+                                self.name(key_at),
                                 "duplicate key",
                             )
                         ]
@@ -428,7 +435,15 @@ class _Reader:
                 self.lines[key_at] = key_node.start_mark.line + 1
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [self.to_python(item, (*at, i)) for i, item in enumerate(node.value)]
+            items = [self.to_python(item, (*at, i)) for i, item in enumerate(node.value)]
+            for i, item in enumerate(items):
+                if (
+                    isinstance(item, dict)
+                    and isinstance(item.get("id"), str)
+                    and item["id"].strip()
+                ):
+                    self.ids[(*at, i)] = item["id"].strip()
+            return items
         value = self.loader.construct_object(node)
         if isinstance(value, str) and node.style is None:
             self._check_cut_short(node, value, at)
@@ -445,18 +460,36 @@ class _Reader:
         if not re.search(r"\s", value) and (not comment or comment[0].isspace()):
             return
         cut = "#" + comment if len(comment) <= 40 else "#" + comment[:40] + "…"
-        self.warnings.append(
-            ConfigIssue(
-                self.path,
-                node.end_mark.line + 1,
-                _field_name(at),
-                f'the text stops before "{cut}": YAML reads " #" as the start of a comment. '
-                "If the rest belongs to the text, put the whole value in quotes.",
-                warning=True,
+        self.found.append(
+            (
+                at,
+                ConfigIssue(
+                    self.path,
+                    node.end_mark.line + 1,
+                    "",
+                    f'the text stops before "{cut}": YAML reads " #" as the start of a comment. '
+                    "If the rest belongs to the text, put the whole value in quotes.",
+                    warning=True,
+                ),
             )
         )
 
-    def issues(self, exc: ValidationError) -> list[ConfigIssue]:
+    @property
+    def warnings(self) -> list[ConfigIssue]:
+        return [replace(issue, field=self.name(at)) for at, issue in self.found]
+
+    def name(self, loc: tuple[Any, ...]) -> str:
+        """The field's path as a manager reads it: `rituals[monday-goals].time` for a list item
+        with an id, `managers.users.0` for one without."""
+        name = ""
+        for i, part in enumerate(loc):
+            if isinstance(part, int) and loc[: i + 1] in self.ids:
+                name += f"[{self.ids[loc[: i + 1]]}]"
+            else:
+                name += f".{part}" if name else str(part)
+        return name or "(top level)"
+
+    def issues(self, exc: ValidationError, model: type[BaseModel]) -> list[ConfigIssue]:
         issues = []
         for error in exc.errors():
             loc = tuple(part for part in error["loc"] if part != "[key]")
@@ -465,12 +498,51 @@ class _Reader:
                 probe = probe[:-1]
             line = self.lines.get(probe, 1)
             source = self.source[line - 1] if 0 < line <= len(self.source) else ""
-            issues.append(ConfigIssue(self.path, line, _field_name(loc), _message(error, source)))
+            message = _message(error, source)
+            if error["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
+                close = difflib.get_close_matches(loc[-1], _keys_at(model, loc[:-1]), n=1)
+                if close:
+                    message = f"unknown key: did you mean {close[0]}?"
+            issues.append(ConfigIssue(self.path, line, self.name(loc), message))
         return issues
 
 
-def _field_name(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
+def _keys_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
+    """The keys the schema knows at `loc` (a section, a list item's fields); [] when the schema
+    there is not a fixed set of keys."""
+    kind = model
+    for part in (*loc, None):
+        kind = _unwrap(kind, index=isinstance(part, int))
+        if part is None:
+            break
+        if isinstance(kind, type) and issubclass(kind, BaseModel) and isinstance(part, str):
+            info = kind.model_fields.get(part)
+            if info is None:
+                return []
+            kind = info.annotation
+        elif isinstance(part, int) and get_origin(kind) is list:
+            kind = get_args(kind)[0]
+        elif get_origin(kind) is dict:
+            kind = get_args(kind)[1]
+        else:
+            return []
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return list(kind.model_fields)
+    return []
+
+
+def _unwrap(kind: Any, *, index: bool) -> Any:
+    """`kind` without Annotated[…] and without `| None`: the model, list or dict under them."""
+    while True:
+        origin = get_origin(kind)
+        if origin is Annotated:
+            kind = get_args(kind)[0]
+        elif origin in (Union, types.UnionType):
+            options = [arg for arg in get_args(kind) if arg is not type(None)]
+            wanted = [arg for arg in options if (get_origin(arg) is list) == index]
+            kind = (wanted or options)[0]
+        else:
+            return kind
 
 
 # pydantic's wording, keyed by its error type, in words a community manager acts on.

@@ -125,13 +125,13 @@ def test_the_shipped_config_has_no_warnings():
         (
             'time: "09:30"',
             "time: 9:30",
-            "rituals.0.time",
+            "rituals[monday-goals].time",
             'time must be HH:MM, e.g. "09:30" (quote it)',
         ),
         (
             'time: "09:30"',
             'time: "9.30am"',
-            "rituals.0.time",
+            "rituals[monday-goals].time",
             "time must be HH:MM, e.g. \"09:30\" (quote it), not '9.30am'",
         ),
         (
@@ -157,7 +157,7 @@ def test_the_shipped_config_has_no_warnings():
         (
             "- id: monday-goals",
             "- id: Monday Goals",
-            "rituals.0.id",
+            "rituals[Monday Goals].id",
             "must be lowercase letters, digits and -, e.g. monday-goals, not 'Monday Goals'",
         ),
         (
@@ -272,3 +272,45 @@ def test_the_new_site_fields_are_optional(tmp_path: Path):
     assert config.guidelines.scope.startswith("These guidelines apply everywhere")
     assert config.managers.contacts == []
     assert config.managers.concerns.startswith("If your concern is about a community manager")
+
+
+def test_a_tab_in_the_indentation_says_to_use_spaces(tmp_path: Path):
+    path = broken(tmp_path, "  name: Indie Makers Circle", "\tname: Indie Makers Circle")
+    assert only_issue(path) == (
+        f"{path}:{line_of('name: Indie Makers Circle')}: (yaml): a tab character: use spaces, "
+        "not tabs, to indent"
+    )
+
+
+def test_errors_in_a_ritual_name_it_by_its_id(tmp_path: Path):
+    path = broken(tmp_path, "    weekday: friday", "    weekday: fryday")
+    issue = only_issue(path)
+    assert issue.startswith(f"{path}:{line_of('weekday: friday')}: rituals[friday-wins].weekday: ")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "suggestion"),
+    [
+        ("  timezone: Europe/Berlin", "  timezon: Europe/Berlin", "community.timezon", "timezone"),
+        ("    weekday: friday", "    wekday: friday", "rituals[friday-wins].wekday", "weekday"),
+        ("channels:", "chanels:", "chanels", "channels"),
+    ],
+)
+def test_an_unknown_key_close_to_a_known_one_says_did_you_mean(
+    tmp_path: Path, old: str, new: str, field: str, suggestion: str
+):
+    path = broken(tmp_path, old, new)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    lines = [str(issue) for issue in caught.value.issues]
+    expected = f"{path}:{line_of(old)}: {field}: unknown key: did you mean {suggestion}?"
+    assert expected in lines, lines
+
+
+def test_an_unknown_key_far_from_any_known_one_has_no_guess(tmp_path: Path):
+    path = broken(tmp_path, "  timezone: Europe/Berlin", "  timezone: Europe/Berlin\n  zzz: 1")
+    assert "did you mean" not in only_issue(path)
+    assert only_issue(path).endswith(
+        "community.zzz: unknown key (check the spelling: see the "
+        'README section "Configuration reference")'
+    )

@@ -296,6 +296,7 @@ def test_porch_site_build_cli_reports_a_broken_config(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert re.search(
-        rf"Error: {re.escape(str(config_path))}:\d+: rituals.0.weekday: ", result.output
+        rf"Error: {re.escape(str(config_path))}:\d+: rituals\[[a-z0-9-]+\]\.weekday: ",
+        result.output,
     )
     assert not (tmp_path / "public" / "index.html").exists()

@@ -9,21 +9,22 @@ import pytest
 from tests.conftest import EXAMPLE_CONFIG
 from tests.porch.core.test_config import broken, line_of, only_issue
 
+R = "rituals[friday-wins]"
 WINS = "    kind: wins\n    prompt: What moved forward this week? Big or small, post it here.\n"
 
 
 @pytest.mark.parametrize(
     ("new", "field", "message"),
     [
-        ("    kind: wins\n", "rituals.2", "needs a prompt (or a list of prompts)"),
-        (WINS + "    prompts: [One, Two]\n", "rituals.2", "give either prompt or prompts"),
-        (WINS + "    cadence: monthly\n", "rituals.2", "a monthly ritual needs week_of_month"),
-        (WINS + "    week_of_month: 2\n", "rituals.2", "week_of_month is only for cadence"),
-        (WINS + "    cadence: fortnightly\n", "rituals.2.cadence", "'weekly' or 'monthly'"),
-        (WINS + "    every_weeks: 0\n", "rituals.2.every_weeks", "at least 1"),
-        (WINS.replace("wins", "chat", 1), "rituals.2.kind", "'goals', 'wins' or 'other'"),
-        (WINS + "    template: ../secrets.txt\n", "rituals.2.template", ""),
-        (WINS + "    catch_up_hours: -1\n", "rituals.2.catch_up_hours", "at least 0"),
+        ("    kind: wins\n", R, "needs a prompt (or a list of prompts)"),
+        (WINS + "    prompts: [One, Two]\n", R, "give either prompt or prompts"),
+        (WINS + "    cadence: monthly\n", R, "a monthly ritual needs week_of_month"),
+        (WINS + "    week_of_month: 2\n", R, "week_of_month is only for cadence"),
+        (WINS + "    cadence: fortnightly\n", R + ".cadence", "'weekly' or 'monthly'"),
+        (WINS + "    every_weeks: 0\n", R + ".every_weeks", "at least 1"),
+        (WINS.replace("wins", "chat", 1), R + ".kind", "'goals', 'wins' or 'other'"),
+        (WINS + "    template: ../secrets.txt\n", R + ".template", ""),
+        (WINS + "    catch_up_hours: -1\n", R + ".catch_up_hours", "at least 0"),
     ],
 )
 def test_ritual_mistakes_name_the_ritual_and_the_field(
