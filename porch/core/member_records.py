@@ -113,11 +113,13 @@ def profile_link(*, workspace_url: str, user_id: str) -> str:
 
 def member_view(member: Any) -> dict[str, Any]:
     """What templates may show about a member. Names stay plain text: templates escape them."""
+    # The newcomer's first steps, as App Home ticks them and the welcome DM lists them (the
+    # key tells a template which step it is; the label is what App Home shows).
     checklist = [
-        ("Read the guidelines", member.guidelines_opened_at),
-        ("Introduce yourself", member.introduced_at),
-        ("Join the recommended channels", member.channels_joined_at),
-        ("Post your first message", member.first_post_at),
+        ("guidelines", "Read the guidelines", member.guidelines_opened_at),
+        ("introduce", "Introduce yourself", member.introduced_at),
+        ("channels", "Join the recommended channels", member.channels_joined_at),
+        ("first_post", "Post your first message", member.first_post_at),
     ]
     return {
         "user_id": member.user_id,
@@ -126,8 +128,10 @@ def member_view(member: Any) -> dict[str, Any]:
         "joined_at": member.joined_at,
         "introduced": member.introduced_at is not None,
         "opted_out": member.opted_out_at is not None,
-        "checklist": [{"label": label, "done": done is not None} for label, done in checklist],
-        "done_count": sum(1 for _, done in checklist if done is not None),
+        "checklist": [
+            {"key": key, "label": label, "done": done is not None} for key, label, done in checklist
+        ],
+        "done_count": sum(1 for _, _, done in checklist if done is not None),
     }
 
 

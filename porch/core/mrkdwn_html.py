@@ -75,15 +75,42 @@ def to_plain(text: str, *, names: Mapping[str, str]) -> str:
 
 
 def to_html(text: str, *, names: Mapping[str, str]) -> str:
-    """mrkdwn to HTML for the preview page (bold, italics, code, links, mentions, emoji)."""
-    parts: list[str] = []
-    position = 0
-    for match in _ANGLE.finditer(text):
-        parts.append(_inline_html(text[position : match.start()]))
-        parts.append(_reference(match.group(1), names, plain=False))
-        position = match.end()
-    parts.append(_inline_html(text[position:]))
-    return "".join(parts).replace("\n", "<br>")
+    """mrkdwn to HTML for the preview page, as Slack shows it: bold, italics, code, links,
+    mentions, emoji and quoted lines (`>` or `&gt;` at the start of a line).
+
+    Mentions and links are set aside before the inline formatting runs over the whole text, so
+    bold around a mention (`*1. <@U1>*`) is still bold."""
+    references: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        references.append(_reference(match.group(1), names, plain=False))
+        return f"\x00{len(references) - 1}\x00"
+
+    formatted = _inline_html(_ANGLE.sub(hold, text))
+    html_text = _quotes(formatted.split("\n"))
+    return _HELD.sub(lambda m: references[int(m.group(1))], html_text)
+
+
+_HELD = re.compile("\x00(\\d+)\x00")
+_QUOTED = re.compile(r"^(?:>|&gt;) ?")
+
+
+def _quotes(lines: list[str]) -> str:
+    """Lines joined with <br>, each run of quoted lines as one <blockquote>."""
+    out: list[str] = []
+    quoted: list[str] = []
+    for line in lines:
+        if _QUOTED.match(line):
+            quoted.append(_QUOTED.sub("", line, count=1))
+            continue
+        if quoted:
+            out.append(f"<blockquote>{'<br>'.join(quoted)}</blockquote>")
+            quoted = []
+        out.append(line + "<br>")
+    if quoted:
+        out.append(f"<blockquote>{'<br>'.join(quoted)}</blockquote>")
+    joined = "".join(out)
+    return joined.removesuffix("<br>")
 
 
 def _inline_html(text: str) -> str:

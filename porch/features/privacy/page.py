@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from porch.core.personal_data import INFRASTRUCTURE
-from porch.features.privacy.rights import Privacy
+from porch.features.privacy.rights import Privacy, label
 
 
 def site_context(privacy: Privacy) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def collected(privacy: Privacy) -> list[dict[str, str]]:
     for declared in privacy.declarations:
         if declared in INFRASTRUCTURE:
             continue
-        what = declared.label or declared.worksheet or declared.table.replace("_", " ").capitalize()
+        what = label(declared)
         where = " (tracker)" if declared.worksheet else ""
         if declared.retention:
             kept = f"The text is kept {days[declared.retention]} days."

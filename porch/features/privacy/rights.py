@@ -42,6 +42,11 @@ PROFILE_FIELDS = (
 )
 
 
+def label(declared: PersonalData) -> str:
+    """What a member calls a kind of data (my-data, the privacy page)."""
+    return declared.label or declared.worksheet or declared.table.replace("_", " ").capitalize()
+
+
 @dataclass(frozen=True, kw_only=True)
 class Privacy:
     config: Config

@@ -90,6 +90,8 @@ def test_a_tag_reaction_in_general_is_acknowledged_once_and_a_second_emoji_updat
 
     [ack] = thread_replies(workspace, "general", ts)
     assert f"<@{DANA}>" in words(ack) and "bug" in words(ack)
+    assert "passed this on to the team as *bug*" in words(ack)
+    assert "logged" not in words(ack) and "logged" not in ack["text"]
     [card] = cards(workspace)
     # The excerpt was fetched from Slack and is escaped where it is echoed.
     assert "&lt;!channel&gt;" in card["blocks"][0]["text"]["text"]
@@ -169,8 +171,10 @@ def test_a_closing_status_posts_one_follow_up_and_non_managers_are_refused(
     assert closed.status == "shipped" and closed.closed_at is not None
     _ack, follow_up = thread_replies(workspace, "feedback", ts)
     assert "shipped" in words(follow_up) and f"<@{DANA}>" in words(follow_up)
+    assert f"From <@{workspace.manager}>, for the team." in words(follow_up)
     [card] = cards(workspace)
-    assert "Status: *shipped*" in json.dumps(card["blocks"])
+    assert f"<@{workspace.manager}> marked it *shipped*" in json.dumps(card["blocks"])
+    assert "Set by" not in words(follow_up) and "set by" not in json.dumps(card["blocks"])
 
     set_status(workspace, workspace.manager, card, "planned")
     assert len(thread_replies(workspace, "feedback", ts)) == 2  # the loop closes once

@@ -130,7 +130,8 @@ def test_porch_welcome_resends_once_per_invocation(engine: Engine, config: Confi
     assert isinstance(help_text, Private) and "/porch welcome @member" in str(
         help_text.message.blocks
     )
-    assert isinstance(sent, Private) and "Welcome queued" in sent.message.text
+    assert isinstance(sent, Private) and "The welcome is on its way" in sent.message.text
+    assert "queued" not in sent.message.text
     assert len(community.dms("U0ANA00001")) == 2
     # Someone Porch had not recorded is recorded (without a welcome of their own) and welcomed.
     assert len(community.dms("U0NEW00001")) == 1

@@ -7,6 +7,7 @@ test_controls.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import select
 
@@ -34,7 +35,7 @@ def buttons(message: dict) -> list[str]:
     ]
 
 
-def test_a_newcomer_gets_one_welcome_dm_with_three_first_steps(workspace: SandboxWorkspace):
+def test_a_newcomer_gets_one_welcome_dm_with_the_first_steps(workspace: SandboxWorkspace):
     workspace.join("U0ANA00001", "Ana")
     workspace.settle()
 
@@ -50,6 +51,23 @@ def test_a_newcomer_gets_one_welcome_dm_with_three_first_steps(workspace: Sandbo
     guidelines = welcome["blocks"][-2]["elements"][0]["url"]
     assert guidelines == "https://makers.example.org/guidelines/"
     assert member(workspace, "U0ANA00001").welcomed_at is not None
+
+
+def test_the_welcome_dm_counts_the_same_first_steps_as_app_home(workspace: SandboxWorkspace):
+    workspace.join("U0ANA00001", "Ana")
+    workspace.open_home("U0ANA00001")
+    workspace.settle()
+
+    [welcome] = workspace.fake.dm_messages("U0ANA00001")
+    body = " ".join(b["text"]["text"] for b in welcome["blocks"] if b["type"] == "section")
+    home = workspace.fake.home_view("U0ANA00001")
+    checklist = next(b["text"]["text"] for b in home["blocks"] if "first steps" in str(b))
+    steps = re.findall(r":white_square:  (.+)", checklist)
+    in_words = {3: "Three", 4: "Four", 5: "Five"}[len(steps)]
+    assert f"(0 of {len(steps)} done)" in checklist
+    assert f"{in_words} small steps make the first week easier" in body
+    assert re.findall(r"\*(\d)\.\*", body) == [str(n) for n in range(1, len(steps) + 1)]
+    assert "Post your first message" in body  # the step the DM used to leave out
 
 
 def test_a_join_delivered_three_times_welcomes_once(workspace: SandboxWorkspace):
@@ -154,7 +172,7 @@ def test_a_manager_can_resend_a_welcome_with_a_command(workspace: SandboxWorkspa
     workspace.settle()
 
     assert "Only community managers" in denied.json()["text"]
-    assert "Welcome queued" in sent.json()["text"]
+    assert "The welcome is on its way to" in sent.json()["text"]
     assert len(workspace.fake.dm_messages("U0ANA00001")) == 2
 
 

@@ -5,13 +5,18 @@ are handled as a forgotten member's. (The domain on its own: test_rights.py.)"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 from sqlalchemy import Engine, MetaData, select
 
+from porch.core.mrkdwn_html import block_texts
 from porch.core.store.schema import activity, forgotten_members, members, tracker_rows
+from porch.features.privacy.answers import member_view
 from porch.features.privacy.ids import Action
 from porch.features.privacy.rights import Privacy
 from porch.runtime.settings import Settings
@@ -116,6 +121,60 @@ def test_my_data_lists_profile_wins_feedback_and_how_long_each_is_kept(
     assert "kept 730 days" in text and "kept 365 days" in text
     assert "> Shipped the Quillon" in text  # wins, feedback excerpts
     assert "Ben" not in text.replace("Benjamin", "")  # only her own data
+
+
+def answer_text(response) -> str:
+    answer = json.loads(response.body)
+    return "\n".join(block_texts(answer.get("blocks"), answer["text"]))
+
+
+def test_my_data_reads_in_plain_words_and_in_the_members_own_timezone(
+    workspace: SandboxWorkspace,
+):
+    # She joins at 09:00 UTC on 2 November: still 1 November in Honolulu.
+    workspace.join("U0KAI00001", "kai", "Kai Akana", tz="Pacific/Honolulu")
+    workspace.say("U0KAI00001", "wins", "Shipped my first page")
+    workspace.settle()
+
+    text = answer_text(workspace.command("U0KAI00001", "my-data"))
+
+    assert "You joined on 1 November 2026." in text
+    assert "Your timezone: Pacific/Honolulu" in text
+    assert "Your name: Kai Akana (kai)" in text
+    for jargon in ("tz ", "team_join", "joined via", "Working copies", "_at", "UTC"):
+        assert jargon not in text, jargon
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no ISO dates or times
+    assert "porch members" not in text and "export" not in text  # no CLI command
+    assert "`/porch forget-me`" in text  # what the member can do themselves
+    # Each kind of data by the name its declaration gives it, never a table's name.
+    assert "*Your activity*" in text and "Activity*" not in text
+
+
+def test_my_data_dates_fall_back_to_the_community_timezone():
+    summary = {
+        "profile": {"display_name": "kai", "joined_at": "2026-11-02T09:00:00+00:00"},
+        "data": [],
+    }
+    view = member_view(summary, declarations=[], community_tz=ZoneInfo("Pacific/Honolulu"))
+    assert view["profile"]["joined"] == "1 November 2026"
+    assert view["profile"]["timezone"] == "Pacific/Honolulu"
+    assert not view["profile"]["timezone_is_yours"]
+    naive = {"profile": {"joined_at": dt.datetime(2026, 11, 2, 9)}, "data": []}
+    assert (
+        member_view(naive, declarations=[], community_tz=ZoneInfo("UTC"))["profile"]["joined"]
+        == "2 November 2026"
+    )
+
+
+def test_the_forget_me_question_says_plainly_what_happens(workspace: SandboxWorkspace):
+    community(workspace)
+
+    text = answer_text(workspace.command(ANAIS, "forget-me"))
+
+    assert "right away" in text
+    assert "From then on Porch does not record you" in text
+    assert "leave the workspace and join it again" in text and "start afresh" in text
+    assert "will not import or welcome you again" not in text  # the old, self-contradicting line
 
 
 def test_forget_me_asks_first_then_erases_every_table_and_worksheet(
