@@ -262,12 +262,23 @@ class GuidelinesConfig(Strict):
     reporting: Text
 
 
+def _removed_unanswered_after_hours(value: object) -> None:
+    raise ValueError(
+        "no longer exists: the unanswered-question alert and every page use "
+        "thresholds.first_response_hours; delete this line and set first_response_hours instead"
+    )
+
+
 class Thresholds(Strict):
     healthy_participation_pct: float = Field(default=10, ge=0, le=100)
     stagnant_participation_pct: float = Field(default=5, ge=0, le=100)
     first_response_hours: float = Field(default=4, gt=0)
     ambassador_min_posts_30d: int = Field(default=8, ge=1)
-    unanswered_after_hours: float = Field(default=24, gt=0)
+    # Removed: it promised (on the FAQ) a second response time nothing enforced. Declared only
+    # so an old community.yml still carrying it gets an error saying what replaced it.
+    unanswered_after_hours: Annotated[None, BeforeValidator(_removed_unanswered_after_hours)] = (
+        Field(default=None, exclude=True)
+    )
     # Channels where every top-level message counts as a question (elsewhere, one ending in "?").
     help_channels: list[ChannelName] = []
 

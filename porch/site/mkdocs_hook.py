@@ -54,6 +54,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.site_name = community.name
     if not config.site_url:
         config.site_url = community.site_url
+    # What a shared link shows (the description and Open Graph tags, site/overrides/main.html)
+    # when a page gives no `description:` of its own: the community's promise.
+    if not config.site_description:
+        config.site_description = community.promise.statement
+    # What the not-found page (site/overrides/404.html) points a lost visitor to.
+    config.extra["porch"] = {"home_channel": renderer.config.channels.home}
     config.extra["social"] = [
         {"icon": "material/link-variant", "link": link.url, "name": link.name}
         for link in community.links

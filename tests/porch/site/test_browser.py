@@ -34,7 +34,6 @@ PAGES = {
     "showcase": "showcase/",
     "faq": "faq/",
     "privacy": "privacy/",
-    "metrics": "metrics/",
 }
 
 pytestmark = [
