@@ -195,7 +195,7 @@ def test_porch_serve_answers_healthz_rejects_unsigned_requests_and_syncs_the_tra
     process = subprocess.Popen(
         [sys.executable, "-m", "porch.runtime.cli", "serve", "--host", "127.0.0.1"],
         env=env,
-        cwd=ROOT,
+        cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -249,7 +249,7 @@ def test_porch_serve_refuses_a_body_over_1_mib_with_413_and_one_log_line(
     process = subprocess.Popen(
         [sys.executable, "-m", "porch.runtime.cli", "serve", "--host", "127.0.0.1"],
         env=env,
-        cwd=ROOT,
+        cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -351,7 +351,7 @@ def test_porch_run_welcomes_a_newcomer_over_socket_mode(fake: FakeSlack, tmp_pat
         process = subprocess.Popen(
             [sys.executable, "-m", "porch.runtime.cli", "run"],
             env=env,
-            cwd=ROOT,
+            cwd=tmp_path,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
