@@ -214,7 +214,7 @@ def http_server(app: Callable[..., Iterable[bytes]], **adjustments: Any) -> Any:
     # waitress's answer to a body over its cap comes from its channel's error task.
     for each in listeners.values():
         if isinstance(each, BaseWSGIServer):
-            each.channel_class = _Channel
+            each.channel_class = _LoggingChannel
     return server
 
 
@@ -237,7 +237,7 @@ class _LoggedErrorTask(ErrorTask):
         super().execute()
 
 
-class _Channel(HTTPChannel):
+class _LoggingChannel(HTTPChannel):
     error_task_class = _LoggedErrorTask
 
 
