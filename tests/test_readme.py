@@ -1,8 +1,10 @@
-"""The README documents every `porch` command, and its first screen gives the two commands."""
+"""The README documents every `porch` command, its first screen gives the two commands, and it
+says each thing once."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import click
 
@@ -66,3 +68,16 @@ def test_every_readme_section_the_code_points_to_exists():
         if reference not in headings and heading_slug(reference) not in slugs
     ]
     assert not missing, f"README sections that do not exist: {missing}"
+
+
+def test_the_readme_says_each_sentence_once():
+    """Prose only (code blocks and table rows left out); short sentences may repeat."""
+    text = re.sub(r"```.*?```", "", (ROOT / "README.md").read_text(), flags=re.DOTALL)
+    prose = " ".join(
+        line.strip().lstrip("-*> ").strip()
+        for line in text.splitlines()
+        if not line.lstrip().startswith("|")
+    )
+    sentences = Counter(s for s in re.split(r"(?<=[.!?])\s+", prose) if len(s) >= 30)
+    repeated = [sentence for sentence, times in sentences.items() if times > 1]
+    assert not repeated, f"said more than once in README.md: {repeated}"

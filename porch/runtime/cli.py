@@ -142,25 +142,18 @@ def _socket_mode_url(client: WebClient, app_token: str) -> str:
 @click.option("--threads", default=8, show_default=True)
 def serve(config_path: Path | None, host: str, port: int | None, threads: int) -> None:
     """HTTP mode: Slack sends requests to POST /slack/events; GET /healthz for probes."""
-    import waitress
-
     from porch.runtime import logs
-    from porch.runtime.edge import MAX_BODY_BYTES
+    from porch.runtime.edge import http_server
 
     settings = Settings.from_env(config_path=config_path)
     logs.configure(settings)
     runtime = _runtime(settings, _load(settings))
     runtime.start_background()
     try:
-        # waitress buffers a body before the app sees it: the same cap keeps it from
-        # spooling a huge one to disk first (it answers 413 itself).
-        waitress.serve(
-            runtime.wsgi(),
-            host=host,
-            port=port or settings.port,
-            threads=threads,
-            max_request_body_size=MAX_BODY_BYTES,
-        )
+        # waitress, with the edge's body cap (and its one log line for a refusal).
+        server = http_server(runtime.wsgi(), host=host, port=port or settings.port, threads=threads)
+        server.print_listen("Serving on http://{}:{}")
+        server.run()
     finally:
         runtime.stop_background()
 

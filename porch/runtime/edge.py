@@ -11,8 +11,12 @@ failures against the app.
 
 Limits: Slack's own requests are small (a message is at most 40,000 characters, a view 100
 blocks, private_metadata 3,000 characters), so 1 MiB leaves a wide margin while a flood of
-large bodies is refused before it is read. Slack nests blocks a dozen levels at most; 64 is
-plenty and keeps recursive code downstream (JSON encoders, copies) far from Python's limit.
+large bodies is refused before it is read. The HTTP server (waitress, `http_server`) reads a
+body before any app sees it, so it is capped the same way and its refusal is logged the same
+way: one warning line with the size and the path, and a 413.
+
+Slack nests blocks a dozen levels at most; 64 is plenty and keeps recursive code downstream
+(JSON encoders, copies) far from Python's limit.
 """
 
 from __future__ import annotations
@@ -31,6 +35,10 @@ from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_bolt.request import BoltRequest, payload_utils
 from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
+from waitress.task import ErrorTask
+from waitress.utilities import RequestEntityTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +200,45 @@ class SlackEdge:
         if len(raw) > self.max_body_bytes:
             raise Rejected(413, f"body over {self.max_body_bytes} bytes")
         return raw
+
+
+def http_server(app: Callable[..., Iterable[bytes]], **adjustments: Any) -> Any:
+    """The waitress server `porch serve` (and the sandbox) runs `app` in: not started; call
+    `.run()`. waitress buffers a whole body before the app sees it, so it is capped at
+    MAX_BODY_BYTES too (or it would spool a huge one to disk first), and the 413 it answers
+    itself is logged like the edge's refusals."""
+    listeners: dict[int, Any] = {}
+    server = create_server(
+        app, map=listeners, max_request_body_size=MAX_BODY_BYTES + 1, **adjustments
+    )
+    # waitress's answer to a body over its cap comes from its channel's error task.
+    for each in listeners.values():
+        if isinstance(each, BaseWSGIServer):
+            each.channel_class = _LoggingChannel
+    return server
+
+
+class _LoggedErrorTask(ErrorTask):
+    """waitress's own error answer, with the edge's one line when it refuses a body's size
+    (waitress answers it without calling the app)."""
+
+    def execute(self) -> None:
+        request = self.request
+        if isinstance(request.error, RequestEntityTooLarge):
+            size = max(request.content_length or 0, request.body_bytes_received or 0)
+            addr = self.channel.addr
+            logger.warning(
+                "refused a request to %s from %s with 413: body of %d bytes, over %d bytes",
+                request.path or "?",
+                addr[0] if isinstance(addr, tuple) and addr else "?",
+                size,
+                MAX_BODY_BYTES,
+            )
+        super().execute()
+
+
+class _LoggingChannel(HTTPChannel):
+    error_task_class = _LoggedErrorTask
 
 
 class _Clock:

@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 from waitress import wasyncore
-from waitress.server import create_server
 
 from porch.core.clock import ManualClock
 from porch.core.config import Config
 from porch.runtime.delivery_stats import DeliveryHealth
+from porch.runtime.edge import http_server
 from porch.runtime.server import Runtime
 from porch.runtime.settings import Settings
 from porch.sandbox import slack_requests as slack
@@ -87,7 +87,8 @@ class SandboxWorkspace:
             engine=self.engine,
             deliveries=self.deliveries,
         )
-        self.server = create_server(self.runtime.wsgi(), host="127.0.0.1", port=0, threads=4)
+        # Served as `porch serve` serves it (the same body cap and its log line).
+        self.server = http_server(self.runtime.wsgi(), host="127.0.0.1", port=0, threads=4)
         self._thread = threading.Thread(target=self.server.run, daemon=True)
         self._thread.start()
         self.url = f"http://127.0.0.1:{self.server.effective_port}"

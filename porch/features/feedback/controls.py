@@ -98,7 +98,9 @@ class Controls:
                 "blocks": view.blocks,
             },
             callback_id=View.TAG_FEEDBACK.value,
-            private_metadata={"channel": channel_id, "ts": ts, "author": author, "text": excerpt},
+            # Only what names the message: its author and words are read back from Slack
+            # when the modal is submitted (the metadata is the sender's to forge).
+            private_metadata={"channel": channel_id, "ts": ts, "author": author},
         )
 
     def explain(self, problem: str) -> Modal:
@@ -115,11 +117,13 @@ class Controls:
         )
 
     def tagged(self, request: ViewSubmission) -> Reply:
+        """The modal submitted. Its private_metadata is the sender's to forge, so nothing is
+        tagged here: the worker reads the message from Slack first (Feedback.on_checked), and
+        the item's author and text are Slack's, never the metadata's."""
         metadata = request.metadata()
         channel_id = text_at(metadata, "channel", pattern=CHANNEL_ID)
         ts = text_at(metadata, "ts", pattern=TS)
         author = text_at(metadata, "author", pattern=USER_ID)
-        text = text_at(metadata, "text", optional=True)
         tag = request.selected(Input.FEEDBACK_TAG)
         summary = request.text(Input.FEEDBACK_SUMMARY)
         area = request.selected(Input.FEEDBACK_AREA)
@@ -130,16 +134,16 @@ class Controls:
         if not self.feedback.may_tag(request.user_id):
             return Errors({Input.FEEDBACK_TAG.value: "Only community managers tag feedback here."})
         request.transaction(
-            lambda conn, now: self.feedback.tag(
+            lambda conn, now: self.feedback.check_then_tag(
                 conn,
                 team_id=request.team_id,
                 channel_id=channel_id,
                 ts=ts,
-                author_id=author,
+                claimed_author=author,
                 tag=tag,
-                text=text,
                 summary=summary.strip(),
                 area=area,
+                submission=f"{request.user_id}:{text_at(request.view, 'id', optional=True)}",
                 now=now,
             )
         )

@@ -15,11 +15,19 @@ message it sees: when a message outside the feedback channel is tagged by reacti
 effect reads that one message (conversations.history, latest=ts inclusive, limit 1) in the
 worker, never in a request, and the protocol starts once it is back. A message that turns out
 to be a bot's or deleted is withdrawn with a log line, never acknowledged.
+
+The "Tag as feedback" modal's private_metadata names the message and its author, and is the
+sender's to forge: its submission is kept as a pending "fetch" effect, and the message is tagged
+only once Slack's copy is back and its author is the one the modal named; the item's author
+and text are Slack's. A message that is gone, a bot's, or by someone else is dropped with one
+log line, and nothing is posted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 from typing import Any
 
@@ -66,6 +74,7 @@ class Feedback:
             worksheets=("Feedback",),
             effect_callbacks={
                 "feedback_fetched": self.on_fetched,
+                "feedback_checked": self.on_checked,
                 "feedback_acknowledged": self.protocol.on_acknowledged,
             },
             personal_data=(
@@ -183,6 +192,72 @@ class Feedback:
             )
         items.queue_row(conn, team_id=team_id, item_id=item_id, now=now)
         return item_id
+
+    def check_then_tag(
+        self,
+        conn: Connection,
+        *,
+        team_id: str,
+        channel_id: str,
+        ts: str,
+        claimed_author: str,
+        tag: str,
+        summary: str,
+        area: str,
+        submission: str,
+        now: dt.datetime,
+    ) -> None:
+        """The shortcut's modal was submitted: read the message from Slack first (in the
+        worker), then tag it (on_checked). Keyed by the submission, so a redelivered one is
+        read and tagged once."""
+        item_id = items.item_id_for(channel_id, ts)
+        then = {
+            "op": "feedback_checked",
+            "channel": channel_id,
+            "ts": ts,
+            "author": claimed_author,
+            "tag": tag,
+            "summary": summary,
+            "area": area,
+        }
+        fingerprint = json.dumps([submission, then], sort_keys=True).encode()
+        effect_queue.record(
+            conn,
+            team_id=team_id,
+            key=f"feedback-check:{item_id}:{hashlib.sha256(fingerprint).hexdigest()[:16]}",
+            kind="fetch",
+            payload={"channel": channel_id, "ts": ts, "then": then},
+            now=now,
+        )
+
+    def on_checked(self, delivery: Delivery) -> None:
+        """The message a "Tag as feedback" modal named is back from Slack: tag it with Slack's
+        author and text, or drop the submission when it is not what the modal said."""
+        then, error = delivery.then, delivery.error
+        where = f"{then['channel']}:{then['ts']}"
+        message = (delivery.result or {}).get("message")
+        reason = None
+        if error or not message:
+            reason = f"the message is gone or unreadable ({error or 'not found'})"
+        elif message.get("bot") or not message.get("user"):
+            reason = "it is not a member's message"
+        elif message["user"] != then["author"]:
+            reason = f"it names {then['author']} as the author, Slack says {message['user']}"
+        if reason:
+            logger.warning("Tag as feedback on %s dropped: %s", where, reason)
+            return
+        self.tag(
+            delivery.conn,
+            team_id=delivery.team_id,
+            channel_id=then["channel"],
+            ts=then["ts"],
+            author_id=message["user"],
+            tag=then["tag"],
+            text=message.get("text") or "",
+            summary=then["summary"],
+            area=then["area"],
+            now=delivery.now,
+        )
 
     def submit(
         self,

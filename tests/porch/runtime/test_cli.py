@@ -195,7 +195,7 @@ def test_porch_serve_answers_healthz_rejects_unsigned_requests_and_syncs_the_tra
     process = subprocess.Popen(
         [sys.executable, "-m", "porch.runtime.cli", "serve", "--host", "127.0.0.1"],
         env=env,
-        cwd=ROOT,
+        cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -237,6 +237,45 @@ def test_porch_serve_answers_healthz_rejects_unsigned_requests_and_syncs_the_tra
     assert "U0ANA00001" in tracker_member_ids(workbook), output
     assert fake.bot_token not in output and "secret-for-tests" not in output
     assert "Traceback" not in output, output
+
+
+def test_porch_serve_refuses_a_body_over_1_mib_with_413_and_one_log_line(
+    fake: FakeSlack, tmp_path: Path
+):
+    """waitress reads a body before the app sees it; its refusal of one over the cap is
+    Porch's own, logged in one line naming the size and the path (the README promises it)."""
+    port = free_port()
+    env = {**os.environ, **slack_env(fake, tmp_path), "PORT": str(port)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "porch.runtime.cli", "serve", "--host", "127.0.0.1"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert first_answer(f"http://127.0.0.1:{port}/healthz", process=process).ok
+        size = MAX_BODY_BYTES + 1
+        huge = requests.post(
+            f"http://127.0.0.1:{port}/slack/events",
+            data=b"x" * size,
+            headers={"Content-Type": "application/json"},
+            timeout=5,
+        )
+        assert huge.status_code == 413
+        # At the cap exactly, the body reaches Porch (and, unsigned, is refused there).
+        assert (
+            requests.post(
+                f"http://127.0.0.1:{port}/slack/events", data=b"x" * MAX_BODY_BYTES, timeout=5
+            ).status_code
+            == 401
+        )
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0].decode()
+    lines = [line for line in output.splitlines() if "413" in line]
+    assert len(lines) == 1, output
+    assert "/slack/events" in lines[0] and str(size) in lines[0], output
 
 
 def test_serve_says_in_one_line_when_slack_is_unreachable_or_refuses_the_token(
@@ -312,7 +351,7 @@ def test_porch_run_welcomes_a_newcomer_over_socket_mode(fake: FakeSlack, tmp_pat
         process = subprocess.Popen(
             [sys.executable, "-m", "porch.runtime.cli", "run"],
             env=env,
-            cwd=ROOT,
+            cwd=tmp_path,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )

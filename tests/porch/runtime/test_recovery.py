@@ -21,7 +21,7 @@ from sqlalchemy import select
 from porch.core.store.schema import effects
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.slack_api import FakeSlack
-from tests.conftest import EXAMPLE_CONFIG, ROOT, Database
+from tests.conftest import EXAMPLE_CONFIG, Database
 from tests.porch.runtime.test_cli import first_answer, free_port
 
 NEWCOMERS = 30
@@ -43,11 +43,12 @@ def database_url(database: Database) -> str:
     return f"{database.url}?options={quote(f'-csearch_path={database.schema}')}"
 
 
-def serve(env: dict[str, str], port: int) -> subprocess.Popen:
+def serve(env: dict[str, str], port: int, *, cwd: Path) -> subprocess.Popen:
+    """`porch serve`, run in `cwd` (where it writes its monthly report), never the repo."""
     process = subprocess.Popen(
         [sys.executable, "-m", "porch.runtime.cli", "serve", "--host", "127.0.0.1"],
         env={**env, "PORT": str(port)},
-        cwd=ROOT,
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -104,7 +105,7 @@ def test_a_restart_after_kill_9_sends_the_dead_process_s_welcomes_once_within_se
         "PORCH_EFFECT_LEASE_SECONDS": str(LEASE_SECONDS),
     }
     port = free_port()
-    first = serve(env, port)
+    first = serve(env, port, cwd=tmp_path)
     try:
         with slack.SlackSender(
             url=f"http://127.0.0.1:{port}/slack/events", signing_secret="secret-for-tests"
@@ -134,7 +135,7 @@ def test_a_restart_after_kill_9_sends_the_dead_process_s_welcomes_once_within_se
     recorded_before = [status for status, _ in welcome_effects()].count("done")
     assert (sent_before, recorded_before) == (4, 3)
 
-    second = serve(env, port)
+    second = serve(env, port, cwd=tmp_path)
     try:
         recovered = wait_until(
             lambda: [status for status, _ in welcome_effects()] == ["done"] * NEWCOMERS,

@@ -348,3 +348,72 @@ def test_the_author_is_asked_for_details_once(workspace_factory, config):
     asks = [m for m in workspace.fake.dm_messages(DANA) if "tell us a little more" in words(m)]
     assert len(asks) == 1
     assert "The RSVP form loses my answers" in words(asks[0])
+
+
+def test_a_forged_tag_submission_is_checked_against_slack_and_dropped(
+    workspace: SandboxWorkspace, caplog
+):
+    """The modal's private_metadata is the sender's to forge: the item's author and text come
+    from the message as Slack has it, and a message that is not there or not by the author the
+    metadata names is dropped with one log line, nothing posted."""
+    joined(workspace)
+    general = workspace.fake.channel_id("general")
+    moderators = workspace.fake.channel_id(workspace.config.channels.moderators)
+    real = "Events page shows the wrong timezone"
+    ts = workspace.say(DANA, "general", real)
+    own = workspace.say(ANA, "general", "Lunch anyone?")
+
+    def submit(metadata: dict[str, str], *, view_id: str | None = None) -> slack.Response:
+        response = workspace.sender.interactive(
+            slack.view_submission(
+                team_id=workspace.fake.team_id,
+                user_id=ANA,
+                callback_id="porch_tag_feedback",
+                private_metadata=json.dumps(metadata),
+                view_id=view_id,
+                values={
+                    "feedback_tag": {
+                        "feedback_tag": {
+                            "type": "static_select",
+                            "selected_option": {"value": "bug"},
+                        }
+                    },
+                    "feedback_summary": {"feedback_summary": ""},
+                },
+            )
+        )
+        assert response.status_code == 200, response.text
+        return response
+
+    def posted() -> int:
+        return len(workspace.fake.messages(general)) + len(workspace.fake.messages(moderators))
+
+    before = posted()
+    forged = [
+        # Ana's own message, in Dana's name, with words Dana never wrote.
+        {"channel": general, "ts": own, "author": DANA, "text": "Dana: this community is a scam"},
+        # A message that does not exist.
+        {"channel": general, "ts": "1700000000.000100", "author": DANA, "text": "made up"},
+    ]
+    with caplog.at_level(logging.INFO, logger="porch.features.feedback"):
+        for metadata in forged:
+            submit(metadata)
+        workspace.settle()
+    assert item(workspace, "general", own) is None
+    assert item(workspace, "general", "1700000000.000100") is None
+    assert posted() == before
+    assert cards(workspace) == []
+    dropped = [r for r in caplog.records if r.name.startswith("porch.features.feedback")]
+    assert len(dropped) == 2, caplog.text
+
+    # The honest submission (with made-up text, which is never used), delivered twice.
+    honest = {"channel": general, "ts": ts, "author": DANA, "text": "Dana: this is a scam"}
+    submit(honest, view_id="V0HONEST01")
+    submit(honest, view_id="V0HONEST01")
+    workspace.settle()
+    tagged = item(workspace, "general", ts)
+    assert tagged is not None
+    assert (tagged.author_id, tagged.excerpt, tagged.tags) == (DANA, real, ["bug"])
+    assert len(thread_replies(workspace, "general", ts)) == 1
+    [card] = cards(workspace)
+    assert "scam" not in json.dumps(card)
