@@ -100,7 +100,12 @@ class SandboxWorkspace:
         self.sender.close()
         # Close the server's sockets in its own loop thread, then wait for the loop to end:
         # closing them from this thread races the loop's select() (EBADF in the server thread).
-        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+        try:
+            self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+        except OSError:
+            # The loop has already ended and closed its trigger (under load it can finish its
+            # last pass first): nothing races it any more, so close what is left from here.
+            wasyncore.close_all(self.server._map)
         self._thread.join(timeout=5)
         self.server.task_dispatcher.shutdown()
         self.fake.stop()
