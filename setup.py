@@ -1,10 +1,10 @@
 """Build step: ship the project files that live at the top of the checkout inside the package.
 
-templates/, site/, mkdocs.yml and the example community.yml stay at the repository root, where
-managers edit them and plain `mkdocs build` finds them. A wheel cannot install files outside its
-packages, so this copies them to porch/bundled/ in the build; porch/core/resources.py reads them
-from there when Porch is installed and from the checkout otherwise. Everything else about the
-package is declared in pyproject.toml.
+templates/, site/, mkdocs.yml, manifest.yml and the example community.yml stay at the repository
+root, where managers edit them and plain `mkdocs build` finds them. A wheel cannot install files
+outside its packages, so this copies them to porch/bundled/ in the build;
+porch/core/resources.py reads them from there when Porch is installed and from the checkout
+otherwise. Everything else about the package is declared in pyproject.toml.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-BUNDLED = ("templates", "site", "mkdocs.yml", "community.yml")
+BUNDLED = ("templates", "site", "mkdocs.yml", "community.yml", "manifest.yml")
 
 
 class BuildPyWithProjectFiles(build_py):

@@ -144,4 +144,16 @@ def test_demo_and_site_build_work_from_an_empty_folder(
         "site",
         "mkdocs.yml",
         "community.yml",
+        "manifest.yml",
     }
+
+
+def test_manifest_comes_from_the_wheel(
+    installed: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    porch = installed / ("Scripts/porch.exe" if os.name == "nt" else "bin/porch")
+    folder = tmp_path_factory.mktemp("manifest")
+    shutil.copy(ROOT / "community.yml", folder / "community.yml")
+    result = _run([porch, "manifest", "--url", "https://owls.dev"], cwd=folder, env=_clean_env())
+    assert "name: Indie Makers Circle" in result.stdout
+    assert "request_url: https://owls.dev/slack/events" in result.stdout

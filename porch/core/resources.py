@@ -1,4 +1,5 @@
-"""Where Porch finds its project files: templates/, site/, mkdocs.yml and the example community.yml.
+"""Where Porch finds its project files: templates/, site/, mkdocs.yml, manifest.yml and the
+example community.yml.
 
 They live at the top of the checkout, where managers edit them. A wheel carries copies in the
 package as porch/bundled/ (setup.py puts them there), so an installed Porch reads them from the

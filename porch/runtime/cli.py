@@ -222,6 +222,38 @@ def demo(config_path: Path | None, out: Path) -> None:
     run_demo(config=_load(settings), config_path=settings.config_path, out=out)
 
 
+@main.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="community.yml")
+@click.option("--url", help="The public https:// URL where `porch serve` answers.")
+@click.option("--socket-mode", is_flag=True, help="No public URL: Slack talks to `porch run`.")
+@click.option("--out", type=click.Path(path_type=Path), help="Write here instead of stdout.")
+def manifest(
+    config_path: Path | None, url: str | None, socket_mode: bool, out: Path | None
+) -> None:
+    """Print the Slack app manifest, named after the community, for --url URL or --socket-mode."""
+    from porch.runtime import manifest as manifest_service
+
+    if socket_mode == (url is not None):
+        click.echo("porch: give either --url https://… or --socket-mode", err=True)
+        sys.exit(2)
+    if url is not None:
+        try:
+            manifest_service.base_url(url)
+        except manifest_service.NotHttps as exc:
+            click.echo(f"porch: {exc}", err=True)
+            sys.exit(2)
+    config = _load(Settings.from_env(config_path=config_path))
+    built = manifest_service.build(
+        community=config.community.name, url=url, socket_mode=socket_mode
+    )
+    text = manifest_service.render(built, how="--socket-mode" if socket_mode else f"--url {url}")
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"Manifest written: {out}", err=True)
+
+
 @main.group()
 def members() -> None:
     """Member records: import at install, reconcile after downtime."""
