@@ -42,6 +42,11 @@ WIDTH = 6  # columns A-F
 HEIGHT = FIRST_METRIC_ROW - 1 + max(len(METRICS), TAG_ROWS)
 CHART_ROW = HEIGHT + 1  # 0-based row index where the charts start, one blank row below
 COLUMN_WIDTHS = (170, 120, 120, 30, 150, 80)
+# The charts are stacked below the tables, each spanning columns A-F and a few pixels narrower
+# than they are together, so that none spills into the next column or overlaps another.
+CHART_WIDTH = sum(COLUMN_WIDTHS) - 10  # pixels
+CHART_HEIGHT = 300  # pixels: 15 rows of 20 px (Excel) or 21 px (Google Sheets)
+CHART_ROWS = 17  # rows from one chart's top to the next one's, leaving a blank row or two
 
 # Charts, as (id, title). Fixed IDs let the worker tell its charts from ones managers added.
 PARTICIPATION_CHART = (724_110_001, "Participation % by week")
@@ -49,6 +54,15 @@ CONTRIBUTORS_CHART = (724_110_002, "Weekly contributors (active members)")
 FEEDBACK_CHART = (724_110_003, "Feedback by tag")
 SCORE_CHART = (724_110_004, "Community Health Score by week")
 CHART_IDS = (PARTICIPATION_CHART[0], CONTRIBUTORS_CHART[0], FEEDBACK_CHART[0], SCORE_CHART[0])
+# Where each chart goes, top to bottom.
+CHART_ORDER = (PARTICIPATION_CHART[0], CONTRIBUTORS_CHART[0], SCORE_CHART[0], FEEDBACK_CHART[0])
+CHART_END_ROW = CHART_ROW + len(CHART_ORDER) * CHART_ROWS  # 0-based, first row below the charts
+
+
+def chart_row(chart_id: int) -> int:
+    """The 0-based row of the chart's top left corner (always in column A)."""
+    return CHART_ROW + CHART_ORDER.index(chart_id) * CHART_ROWS
+
 
 Cell = tuple[Kind, Any]
 

@@ -464,7 +464,7 @@ class GoogleSheetTracker:
                     state.new_columns.append(index)
                 state.columns[column.header] = index
             next_row = state.last_row + 1
-            for row in by_sheet.get(title, []):
+            for row in outbox.placement_order(title, by_sheet.get(title, [])):
                 cell = key_cell(row.key)
                 number = state.keys.get(cell)
                 if number is None:
@@ -486,7 +486,7 @@ class GoogleSheetTracker:
                 )
                 state.target_cols = max(state.cols, used_cols)
         dash = states[DASHBOARD]
-        dash.target_rows = dash.rows if dash.exists else dashboard.CHART_ROW + 60
+        dash.target_rows = dash.rows if dash.exists else dashboard.CHART_END_ROW
         dash.target_cols = dash.cols if dash.exists else dashboard.WIDTH + 4
         total = other_cells + sum(s.target_rows * s.target_cols for s in states.values())
         # Near the limit, give up headroom (largest worksheets first) before refusing.
@@ -781,12 +781,13 @@ class GoogleSheetTracker:
                 }
             }
 
-        def place(row: int, col: int) -> dict[str, Any]:
+        def place(chart_id: int) -> dict[str, Any]:
+            row, col = dashboard.chart_row(chart_id), 0
             return {
                 "overlayPosition": {
                     "anchorCell": {"sheetId": dash.sheet_id, "rowIndex": row, "columnIndex": col},
-                    "widthPixels": 560,
-                    "heightPixels": 300,
+                    "widthPixels": dashboard.CHART_WIDTH,
+                    "heightPixels": dashboard.CHART_HEIGHT,
                 }
             }
 
@@ -813,17 +814,16 @@ class GoogleSheetTracker:
             "endRowIndex": first + dashboard.TAG_ROWS,
         }
         tag_col = dashboard.TAG_COLUMN
-        row = dashboard.CHART_ROW
         return [
             {
                 "chartId": dashboard.PARTICIPATION_CHART[0],
                 "spec": basic("LINE", dashboard.PARTICIPATION_CHART[1], "Participation %"),
-                "position": place(row, 0),
+                "position": place(dashboard.PARTICIPATION_CHART[0]),
             },
             {
                 "chartId": dashboard.CONTRIBUTORS_CHART[0],
                 "spec": basic("COLUMN", dashboard.CONTRIBUTORS_CHART[1], "Active members"),
-                "position": place(row, tag_col),
+                "position": place(dashboard.CONTRIBUTORS_CHART[0]),
             },
             {
                 "chartId": dashboard.FEEDBACK_CHART[0],
@@ -852,12 +852,12 @@ class GoogleSheetTracker:
                         },
                     },
                 },
-                "position": place(row + 17, 0),
+                "position": place(dashboard.FEEDBACK_CHART[0]),
             },
             {
                 "chartId": dashboard.SCORE_CHART[0],
                 "spec": basic("LINE", dashboard.SCORE_CHART[1], "Health score"),
-                "position": place(row + 17, tag_col),
+                "position": place(dashboard.SCORE_CHART[0]),
             },
         ]
 

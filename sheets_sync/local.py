@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference
+from openpyxl.chart._chart import ChartBase
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -339,7 +340,7 @@ class LocalTracker:
                 found.setdefault(str(value), number)
                 last = number
         placed: list[tuple[str, int]] = []
-        for row in rows:
+        for row in outbox.placement_order(title, rows):
             number = found.get(key_cell(row.key))
             if number is None:
                 last += 1
@@ -365,7 +366,6 @@ class LocalTracker:
                 sheet.cell(row=r, column=c).font = HEADER_FONT
         for index, pixels in enumerate(dashboard.COLUMN_WIDTHS, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = pixels / PIXELS_PER_CHAR
-        anchor_row = dashboard.CHART_ROW + 1
         health = workbook["Health"]
         health_columns = {
             normalize_header(cell.value): cell.column for cell in health[1] if cell.value
@@ -378,17 +378,12 @@ class LocalTracker:
                 min_row=2,
                 max_row=health_last,
             )
-            titles = {
-                "Participation %": dashboard.PARTICIPATION_CHART[1],
-                "Active members": dashboard.CONTRIBUTORS_CHART[1],
-                "Health score": dashboard.SCORE_CHART[1],
-            }
-            for chart, header, anchor in (
-                (LineChart(), "Participation %", f"A{anchor_row}"),
-                (BarChart(), "Active members", f"E{anchor_row}"),
-                (LineChart(), "Health score", f"E{anchor_row + 17}"),
+            for chart, header, (chart_id, title) in (
+                (LineChart(), "Participation %", dashboard.PARTICIPATION_CHART),
+                (BarChart(), "Active members", dashboard.CONTRIBUTORS_CHART),
+                (LineChart(), "Health score", dashboard.SCORE_CHART),
             ):
-                chart.title = titles[header]
+                chart.title = title
                 chart.legend = None
                 data = Reference(
                     health,
@@ -402,8 +397,7 @@ class LocalTracker:
                     # zero and overshoots, which misreads weekly figures.
                     series.smooth = False
                 chart.set_categories(weeks)
-                chart.width, chart.height = 15, 8
-                sheet.add_chart(chart, anchor)
+                _place_chart(sheet, chart, chart_id)
         if figures.tag_counts:
             first = dashboard.FIRST_METRIC_ROW
             last = first + len(figures.tag_counts) - 1
@@ -415,5 +409,12 @@ class LocalTracker:
             pie.set_categories(
                 Reference(sheet, min_col=dashboard.TAG_COLUMN + 1, min_row=first, max_row=last)
             )
-            pie.width, pie.height = 15, 8
-            sheet.add_chart(pie, f"A{anchor_row + 17}")
+            _place_chart(sheet, pie, dashboard.FEEDBACK_CHART[0])
+
+
+def _place_chart(sheet: Worksheet, chart: ChartBase, chart_id: int) -> None:
+    """Anchor the chart in column A at its row, sized in centimetres from its pixels (96 per
+    inch) so that it fits within the Dashboard's columns (see dashboard.CHART_WIDTH)."""
+    chart.width = dashboard.CHART_WIDTH * 2.54 / 96
+    chart.height = dashboard.CHART_HEIGHT * 2.54 / 96
+    sheet.add_chart(chart, f"A{dashboard.chart_row(chart_id) + 1}")

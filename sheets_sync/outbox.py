@@ -37,6 +37,16 @@ class TrackerRow:
     version: int
 
 
+# Worksheets whose keys sort by date (Health's ISO weeks, "2026-W47"): rows new to the tracker
+# are added in key order, so that charts reading the rows in sheet order run forwards.
+KEY_ORDERED = frozenset({"Health"})
+
+
+def placement_order(sheet: str, rows: Iterable[TrackerRow]) -> list[TrackerRow]:
+    """The order in which the rows of a worksheet are placed (new ones appended) in a tracker."""
+    return sorted(rows, key=lambda row: row.key) if sheet in KEY_ORDERED else list(rows)
+
+
 def _rows(conn: Connection, *conditions: Any) -> list[TrackerRow]:
     query = select(
         tracker_rows.c.team_id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import json
 from collections import Counter
 from pathlib import Path
@@ -144,6 +145,17 @@ def test_first_sync_lays_out_the_sheet_then_costs_nothing_when_idle(
     assert [c["chartId"] for c in dash.charts] == list(dashboard.CHART_IDS)
     kinds = [c["spec"].get("basicChart", {}).get("chartType", "PIE") for c in dash.charts]
     assert kinds == ["LINE", "COLUMN", "PIE", "LINE"]
+    # Each chart fits within the Dashboard's columns, and none overlaps another (rows are 21 px).
+    columns = sum(dash.widths[c] for c in range(dashboard.WIDTH))
+    boxes = []
+    for chart in dash.charts:
+        place = chart["position"]["overlayPosition"]
+        left = sum(dash.widths[c] for c in range(place["anchorCell"]["columnIndex"]))
+        top = place["anchorCell"]["rowIndex"] * 21
+        assert left + place["widthPixels"] <= columns
+        boxes.append((top, top + place["heightPixels"]))
+    boxes.sort()
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(boxes))
 
     # A manager sees real dates (09:30 UTC is 10:30 in Berlin), one row per member.
     records = manager_view(fake, account, sheet_id).worksheet("Members").get_all_records()

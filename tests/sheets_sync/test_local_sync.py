@@ -298,3 +298,75 @@ def test_a_change_patches_the_workbook_in_place(
     wins = load_workbook(path)["Wins"]
     link = wins.cell(row=2, column=COLUMNS["Wins"].index("Link") + 1)
     assert link.hyperlink.target == "https://team.slack.com/archives/C1/p1"
+
+
+def test_health_rows_are_every_week_in_order_however_seldom_the_tracker_syncs(
+    engine: Engine, local: Config, settings: Settings
+) -> None:
+    from porch.core.store.schema import members
+    from tests.porch.features.health.test_weeks import at, event, member
+
+    with engine.begin() as conn:
+        conn.execute(insert(members), [member("UA", at(1)), member("UB", at(3))])
+        conn.execute(insert(activity), [event("UA", at(3))])  # week 45
+    # The first sync of week 45, and another one after more activity that week.
+    sync_once(engine=engine, config=local, settings=settings, now=at(3, hour=13))
+    with engine.begin() as conn:
+        conn.execute(insert(activity), [event("UB", at(4))])
+    sync_once(engine=engine, config=local, settings=settings, now=at(4, hour=13))
+    with engine.begin() as conn:  # week 46, synced; week 47 has activity but no new member
+        conn.execute(insert(activity), [event("UA", at(10), n=1)])
+    sync_once(engine=engine, config=local, settings=settings, now=at(10, hour=13))
+    with engine.begin() as conn:
+        conn.execute(insert(activity), [event("UB", at(17), n=2), event("UA", at(18), n=3)])
+    # No sync until week 49.
+    with engine.begin() as conn:
+        conn.execute(insert(activity), [event("UA", at(1, month=12), n=4)])
+    sync_once(engine=engine, config=local, settings=settings, now=at(1, hour=13, month=12))
+
+    workbook = load_workbook(workbook_path(settings))
+    weeks = [row[0] for row in workbook["Health"].iter_rows(min_row=2, values_only=True) if row[0]]
+    assert weeks == ["2026-W45", "2026-W46", "2026-W47", "2026-W48", "2026-W49"]
+    active = {row[0]: row[4] for row in workbook["Health"].iter_rows(min_row=2, values_only=True)}
+    assert active["2026-W47"] == 2
+
+
+def test_the_dashboard_charts_fit_their_columns_and_do_not_overlap(
+    engine: Engine, local: Config, settings: Settings
+) -> None:
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    from sheets_sync.local import PIXELS_PER_CHAR
+    from tests.porch.features.health.test_weeks import seed
+
+    seed(engine)
+    put_rows(engine, "Feedback", {"F1": {"Tag": "bug"}, "F2": {"Tag": "idea"}})
+    sync_once(engine=engine, config=local, settings=settings, now=NOW)
+
+    sheet = load_workbook(workbook_path(settings))["Dashboard"]
+    emu_per_pixel = 9525
+    row_pixels = 20  # the default row height, 15 points
+
+    # The columns the file sizes (A-F), read before any look-up adds a default one.
+    sized = sorted(column_index_from_string(letter) for letter in sheet.column_dimensions)
+    assert sized == list(range(1, len(sized) + 1))
+    edges = [0.0]  # the left edge of each column, in pixels, then the right edge of the last
+    for index in sized:
+        width = sheet.column_dimensions[get_column_letter(index)].width
+        edges.append(edges[-1] + width * PIXELS_PER_CHAR)
+    boxes = []
+    assert len(sheet._charts) == 4
+    for chart in sheet._charts:
+        start = chart.anchor._from
+        left = edges[start.col] + start.colOff / emu_per_pixel
+        top = start.row * row_pixels + start.rowOff / emu_per_pixel
+        width = chart.anchor.ext.width / emu_per_pixel
+        height = chart.anchor.ext.height / emu_per_pixel
+        assert width > 300 and height > 200  # readable
+        # Within the Dashboard's own columns: no spilling past the last of them.
+        assert left + width <= edges[-1], (start.col, left + width, edges[-1])
+        boxes.append((left, top, left + width, top + height))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, (a, b)

@@ -3,8 +3,9 @@
 
 Weekly figures need not follow every message, and the week in progress drifts with time alone
 (its 30-day window for returning engagers slides), so the policy is: recompute this week and
-last week when something they count changed, at most every MIN_INTERVAL and at least every
-MAX_AGE; the first time, or for a rebuild, every week since activity was first recorded.
+last week (and every week since the last computation, so that none is skipped) when something
+they count changed, at most every MIN_INTERVAL and at least every MAX_AGE; the first time, or
+for a rebuild, every week since activity was first recorded.
 """
 
 from __future__ import annotations
@@ -64,7 +65,19 @@ def refresh_health(
         first = health_weeks.first_activity(conn, team_id=team_id)
         weeks = health_weeks.weeks_between(first or now, now, tz)
     else:
-        weeks = health_weeks.weeks_between(now - dt.timedelta(days=7), now, tz)
+        # From last week, or from the week of the last computation if that is older (no week
+        # in between is ever skipped), but never before the sheet's first week: a row queued
+        # for an earlier week would land below the later ones.
+        since = now - dt.timedelta(days=7)
+        previous = (state or {}).get("marks") or []
+        if previous and previous[0]:
+            since = min(since, health_weeks.week_start(previous[0], tz))
+        first_week = _first_week(conn, team_id=team_id)
+        weeks = [
+            week
+            for week in health_weeks.weeks_between(since, now, tz)
+            if first_week is None or week >= first_week
+        ]
     for week in health_weeks.weekly_health(
         conn,
         team_id=team_id,
@@ -89,6 +102,15 @@ def _has_rows(conn: Connection, *, team_id: str) -> bool:
         .limit(1)
     )
     return conn.execute(query).first() is not None
+
+
+def _first_week(conn: Connection, *, team_id: str) -> str | None:
+    """The Health worksheet's earliest week (ISO week keys sort by date)."""
+    return conn.execute(
+        select(func.min(tracker_rows.c.row_key)).where(
+            tracker_rows.c.team_id == team_id, tracker_rows.c.sheet == HealthRow.SHEET
+        )
+    ).scalar()
 
 
 def _marks(conn: Connection, *, team_id: str, week: str) -> list[str]:
