@@ -161,3 +161,18 @@ def workspace_factory(engine: Engine, tmp_path: Path, monkeypatch: pytest.Monkey
 @pytest.fixture
 def workspace(workspace_factory, config: Config) -> SandboxWorkspace:
     return workspace_factory(config)
+
+
+def config_issue_after(tmp_path: Path, old: str, new: str) -> str:
+    """The one problem the example config has once `old` is replaced by `new` (file:line)."""
+    from porch.core.config import ConfigError
+    from porch.features.registry import load_config
+
+    example = EXAMPLE_CONFIG.read_text()
+    assert old in example, old
+    path = tmp_path / "community.yml"
+    path.write_text(example.replace(old, new, 1))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    [issue] = caught.value.issues
+    return str(issue)

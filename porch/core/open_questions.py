@@ -26,6 +26,18 @@ from porch.core.templating import channel_link, link
 Unless = Callable[[FromClause], ColumnElement[bool]]
 
 
+def replied_by_someone_else(post: FromClause) -> ColumnElement[bool]:
+    """Whether anyone but its author replied in the thread of `post` (an alias of activity)."""
+    reply = aliased(activity, name="reply")
+    return exists().where(
+        reply.c.team_id == post.c.team_id,
+        reply.c.channel_id == post.c.channel_id,
+        reply.c.thread_ts == post.c.message_ts,
+        reply.c.kind == "reply",
+        reply.c.user_id != post.c.user_id,
+    )
+
+
 @dataclass(frozen=True)
 class OpenQuestion:
     channel_id: str
@@ -45,14 +57,7 @@ def open_questions(
     """Questions asked in [since, until) with no reply from anyone but the asker, oldest first
     (without those `unless` holds for, e.g. the ones already alerted)."""
     question = activity.alias("question")
-    reply = aliased(activity, name="reply")
-    answered = exists().where(
-        reply.c.team_id == question.c.team_id,
-        reply.c.channel_id == question.c.channel_id,
-        reply.c.thread_ts == question.c.message_ts,
-        reply.c.kind == "reply",
-        reply.c.user_id != question.c.user_id,
-    )
+    answered = replied_by_someone_else(question)
     rows = conn.execute(
         select(question.c.channel_id, question.c.message_ts, question.c.user_id, question.c.at)
         .where(

@@ -18,14 +18,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, exists, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, Engine, select
 
 from porch.core import channel_directory, effect_queue, member_records
 from porch.core.config import WEEKDAYS, Config
 from porch.core.feature import Feature, Job, PreviewSample
 from porch.core.message_links import member_name, permalink
-from porch.core.open_questions import OpenQuestion, open_questions, question_context
+from porch.core.open_questions import (
+    OpenQuestion,
+    open_questions,
+    question_context,
+    replied_by_someone_else,
+)
 from porch.core.posting import post
 from porch.core.questions import TOP_LEVEL_KINDS
 from porch.core.store.schema import activity, members
@@ -208,14 +212,7 @@ class ManagerCheckIn:
     ) -> dict[str, Any] | None:
         """The newest top-level post by a newcomer that nobody else has replied to."""
         post_row = activity.alias("post")
-        reply = aliased(activity, name="reply")
-        replied = exists().where(
-            reply.c.team_id == post_row.c.team_id,
-            reply.c.channel_id == post_row.c.channel_id,
-            reply.c.thread_ts == post_row.c.message_ts,
-            reply.c.kind == "reply",
-            reply.c.user_id != post_row.c.user_id,
-        )
+        replied = replied_by_someone_else(post_row)
         row = conn.execute(
             select(post_row.c.channel_id, post_row.c.message_ts, post_row.c.user_id, post_row.c.at)
             .join(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, MetaData, select
+from sqlalchemy import Engine, select
 
 from porch.core import channel_directory
 from porch.core.config import Config
@@ -24,24 +24,13 @@ from porch.core.tracker_queue import get_row
 from porch.features.privacy.rights import Privacy
 from porch.features.registry import Features, build_features, templates
 from tests.conftest import MONDAY_MORNING, config_with
+from tests.porch.features.privacy.test_journeys import everything_stored
 
 TEAM = "T0PRIVACY"
 ANAIS = "U0ANAIS001"
 BEN = "U0BENJA001"
 WIN = "Shipped the Quillon pricing page!"
 FEEDBACK = "The onboarding checklist is too long for me"
-
-
-def everything_stored(engine: Engine) -> str:
-    """Every value of every column of every table, reflected from the database itself."""
-    reflected = MetaData()
-    reflected.reflect(bind=engine)
-    values: list[str] = []
-    with engine.connect() as conn:
-        for table in reflected.sorted_tables:
-            for row in conn.execute(select(table)):
-                values += [json.dumps(v, ensure_ascii=False, default=str) for v in row]
-    return "\n".join(values)
 
 
 @dataclass
