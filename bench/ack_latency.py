@@ -32,18 +32,23 @@ would; redeliveries would only add load to a server that is already late.
 
 Per rate and server it prints p50/p95/p99/max ack latency, answers past Slack's 3 s deadline,
 non-2xx answers (no answer within --request-timeout counts as non-2xx and as past the deadline),
-the server process's CPU seconds (utime + stime from /proc/<pid>/stat) per acknowledged event, the
-Porch / bare ratios, and the generator's own lag behind its schedule (if that grows, the client,
-not the server, is the bottleneck).
+the whole server's CPU seconds per acknowledged event, the Porch / bare ratios, and the
+generator's own lag behind its schedule (if that grows, the client, not the server, is the
+bottleneck).
 
-CPU is read from the phase's start until the server has settled: every request answered and, for
-Porch, every due effect delivered and the inbox drained, so work deferred past the ack is charged
-to the events that caused it. For Porch it is also split, from the CPU its background threads
-report in GET /healthz ("background": inbox processor, effect worker, scheduler): the ack path
-(what answering the requests cost, the figure to hold against the bare app's) and the background
-work (the features acting on events, Slack calls, jobs). Each phase starts once the server has
+CPU is the whole server's: utime + stime from /proc of the server process and every process
+below it (`porch serve` runs its background work in worker processes), plus what its reaped
+children used, read from the phase's start until the server has settled: every request
+answered and, for Porch, every due effect delivered and the inbox drained, so work deferred past
+the ack is charged to the events that caused it. For Porch it is also split: the ack path is the
+serving process's own CPU (less its background threads' when `--workers 0` runs them inside it,
+as reported in GET /healthz), the figure to hold against the bare app's; the background is the
+rest (the features acting on events, Slack calls, jobs). Each phase starts once the server has
 gone idle (under 5 % of a core for a second), so Porch's start-up reconcile and the previous
 phase's tail are not counted.
+
+`--busy N` keeps N other processes spinning on the CPU for the whole run, as a busy machine's
+neighbours would.
 
 Drain: when the store has an `inbox_events` table that the phase filled (events stored before the
 ack, processed afterwards), the bench polls it read-only after the last scheduled send until no
@@ -336,7 +341,8 @@ def free_port() -> int:
 
 
 def background_cpu_seconds(server: Server) -> float:
-    """The CPU seconds Porch's background threads report in GET /healthz (0 for the bare app)."""
+    """The CPU seconds Porch's background threads report in GET /healthz, when they run inside
+    the serving process (`--workers 0`); 0 for the bare app and for worker processes."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as conn:
         conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         raw = b""
@@ -346,10 +352,46 @@ def background_cpu_seconds(server: Server) -> float:
     return sum(part.get("cpu_seconds", 0.0) for part in body.get("background", {}).values())
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+
+
 def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (all its threads), from /proc/<pid>/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    """utime + stime of one process (all its threads), from /proc/<pid>/stat."""
+    fields = _stat(pid)
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below `pid` (Porch's worker processes)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int(_stat(int(entry.name))[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """The whole server's CPU: the process, every live descendant, and the children it has
+    already reaped (cutime + cstime), so a worker that died and was replaced still counts."""
+    total = 0
+    for each in [pid, *descendants(pid)]:
+        try:
+            fields = _stat(each)
+        except OSError:
+            continue  # exited meanwhile: its parent's cutime has it
+        total += sum(int(fields[i]) for i in (11, 12, 13, 14))
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -536,7 +578,8 @@ def run_phase(
         inbox_state = "unused"
         before_pending, before_processed = store.inbox()
     recorded_before = store.recorded() if store is not None else 0
-    cpu_before = cpu_seconds(server.process.pid)
+    cpu_before = tree_cpu_seconds(server.process.pid)
+    edge_before = cpu_seconds(server.process.pid)
     background_before = background_cpu_seconds(server)
 
     # A second's head start: the requests travel to the generator process first.
@@ -570,8 +613,11 @@ def run_phase(
         while store.due_effects() > 0 and time.monotonic() < deadline:
             time.sleep(0.1)
     settled_s = time.monotonic() - load_end
-    cpu = cpu_seconds(server.process.pid) - cpu_before
-    background = background_cpu_seconds(server) - background_before
+    cpu = tree_cpu_seconds(server.process.pid) - cpu_before
+    # The ack path is the serving process's own CPU, less any background threads inside it;
+    # everything in its worker processes is background.
+    edge = cpu_seconds(server.process.pid) - edge_before
+    background = (cpu - edge) + background_cpu_seconds(server) - background_before
 
     latencies = [(o.done - o.scheduled) if o.status else math.inf for o in outcomes]
     answered = [o for o in outcomes if o.status]
@@ -772,11 +818,17 @@ def run(args: argparse.Namespace) -> int:
         f"ack latency: rates {', '.join(f'{r:g}' for r in rates)} events/s, {args.seconds:g} s "
         f"each, waitress threads {args.threads}; mix "
         + ", ".join(f"{k} {v:.0%}" for k, v in MIX.items())
-        + f"; store {'PostgreSQL' if args.database_url else 'SQLite'}",
+        + f"; store {'PostgreSQL' if args.database_url else 'SQLite'}"
+        + f"; porch serve --workers {'default' if args.workers is None else args.workers}"
+        + (f"; {args.busy} busy processes beside" if args.busy else ""),
         flush=True,
     )
     generator = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     generator.submit(time.sleep, 0).result()  # start the generator process before any phase
+    # A busy machine: other processes that want the CPU all the time, as neighbours would.
+    spinners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)
+    ]
     try:
         with workspace_dir(args.workdir) as workdir:
             for target in args.targets.split(","):
@@ -788,6 +840,7 @@ def run(args: argparse.Namespace) -> int:
                         command = porch_command(
                             "serve", "--host", "127.0.0.1", "--port", str(port),
                             "--threads", str(args.threads),
+                            *(["--workers", str(args.workers)] if args.workers is not None else []),
                         )  # fmt: skip
                         with running("porch", command, env=env, cwd=workdir, port=port) as server:
                             phases += run_target(
@@ -803,6 +856,9 @@ def run(args: argparse.Namespace) -> int:
                             server, fake, config, rates, members, args, None, generator
                         )
     finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
         generator.shutdown()
         fake.stop()
     report(phases)
@@ -812,6 +868,8 @@ def run(args: argparse.Namespace) -> int:
             "seconds": args.seconds,
             "threads": args.threads,
             "store": "postgresql" if args.database_url else "sqlite",
+            "workers": args.workers,
+            "busy": args.busy,
             "phases": [finite(asdict(p)) for p in phases],
         }
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
@@ -864,9 +922,9 @@ def wait_idle(server: Server, *, timeout: float, window: float = 1.0) -> None:
     the previous phase's tail."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        before = cpu_seconds(server.process.pid)
+        before = tree_cpu_seconds(server.process.pid)
         time.sleep(window)
-        if cpu_seconds(server.process.pid) - before < 0.05 * window:
+        if tree_cpu_seconds(server.process.pid) - before < 0.05 * window:
             return
 
 
@@ -894,6 +952,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--workdir", default=None, help="run the servers here and keep their logs and database"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="porch serve --workers N (its default when not given; 0: one process)",
+    )
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=0,
+        help="keep N other processes spinning on the CPU during the run (a busy machine)",
     )
     parser.add_argument("--bare-server", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)

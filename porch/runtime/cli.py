@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,6 +15,7 @@ from porch.core.config import Config, ConfigError, summary
 from porch.features.registry import check_config, cli_commands, load_config
 from porch.runtime.cli_services import RuntimeCliServices
 from porch.runtime.settings import Settings
+from porch.runtime.worker_command import worker
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -139,23 +141,57 @@ def _socket_mode_url(client: WebClient, app_token: str) -> str:
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="community.yml")
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", type=int, help="Defaults to $PORT, else 3000.")
-@click.option("--threads", default=8, show_default=True)
-def serve(config_path: Path | None, host: str, port: int | None, threads: int) -> None:
-    """HTTP mode: Slack sends requests to POST /slack/events; GET /healthz for probes."""
+@click.option("--threads", default=8, show_default=True, help="Threads answering requests.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    help="Worker processes for the background work (default: 1 on SQLite, one per core up to "
+    "4 on PostgreSQL); 0 runs everything in this one process.",
+)
+def serve(
+    config_path: Path | None, host: str, port: int | None, threads: int, workers: int | None
+) -> None:
+    """HTTP mode: Slack sends requests to POST /slack/events; GET /healthz for probes.
+
+    This process only answers: it checks each request, stores it and acknowledges it. The
+    features, the effect worker, the scheduler and the tracker run in worker processes it starts
+    and restarts (`porch worker`), so no amount of background work delays an acknowledgement.
+    """
     from porch.runtime import logs
     from porch.runtime.edge import http_server
+    from porch.runtime.supervisor import WorkerPool, default_worker_count, worker_command
 
     settings = Settings.from_env(config_path=config_path)
     logs.configure(settings)
-    runtime = _runtime(settings, _load(settings))
-    runtime.start_background()
+    config = _load(settings)
+    count = default_worker_count(database_url=settings.database_url) if workers is None else workers
+    # SIGTERM (docker stop, systemd) ends the server loop like Ctrl-C, so the workers are
+    # stopped cleanly below rather than left to notice that this process is gone.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Started first, so they start up while this process does: a restart is back at work in
+    # the time one process takes to start, not two.
+    pool = WorkerPool(command=worker_command(config_path=str(settings.config_path)), count=count)
+    if count:
+        pool.start()
+    try:
+        runtime = _runtime(settings, config)
+    except BaseException:
+        pool.stop()
+        raise
+    if count:
+        runtime.attach_workers(pool)
+    else:
+        runtime.start_background()
     try:
         # waitress, with the edge's body cap (and its one log line for a refusal).
         server = http_server(runtime.wsgi(), host=host, port=port or settings.port, threads=threads)
         server.print_listen("Serving on http://{}:{}")
         server.run()
     finally:
-        runtime.stop_background()
+        if count:
+            pool.stop()
+        else:
+            runtime.stop_background()
 
 
 @main.command()
@@ -381,6 +417,8 @@ def sync_command(config_path: Path | None, backfill: bool, team_id: str | None) 
         sync_service.command(config=config, settings=settings, rebuild=backfill, team_id=team_id)
     )
 
+
+main.add_command(worker)
 
 for _command in cli_commands():
     if isinstance(_command, tuple):  # (group, command): a verb under a core group, e.g. members

@@ -18,6 +18,7 @@ from porch.core.templating import Templates
 from porch.features.registry import Features, build_features
 from porch.features.registry import templates as feature_templates
 from porch.runtime.settings import Settings
+from porch.runtime.spool import EventSpool
 
 T = TypeVar("T")
 
@@ -36,6 +37,9 @@ class Porch:
     on_accept: Callable[[], None] = field(default=lambda: None)
     # Storing events and processing them take turns at SQLite's write lock (write_turns.py).
     write_turns: WriteTurns = field(default_factory=lambda: WriteTurns(enabled=False))
+    # `porch serve` on SQLite with worker processes: events go to a spool file of their own,
+    # so storing one never waits for the workers' hold on the database (spool.py).
+    spool: EventSpool | None = None
 
     @classmethod
     def build(cls, *, config: Config, settings: Settings, engine: Engine, clock: Clock) -> Porch:
@@ -56,6 +60,14 @@ class Porch:
         This is all that happens before Slack gets its 200; the features act on the event
         afterwards, in the inbox processor.
         """
+        if self.spool is not None:
+            with self.write_turns.turn():
+                first = self.spool.accept(
+                    team_id=team_id, event_id=event_id, event=event, now=self.clock.now()
+                )
+            if first:
+                self.on_accept()
+            return first
         with self.write_turns.turn(), self.engine.begin() as conn:
             first = inbox.accept(
                 conn, team_id=team_id, event_id=event_id, event=event, now=self.clock.now()

@@ -11,14 +11,14 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from app import build_app
 from porch.core import channel_directory
 from porch.core.clock import Clock, SystemClock
 from porch.core.config import Config
-from porch.core.store import connect, migrate
-from porch.runtime import jobs
+from porch.core.store import READ_ONLY, connect, migrate
+from porch.runtime import backlog, jobs
 from porch.runtime.context import Porch
 from porch.runtime.delivery_stats import DeliveryHealth, DeliveryMeter
 from porch.runtime.edge import SlackEdge
@@ -26,6 +26,8 @@ from porch.runtime.inbox_processor import InboxProcessor
 from porch.runtime.scheduler import Scheduler, remember_workspace
 from porch.runtime.settings import Settings
 from porch.runtime.slack_client import SlackClients, resolve_channels, web_client
+from porch.runtime.spool import EventSpool, SpoolIntake
+from porch.runtime.supervisor import WorkerPool
 from porch.runtime.worker import EffectWorker
 
 logger = logging.getLogger(__name__)
@@ -65,6 +67,10 @@ class Runtime:
     team_id: str
     # How Slack's Events API deliveries were answered in the last hour (GET /healthz).
     deliveries: DeliveryHealth = field(default_factory=DeliveryHealth)
+    # `porch serve` with worker processes: the background work runs there, not here.
+    pool: WorkerPool | None = None
+    # Moves what the edge spooled (SQLite, spool.py) into the inbox; idle otherwise.
+    intake: SpoolIntake = field(default_factory=lambda: SpoolIntake(engine=None))
 
     @classmethod
     def create(
@@ -119,6 +125,7 @@ class Runtime:
             write_turns=porch.write_turns,
         )
         porch.on_accept = inbox.wake
+        intake = SpoolIntake(engine=engine, write_turns=porch.write_turns, on_moved=inbox.wake)
         app = build_app(porch=porch, client=client)
         slack = SlackClients(team_id=team_id, client=client)
         scheduler = Scheduler(
@@ -134,17 +141,34 @@ class Runtime:
             slack=slack,
             team_id=team_id,
             deliveries=deliveries or DeliveryHealth(),
+            intake=intake,
         )
+
+    def attach_workers(self, pool: WorkerPool) -> None:
+        """The background work runs in `pool`'s worker processes (porch/runtime/supervisor.py):
+        this process then only answers requests, storing events and waking the workers."""
+        self.pool = pool
+        self.porch.spool = EventSpool.beside(self.porch.engine)
+        self.porch.on_accept = pool.wake
+        self.porch.on_commit = pool.wake
 
     def start_background(self) -> None:
         """What serve and run keep going besides answering Slack: the inbox processor, the
         effect worker and the scheduler, which owns every periodic job."""
+        self.intake.start()
         self.inbox.start()
         self.worker.start()
         self.scheduler.start()
 
+    def wake_background(self) -> None:
+        """New work was stored by another process (the edge): look at it now."""
+        self.intake.wake()
+        self.inbox.wake()
+        self.worker.wake()
+
     def stop_background(self) -> None:
         self.scheduler.stop()
+        self.intake.stop()
         self.inbox.stop()
         self.worker.stop()
 
@@ -194,15 +218,22 @@ class Runtime:
 
         def application(environ: dict[str, Any], start_response: Callable[..., Any]):
             if environ.get("PATH_INFO") == "/healthz" and environ["REQUEST_METHOD"] == "GET":
+                body: dict[str, Any]
                 try:
+                    spool = self.porch.spool
+                    spooled = spool.waiting() if spool is not None else (0, None)
                     with engine.connect() as conn:
-                        conn.execute(text("SELECT 1"))
-                    status, body = "200 OK", {"ok": True, "database": "ok"}
+                        conn.execution_options(**{READ_ONLY: True})
+                        waiting = backlog.figures(conn, now=self.porch.clock.now(), spooled=spooled)
+                    status, body = "200 OK", {"ok": True, "database": "ok", "backlog": waiting}
                 except Exception:
                     logger.exception("health check: database unreachable")
                     status, body = "503 Service Unavailable", {"ok": False, "database": "down"}
                 body["deliveries"] = deliveries.figures().as_json()
-                body["background"] = self.background_figures()
+                if self.pool is not None:
+                    body["workers"] = self.pool.figures()
+                else:
+                    body["background"] = self.background_figures()
                 payload = json.dumps(body).encode()
                 start_response(
                     status,

@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError
 from porch.core.store import schema
 
 __all__ = [
+    "READ_ONLY",
     "UnusableUrl",
     "alembic_config",
     "check_url",
@@ -37,6 +38,10 @@ FEATURES = Path(__file__).parent.parent.parent / "features"
 # locks on ("porch" in ASCII).
 MIGRATION_LOCK_KEY = 0x706F726368
 
+
+# An execution option: `conn.execution_options(**{READ_ONLY: True})` on SQLite begins a plain
+# (deferred) transaction, which never waits for the write lock; see _sqlite_engine.
+READ_ONLY = "porch_read_only"
 
 # What a usable URL looks like, for the error that names an unusable one.
 URL_EXAMPLES = "sqlite:///path/to/porch.db (a file) or postgresql://user:password@host/dbname"
@@ -99,7 +104,10 @@ def _sqlite_engine(url: str) -> Engine:
     # failing with "database is locked" when it upgrades a read transaction.
     @event.listens_for(engine, "begin")
     def _begin(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A connection marked READ_ONLY (GET /healthz's look at the backlog) only reads, and in
+        # WAL mode a reader never waits for the writer, so it does not queue for the lock.
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

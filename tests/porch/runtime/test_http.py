@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 
@@ -19,6 +20,10 @@ def test_healthz_answers(workspace: SandboxWorkspace):
     assert response.json() == {
         "ok": True,
         "database": "ok",
+        "backlog": {
+            "events": {"pending": 0, "oldest_seconds": None},
+            "effects": {"pending": 0, "oldest_seconds": None},
+        },
         "deliveries": {"last_hour": 0, "not_ok": 0, "late": 0, "share": 0.0},
         "background": {
             "inbox": {"processed": 0, "failed": 0, "cpu_seconds": 0.0},
@@ -34,6 +39,26 @@ def test_healthz_counts_what_the_background_did(workspace: SandboxWorkspace):
     background = requests.get(f"{workspace.url}/healthz", timeout=5).json()["background"]
     assert background["inbox"]["processed"] == 1
     assert background["effects"]["delivered"] >= 1  # the welcome DM, and her App Home
+
+
+def test_healthz_reports_the_backlog_and_the_age_of_the_oldest(workspace: SandboxWorkspace):
+    """What waits for the workers, for an operator or an autoscaler to watch."""
+    envelope = slack.event_callback(
+        team_id=workspace.fake.team_id,
+        event=slack.team_join(workspace.add_user("U0ANA00001", "Ana", "Ana")),
+    )
+    assert workspace.sender.event(envelope).status_code == 200  # stored, not yet processed
+    workspace.clock.advance(dt.timedelta(seconds=90))
+    backlog = requests.get(f"{workspace.url}/healthz", timeout=5).json()["backlog"]
+    assert backlog["events"] == {"pending": 1, "oldest_seconds": 90.0}
+
+    workspace.runtime.inbox.drain()  # the welcome DM is now due, not yet sent
+    backlog = requests.get(f"{workspace.url}/healthz", timeout=5).json()["backlog"]
+    assert backlog["events"] == {"pending": 0, "oldest_seconds": None}
+    assert backlog["effects"]["pending"] >= 1
+    workspace.settle()
+    backlog = requests.get(f"{workspace.url}/healthz", timeout=5).json()["backlog"]
+    assert backlog["effects"] == {"pending": 0, "oldest_seconds": None}
 
 
 def test_unknown_paths_are_404(workspace: SandboxWorkspace):

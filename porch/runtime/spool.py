@@ -1,0 +1,183 @@
+"""On SQLite, the edge stores events in a file of their own, so it never waits for a worker.
+
+SQLite lets one process write at a time. With the edge and the workers in separate processes,
+an event stored straight into the inbox would wait behind whatever the workers hold (a batch of
+events, a tracker sync's bookkeeping), and SQLite's busy handler sleeps in growing steps while
+it waits. So the edge writes to a spool beside the database (`porch.db.spool`), which only it
+and one short statement of the workers ever write. The workers move spooled events into the
+inbox in arrival order, then delete them from the spool.
+
+Nothing is lost or doubled: an event leaves the spool only after the inbox transaction that
+holds it has committed, and the inbox ignores an event it already has ((team_id, event_id) is
+its key), so a worker that dies between the two steps moves the same rows again harmlessly. A
+retry Slack sends later lands in the spool again and is dropped the same way.
+
+PostgreSQL locks rows, not the database, so there the edge writes to the inbox directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    delete,
+    func,
+    select,
+)
+from sqlalchemy.engine import make_url
+
+from porch.core import domain_events, inbox
+from porch.core.domain_events import DomainEvent
+from porch.core.store import connect
+from porch.core.store.table_types import DateTime
+from porch.core.store.upsert import insert_ignore
+from porch.core.store.write_turns import WriteTurns
+from porch.runtime.background import BackgroundLoop
+
+metadata = MetaData()
+spooled = Table(
+    "spooled_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("team_id", String(32), nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("team_id", "event_id", name="uq_spooled_team_event"),
+)
+
+# Events moved per inbox transaction: enough to keep up with a burst, few enough that the
+# transaction stays short.
+MOVE_BATCH = 500
+
+
+def spool_path(engine: Engine) -> Path | None:
+    """Where the spool of this SQLite database lives; None for PostgreSQL or an in-memory DB."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = make_url(str(engine.url)).database
+    if not database or database == ":memory:":
+        return None
+    return Path(f"{database}.spool")
+
+
+class EventSpool:
+    def __init__(self, *, path: Path) -> None:
+        self.path = path
+        self.engine = connect(f"sqlite:///{path}")
+        metadata.create_all(self.engine)
+
+    @classmethod
+    def beside(cls, engine: Engine) -> EventSpool | None:
+        path = spool_path(engine)
+        return cls(path=path) if path is not None else None
+
+    def accept(self, *, team_id: str, event_id: str, event: DomainEvent, now: dt.datetime) -> bool:
+        """Spool the event unless it is already spooled; True when this delivery is the first."""
+        with self.engine.begin() as conn:
+            return insert_ignore(
+                conn,
+                spooled,
+                team_id=team_id,
+                event_id=event_id,
+                kind=event.kind,
+                payload=domain_events.to_payload(event),
+                received_at=now,
+            )
+
+    def move_into(
+        self, engine: Engine, *, write_turns: WriteTurns | None = None, limit: int = MOVE_BATCH
+    ) -> int:
+        """Move the oldest spooled events into `engine`'s inbox; how many were moved."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(spooled).order_by(spooled.c.id).limit(limit)).all()
+        if not rows:
+            return 0
+        turns = write_turns or WriteTurns(enabled=False)
+        with turns.turn(), engine.begin() as conn:
+            for row in rows:
+                inbox.accept(
+                    conn,
+                    team_id=row.team_id,
+                    event_id=row.event_id,
+                    event=domain_events.from_payload(row.kind, row.payload),
+                    now=row.received_at,
+                )
+        with self.engine.begin() as conn:
+            conn.execute(delete(spooled).where(spooled.c.id <= rows[-1].id))
+        return len(rows)
+
+    def waiting(self) -> tuple[int, dt.datetime | None]:
+        """(events spooled, when the oldest arrived), for GET /healthz's backlog."""
+        with self.engine.connect() as conn:
+            count, oldest = conn.execute(
+                select(func.count(), func.min(spooled.c.received_at))
+            ).one()
+        return count, oldest
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+class SpoolIntake:
+    """In a worker: moves spooled events into the inbox, then wakes the inbox processor.
+
+    The edge may create the spool after the worker starts (both start together), so the file is
+    looked for on each round until it appears. Without an engine (or on PostgreSQL) it is idle.
+    """
+
+    def __init__(
+        self,
+        *,
+        engine: Engine | None,
+        write_turns: WriteTurns | None = None,
+        on_moved: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.engine = engine
+        self.write_turns = write_turns
+        self.on_moved = on_moved
+        self.path = spool_path(engine) if engine is not None else None
+        self.spool: EventSpool | None = None
+        self.moved = 0
+        self._loop = BackgroundLoop(
+            name="porch-intake",
+            step=self.run_once,
+            idle_seconds=lambda: 1.0,
+            what="moving spooled events into the inbox",
+        )
+
+    def run_once(self) -> bool:
+        if self.engine is None or self.path is None:
+            return False
+        if self.spool is None:
+            if not self.path.exists():
+                return False
+            self.spool = EventSpool(path=self.path)
+        moved = self.spool.move_into(self.engine, write_turns=self.write_turns)
+        if moved:
+            self.moved += moved
+            self.on_moved()
+        return moved > 0
+
+    def start(self) -> None:
+        if self.path is not None:
+            self._loop.start()
+
+    def wake(self) -> None:
+        self._loop.wake()
+
+    def stop(self) -> None:
+        self._loop.stop(timeout=10)
+        if self.spool is not None:
+            self.spool.dispose()
