@@ -329,3 +329,32 @@ def test_a_first_start_fires_nothing_that_is_due_only_because_it_never_ran(
     assert keys(config.channels.introductions) == ["intro-thread:2026-W46"]
     move(local(1, 9, month=12))  # December: November, which Porch saw, is reported
     assert reports() == [f"health-{workspace.fake.team_id}-2026-11.html"]
+
+
+def test_a_first_start_after_a_rituals_time_posts_it_at_its_next_time(
+    workspace_factory, config: Config
+):
+    """A first start at 11:00 on Monday posted the 09:30 goals ritual at once (inside its
+    catch-up window, which is for downtime): it waits for the next Monday instead."""
+    berlin = config.community.tz
+
+    def local(day: int, hour: int) -> dt.datetime:
+        return dt.datetime(2026, 11, day, hour, tzinfo=berlin).astimezone(dt.UTC)
+
+    workspace = workspace_factory(config, at=local(2, 11))  # Monday, first start
+    scheduler = workspace.runtime.scheduler
+    home = workspace.fake.channel_id(config.channels.home)
+
+    def rituals() -> list[str]:
+        keys = [m["metadata"]["event_payload"]["key"] for m in workspace.fake.messages(home)]
+        return [key for key in keys if key.startswith("ritual:")]
+
+    for hour in (11, 12):
+        workspace.clock.set(local(2, hour))
+        scheduler.run_due()
+        workspace.runtime.worker.drain()
+    assert rituals() == []
+    workspace.clock.set(local(9, 10))
+    scheduler.run_due()
+    workspace.runtime.worker.drain()
+    assert rituals() == ["ritual:monday-goals:2026-11-09"]
