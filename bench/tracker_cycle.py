@@ -204,8 +204,8 @@ def main() -> None:
                     weeks=weeks,
                     tz=tz,
                     now=clock[0],
-                    healthy_pct=10,
-                    stagnant_pct=5,
+                    healthy_score=60,
+                    stagnant_score=40,
                 )
             tracker._rewrite(
                 engine, team_id=TEAM, now=clock[0], rebuild=False, progress=None, changed=0

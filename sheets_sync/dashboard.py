@@ -1,7 +1,7 @@
 """The Dashboard worksheet: the latest health figures, feedback by tag, and four charts.
 
 Managers look rather than read, so the first worksheet answers "how are we doing?" at a glance:
-this week next to last week, and charts of participation, weekly contributors, feedback by tag
+this week next to last week, and charts of participation, active members, feedback by tag
 and the Community Health Score by week. Its content is derived from the store, not queued: it
 is rewritten whenever Health or Feedback rows change. Both trackers (Google Sheet and local
 .xlsx) draw it from `grid()`.
@@ -50,7 +50,7 @@ CHART_ROWS = 17  # rows from one chart's top to the next one's, leaving a blank 
 
 # Charts, as (id, title). Fixed IDs let the worker tell its charts from ones managers added.
 PARTICIPATION_CHART = (724_110_001, "Participation % by week")
-CONTRIBUTORS_CHART = (724_110_002, "Weekly contributors (active members)")
+CONTRIBUTORS_CHART = (724_110_002, "Active members (30 days) by week")
 FEEDBACK_CHART = (724_110_003, "Feedback by tag")
 SCORE_CHART = (724_110_004, "Community Health Score by week")
 CHART_IDS = (PARTICIPATION_CHART[0], CONTRIBUTORS_CHART[0], FEEDBACK_CHART[0], SCORE_CHART[0])

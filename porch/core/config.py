@@ -269,14 +269,28 @@ def _removed_unanswered_after_hours(value: object) -> None:
     )
 
 
+def _removed_participation_band(value: object) -> None:
+    raise ValueError(
+        "no longer exists: the Healthy/Watch/Stagnant status is now the band of the Community "
+        "Health Score (health.healthy_score, health.stagnant_score), so that it never disagrees "
+        "with the score; delete this line"
+    )
+
+
 class Thresholds(Strict):
-    healthy_participation_pct: float = Field(default=10, ge=0, le=100)
-    stagnant_participation_pct: float = Field(default=5, ge=0, le=100)
     first_response_hours: float = Field(default=4, gt=0)
     ambassador_min_posts_30d: int = Field(default=8, ge=1)
     # Removed: it promised (on the FAQ) a second response time nothing enforced. Declared only
     # so an old community.yml still carrying it gets an error saying what replaced it.
     unanswered_after_hours: Annotated[None, BeforeValidator(_removed_unanswered_after_hours)] = (
+        Field(default=None, exclude=True)
+    )
+    # Removed: a status from participation read "Healthy" beside a score of 32. Declared only so
+    # an old community.yml still carrying them gets an error saying what replaced them.
+    healthy_participation_pct: Annotated[None, BeforeValidator(_removed_participation_band)] = (
+        Field(default=None, exclude=True)
+    )
+    stagnant_participation_pct: Annotated[None, BeforeValidator(_removed_participation_band)] = (
         Field(default=None, exclude=True)
     )
     # Channels where every top-level message counts as a question (elsewhere, one ending in "?").

@@ -185,7 +185,10 @@ class Scheduler:
 def remember_workspace(
     porch: Porch, *, team_id: str, name: str, bot_user_id: str, url: str | None = None
 ) -> None:
-    """Record the workspace at first start; later starts refresh what Slack may have changed."""
+    """Record the workspace at first start; later starts refresh what Slack may have changed.
+
+    The first start's moment is read from Porch's clock (the sandbox's manual one too): slots
+    that came before it were never Porch's to catch up on (porch.core.first_start)."""
     with porch.engine.begin() as conn:
         inserted = insert_ignore(
             conn,
@@ -193,7 +196,7 @@ def remember_workspace(
             team_id=team_id,
             name=name,
             bot_user_id=bot_user_id,
-            installed_at=dt.datetime.now(dt.UTC),
+            installed_at=porch.clock.now(),
             url=url,
         )
         if not inserted:

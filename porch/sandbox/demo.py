@@ -288,6 +288,8 @@ def story(box: Demo) -> None:
     box.at(4, "17:00")
     box.narrate("Ben would rather not get reminders.")
     box.scene("turn off reminders", "U0BEN00001")
+    box.narrate("Friday 09:00: the managers' first check-in, at its time.")
+    box.at(5, "09:00")
     box.scene("friday wins")
 
     box.narrate("Next Monday: a new thread. Chloé got her nudge too, and introduces herself.")

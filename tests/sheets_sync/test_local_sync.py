@@ -281,10 +281,11 @@ def test_a_change_patches_the_workbook_in_place(
     assert members["J4"].hyperlink.target == "https://team.slack.com/team/U3?a=1&b"
     assert members["J4"].style == "Hyperlink"
     health = {row[0]: row for row in workbook["Health"].iter_rows(min_row=2, values_only=True)}
-    assert health["2026-W48"][4] == 1  # UC is active in week 48
+    # UC is now active too: UA, UB and UC engaged in the 30 days to week 48's end (now).
+    assert health["2026-W48"][4] == 3
     dash = workbook["Dashboard"]
     assert dash["B2"].value == dt.datetime(2026, 11, 24, 14, 0)  # updated 13:00 UTC
-    assert dash["B8"].value == 1  # active members this week
+    assert dash["B8"].value == 3  # active members this week
     with zipfile.ZipFile(path) as archive:
         assert any(name.startswith("xl/charts/chart") for name in archive.namelist())
     assert sorted(p.name for p in path.parent.iterdir()) == ["tracker.xlsx"]

@@ -14,12 +14,13 @@ from porch.core.mrkdwn_html import block_texts, to_plain
 if TYPE_CHECKING:
     from porch.sandbox.demo import Demo
 
-# The demo's config runs the check-in on Fridays only (see demo_config), so the month shows one.
+# The demo's config runs the check-in on Fridays only (see demo_config), so the month shows two:
+# the first Friday's and this one.
 CHECK_IN_DAY = 33  # Friday 4 December
 
 
 def demo_config(config: Any) -> dict[str, Any]:
-    """One check-in in the transcript: the story visits no other Friday."""
+    """Two check-ins in the transcript, at 09:00 on the two Fridays the story visits then."""
     return {"manager_check_in": config.manager_check_in.model_copy(update={"weekdays": ["friday"]})}
 
 

@@ -5,7 +5,8 @@ since the last check-in and how far their welcome got (with the warm-welcome but
 still waiting for a manager), the questions still unanswered, and the one member post most
 worth a reply. One keyed effect per local date, so it goes out once a day whatever the
 replicas, retries or restarts; a check-in missed while Porch was down goes out later that day,
-never the next.
+never the next, and greets the managers for the time it goes out (community timezone, where its
+time is set). A first start after the day's time sends nothing that day: Porch was not there.
 
 "Most worth a reply" is the question that has waited longest; when every question has an
 answer, the newest top-level post from a newcomer (joined in the last 14 days) that nobody has
@@ -20,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from porch.core import channel_directory, effect_queue, member_records
+from porch.core import channel_directory, effect_queue, first_start, member_records
 from porch.core.config import WEEKDAYS, Config
 from porch.core.feature import Feature, Job, PreviewSample
 from porch.core.message_links import member_name, permalink
@@ -53,6 +54,16 @@ WELCOME_STATES = {
 }
 
 
+def part_of_day(local: dt.time) -> str:
+    """ "morning", "afternoon" or "evening" at a local time: the greeting follows the time the
+    message is written (a check-in caught up after downtime at 15:00 is not a "Good morning")."""
+    if dt.time(5) <= local < dt.time(12):
+        return "morning"
+    if dt.time(12) <= local < dt.time(18):
+        return "afternoon"
+    return "evening"
+
+
 def check_in_key(day: dt.date) -> str:
     return f"manager-check-in:{day.isoformat()}"
 
@@ -81,6 +92,7 @@ class ManagerCheckIn:
         }
         newcomer = {"mention": mention("U0SAMPLE3"), "name": "Chloé", "user_id": "U0SAMPLE3"}
         sample = {
+            "part_of_day": "morning",
             "since": "Fri 27 Nov, 09:00",
             "newcomers": [
                 {
@@ -125,13 +137,22 @@ class ManagerCheckIn:
                 return self.slot(earlier)
         return self.slot(day - dt.timedelta(days=7))
 
+    def since(self, conn: Connection, team_id: str, day: dt.date) -> dt.datetime:
+        """Where `day`'s check-in starts counting: the last one's time, or Porch's first start
+        when that came later (nothing before it was Porch's to see)."""
+        previous = self.previous_slot(day)
+        started = first_start.started_at(conn, team_id=team_id)
+        return max(previous, started) if started else previous
+
     def post_due(self, conn: Connection, *, team_id: str, now: dt.datetime) -> bool:
         """Today's check-in, once, from its time until the end of the local day."""
         settings = self.config.manager_check_in
         today = now.astimezone(self.config.community.tz).date()
         if not settings.enabled or WEEKDAYS[today.weekday()] not in settings.weekdays:
             return False
-        if now < self.slot(today):
+        slot = self.slot(today)
+        # Caught up after downtime, but not on a first start after the slot: Porch was not there.
+        if now < slot or not first_start.was_running(conn, team_id=team_id, at=slot):
             return False
         key = check_in_key(today)
         if effect_queue.exists(conn, team_id=team_id, key=key):
@@ -145,7 +166,7 @@ class ManagerCheckIn:
             template=TEMPLATE,
             to={"channel_name": self.config.channels.moderators},
             now=now,
-            **self.contents(conn, team_id=team_id, since=self.previous_slot(today), now=now),
+            **self.contents(conn, team_id=team_id, since=self.since(conn, team_id, today), now=now),
         )
 
     def contents(
@@ -170,6 +191,7 @@ class ManagerCheckIn:
         else:
             worth = self.quiet_newcomer_post(conn, team_id=team_id, now=now)
         return {
+            "part_of_day": part_of_day(now.astimezone(self.config.community.tz).time()),
             "since": since.astimezone(self.config.community.tz).strftime("%a %d %b, %H:%M"),
             "newcomers": newcomers[:MAX_LISTED],
             "more_newcomers": max(len(newcomers) - MAX_LISTED, 0),

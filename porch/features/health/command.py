@@ -90,9 +90,9 @@ class HealthCommand:
             score=report.figure(current.score),
             score_change=report.change(current.score, previous.score, better_up=True),
             participation=report.figure(current.participation_pct, "%"),
-            band=current.band,
-            healthy=config.thresholds.healthy_participation_pct,
-            stagnant=config.thresholds.stagnant_participation_pct,
+            status=current.status,
+            healthy=report.figure(config.health.healthy_score),
+            stagnant=report.figure(config.health.stagnant_score),
             rows=rows,
             width=max(len(row[0]) for row in rows),
         )

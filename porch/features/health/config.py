@@ -1,11 +1,9 @@
-"""The `health:` section of community.yml: the score's targets and the monthly report.
-
-The participation thresholds (`thresholds:`) stay in the core config: other features read them.
-"""
+"""The `health:` section of community.yml: the score's targets, the status bands of the score
+and the monthly report."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from porch.core.config import Strict, Text
 
@@ -24,3 +22,13 @@ class HealthConfig(Strict):
     # posted to the managers' channel when `post_monthly_report` is on.
     reports_dir: Text = "reports"
     post_monthly_report: bool = False
+    # The status words are the score's bands, so that they never disagree with it: "Healthy"
+    # from `healthy_score`, "Stagnant" below `stagnant_score`, "Watch" in between.
+    healthy_score: float = Field(default=60, ge=0, le=100)
+    stagnant_score: float = Field(default=40, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _bands_in_order(self) -> HealthConfig:
+        if self.stagnant_score > self.healthy_score:
+            raise ValueError("stagnant_score must not be above healthy_score")
+        return self

@@ -10,15 +10,17 @@ did what, where and when is read (the activity rows hold no message text). Defin
 sentence each (the managers' page on the site says the same):
 
 - Members: people in the roster (not bots, not those who left) who had joined by `until`.
-- Active participation: members who posted, replied or reacted in the last 30 days / members.
+- Active members: members who posted, replied or reacted in the last 30 days (= MAU).
+- Active participation: active members / members.
 - DAU: members engaging on an average day of the last 30; WAU: members engaging in the last 7
   days; MAU: members engaging in the last 30 days; DAU/MAU: DAU / MAU.
 - Member-initiated conversations per week: top-level posts in the period by members who are not
   managers (bots are never recorded), per 7 days.
 - Contribution density: members who posted, replied or reacted, counted per 7-day window of
   the period and averaged per week.
-- Returning engagers: members who engaged on at least two different days of the last 30 /
-  members who engaged at all in them.
+- Returning engagers: active members who engaged on at least two different days of the last 30
+  (so never more than the active members); returning engagers %: their share of the active
+  members.
 - Conversation depth: replies to the period's top-level posts / those posts.
 - Replies (reactions) per 1,000 members: replies (reactions) in the period per 1,000 members,
   per week.
@@ -32,6 +34,11 @@ sentence each (the managers' page on the site says the same):
 - Community Health Score: 0.4 x returning engagers % + 0.3 x replies per 1,000 normalized +
   0.3 x reactions per 1,000 normalized, where a weekly rate normalized is
   min(rate / its target, 1) x 100 (targets in `health:` of community.yml).
+- Status: the band of the score: "Healthy" from `health.healthy_score` (60), "Stagnant" below
+  `health.stagnant_score` (40), "Watch" in between.
+
+The weekly Health rows (weeks.py) are these definitions for the week's days: the last 30 days
+are the 30 ending with the week.
 """
 
 from __future__ import annotations
@@ -88,7 +95,6 @@ class HealthReport:
     members: int
     active_30d: int
     participation_pct: float
-    band: str
     dau: float
     wau: int
     mau: int
@@ -117,6 +123,7 @@ class HealthReport:
     nps: float | None
     nps_responses: int
     score: float
+    status: str
 
     def as_json(self) -> dict[str, Any]:
         data = {
@@ -128,13 +135,21 @@ class HealthReport:
         return data
 
 
-def band(participation_pct: float, *, config: Config) -> str:
-    """ "healthy" from thresholds.healthy_participation_pct, "stagnant" below the stagnant one."""
-    if participation_pct >= config.thresholds.healthy_participation_pct:
-        return "healthy"
-    if participation_pct < config.thresholds.stagnant_participation_pct:
-        return "stagnant"
-    return "watch"
+def status(score: float, *, config: Config) -> str:
+    """The word shown beside a Community Health Score: its band, so that the two never disagree
+    (a "Healthy" week with a score of 32 was how issue 24 began)."""
+    return score_band(
+        score, healthy=config.health.healthy_score, stagnant=config.health.stagnant_score
+    )
+
+
+def score_band(score: float, *, healthy: float, stagnant: float) -> str:
+    """ "Healthy" from `healthy`, "Stagnant" below `stagnant`, "Watch" in between."""
+    if score >= healthy:
+        return "Healthy"
+    if score < stagnant:
+        return "Stagnant"
+    return "Watch"
 
 
 def health_score(
@@ -248,13 +263,19 @@ def _report(
     dau = sums.dau_days / 30
     by_offset = {cohort_offset: cohort for cohort_offset, cohort in cohorts}
     top_level = sums.top_level
+    score = health_score(
+        returning_pct=returning_pct,
+        replies_rate=replies_rate,
+        reactions_rate=reactions_rate,
+        replies_target=config.health.replies_per_1000_target,
+        reactions_target=config.health.reactions_per_1000_target,
+    )
     return HealthReport(
         since=since,
         until=until,
         members=member_count,
         active_30d=mau,
         participation_pct=participation,
-        band=band(participation, config=config),
         dau=round(dau, 1),
         wau=sums.wau,
         mau=mau,
@@ -285,13 +306,8 @@ def _report(
         referral_pct=_pct(referred, joined) if joined else None,
         nps=survey.score if survey else None,
         nps_responses=survey.responses if survey else 0,
-        score=health_score(
-            returning_pct=returning_pct,
-            replies_rate=replies_rate,
-            reactions_rate=reactions_rate,
-            replies_target=config.health.replies_per_1000_target,
-            reactions_target=config.health.reactions_per_1000_target,
-        ),
+        score=score,
+        status=status(score, config=config),
     )
 
 

@@ -4,7 +4,9 @@ Early each month the job writes `<health.reports_dir>/health-<team>-<YYYY-MM>.ht
 month that ended (rendered from Markdown by porch/core/markdown_report.py) and, with
 `health.post_monthly_report`, records one post of it to the managers' channel under the key
 `health-report:<YYYY-MM>`, so a month is posted once however often the job runs. Months are
-calendar months in the community's timezone; each is compared with the month before.
+calendar months in the community's timezone; each is compared with the month before. A month
+that ended before Porch first started is not reported: a first start would only write an empty
+report of a month Porch never watched.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from porch.core import effect_queue
+from porch.core import effect_queue, first_start
 from porch.core.config import Config
 from porch.core.feature import Feature, Job
 from porch.core.markdown_report import render_blocks, render_html
@@ -49,6 +51,11 @@ def write_monthly_report(
     path = report_path(config, team_id=team_id, month=month)
     if path.exists():
         return None
+    with engine.connect() as conn:
+        # Only a month Porch saw some of: on a first start, last month's figures would be an
+        # empty report of a month Porch never watched.
+        if not first_start.was_running(conn, team_id=team_id, at=end - dt.timedelta(seconds=1)):
+            return None
     _, before, _ = last_month(start, config=config)
     tz = config.community.tz
     with engine.begin() as conn:

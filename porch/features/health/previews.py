@@ -24,9 +24,9 @@ def previews() -> list[PreviewSample]:
                 "score": "46.2",
                 "score_change": "▲ 3.1",
                 "participation": "18.4%",
-                "band": "healthy",
-                "healthy": 10,
-                "stagnant": 5,
+                "status": "Watch",
+                "healthy": "60",
+                "stagnant": "40",
                 "rows": [
                     ("Community Health Score", "46.2/100", "43.1/100", "▲ 3.1"),
                     ("Active participation (30 days)", "18.4%", "17%", "▲ 1.4"),

@@ -112,7 +112,7 @@ def terminal_table(
     ]
     lines.insert(1, "-" * len(lines[0]))
     lines.append("")
-    lines.append(f"Participation band: {report.band}")
+    lines.append(f"Status: {report.status} (the band of the Community Health Score)")
     if report.cohorts:
         lines.append("Retention by join month (joined -> active in the last 30 days):")
         for cohort in report.cohorts:
@@ -130,8 +130,8 @@ def markdown(
     """The report in Markdown: rendered to Slack blocks and to the monthly HTML page."""
     out = [f"# {title}", "", f"**Period:** {period_label(report, tz=tz)}", ""]
     out.append(
-        f"**Community Health Score:** {figure(report.score)}/100. "
-        f"**Participation:** {figure(report.participation_pct, '%')} ({report.band})."
+        f"**Community Health Score:** {figure(report.score)}/100 ({report.status}). "
+        f"**Active participation:** {figure(report.participation_pct, '%')}."
     )
     out.append("")
     out.append("| Metric | This period | Previous | Change |")

@@ -50,7 +50,6 @@ def refresh_health(
     was first recorded.
     """
     tz = config.community.tz
-    thresholds = config.thresholds
     roster = select(members.c.user_id).where(members.c.team_id == team_id).limit(1)
     if conn.execute(roster).first() is None:
         return 0  # no community yet, so no health to report
@@ -84,8 +83,8 @@ def refresh_health(
         weeks=weeks,
         tz=tz,
         now=now,
-        healthy_pct=thresholds.healthy_participation_pct,
-        stagnant_pct=thresholds.stagnant_participation_pct,
+        healthy_score=config.health.healthy_score,
+        stagnant_score=config.health.stagnant_score,
         replies_target=config.health.replies_per_1000_target,
         reactions_target=config.health.reactions_per_1000_target,
     ):

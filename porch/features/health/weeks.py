@@ -4,28 +4,30 @@ The tracker's Health worksheet gets one row per week and its Dashboard charts th
 see the trend instead of counting messages. Every figure is defined below in one sentence; they
 are deliberately simple so that a manager can check one by hand.
 
-Definitions (all per ISO week, Monday 00:00 to the next Monday 00:00 in the community's
-timezone; for the week in progress, "end of the week" means now):
+Weeks are ISO weeks, Monday 00:00 to the next Monday 00:00 in the community's timezone; for the
+week in progress, "end of the week" means now. "The last 30 days" of a week are the 30 days that
+end with it, each a 24-hour window counted back from its end. Active members, participation,
+returning engagers, the score and the status are those of the health report
+(porch/features/health/metrics.py) for those 30 days: one definition each, everywhere.
 
 - Members: people in the roster (the `members` table, excluding those who left the workspace)
   who had joined by the end of the week. Someone whose join date is unknown counts as a member.
 - New members: members whose join time falls inside the week. Members imported at install
   time (`porch members import`) were there before Porch, so they never count as new.
-- Active members (the weekly contributors): members who did anything that counts as engaging
-  during the week: a message, a thread reply or a reaction. Joining a channel does not count.
-- Participation %: active members / members x 100 (0 when there are no members). The reference
-  range for a healthy community is 10-30 %; below 5 % suggests it has gone quiet.
+- Active members: members who engaged (a message, a thread reply or a reaction; joining a
+  channel does not count) in the last 30 days.
+- Participation %: active members / members x 100 (0 when there are no members).
 - Messages: messages and thread replies posted by members during the week.
-- Returning engagers: members who engaged on at least two different days (in the community's
-  timezone) within the 30 days that end with the week. Returning engagers % is their share of
-  everyone who engaged at least once in those 30 days (20-40 % is a good sign).
+- Returning engagers: active members who engaged on at least two different days of the last 30
+  days, so never more than the active members. Returning engagers %: their share of the active
+  members (20-40 % is a good sign).
 - Replies (reactions) per 1,000: replies (reactions) by members during the week per 1,000
   members.
-- Health score: the Community Health Score of the week (porch/features/health/metrics.py):
-  0.4 x returning engagers % + 0.3 x replies per 1,000 normalized + 0.3 x reactions per 1,000
-  normalized, each rate normalized against its target in `health:` of community.yml.
-- Status: "Healthy" when participation reaches `healthy_pct`, "Stagnant" below `stagnant_pct`,
-  "Watch" in between.
+- Health score: the Community Health Score of the week: 0.4 x returning engagers % + 0.3 x
+  replies per 1,000 normalized + 0.3 x reactions per 1,000 normalized, each rate normalized
+  against its target in `health:` of community.yml.
+- Status: the band of the health score: "Healthy" from `health.healthy_score`, "Stagnant"
+  below `health.stagnant_score`, "Watch" in between.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, func, select
 
 from porch.core.store.schema import activity, members, tracker_rows
-from porch.features.health.metrics import health_score
+from porch.features.health.metrics import health_score, score_band
 from porch.features.health.rows import HealthRow
 
 # Activity kinds that are posts (the rest, apart from joins, are reactions and the like).
@@ -48,6 +50,7 @@ MESSAGE_KINDS = frozenset({"message", "question", "reply"})
 # Activity kinds recorded for bookkeeping that are not engagement.
 NOT_ENGAGEMENT = frozenset({"join"})
 RETURNING_WINDOW = dt.timedelta(days=30)
+DAY = dt.timedelta(days=1)
 IMPORTED = "import"
 # How far back a full recomputation goes: two years of weekly rows is plenty for a trend.
 MAX_WEEKS = 104
@@ -131,8 +134,8 @@ def weekly_health(
     weeks: Sequence[str],
     tz: ZoneInfo,
     now: dt.datetime,
-    healthy_pct: float,
-    stagnant_pct: float,
+    healthy_score: float,
+    stagnant_score: float,
     replies_target: float = 25.0,
     reactions_target: float = 40.0,
 ) -> list[WeekHealth]:
@@ -179,40 +182,42 @@ def weekly_health(
         member_count = sum(1 for at in joined if at is None or at < end)
         new_members = sum(1 for at in joined if at is not None and start <= at < end)
         in_week = list(between(start, end))
-        active = {user_id for _, user_id, _ in in_week}
         messages = sum(1 for _, _, kind in in_week if kind in MESSAGE_KINDS)
         replies = sum(1 for _, _, kind in in_week if kind == "reply")
         reactions = sum(1 for _, _, kind in in_week if kind.startswith("r:"))
         replies_rate = round(replies * 1000 / member_count, 1) if member_count else 0.0
         reactions_rate = round(reactions * 1000 / member_count, 1) if member_count else 0.0
-        days: dict[str, set[dt.date]] = defaultdict(set)
+        # Days as the report counts them: 24-hour windows counted back from the end.
+        days: dict[str, set[int]] = defaultdict(set)
         for at, user_id, _ in between(end - RETURNING_WINDOW, end):
-            days[user_id].add(at.astimezone(tz).date())
+            days[user_id].add((end - at) // DAY)
+        active = len(days)
         returning = sum(1 for seen in days.values() if len(seen) >= 2)
-        participation = _pct(len(active), member_count)
-        returning_pct = _pct(returning, len(days))
+        participation = _pct(active, member_count)
+        returning_pct = _pct(returning, active)
+        score = health_score(
+            returning_pct=returning_pct,
+            replies_rate=replies_rate,
+            reactions_rate=reactions_rate,
+            replies_target=replies_target,
+            reactions_target=reactions_target,
+        )
         results.append(
             WeekHealth(
                 week=week,
                 starts=start.date(),
                 members=member_count,
                 new_members=new_members,
-                active_members=len(active),
+                active_members=active,
                 participation_pct=participation,
                 messages=messages,
                 returning_engagers=returning,
-                engagers_30d=len(days),
+                engagers_30d=active,
                 returning_pct=returning_pct,
-                status=_status(participation, healthy_pct=healthy_pct, stagnant_pct=stagnant_pct),
+                status=score_band(score, healthy=healthy_score, stagnant=stagnant_score),
                 replies_per_1000=replies_rate,
                 reactions_per_1000=reactions_rate,
-                score=health_score(
-                    returning_pct=returning_pct,
-                    replies_rate=replies_rate,
-                    reactions_rate=reactions_rate,
-                    replies_target=replies_target,
-                    reactions_target=reactions_target,
-                ),
+                score=score,
             )
         )
     return results
@@ -220,14 +225,6 @@ def weekly_health(
 
 def _pct(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
-
-
-def _status(participation: float, *, healthy_pct: float, stagnant_pct: float) -> str:
-    if participation >= healthy_pct:
-        return "Healthy"
-    if participation < stagnant_pct:
-        return "Stagnant"
-    return "Watch"
 
 
 def latest_weeks(conn: Connection, *, team_id: str, count: int) -> list[HealthRow]:

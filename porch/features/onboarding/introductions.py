@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, select, update
 
-from porch.core import channel_directory, effect_queue, member_records
+from porch.core import channel_directory, effect_queue, first_start, member_records
 from porch.core.app_home import AppHome
 from porch.core.config import Config
 from porch.core.domain_events import MessagePosted
@@ -94,8 +94,11 @@ class Introductions:
         settings = self.config.onboarding.intro_thread
         tz = self.config.community.tz
         slot = weekly_slot(now, tz, weekday=settings.weekday, time=settings.time)
-        # Catch up after downtime, but a thread that would open midweek or later is skipped.
+        # Catch up after downtime, but a thread that would open midweek or later is skipped, and
+        # so is one whose slot came before Porch first started: it opens at the next slot.
         if not slot <= now < slot + 2 * DAY:
+            return False
+        if not first_start.was_running(conn, team_id=team_id, at=slot):
             return False
         week = week_key(now, tz)
         if not insert_ignore(conn, intro_threads, team_id=team_id, week=week, created_at=now):

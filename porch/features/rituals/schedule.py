@@ -3,7 +3,8 @@
 An occurrence is one ritual on one local date. Its row is inserted (insert-ignore on team,
 ritual and date) before the prompt is recorded as a keyed post effect, so a restart, a second
 replica or a manager's `porch ritual post` posts it at most once. After downtime a missed
-occurrence is posted late within the ritual's catch-up window, otherwise recorded as skipped.
+occurrence is posted late within the ritual's catch-up window, otherwise recorded as skipped;
+an occurrence whose time came before Porch first started is neither (porch.core.first_start).
 Replies in its thread are recorded once each; recaps.py turns them into the recap.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
-from porch.core import channel_directory
+from porch.core import channel_directory, first_start
 from porch.core.config import Config
 from porch.core.domain_events import MessagePosted
 from porch.core.feature import Delivery
@@ -72,6 +73,10 @@ class Rituals:
         except LookupError:
             return False
         if self.state(conn, team_id=team_id, ritual_id=ritual.id, day=day) is not None:
+            return False
+        # An occurrence whose time came before Porch first started was not missed (the
+        # catch-up window is for downtime): the ritual begins at its next time.
+        if not first_start.was_running(conn, team_id=team_id, at=at):
             return False
         if self.is_paused(conn, team_id=team_id, ritual_id=ritual.id):
             self._record(

@@ -24,3 +24,18 @@ def test_unanswered_after_hours_is_gone_and_points_to_first_response_hours(tmp_p
     assert str(issue).startswith(f"{path}:{line}: thresholds.unanswered_after_hours: ")
     assert "first_response_hours" in str(issue)
     assert "unanswered_after_hours" not in load_config(EXAMPLE_CONFIG).thresholds.model_dump()
+
+
+@pytest.mark.parametrize("name", ["healthy_participation_pct", "stagnant_participation_pct"])
+def test_the_participation_band_is_gone_and_points_to_the_score_bands(tmp_path: Path, name: str):
+    """Issue 24: the status came from participation and read "Healthy" beside a score of 32."""
+    example = EXAMPLE_CONFIG.read_text()
+    old = "  first_response_hours: 4\n"
+    assert name not in example
+    path = tmp_path / "community.yml"
+    path.write_text(example.replace(old, f"  {name}: 10\n" + old, 1))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    [issue] = caught.value.issues
+    assert f"thresholds.{name}: " in str(issue)
+    assert "health.healthy_score" in str(issue)

@@ -284,3 +284,77 @@ def test_the_runtime_schedules_the_features_jobs_reconciliation_and_the_tracker_
     # A workspace this token was not issued in gets no client, and no reconciliation.
     assert slack.client_for("T0ELSEWHERE") is None
     assert scheduler.job("reconcile").run(workspace.engine, "T0ELSEWHERE", MONDAY_MORNING) is None
+
+
+def test_a_first_start_fires_nothing_that_is_due_only_because_it_never_ran(
+    workspace_factory, config: Config, tmp_path: Path
+):
+    """Issue 24: a first `porch serve` at 20:00 posted the 09:00 check-in ("Good morning!"),
+    opened the week's introductions thread at once and wrote an empty report of last month.
+    Each waits for its own slot instead; a month is reported once Porch has seen some of it."""
+    berlin = config.community.tz
+
+    def local(day: int, hour: int, month: int = 11) -> dt.datetime:
+        return dt.datetime(2026, month, day, hour, tzinfo=berlin).astimezone(dt.UTC)
+
+    workspace = workspace_factory(config, at=local(2, 20))  # Monday evening, first start
+    scheduler = workspace.runtime.scheduler
+
+    def keys(channel: str) -> list[str]:
+        """The keys of the bot's top-level posts in `channel`."""
+        messages = workspace.fake.messages(workspace.fake.channel_id(channel))
+        return [
+            m["metadata"]["event_payload"]["key"]
+            for m in messages
+            if m.get("thread_ts") in (None, m["ts"])
+        ]
+
+    def reports() -> list[str]:
+        return sorted(path.name for path in (tmp_path / "reports").glob("*.html"))
+
+    def move(moment: dt.datetime) -> None:
+        workspace.clock.set(moment)
+        scheduler.run_due()
+        workspace.runtime.worker.drain()
+
+    move(local(2, 20))
+    move(local(2, 21))
+    assert keys(config.channels.moderators) == []
+    assert keys(config.channels.introductions) == []
+    assert reports() == []
+
+    move(local(3, 9))  # Tuesday 09:00: the check-in's own slot
+    assert keys(config.channels.moderators) == ["manager-check-in:2026-11-03"]
+    move(local(9, 9))  # next Monday 09:00: the thread's own slot
+    assert keys(config.channels.introductions) == ["intro-thread:2026-W46"]
+    move(local(1, 9, month=12))  # December: November, which Porch saw, is reported
+    assert reports() == [f"health-{workspace.fake.team_id}-2026-11.html"]
+
+
+def test_a_first_start_after_a_rituals_time_posts_it_at_its_next_time(
+    workspace_factory, config: Config
+):
+    """A first start at 11:00 on Monday posted the 09:30 goals ritual at once (inside its
+    catch-up window, which is for downtime): it waits for the next Monday instead."""
+    berlin = config.community.tz
+
+    def local(day: int, hour: int) -> dt.datetime:
+        return dt.datetime(2026, 11, day, hour, tzinfo=berlin).astimezone(dt.UTC)
+
+    workspace = workspace_factory(config, at=local(2, 11))  # Monday, first start
+    scheduler = workspace.runtime.scheduler
+    home = workspace.fake.channel_id(config.channels.home)
+
+    def rituals() -> list[str]:
+        keys = [m["metadata"]["event_payload"]["key"] for m in workspace.fake.messages(home)]
+        return [key for key in keys if key.startswith("ritual:")]
+
+    for hour in (11, 12):
+        workspace.clock.set(local(2, hour))
+        scheduler.run_due()
+        workspace.runtime.worker.drain()
+    assert rituals() == []
+    workspace.clock.set(local(9, 10))
+    scheduler.run_due()
+    workspace.runtime.worker.drain()
+    assert rituals() == ["ritual:monday-goals:2026-11-09"]

@@ -64,7 +64,6 @@ def community_data() -> dict[str, Any]:
         apply="Knit the word AMBASSADOR into a scarf.",
         starting_cohort=7,
     )
-    data["thresholds"].update(healthy_participation_pct=12, stagnant_participation_pct=3)
     return data
 
 

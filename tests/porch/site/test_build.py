@@ -120,8 +120,8 @@ def test_the_managers_guide_defines_the_figures_by_their_settings() -> None:
     """What the community team reads is in docs/managers.md, named by its config keys."""
     text = " ".join((REPO / "docs" / "managers.md").read_text(encoding="utf-8").split())
     for phrase in (
-        "`thresholds.healthy_participation_pct` (10%) or more",
-        "below `thresholds.stagnant_participation_pct` (5%)",
+        "a score of `health.healthy_score` (60) or more",
+        "below `health.stagnant_score` (40)",
         "between 10% and 30%",
         "Returning engagers",
         "at least two different days",

@@ -37,7 +37,7 @@ def test_placeholders_fill_from_the_config() -> None:
 
 
 def test_whole_number_thresholds_print_without_a_decimal() -> None:
-    assert render("{{ thresholds.healthy_participation_pct }}%") == "10%"
+    assert render("{{ thresholds.first_response_hours }} hours") == "4 hours"
 
 
 def test_calendar_is_in_weekday_order_with_channel_names() -> None:

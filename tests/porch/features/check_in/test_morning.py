@@ -64,7 +64,8 @@ def test_one_check_in_each_weekday_morning_with_newcomers_and_open_questions(
     assert monday.key == "manager-check-in:2026-11-02"
     assert monday.payload["channel_name"] == config.channels.moderators
     text = text_of(monday.payload["blocks"])
-    assert "since Fri 30 Oct, 09:00" in text
+    # The first check-in counts from Porch's first start (07:00), not from Friday's slot.
+    assert "since Mon 02 Nov, 07:00" in text
     assert "<@U0ANA00001>: welcomed" in text and "<@U0BEN00001>: welcomed" in text
     assert "Questions still waiting for an answer (1)" in text
     assert "Ana in <#" in text
@@ -124,3 +125,27 @@ def test_no_check_in_when_switched_off(engine: Engine, config: Config):
     morning = community(engine, off, at=berlin(2, 9, 30))
     assert morning.at(berlin(2, 10, 0)) == {"check_ins": 0}
     assert check_ins(morning) == []
+
+
+def test_the_greeting_follows_the_time_the_check_in_goes_out(engine: Engine, config: Config):
+    """Issue 24: a check-in caught up at 15:01 said "Good morning!". Porch was running before
+    Monday's 09:00 but missed it (down): it goes out later that day, greeting the afternoon."""
+    late = community(engine, config, at=berlin(2, 7, 0))  # Monday, running before 09:00
+    late.at(berlin(2, 15, 1))
+    late.at(berlin(3, 9, 0))
+    monday, tuesday = check_ins(late)
+    assert "Good morning" not in monday.payload["text"] + text_of(monday.payload["blocks"])
+    assert "*Good afternoon! Here is" in text_of(monday.payload["blocks"])
+    assert monday.payload["text"].startswith("Good afternoon!")
+    assert "*Good morning! Here is" in text_of(tuesday.payload["blocks"])
+
+
+def test_a_first_start_after_the_check_in_time_waits_for_the_next_one(
+    engine: Engine, config: Config
+):
+    """Issue 24: a first start at 20:00 sent that day's 09:00 check-in at once."""
+    evening = community(engine, config, at=berlin(2, 20, 0))  # Monday, first start
+    assert evening.at(berlin(2, 20, 1)) == {"check_ins": 0}
+    assert evening.at(berlin(3, 9, 0)) == {"check_ins": 1}
+    [tuesday] = check_ins(evening)
+    assert tuesday.key == "manager-check-in:2026-11-03"

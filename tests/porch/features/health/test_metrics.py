@@ -141,7 +141,6 @@ def test_participation_and_active_users(engine: Engine, config: Config) -> None:
     assert result.members == 8
     assert result.mau == 6
     assert result.participation_pct == 75.0  # 6 / 8
-    assert result.band == "healthy"  # >= thresholds.healthy_participation_pct (10)
     # Days engaged (24 h windows back from UNTIL): A {10, 1}, B {10, 5, 25}, C {9, 3},
     # D {3, 20}, MANAGER {5, 2}, E {1}: 12 member-days / 30 days = 0.4.
     assert result.dau == 0.4
@@ -225,7 +224,7 @@ def test_an_empty_community_has_no_figures_rather_than_errors(
     engine: Engine, config: Config
 ) -> None:
     result = report(engine, config)
-    assert (result.members, result.participation_pct, result.band) == (0, 0.0, "stagnant")
+    assert (result.members, result.participation_pct, result.status) == (0, 0.0, "Stagnant")
     assert result.first_response_median_min is None
     assert result.retention == {3: None, 6: None, 12: None}
     assert result.referral_pct is None
@@ -244,8 +243,8 @@ def test_the_weekly_health_row_carries_the_rates_and_the_score(
             weeks=["2026-W22"],
             tz=tz,
             now=UNTIL,
-            healthy_pct=10,
-            stagnant_pct=5,
+            healthy_score=60,
+            stagnant_score=40,
             replies_target=500,
             reactions_target=250,
         )
@@ -258,3 +257,63 @@ def test_the_weekly_health_row_carries_the_rates_and_the_score(
     assert week.score == 63.3
     cells = week.tracker_values().cells()
     assert (cells["Replies per 1,000"], cells["Health score"]) == (250.0, 63.3)
+
+
+def test_a_weeks_row_and_the_report_share_one_definition_of_each_figure(
+    engine: Engine, config: Config
+) -> None:
+    """Issue 24: a week read "0 active members" beside "4 returning engagers", and "Healthy"
+    beside a score of 32. Active members and returning engagers are counted over the same 30
+    days, in the weekly row as in the report, and the status is the score's band."""
+    seed(engine)
+    tz = config.community.tz
+    end = weeks.week_start("2026-W23", tz)  # the end of week 22, in Berlin
+    with engine.connect() as conn:
+        (week,) = weeks.weekly_health(
+            conn,
+            team_id=TEAM,
+            weeks=["2026-W22"],
+            tz=tz,
+            now=end + dt.timedelta(days=30),
+            healthy_score=60,
+            stagnant_score=40,
+        )
+        (quiet,) = weeks.weekly_health(
+            conn,
+            team_id=TEAM,
+            weeks=["2026-W24"],  # nobody engaged this week, some did in the 30 days before
+            tz=tz,
+            now=end + dt.timedelta(days=30),
+            healthy_score=60,
+            stagnant_score=40,
+        )
+        same_days = metrics.compute(
+            conn, team_id=TEAM, config=config, since=end - dt.timedelta(days=7), until=end
+        )
+    assert week.active_members == same_days.active_30d
+    assert week.returning_engagers == same_days.returning_engagers
+    assert week.participation_pct == same_days.participation_pct
+    assert week.returning_pct == same_days.returning_pct
+    assert quiet.returning_engagers <= quiet.active_members
+    assert quiet.active_members > 0
+    for row in (week, quiet):
+        assert row.status == metrics.status(row.score, config=config)
+    assert same_days.status == metrics.status(same_days.score, config=config)
+
+
+def test_the_status_is_the_band_of_the_score(config: Config) -> None:
+    # Defaults: Healthy from 60, Stagnant below 40, Watch in between.
+    assert [metrics.status(score, config=config) for score in (32, 40, 59.9, 60, 93.3)] == [
+        "Stagnant",
+        "Watch",
+        "Watch",
+        "Healthy",
+        "Healthy",
+    ]
+    bands = config_with(config, health={"healthy_score": 80, "stagnant_score": 20})
+    assert [metrics.status(score, config=bands) for score in (19.9, 20, 79.9, 80)] == [
+        "Stagnant",
+        "Watch",
+        "Watch",
+        "Healthy",
+    ]

@@ -51,8 +51,8 @@ def week_of(conn: Any, week: str) -> health.WeekHealth:
         weeks=[week],
         tz=BERLIN,
         now=at(30),
-        healthy_pct=10,
-        stagnant_pct=5,
+        healthy_score=60,
+        stagnant_score=40,
     )
     return figures
 
@@ -91,13 +91,15 @@ def test_weekly_figures_follow_their_definitions(engine: Engine) -> None:
     assert week.starts == dt.date(2026, 11, 16)
     assert week.members == 3  # UA, UB, UC
     assert week.new_members == 1  # UB
-    assert week.active_members == 2  # UA, UB
+    assert week.active_members == 2  # UA, UB engaged in the 30 days to the week's end
     assert week.participation_pct == 66.7
     assert week.messages == 2  # UA's message and UB's reply; the reaction is not a message
     assert week.engagers_30d == 2
     assert week.returning_engagers == 1  # UA engaged on 3 different days, UB on one
     assert week.returning_pct == 50.0
-    assert week.status == "Healthy"
+    # 0.4 x 50 + 0.3 x 100 (1 reply per 3 members is over the target) + 0.3 x 0 reactions = 50:
+    # between the stagnant (40) and healthy (60) scores.
+    assert (week.score, week.status) == (50.0, "Watch")
     assert week.tracker_values().cells()["Week"] == "2026-W47"
 
 
@@ -105,9 +107,12 @@ def test_a_quiet_week_is_stagnant(engine: Engine) -> None:
     seed(engine)
     with engine.connect() as conn:
         week = week_of(conn, "2026-W48")
-    assert (week.members, week.new_members, week.active_members) == (4, 1, 0)
-    assert week.participation_pct == 0.0
-    assert week.status == "Stagnant"
+    # Nobody engaged during the week; UA and UB did in the 30 days that end with it.
+    assert (week.members, week.new_members, week.active_members) == (4, 1, 2)
+    assert (week.messages, week.returning_engagers) == (0, 1)
+    assert week.participation_pct == 50.0
+    # 0.4 x 50 % returning, no replies nor reactions that week: 20, below the stagnant 40.
+    assert (week.score, week.status) == (20.0, "Stagnant")
 
 
 def test_members_imported_at_install_count_but_are_never_new(engine: Engine) -> None:

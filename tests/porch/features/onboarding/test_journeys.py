@@ -84,8 +84,11 @@ def test_a_join_delivered_three_times_welcomes_once(workspace: SandboxWorkspace)
 
 
 def test_an_introduction_in_the_thread_is_recorded_once_and_ticks_the_checklist(
-    workspace: SandboxWorkspace,
+    workspace_factory, config
 ):
+    # Porch starts before Monday's 09:00 thread slot (Berlin), so this week's thread opens.
+    workspace = workspace_factory(config, at=MONDAY_MORNING - dt.timedelta(hours=2))
+    workspace.at(MONDAY_MORNING)
     workspace.join("U0ANA00001", "Ana")
     workspace.open_home("U0ANA00001")
     workspace.settle()

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 from porch.runtime.cli import main
 from porch.sandbox.slack_api import FakeSlack
-from porch.sandbox.workspace import SandboxWorkspace
 from tests.conftest import EXAMPLE_CONFIG, MONDAY_MORNING
 from tests.porch.runtime.test_cli import fake, slack_env
 
@@ -48,7 +47,9 @@ def test_an_unknown_ritual_exits_2_with_the_ids(tmp_path: Path):
         assert "monday-goals, wednesday-poll, friday-wins" in result.output
 
 
-def test_a_paused_ritual_is_not_posted_until_resumed(workspace: SandboxWorkspace):
+def test_a_paused_ritual_is_not_posted_until_resumed(workspace_factory, config):
+    # Porch started at 09:00 Berlin, before the Monday goals' 09:30.
+    workspace = workspace_factory(config, at=MONDAY_MORNING - dt.timedelta(hours=1))
     if workspace.engine.dialect.name != "sqlite":
         pytest.skip("the CLI reaches the store by its URL; the PostgreSQL schema is per test")
     env = {"PORCH_CONFIG": str(EXAMPLE_CONFIG), "DATABASE_URL": str(workspace.engine.url)}

@@ -21,7 +21,9 @@ from tests.conftest import MONDAY_MORNING
 TEAM = "T0RITUALS1"
 
 
-def test_rituals_lists_the_next_occurrences_and_their_state(workspace: SandboxWorkspace):
+def test_rituals_lists_the_next_occurrences_and_their_state(workspace_factory, config):
+    # Porch started at 09:00 Berlin, before the Monday goals' 09:30.
+    workspace = workspace_factory(config, at=MONDAY_MORNING - dt.timedelta(hours=1))
     workspace.at(MONDAY_MORNING)
     answer = workspace.command(workspace.manager, "rituals").json()
     text = str(answer["blocks"])

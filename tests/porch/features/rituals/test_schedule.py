@@ -63,12 +63,16 @@ def occurrences(engine: Engine) -> list[tuple[str, str, str]]:
     return [tuple(row) for row in rows]
 
 
+LONG_AGO = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+
+
 def installed(engine: Engine, config: Config) -> None:
-    """A workspace whose channels Porch has resolved (as at start-up)."""
+    """A workspace whose channels Porch has resolved (as at start-up), where Porch first
+    started long before the moments the tests look at (a slot before it is not Porch's)."""
     with engine.begin() as conn:
         conn.execute(
             workspaces.insert().values(
-                team_id=TEAM, name="x", bot_user_id="U0BOT0001", installed_at=MONDAY_MORNING
+                team_id=TEAM, name="x", bot_user_id="U0BOT0001", installed_at=LONG_AGO
             )
         )
         ids = {name: f"C0{index:08d}" for index, name in enumerate(sorted(config.channel_names()))}
@@ -113,8 +117,10 @@ class Schedule:
         ]
 
 
-def test_a_week_posts_each_ritual_exactly_once(workspace: SandboxWorkspace):
-    """Monday 10:00 Berlin to Monday 08:00 a week later, looking every three hours."""
+def test_a_week_posts_each_ritual_exactly_once(workspace_factory, config: Config):
+    """Monday 10:00 Berlin to Monday 08:00 a week later, looking every three hours; Porch
+    started at 09:00, before the Monday goals' 09:30."""
+    workspace = workspace_factory(config, at=MONDAY_MORNING - dt.timedelta(hours=1))
     moment = MONDAY_MORNING
     while moment < MONDAY_MORNING + dt.timedelta(days=6, hours=23):
         workspace.at(moment)
