@@ -47,7 +47,15 @@ from porch.features.feedback.controls import Controls
 from porch.features.feedback.demo import SCENES
 from porch.features.feedback.previews import samples
 from porch.features.feedback.protocol import Protocol
-from porch.features.feedback.store import IGNORED, NEW, OPEN, UNTRIAGED, WITHDRAWN
+from porch.features.feedback.store import (
+    IGNORED,
+    NEW,
+    OPEN,
+    THANKED,
+    UNTRIAGED,
+    WITHDRAWN,
+    is_praise,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -159,8 +167,9 @@ class Feedback:
             logger.info("feedback item %s: not a member's message, tag ignored", item_id)
             return item_id
         values: dict[str, Any] = {"votes": self._votes(conn, team_id=team_id, item_id=item_id)}
+        tags = item.tags if tag in item.tags else [*item.tags, tag]
         if tag not in item.tags:
-            values["tags"] = [*item.tags, tag]
+            values["tags"] = tags
         if summary:
             values["summary"] = items.excerpt_of(summary)
         if area:
@@ -169,8 +178,8 @@ class Feedback:
             values["excerpt"] = items.excerpt_of(text)
         if author_id and not item.author_id:
             values["author_id"] = author_id
-        if item.status in (NEW, WITHDRAWN):
-            values["status"] = OPEN
+        if item.status in UNTRIAGED:
+            values.update(self._untriaged(item, tags=tags, now=now))
         items.change(conn, team_id=team_id, item_id=item_id, now=now, **values)
         if values.keys() & {"tags", "summary", "area"}:
             self.protocol.refresh_card(conn, team_id=team_id, item_id=item_id, now=now)
@@ -312,7 +321,7 @@ class Feedback:
             excerpt=items.excerpt_of(message.get("text") or ""),
         )
         item = items.get(conn, team_id=team_id, item_id=item_id)
-        if item is not None and item.status == OPEN:
+        if item is not None and item.status in (OPEN, THANKED):
             self.protocol.start(conn, team_id=team_id, item_id=item_id, now=now)
         items.queue_row(conn, team_id=team_id, item_id=item_id, now=now)
 
@@ -321,8 +330,10 @@ class Feedback:
     def on_message_posted(
         self, conn: Connection, team_id: str, event: MessagePosted, now: dt.datetime
     ) -> None:
-        """A top-level post in the feedback channel is an item, untagged until tagged."""
+        """A top-level post in the feedback channel is an item, untagged until tagged; a reply
+        in an item's thread may acknowledge it."""
         if event.is_reply:
+            self._replied(conn, team_id=team_id, event=event, now=now)
             return
         name = channel_directory.name_of(conn, team_id=team_id, channel_id=event.channel_id)
         if name != self.config.channels.feedback:
@@ -404,10 +415,43 @@ class Feedback:
         if still:
             return
         remaining = [t for t in item.tags if t != tag]
-        status = item.status if remaining else WITHDRAWN
-        items.change(conn, team_id=team_id, item_id=item_id, now=now, tags=remaining, status=status)
+        values = (
+            self._untriaged(item, tags=remaining, now=now)
+            if remaining
+            else {"status": WITHDRAWN, "closed_at": None}
+        )
+        items.change(conn, team_id=team_id, item_id=item_id, now=now, tags=remaining, **values)
         self.protocol.refresh_card(conn, team_id=team_id, item_id=item_id, now=now)
         items.queue_row(conn, team_id=team_id, item_id=item_id, now=now)
+
+    def _untriaged(self, item: items.Item, *, tags: list[str], now: dt.datetime) -> dict[str, Any]:
+        """An item no manager has triaged yet, by its tags: praise alone is thanked and closed
+        (kept from when it was first thanked), anything else open for the team."""
+        if is_praise(tags, self.config.feedback.praise_tags):
+            return {"status": THANKED, "closed_at": item.closed_at or now}
+        return {"status": OPEN, "closed_at": None}
+
+    def _replied(
+        self, conn: Connection, *, team_id: str, event: MessagePosted, now: dt.datetime
+    ) -> None:
+        """The first reply in an item's thread by someone other than its author is when a
+        person acknowledged it. MessagePosted is never a bot's, so Porch's own reply in the
+        thread is not one."""
+        item = items.get(
+            conn,
+            team_id=team_id,
+            item_id=items.item_id_for(event.channel_id, event.thread_ts or ""),
+        )
+        if (
+            item is None
+            or item.acknowledged_at is not None
+            or item.status == IGNORED
+            or event.user_id == item.author_id
+        ):
+            return
+        items.change(conn, team_id=team_id, item_id=item.item_id, now=now, acknowledged_at=now)
+        items.queue_row(conn, team_id=team_id, item_id=item.item_id, now=now)
+        self.protocol.refresh_managers(conn, team_id=team_id, now=now)
 
     def _count_votes(
         self,
