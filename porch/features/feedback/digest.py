@@ -138,7 +138,7 @@ def markdown(data: Figures, *, community: str) -> str:
         else "none yet"
     )
     ack = (
-        f"{data.median_minutes_to_acknowledge:.1f} minutes"
+        _minutes(data.median_minutes_to_acknowledge)
         if data.median_minutes_to_acknowledge is not None
         else "none yet"
     )
@@ -149,6 +149,11 @@ def markdown(data: Figures, *, community: str) -> str:
     )
     lines.append(f"- Praise thanked: **{data.thanked}**")
     return "\n".join(lines) + "\n"
+
+
+def _minutes(minutes: float) -> str:
+    """Minutes up to two hours; hours past that, as "1335.0 minutes" is hard to read."""
+    return f"{minutes:.1f} minutes" if minutes <= 120 else f"{minutes / 60:.1f} hours"
 
 
 def report_path(config: Config, month: str) -> Path:

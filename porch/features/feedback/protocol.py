@@ -112,6 +112,24 @@ class Protocol:
         only a person does (a reply in the thread, a status). Kept for replies recorded before
         that, whose delivery still names this step."""
 
+    def replied(
+        self, conn: Connection, *, team_id: str, item_id: str, user_id: str, now: dt.datetime
+    ) -> None:
+        """A reply in the item's thread: the first by someone other than its author is when a
+        person acknowledged it. Replies reach here as MessagePosted, never a bot's, so Porch's
+        own reply in the thread is not one."""
+        item = items.get(conn, team_id=team_id, item_id=item_id)
+        if (
+            item is None
+            or item.acknowledged_at is not None
+            or item.status == items.IGNORED
+            or user_id == item.author_id
+        ):
+            return
+        items.change(conn, team_id=team_id, item_id=item_id, now=now, acknowledged_at=now)
+        items.queue_row(conn, team_id=team_id, item_id=item_id, now=now)
+        self.refresh_managers(conn, team_id=team_id, now=now)
+
     # ---- triage ----------------------------------------------------------------------------
 
     def set_status(

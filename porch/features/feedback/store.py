@@ -92,6 +92,16 @@ class Item:
         }
 
 
+def untriaged(
+    item: Item, *, tags: list[str], praise: list[str], now: dt.datetime
+) -> dict[str, Any]:
+    """The status of an item no manager has triaged yet, by its tags: praise alone is thanked
+    and closed (since it was first thanked), anything else open for the team."""
+    if is_praise(tags, praise):
+        return {"status": THANKED, "closed_at": item.closed_at or now}
+    return {"status": OPEN, "closed_at": None}
+
+
 def get(conn: Connection, *, team_id: str, item_id: str) -> Item | None:
     row = conn.execute(
         select(feedback_items).where(

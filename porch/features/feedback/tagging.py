@@ -47,15 +47,7 @@ from porch.features.feedback.controls import Controls
 from porch.features.feedback.demo import SCENES
 from porch.features.feedback.previews import samples
 from porch.features.feedback.protocol import Protocol
-from porch.features.feedback.store import (
-    IGNORED,
-    NEW,
-    OPEN,
-    THANKED,
-    UNTRIAGED,
-    WITHDRAWN,
-    is_praise,
-)
+from porch.features.feedback.store import IGNORED, NEW, OPEN, THANKED, UNTRIAGED, WITHDRAWN
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +171,9 @@ class Feedback:
         if author_id and not item.author_id:
             values["author_id"] = author_id
         if item.status in UNTRIAGED:
-            values.update(self._untriaged(item, tags=tags, now=now))
+            values.update(
+                items.untriaged(item, tags=tags, praise=self.config.feedback.praise_tags, now=now)
+            )
         items.change(conn, team_id=team_id, item_id=item_id, now=now, **values)
         if values.keys() & {"tags", "summary", "area"}:
             self.protocol.refresh_card(conn, team_id=team_id, item_id=item_id, now=now)
@@ -333,7 +327,10 @@ class Feedback:
         """A top-level post in the feedback channel is an item, untagged until tagged; a reply
         in an item's thread may acknowledge it."""
         if event.is_reply:
-            self._replied(conn, team_id=team_id, event=event, now=now)
+            item_id = items.item_id_for(event.channel_id, event.thread_ts or "")
+            self.protocol.replied(
+                conn, team_id=team_id, item_id=item_id, user_id=event.user_id, now=now
+            )
             return
         name = channel_directory.name_of(conn, team_id=team_id, channel_id=event.channel_id)
         if name != self.config.channels.feedback:
@@ -366,7 +363,7 @@ class Feedback:
         kind = reaction_kind(event.name)
         item_id = items.item_id_for(event.channel_id, event.ts)
         if kind == reaction_kind(self.config.feedback.vote_emoji):
-            self._count_votes(conn, team_id=team_id, event=event, item_id=item_id, now=now)
+            self._count_votes(conn, team_id=team_id, item_id=item_id, now=now)
             return
         tags = {reaction_kind(emoji): tag for emoji, tag in self.config.feedback.tags.items()}
         tag = tags.get(kind)
@@ -416,7 +413,7 @@ class Feedback:
             return
         remaining = [t for t in item.tags if t != tag]
         values = (
-            self._untriaged(item, tags=remaining, now=now)
+            items.untriaged(item, tags=remaining, praise=self.config.feedback.praise_tags, now=now)
             if remaining
             else {"status": WITHDRAWN, "closed_at": None}
         )
@@ -424,43 +421,8 @@ class Feedback:
         self.protocol.refresh_card(conn, team_id=team_id, item_id=item_id, now=now)
         items.queue_row(conn, team_id=team_id, item_id=item_id, now=now)
 
-    def _untriaged(self, item: items.Item, *, tags: list[str], now: dt.datetime) -> dict[str, Any]:
-        """An item no manager has triaged yet, by its tags: praise alone is thanked and closed
-        (kept from when it was first thanked), anything else open for the team."""
-        if is_praise(tags, self.config.feedback.praise_tags):
-            return {"status": THANKED, "closed_at": item.closed_at or now}
-        return {"status": OPEN, "closed_at": None}
-
-    def _replied(
-        self, conn: Connection, *, team_id: str, event: MessagePosted, now: dt.datetime
-    ) -> None:
-        """The first reply in an item's thread by someone other than its author is when a
-        person acknowledged it. MessagePosted is never a bot's, so Porch's own reply in the
-        thread is not one."""
-        item = items.get(
-            conn,
-            team_id=team_id,
-            item_id=items.item_id_for(event.channel_id, event.thread_ts or ""),
-        )
-        if (
-            item is None
-            or item.acknowledged_at is not None
-            or item.status == IGNORED
-            or event.user_id == item.author_id
-        ):
-            return
-        items.change(conn, team_id=team_id, item_id=item.item_id, now=now, acknowledged_at=now)
-        items.queue_row(conn, team_id=team_id, item_id=item.item_id, now=now)
-        self.protocol.refresh_managers(conn, team_id=team_id, now=now)
-
     def _count_votes(
-        self,
-        conn: Connection,
-        *,
-        team_id: str,
-        event: ReactionChanged,
-        item_id: str,
-        now: dt.datetime,
+        self, conn: Connection, *, team_id: str, item_id: str, now: dt.datetime
     ) -> None:
         if items.get(conn, team_id=team_id, item_id=item_id) is None:
             return

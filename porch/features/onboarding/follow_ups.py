@@ -32,8 +32,18 @@ def next_rituals(config: Config, now: dt.datetime, *, count: int = 2) -> list[di
     """The `count` rituals coming up soonest, each with its next date in the community's
     timezone: one whose day has passed this week is offered the next time it happens."""
     tz = config.community.tz
+    today = now.astimezone(tz).date()
     ahead = sorted((ritual.next_at(now, tz), ritual.name) for ritual in config.rituals)[:count]
-    return [{"name": name, "day": f"{at:%A} {at.day} {at:%B}"} for at, name in ahead]
+    return [{"name": name, "day": _day(at, today=today)} for at, name in ahead]
+
+
+def _day(at: dt.datetime, *, today: dt.date) -> str:
+    """ "today", "tomorrow", else "Friday 4 December" (the day, in the community's timezone)."""
+    if at.date() == today:
+        return "today"
+    if at.date() == today + DAY:
+        return "tomorrow"
+    return f"{at:%A} {at.day} {at:%B}"
 
 
 @dataclass(frozen=True, kw_only=True)
