@@ -1,7 +1,7 @@
 """The feedback protocol: acknowledge in public, take details private, follow up in public.
 
 Porch's reply in the thread is automatic: an item counts as acknowledged only when a person
-acts on it, replying in its thread (someone other than its author, see tagging.py) or setting
+acts on it, replying in its thread (someone other than its author: `replied`) or setting
 its status. Praise alone (`feedback.praise_tags`) is thanked and closed at once: its reply
 thanks the author without promising an answer, and its card has no status menu.
 
