@@ -59,7 +59,9 @@ def digest(
                     "pick one with --team"
                 )
             team_id = teams[0] if teams else ""
-        data = figures(conn, team_id=team_id, month=month, tz=tz)
+        data = figures(
+            conn, team_id=team_id, month=month, tz=tz, praise=config.feedback.praise_tags
+        )
     source = markdown(data, community=config.community.name)
     path = save_html(source, path=out or report_path(config, month), month=month)
     click.echo(source)

@@ -21,6 +21,9 @@ class FeedbackConfig(Strict):
     ask_for_details: bool = False
     # Product areas a manager can file an item under (the shortcut's "Area" menu).
     areas: list[Text] = Field(default_factory=list)
+    # Tags that are thanks, not requests: an item with only these is recorded as thanked
+    # (closed at once, nothing to triage) and is never one of the digest's requests.
+    praise_tags: list[Text] = Field(default=["praise"])
     # Statuses that close an item: setting one posts the follow-up in the original thread.
     closing_statuses: list[Text] = Field(
         default=["shipped", "answered", "planned", "declined", "duplicate"], min_length=1

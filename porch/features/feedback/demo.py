@@ -1,6 +1,7 @@
-"""Demo scene, "tags and triage": Dana's praise in the feedback channel is tagged with an emoji;
-a bug report in the home channel is tagged, acknowledged in its thread, triaged by Sam from the
-managers' card, and the follow-up closes the loop where it was reported."""
+"""Demo scene, "tags and triage": Dana's praise in the feedback channel is tagged with an emoji
+(and thanked: praise is not triaged); a bug report in the home channel is tagged, answered by
+Sam in its thread (a person acknowledging it), triaged from the managers' card, and the
+follow-up closes the loop where it was reported."""
 
 from __future__ import annotations
 
@@ -41,6 +42,14 @@ def bug_report(box: Any) -> None:
     report = box.say(ELI, home, "The calendar link in the welcome DM opens last month's calendar.")
     box.react("U0ANA00001", home, report, bug, author=ELI)
     workspace = box.workspace
+    box.at(2, "12:40")
+    box.narrate(
+        "Sam answers Eli in the thread. Porch's own reply was automatic; Sam's is when the item "
+        "counts as acknowledged (the tracker's Acknowledged column, the digest's median)."
+    )
+    box.say(
+        workspace.manager, home, "Thanks Eli, I can see it. Fixing it tomorrow.", thread_ts=report
+    )
     moderators = workspace.fake.channel_id(config.channels.moderators)
     [card] = [
         m

@@ -2,8 +2,12 @@
 how fast the team answered, written once in Markdown and shown in Slack or saved as HTML.
 
 Which items count: those received in the month (community timezone) that are feedback (tagged,
-or submitted with /feedback), not withdrawn. Closed items are those closed in the month,
-whenever they were received.
+or submitted with /feedback), not withdrawn. Requests are those items that are not praise alone
+(`feedback.praise_tags`): only they are ranked by votes (and only with a vote), closed and
+acknowledged; praise is counted apart, as thanked. Closed requests are those closed in the
+month, whenever they were received. Acknowledged means a person acted: replied in the item's
+thread or set its status (Porch's own reply never counts), so a month nobody answered reads
+"none yet", not a time.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from porch.core import effect_queue
 from porch.core.config import Config
 from porch.core.markdown_report import escape_inline, render_blocks, render_html
 from porch.core.templating import Templates
-from porch.features.feedback.store import NOT_FEEDBACK
+from porch.features.feedback.store import NOT_FEEDBACK, is_praise
 from porch.features.feedback.tables import feedback_items
 
 logger = logging.getLogger(__name__)
@@ -51,9 +55,16 @@ class Figures:
     closed: int
     median_hours_to_close: float | None
     median_minutes_to_acknowledge: float | None
+    # Requests received in the month, and how many of them a person acknowledged.
+    requests: int
+    acknowledged: int
+    # Praise alone received in the month (thanked, never triaged).
+    thanked: int
 
 
-def figures(conn: Connection, *, team_id: str, month: str, tz: ZoneInfo) -> Figures:
+def figures(
+    conn: Connection, *, team_id: str, month: str, tz: ZoneInfo, praise: list[str]
+) -> Figures:
     start, end = month_bounds(month, tz)
     rows = conn.execute(
         select(feedback_items).where(
@@ -67,12 +78,21 @@ def figures(conn: Connection, *, team_id: str, month: str, tz: ZoneInfo) -> Figu
     received = [r for r in rows if start <= r.created_at < end and r.status not in NOT_FEEDBACK]
     by_tag = Counter(tag for r in received for tag in (r.tags or ["untagged"]))
     by_area = Counter(r.area for r in received if r.area)
-    top = sorted(received, key=lambda r: (-r.votes, r.created_at, r.item_id))[:3]
-    closed = [r for r in rows if r.closed_at is not None and start <= r.closed_at < end]
+    requests = [r for r in received if not is_praise(list(r.tags or []), praise)]
+    voted = [r for r in requests if r.votes > 0]
+    top = sorted(voted, key=lambda r: (-r.votes, r.created_at, r.item_id))[:3]
+    closed = [
+        r
+        for r in rows
+        if r.closed_at is not None
+        and start <= r.closed_at < end
+        and r.status not in NOT_FEEDBACK
+        and not is_praise(list(r.tags or []), praise)
+    ]
     to_close = [(r.closed_at - r.created_at).total_seconds() / 3600 for r in closed]
     to_ack = [
         (r.acknowledged_at - r.created_at).total_seconds() / 60
-        for r in received
+        for r in requests
         if r.acknowledged_at is not None
     ]
     return Figures(
@@ -86,6 +106,9 @@ def figures(conn: Connection, *, team_id: str, month: str, tz: ZoneInfo) -> Figu
         closed=len(closed),
         median_hours_to_close=statistics.median(to_close) if to_close else None,
         median_minutes_to_acknowledge=statistics.median(to_ack) if to_ack else None,
+        requests=len(requests),
+        acknowledged=len(to_ack),
+        thanked=len(received) - len(requests),
     )
 
 
@@ -112,16 +135,25 @@ def markdown(data: Figures, *, community: str) -> str:
     close = (
         f"{data.median_hours_to_close:.1f} hours"
         if data.median_hours_to_close is not None
-        else "n/a"
+        else "none yet"
     )
     ack = (
-        f"{data.median_minutes_to_acknowledge:.1f} minutes"
+        _minutes(data.median_minutes_to_acknowledge)
         if data.median_minutes_to_acknowledge is not None
-        else "n/a"
+        else "none yet"
     )
-    lines.append(f"- Items closed: **{data.closed}** (median time to close: {close})")
-    lines.append(f"- Median time to acknowledge: **{ack}**")
+    lines.append(f"- Requests closed: **{data.closed}** (median time to close: {close})")
+    lines.append(
+        f"- Acknowledged by a person: **{data.acknowledged} of {data.requests}** requests "
+        f"(median time: {ack})"
+    )
+    lines.append(f"- Praise thanked: **{data.thanked}**")
     return "\n".join(lines) + "\n"
+
+
+def _minutes(minutes: float) -> str:
+    """Minutes up to two hours; hours past that, as "1335.0 minutes" is hard to read."""
+    return f"{minutes:.1f} minutes" if minutes <= 120 else f"{minutes / 60:.1f} hours"
 
 
 def report_path(config: Config, month: str) -> Path:
@@ -143,7 +175,13 @@ class MonthlyDigest:
         self.templates = templates
 
     def build(self, conn: Connection, *, team_id: str, month: str) -> str:
-        data = figures(conn, team_id=team_id, month=month, tz=self.config.community.tz)
+        data = figures(
+            conn,
+            team_id=team_id,
+            month=month,
+            tz=self.config.community.tz,
+            praise=self.config.feedback.praise_tags,
+        )
         return markdown(data, community=self.config.community.name)
 
     def tick(self, engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
@@ -153,7 +191,9 @@ class MonthlyDigest:
             return {"digests": 0}
         month = previous_month(now, tz)
         with engine.begin() as conn:
-            data = figures(conn, team_id=team_id, month=month, tz=tz)
+            data = figures(
+                conn, team_id=team_id, month=month, tz=tz, praise=self.config.feedback.praise_tags
+            )
             if not data.received and not data.closed:
                 return {"digests": 0}  # a month without feedback gets no digest
             source = markdown(data, community=self.config.community.name)

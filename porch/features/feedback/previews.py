@@ -39,12 +39,25 @@ def samples(*, config: Config) -> list[PreviewSample]:
     hours = config.feedback.response_hours
     moderators = f"#{config.channels.moderators}"
     closed = {**item, "status": statuses[0]}
+    praise = {
+        **item,
+        "excerpt": "The weekly thread is great, more of those please.",
+        "summary": "",
+        "tags": list(config.feedback.praise_tags[:1]) or tags[:1],
+        "status": "thanked",
+    }
     return [
         (
             "Feedback acknowledged",
             "In the tagged message's thread",
             "feedback/ack.j2",
             {"item": item, "response_hours": hours},
+        ),
+        (
+            "Praise thanked",
+            "In the tagged message's thread",
+            "feedback/ack.j2",
+            {"item": praise, "response_hours": hours},
         ),
         (
             "Feedback: asking the author for details",

@@ -1,5 +1,10 @@
 """The feedback protocol: acknowledge in public, take details private, follow up in public.
 
+Porch's reply in the thread is automatic: an item counts as acknowledged only when a person
+acts on it, replying in its thread (someone other than its author: `replied`) or setting
+its status. Praise alone (`feedback.praise_tags`) is thanked and closed at once: its reply
+thanks the author without promising an answer, and its card has no status menu.
+
 Each step is one keyed effect per item, so tagging an item again, a redelivered event or a
 retried delivery never repeats it: `feedback-ack:<item>` (the thread reply),
 `feedback-ask:<item>` (the DM asking for details), `feedback-card:<item>` (the managers' card)
@@ -51,14 +56,11 @@ class Protocol:
                 key=f"feedback-ack:{item_id}",
                 template="feedback/ack.j2",
                 to={"channel": item.channel_id or "", "thread_ts": item.message_ts or ""},
-                then={"op": "feedback_acknowledged", "item_id": item_id},
                 now=now,
                 **context,
             )
-        elif item.acknowledged_at is None:
-            # /feedback is acknowledged in the command's own reply.
-            items.change(conn, team_id=team_id, item_id=item_id, now=now, acknowledged_at=now)
-        if self.config.feedback.ask_for_details and item.author_id:
+        # Praise needs no details: asking what went wrong would be odd.
+        if self.config.feedback.ask_for_details and item.author_id and item.status != items.THANKED:
             post(
                 conn,
                 config=self.config,
@@ -81,7 +83,7 @@ class Protocol:
             now=now,
             **self.card_context(conn, team_id=team_id, item=item),
         ):
-            self._refresh_managers(conn, team_id=team_id, now=now)
+            self.refresh_managers(conn, team_id=team_id, now=now)
 
     @property
     def response_hours(self) -> int:
@@ -90,7 +92,10 @@ class Protocol:
     def card_context(self, conn: Connection, *, team_id: str, item: Item) -> dict[str, Any]:
         return {
             "item": item.template_context(),
-            "statuses": [
+            # Praise alone has nothing to triage: its card has no status menu.
+            "statuses": []
+            if item.status == items.THANKED
+            else [
                 (status.capitalize(), f"{status} {item.item_id}")
                 for status in self.closing_statuses
             ],
@@ -103,14 +108,27 @@ class Protocol:
         }
 
     def on_acknowledged(self, delivery: Delivery) -> None:
-        """The acknowledgement is in the thread: the time to acknowledge ends now."""
-        conn, team_id, then = delivery.conn, delivery.team_id, delivery.then
-        error, now = delivery.error, delivery.now
-        if error:
+        """Porch's own reply is in the thread. It is automatic, so it acknowledges nothing:
+        only a person does (a reply in the thread, a status). Kept for replies recorded before
+        that, whose delivery still names this step."""
+
+    def replied(
+        self, conn: Connection, *, team_id: str, item_id: str, user_id: str, now: dt.datetime
+    ) -> None:
+        """A reply in the item's thread: the first by someone other than its author is when a
+        person acknowledged it. Replies reach here as MessagePosted, never a bot's, so Porch's
+        own reply in the thread is not one."""
+        item = items.get(conn, team_id=team_id, item_id=item_id)
+        if (
+            item is None
+            or item.acknowledged_at is not None
+            or item.status == items.IGNORED
+            or user_id == item.author_id
+        ):
             return
-        item_id = then["item_id"]
         items.change(conn, team_id=team_id, item_id=item_id, now=now, acknowledged_at=now)
         items.queue_row(conn, team_id=team_id, item_id=item_id, now=now)
+        self.refresh_managers(conn, team_id=team_id, now=now)
 
     # ---- triage ----------------------------------------------------------------------------
 
@@ -131,9 +149,15 @@ class Protocol:
             return False
         if item.status == status:
             return True
-        closed_at = item.closed_at or now
+        # A status set by a manager is a person acting on it, like a reply in its thread.
         items.change(
-            conn, team_id=team_id, item_id=item_id, now=now, status=status, closed_at=closed_at
+            conn,
+            team_id=team_id,
+            item_id=item_id,
+            now=now,
+            status=status,
+            closed_at=item.closed_at or now,
+            acknowledged_at=item.acknowledged_at or now,
         )
         item = items.get(conn, team_id=team_id, item_id=item_id)
         assert item is not None
@@ -157,7 +181,7 @@ class Protocol:
                 manager_id=manager_id,
             )
         items.queue_row(conn, team_id=team_id, item_id=item_id, now=now)
-        self._refresh_managers(conn, team_id=team_id, now=now)
+        self.refresh_managers(conn, team_id=team_id, now=now)
         return True
 
     def refresh_card(
@@ -223,6 +247,6 @@ class Protocol:
             "response_hours": self.response_hours,
         }
 
-    def _refresh_managers(self, conn: Connection, *, team_id: str, now: dt.datetime) -> None:
+    def refresh_managers(self, conn: Connection, *, team_id: str, now: dt.datetime) -> None:
         for manager in self.config.managers.users:
             self.app_home.publish(conn, team_id=team_id, user_id=manager, now=now)

@@ -24,7 +24,10 @@ NEW = "new"  # a post in the feedback channel nobody has tagged yet
 OPEN = "open"  # tagged, waiting for a manager
 WITHDRAWN = "withdrawn"  # every tag was taken back
 IGNORED = "ignored"  # a bot's or a deleted message: never feedback, however often tagged
-UNTRIAGED = (NEW, OPEN, WITHDRAWN)
+# Praise alone (config `feedback.praise_tags`): thanked in its thread and closed at once, as
+# there is nothing to triage; tagged with anything else as well, it is open like any request.
+THANKED = "thanked"
+UNTRIAGED = (NEW, OPEN, WITHDRAWN, THANKED)
 # Items that are not feedback (yet, or any more): left out of the digest.
 NOT_FEEDBACK = (NEW, WITHDRAWN, IGNORED)
 # How much of a member's message an item keeps: enough to recognise it, not a copy.
@@ -34,6 +37,11 @@ EXCERPT_CHARS = 280
 def item_id_for(channel_id: str, ts: str) -> str:
     """A message's item: stable across retries, edits and re-tagging."""
     return f"{channel_id}:{ts}"
+
+
+def is_praise(tags: list[str], praise_tags: list[str]) -> bool:
+    """Only thanks, nothing asked: not a request (untagged /feedback is one)."""
+    return bool(tags) and all(tag in praise_tags for tag in tags)
 
 
 def excerpt_of(text: str) -> str:
@@ -82,6 +90,16 @@ class Item:
             "created_at": self.created_at,
             "created_epoch": int(self.created_at.timestamp()),
         }
+
+
+def untriaged(
+    item: Item, *, tags: list[str], praise: list[str], now: dt.datetime
+) -> dict[str, Any]:
+    """The status of an item no manager has triaged yet, by its tags: praise alone is thanked
+    and closed (since it was first thanked), anything else open for the team."""
+    if is_praise(tags, praise):
+        return {"status": THANKED, "closed_at": item.closed_at or now}
+    return {"status": OPEN, "closed_at": None}
 
 
 def get(conn: Connection, *, team_id: str, item_id: str) -> Item | None:

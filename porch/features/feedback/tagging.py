@@ -47,7 +47,7 @@ from porch.features.feedback.controls import Controls
 from porch.features.feedback.demo import SCENES
 from porch.features.feedback.previews import samples
 from porch.features.feedback.protocol import Protocol
-from porch.features.feedback.store import IGNORED, NEW, OPEN, UNTRIAGED, WITHDRAWN
+from porch.features.feedback.store import IGNORED, NEW, OPEN, THANKED, UNTRIAGED, WITHDRAWN
 
 logger = logging.getLogger(__name__)
 
@@ -159,8 +159,9 @@ class Feedback:
             logger.info("feedback item %s: not a member's message, tag ignored", item_id)
             return item_id
         values: dict[str, Any] = {"votes": self._votes(conn, team_id=team_id, item_id=item_id)}
+        tags = item.tags if tag in item.tags else [*item.tags, tag]
         if tag not in item.tags:
-            values["tags"] = [*item.tags, tag]
+            values["tags"] = tags
         if summary:
             values["summary"] = items.excerpt_of(summary)
         if area:
@@ -169,8 +170,10 @@ class Feedback:
             values["excerpt"] = items.excerpt_of(text)
         if author_id and not item.author_id:
             values["author_id"] = author_id
-        if item.status in (NEW, WITHDRAWN):
-            values["status"] = OPEN
+        if item.status in UNTRIAGED:
+            values.update(
+                items.untriaged(item, tags=tags, praise=self.config.feedback.praise_tags, now=now)
+            )
         items.change(conn, team_id=team_id, item_id=item_id, now=now, **values)
         if values.keys() & {"tags", "summary", "area"}:
             self.protocol.refresh_card(conn, team_id=team_id, item_id=item_id, now=now)
@@ -312,7 +315,7 @@ class Feedback:
             excerpt=items.excerpt_of(message.get("text") or ""),
         )
         item = items.get(conn, team_id=team_id, item_id=item_id)
-        if item is not None and item.status == OPEN:
+        if item is not None and item.status in (OPEN, THANKED):
             self.protocol.start(conn, team_id=team_id, item_id=item_id, now=now)
         items.queue_row(conn, team_id=team_id, item_id=item_id, now=now)
 
@@ -321,8 +324,13 @@ class Feedback:
     def on_message_posted(
         self, conn: Connection, team_id: str, event: MessagePosted, now: dt.datetime
     ) -> None:
-        """A top-level post in the feedback channel is an item, untagged until tagged."""
+        """A top-level post in the feedback channel is an item, untagged until tagged; a reply
+        in an item's thread may acknowledge it."""
         if event.is_reply:
+            item_id = items.item_id_for(event.channel_id, event.thread_ts or "")
+            self.protocol.replied(
+                conn, team_id=team_id, item_id=item_id, user_id=event.user_id, now=now
+            )
             return
         name = channel_directory.name_of(conn, team_id=team_id, channel_id=event.channel_id)
         if name != self.config.channels.feedback:
@@ -355,7 +363,7 @@ class Feedback:
         kind = reaction_kind(event.name)
         item_id = items.item_id_for(event.channel_id, event.ts)
         if kind == reaction_kind(self.config.feedback.vote_emoji):
-            self._count_votes(conn, team_id=team_id, event=event, item_id=item_id, now=now)
+            self._count_votes(conn, team_id=team_id, item_id=item_id, now=now)
             return
         tags = {reaction_kind(emoji): tag for emoji, tag in self.config.feedback.tags.items()}
         tag = tags.get(kind)
@@ -404,19 +412,17 @@ class Feedback:
         if still:
             return
         remaining = [t for t in item.tags if t != tag]
-        status = item.status if remaining else WITHDRAWN
-        items.change(conn, team_id=team_id, item_id=item_id, now=now, tags=remaining, status=status)
+        values = (
+            items.untriaged(item, tags=remaining, praise=self.config.feedback.praise_tags, now=now)
+            if remaining
+            else {"status": WITHDRAWN, "closed_at": None}
+        )
+        items.change(conn, team_id=team_id, item_id=item_id, now=now, tags=remaining, **values)
         self.protocol.refresh_card(conn, team_id=team_id, item_id=item_id, now=now)
         items.queue_row(conn, team_id=team_id, item_id=item_id, now=now)
 
     def _count_votes(
-        self,
-        conn: Connection,
-        *,
-        team_id: str,
-        event: ReactionChanged,
-        item_id: str,
-        now: dt.datetime,
+        self, conn: Connection, *, team_id: str, item_id: str, now: dt.datetime
     ) -> None:
         if items.get(conn, team_id=team_id, item_id=item_id) is None:
             return

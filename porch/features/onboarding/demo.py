@@ -26,8 +26,8 @@ def turn_off_reminders(box: Any, user_id: str) -> None:
 def a_month_in(box: Any) -> None:
     box.narrate(
         "A month in: Ana's 30-day check-in, and a note to the members not seen for "
-        f"{box.config.onboarding.follow_ups.inactive_after_days} days (Chloé and Farid; Ben "
-        "opted out)."
+        f"{box.config.onboarding.follow_ups.inactive_after_days} days or more (Chloé and Farid; "
+        "Ben opted out)."
     )
 
 

@@ -28,6 +28,24 @@ DAY = dt.timedelta(days=1)
 PAGE = 200
 
 
+def next_rituals(config: Config, now: dt.datetime, *, count: int = 2) -> list[dict[str, str]]:
+    """The `count` rituals coming up soonest, each with its next date in the community's
+    timezone: one whose day has passed this week is offered the next time it happens."""
+    tz = config.community.tz
+    today = now.astimezone(tz).date()
+    ahead = sorted((ritual.next_at(now, tz), ritual.name) for ritual in config.rituals)[:count]
+    return [{"name": name, "day": _day(at, today=today)} for at, name in ahead]
+
+
+def _day(at: dt.datetime, *, today: dt.date) -> str:
+    """ "today", "tomorrow", else "Friday 4 December" (the day, in the community's timezone)."""
+    if at.date() == today:
+        return "today"
+    if at.date() == today + DAY:
+        return "tomorrow"
+    return f"{at:%A} {at.day} {at:%B}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class FollowUps:
     config: Config
@@ -164,9 +182,11 @@ class FollowUps:
                 due.append((f"check-in-{days}", "onboarding/check_in.j2", {"days": days}))
         last_active = member.last_active_at or member.joined_at
         if now - last_active >= dt.timedelta(days=settings.inactive_after_days):
-            due.append(
-                ("inactive", "onboarding/inactive.j2", {"days": settings.inactive_after_days})
-            )
+            # The note is rendered when it is queued, which is when it is sent (the worker
+            # delivers it within seconds): the days since the member was last seen then, not
+            # the threshold that made it due.
+            quiet = {"days": (now - last_active).days, "rituals": next_rituals(self.config, now)}
+            due.append(("inactive", "onboarding/inactive.j2", quiet))
         return due
 
     def opt_out(self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime) -> None:

@@ -3,12 +3,18 @@ data (the preview adds the community, its links and a sample member, Ana)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from porch.core.config import Config
 from porch.core.feature import PreviewSample
 from porch.core.templating import Mrkdwn, mention
+from porch.features.onboarding.follow_ups import next_rituals
 
 # The newcomers tagged in the sample introductions thread (the preview shows them by name).
 TAGGED = ("U0SAMPLE1", "U0SAMPLE2", "U0SAMPLE3")
+# The quiet note as it would go out on a Friday afternoon, 23 days after the member was seen.
+QUIET_NOTE_AT = dt.datetime(2026, 11, 27, 14, 30, tzinfo=dt.UTC)
+QUIET_DAYS = 23
 
 
 def previews(config: Config) -> list[PreviewSample]:
@@ -70,10 +76,13 @@ def previews(config: Config) -> list[PreviewSample]:
             for days in follow_ups.check_in_days
         ),
         (
-            f"Not active for {follow_ups.inactive_after_days} days",
+            f"Not active for {follow_ups.inactive_after_days} days or more",
             "Direct message",
             "onboarding/inactive.j2",
-            {"days": follow_ups.inactive_after_days},
+            {
+                "days": max(QUIET_DAYS, follow_ups.inactive_after_days),
+                "rituals": next_rituals(config, QUIET_NOTE_AT),
+            },
         ),
         (
             "/porch welcome",

@@ -6,8 +6,10 @@ config loader reports them at the `rituals:` line like any other mistake.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
@@ -60,6 +62,16 @@ class RitualConfig(Strict):
     @property
     def all_prompts(self) -> list[str]:
         return list(self.prompts) if self.prompts else [self.prompt or ""]
+
+    def next_at(self, now: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+        """The next occurrence still ahead of `now`, in the community's timezone `tz`. Other
+        features' messages (a note suggesting a ritual) reach the rituals through the config,
+        never by importing this feature, so the cadence rules are offered here."""
+        # calendar.py imports this module: imported when called, not at load.
+        from porch.features.rituals.calendar import upcoming
+
+        _day, moment = next(upcoming(self, now, tz))
+        return moment.astimezone(tz)
 
 
 def _unique_ids(rituals: list[RitualConfig]) -> list[RitualConfig]:

@@ -2,13 +2,16 @@
 
 The fixture (times UTC; the community is in Europe/Berlin, so November starts Oct 31 23:00):
 
-    item  when                 how                          ack after  votes  closed
-    F     Oct 30 09:00         :bulb: on Dana's message      5 min      0      declined Nov 6 09:00
-    A     Nov 2 09:00          :bug: on Dana's message       10 min     3      shipped Nov 4 09:00
-    B     Nov 2 10:00          post in #feedback, :bulb:     30 min     1      planned Nov 2 22:00
-    C     Nov 3 12:00          /feedback (no tag)            0 min      0      -
-    D     Nov 5 09:00          :bug:, taken back             -          0      (withdrawn)
-    E     Nov 5 10:00          :question:, area Events       60 min     2      answered Nov 5 14:00
+    item  when           how                          acknowledged by  votes  closed
+    F     Oct 30 09:00   :bulb: on Dana's message      Sam, 5 min       0      declined Nov 6 09:00
+    A     Nov 2 09:00    :bug: on Dana's message       Sam, 10 min      3      shipped Nov 4 09:00
+    B     Nov 2 10:00    post in #feedback, :bulb:     Ana, 30 min      1      planned Nov 2 22:00
+    C     Nov 3 12:00    /feedback (no tag)            nobody           0      -
+    D     Nov 5 09:00    :bug:, taken back             -                0      (withdrawn)
+    E     Nov 5 10:00    :question:, area Events       Sam, 60 min      2      answered Nov 5 14:00
+
+"Acknowledged" is a person's reply in the item's thread (Ana's counts: she is not the author);
+Porch's own reply in each thread, seconds after the tag, never counts.
 
 November by hand:
 - received: A, B, C, E = 4 (F is October's, D was withdrawn)
@@ -16,7 +19,8 @@ November by hand:
 - most voted: A (3), E (2), B (1)
 - closed in November: A 48 h, B 12 h, E 4 h, F 168 h (received in October, closed in November)
   = 4 items, median of [4, 12, 48, 168] = (12 + 48) / 2 = 30.0 hours
-- time to acknowledge, items received in November: [0, 10, 30, 60] -> median 20.0 minutes
+- acknowledged by a person: A, B, E = 3 of 4 requests; time to acknowledge [10, 30, 60]
+  -> median 30.0 minutes
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from porch.features.feedback.digest import figures
+from porch.features.feedback.digest import figures, markdown
 from porch.sandbox import slack_requests as slack
 from tests.porch.features.feedback.test_journeys import ANA, DANA, cards, set_status
 
@@ -51,6 +55,7 @@ def test_the_digest_matches_the_hand_computed_month(workspace_factory, config):
     f = workspace.say(DANA, "general", "A newsletter would help")
     workspace.react(ANA, "general", f, "bulb", author=DANA)
     workspace.at(at(30, 9, 5, month=10))
+    workspace.say(sam, "general", "Noted, thanks!", thread_ts=f)
 
     # A.
     workspace.clock.set(at(2, 9))
@@ -59,6 +64,7 @@ def test_the_digest_matches_the_hand_computed_month(workspace_factory, config):
     for voter in (ANA, sam, DANA):
         workspace.react(voter, "general", a, "+1", author=DANA)
     workspace.at(at(2, 9, 10))
+    workspace.say(sam, "general", "On it", thread_ts=a)
 
     # B.
     workspace.clock.set(at(2, 10))
@@ -66,6 +72,7 @@ def test_the_digest_matches_the_hand_computed_month(workspace_factory, config):
     workspace.react(ANA, "feedback", b, "bulb", author=DANA)
     workspace.react(ANA, "feedback", b, "+1", author=DANA)
     workspace.at(at(2, 10, 30))
+    workspace.say(ANA, "feedback", "Yes please", thread_ts=b)
     workspace.clock.set(at(2, 22))
     set_status(workspace, sam, card_for(workspace, "Dark mode"), "planned")
 
@@ -100,6 +107,7 @@ def test_the_digest_matches_the_hand_computed_month(workspace_factory, config):
     workspace.react(ANA, "general", e, "+1", author=ELI)
     workspace.react(sam, "general", e, "+1", author=ELI)
     workspace.at(at(5, 11))
+    workspace.say(sam, "general", "Good question, checking", thread_ts=e)
     general = workspace.fake.channel_id("general")
     [message] = [m for m in workspace.fake.messages(general) if m["ts"] == e]
     workspace.sender.interactive(
@@ -144,7 +152,11 @@ def test_the_digest_matches_the_hand_computed_month(workspace_factory, config):
 
     with workspace.engine.begin() as conn:
         data = figures(
-            conn, team_id=workspace.fake.team_id, month="2026-11", tz=config.community.tz
+            conn,
+            team_id=workspace.fake.team_id,
+            month="2026-11",
+            tz=config.community.tz,
+            praise=["praise"],
         )
     assert data.received == 4
     assert data.by_tag == [("bug", 1), ("idea", 1), ("question", 1), ("untagged", 1)]
@@ -156,7 +168,8 @@ def test_the_digest_matches_the_hand_computed_month(workspace_factory, config):
     ]
     assert data.closed == 4
     assert data.median_hours_to_close == 30.0
-    assert data.median_minutes_to_acknowledge == 20.0
+    assert data.median_minutes_to_acknowledge == 30.0
+    assert (data.requests, data.acknowledged, data.thanked) == (4, 3, 0)
 
     # The same digest on demand, in Slack, for a manager only.
     def digest(user_id: str) -> dict:
@@ -174,7 +187,8 @@ def test_the_digest_matches_the_hand_computed_month(workspace_factory, config):
 
     shown = json.dumps(digest(sam)["blocks"])
     assert "Feedback digest: 2026-11" in shown
-    assert "median time to close: 30.0 hours" in shown and "20.0 minutes" in shown
+    assert "median time to close: 30.0 hours" in shown
+    assert "*3 of 4* requests (median time: 30.0 minutes)" in shown
     assert "Feedback digest" not in json.dumps(digest(ANA))
 
 
@@ -199,6 +213,7 @@ def test_the_monthly_digest_goes_to_managers_once_and_is_saved_as_html(
     workspace.join(DANA, "Dana")
     ts = workspace.say(DANA, "general", "Search <b>misses</b> old threads")
     workspace.react(ANA, "general", ts, "bug", author=DANA)
+    workspace.react(ANA, "general", ts, "+1", author=DANA)
     workspace.settle()
 
     workspace.at(at(1, 9, month=12))
@@ -211,3 +226,45 @@ def test_the_monthly_digest_goes_to_managers_once_and_is_saved_as_html(
     page = (tmp_path / config.tracker.local_dir / "reports" / "feedback-2026-11.html").read_text()
     assert "<h1>Feedback digest: 2026-11</h1>" in page
     assert "&lt;b&gt;misses&lt;/b&gt;" in page and "<b>misses" not in page
+
+
+def test_praise_is_no_request_and_an_unanswered_month_reads_none_yet(workspace_factory, config):
+    """Porch acknowledged both items in their threads within seconds; no person did. Praise
+    with votes is still not a request, and the month's median time to acknowledge is none yet,
+    never 0.0."""
+    workspace = workspace_factory(config, at=at(2, 9))
+    workspace.join(DANA, "Dana")
+    workspace.join(ANA, "Ana")
+    sam = workspace.manager
+    praise = workspace.say(DANA, "feedback", "The weekly thread is great")
+    workspace.react(sam, "feedback", praise, "heart", author=DANA)
+    for voter in (ANA, sam):
+        workspace.react(voter, "feedback", praise, "+1", author=DANA)
+    request = workspace.say(DANA, "general", "Search misses old threads")
+    workspace.react(ANA, "general", request, "bug", author=DANA)
+    workspace.react(ANA, "general", request, "+1", author=DANA)
+    quiet = workspace.say(ANA, "general", "Dark mode please")
+    workspace.react(DANA, "general", quiet, "bulb", author=ANA)
+    workspace.at(at(2, 10))
+
+    with workspace.engine.begin() as conn:
+        data = figures(
+            conn,
+            team_id=workspace.fake.team_id,
+            month="2026-11",
+            tz=config.community.tz,
+            praise=["praise"],
+        )
+    assert data.received == 3
+    assert [(text, votes) for text, votes, _ in data.top_requests] == [
+        ("Search misses old threads", 1)  # no praise, and nothing nobody voted for
+    ]
+    assert data.median_minutes_to_acknowledge is None and data.acknowledged == 0
+    assert (data.requests, data.thanked, data.closed) == (2, 1, 0)
+
+    source = markdown(data, community=config.community.name)
+    top = source[source.index("## Most-voted") : source.index("## Closing")]
+    assert "praise" not in top and "0 votes" not in top
+    assert "0.0 minutes" not in source
+    assert "Acknowledged by a person: **0 of 2** requests (median time: none yet)" in source
+    assert "Praise thanked: **1**" in source

@@ -69,7 +69,7 @@ def keys(effects: list[Effect]) -> list[str]:
     return [e.key.split(":")[0] for e in effects]
 
 
-def test_a_tagged_message_is_read_once_then_acknowledged_shown_and_closed_once(
+def test_a_tagged_message_is_read_once_then_answered_shown_and_closed_once(
     engine: Engine, feedback: Feedback, slack: Slack
 ):
     ts = "1700000000.000100"
@@ -83,7 +83,7 @@ def test_a_tagged_message_is_read_once_then_acknowledged_shown_and_closed_once(
     with engine.begin() as conn:
         item = get(conn, team_id=TEAM, item_id=item_id)
     assert item is not None and item.excerpt == "Search misses old threads"
-    assert item.acknowledged_at == NOW
+    assert item.acknowledged_at is None  # Porch's reply is automatic: no person acted yet
 
     for status in ("shipped", "shipped", "planned"):
         with engine.begin() as conn:
@@ -96,6 +96,9 @@ def test_a_tagged_message_is_read_once_then_acknowledged_shown_and_closed_once(
         assert not feedback.protocol.set_status(
             conn, team_id=TEAM, item_id=item_id, status="nonsense", manager_id=SAM, now=NOW
         )
+        item = get(conn, team_id=TEAM, item_id=item_id)
+    # The manager's status is a person acting on it.
+    assert item is not None and item.acknowledged_at == NOW
 
 
 @pytest.mark.parametrize(
@@ -118,7 +121,7 @@ def test_a_bots_or_a_deleted_message_is_never_feedback(
     assert item_id == item_id_for(GENERAL, ts)
 
 
-def test_slash_feedback_is_one_item_per_invocation_acknowledged_in_its_reply(
+def test_slash_feedback_is_one_item_per_invocation_acknowledged_by_its_status(
     engine: Engine, feedback: Feedback, slack: Slack
 ):
     for _ in range(2):  # Slack retried the request
@@ -134,7 +137,7 @@ def test_slash_feedback_is_one_item_per_invocation_acknowledged_in_its_reply(
     assert keys(slack.deliver()) == ["feedback-card"]  # no thread to acknowledge in
     with engine.begin() as conn:
         item = get(conn, team_id=TEAM, item_id=item_id)
-        assert item is not None and item.acknowledged_at == NOW
+        assert item is not None and item.acknowledged_at is None  # the reply was automatic
         feedback.protocol.set_status(
             conn, team_id=TEAM, item_id=item_id, status="planned", manager_id=SAM, now=NOW
         )

@@ -107,12 +107,12 @@ def test_a_tag_reaction_in_general_is_acknowledged_once_and_a_second_emoji_updat
     found = item(workspace, "general", ts)
     assert found is not None
     assert (found.tags, found.status, found.author_id) == (["bug", "idea"], "open", DANA)
-    assert found.excerpt == text and found.acknowledged_at is not None
+    assert found.excerpt == text and found.acknowledged_at is None  # Porch's reply: automatic
     with workspace.engine.begin() as conn:
         row = get_row(conn, team_id=workspace.fake.team_id, sheet="Feedback", key=found.item_id)
     assert row is not None
     assert (row["Tag"], row["Status"], row["From"]) == ("bug, idea", "Open", "Dana")
-    assert row["Acknowledged"] and row["Closed"] == "" and row["Votes"] == 0
+    assert row["Acknowledged"] == "" and row["Closed"] == "" and row["Votes"] == 0
     with workspace.engine.begin() as conn:
         figures = dashboard.load(
             conn, team_id=workspace.fake.team_id, tags=["bug", "idea"], now=workspace.clock.now()
@@ -417,3 +417,102 @@ def test_a_forged_tag_submission_is_checked_against_slack_and_dropped(
     assert len(thread_replies(workspace, "general", ts)) == 1
     [card] = cards(workspace)
     assert "scam" not in json.dumps(card)
+
+
+def row_of(workspace: SandboxWorkspace, item_id: str) -> dict[str, Any]:
+    with workspace.engine.begin() as conn:
+        row = get_row(conn, team_id=workspace.fake.team_id, sheet="Feedback", key=item_id)
+    assert row is not None
+    return row
+
+
+def test_acknowledged_is_when_a_person_replied_or_set_a_status_never_porchs_own_reply(
+    workspace: SandboxWorkspace,
+):
+    joined(workspace)
+    sam = workspace.manager
+    ts = workspace.say(DANA, "general", "Search misses old threads")
+    workspace.react(ANA, "general", ts, "bug", author=DANA)
+    workspace.settle()
+    assert len(thread_replies(workspace, "general", ts)) == 1  # Porch's reply: not a person
+    assert item(workspace, "general", ts).acknowledged_at is None
+    workspace.open_home(sam)
+    workspace.settle()
+    assert "not acknowledged yet" in json.dumps(workspace.fake.home_view(sam)["blocks"])
+
+    workspace.clock.advance(dt.timedelta(minutes=5))
+    workspace.say(DANA, "general", "It happens every time", thread_ts=ts)  # the author
+    assert item(workspace, "general", ts).acknowledged_at is None
+
+    workspace.clock.advance(dt.timedelta(minutes=15))
+    replied = workspace.clock.now()
+    workspace.say(sam, "general", "Thanks Dana, looking into it", thread_ts=ts)
+    workspace.clock.advance(dt.timedelta(minutes=10))
+    workspace.say(ANA, "general", "Same here", thread_ts=ts)
+    workspace.settle()
+    found = item(workspace, "general", ts)
+    assert found.acknowledged_at == replied  # the first person's reply, kept
+    assert row_of(workspace, found.item_id)["Acknowledged"]
+    workspace.open_home(sam)
+    workspace.settle()
+    assert "not acknowledged yet" not in json.dumps(workspace.fake.home_view(sam)["blocks"])
+
+    # /feedback has no thread: Porch's answer is automatic, the status a manager sets is not.
+    response = workspace.sender.command(
+        slack.slash_command(
+            team_id=workspace.fake.team_id,
+            user_id=DANA,
+            command="/feedback",
+            text="Please add a #jobs channel",
+            channel_id=workspace.fake.channel_id("general"),
+        )
+    )
+    assert response.status_code == 200
+    workspace.settle()
+    [command_item] = [c for c in cards(workspace) if "jobs channel" in c["text"]]
+    item_id = command_item["blocks"][-1]["elements"][0]["options"][0]["value"].split(" ")[1]
+
+    def acknowledged() -> dt.datetime | None:
+        with workspace.engine.begin() as conn:
+            found = get(conn, team_id=workspace.fake.team_id, item_id=item_id)
+        assert found is not None
+        return found.acknowledged_at
+
+    assert acknowledged() is None and row_of(workspace, item_id)["Acknowledged"] == ""
+    workspace.clock.advance(dt.timedelta(minutes=40))
+    set_status(workspace, sam, command_item, "planned")
+    assert acknowledged() == workspace.clock.now()
+
+
+def test_praise_is_thanked_and_closed_not_left_open(workspace: SandboxWorkspace):
+    joined(workspace)
+    sam = workspace.manager
+    ts = workspace.say(DANA, "feedback", "The weekly thread is great, more please")
+    workspace.react(sam, "feedback", ts, "heart", author=DANA)
+    workspace.settle()
+
+    praise = item(workspace, "feedback", ts)
+    assert (praise.tags, praise.status) == (["praise"], "thanked")
+    assert praise.closed_at == workspace.clock.now() and praise.acknowledged_at is None
+    [thanks] = thread_replies(workspace, "feedback", ts)
+    assert "Thank you" in words(thanks) and f"<@{DANA}>" in words(thanks)
+    assert "within" not in words(thanks) and "what comes of it" not in words(thanks)
+    row = row_of(workspace, praise.item_id)
+    assert (row["Status"], bool(row["Closed"])) == ("Thanked", True)
+    [card] = cards(workspace)
+    assert "praise" in words(card)
+    assert not [b for b in card["blocks"] if b["type"] == "actions"]  # nothing to triage
+    workspace.open_home(sam)
+    workspace.settle()
+    assert "weekly thread" not in json.dumps(workspace.fake.home_view(sam)["blocks"])
+
+    # Tagged as an idea too, it is a request: open, on the card's menu, in App Home.
+    workspace.react(ANA, "feedback", ts, "bulb", author=DANA)
+    workspace.settle()
+    request = item(workspace, "feedback", ts)
+    assert (request.tags, request.status, request.closed_at) == (["praise", "idea"], "open", None)
+    [card] = cards(workspace)
+    assert [b for b in card["blocks"] if b["type"] == "actions"]
+    # The idea taken back: praise again, thanked again.
+    workspace.react(ANA, "feedback", ts, "bulb", author=DANA, removed=True)
+    assert item(workspace, "feedback", ts).status == "thanked"

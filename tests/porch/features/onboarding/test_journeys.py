@@ -11,6 +11,7 @@ import re
 
 from sqlalchemy import select
 
+from porch.core.mrkdwn_html import block_texts
 from porch.core.store.schema import effects, members
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
@@ -352,3 +353,26 @@ def test_link_buttons_are_only_acknowledged(workspace: SandboxWorkspace):
 
     assert len(workspace.fake.calls()) == before
     assert member(workspace, "U0ANA00001").introduced_at is None
+
+
+def test_the_quiet_note_counts_the_real_days_and_suggests_rituals_still_ahead(
+    workspace: SandboxWorkspace,
+):
+    """Ana was last seen on Wednesday Nov 4 and Porch next looks on Friday Nov 27 at 15:30 in
+    Berlin (14:30 UTC): 23 days, not the 15-day threshold. Friday wins (15:00 Berlin) has just
+    passed, although 15:00 UTC is still ahead; Monday goals and the Wednesday poll are next."""
+    workspace.join("U0ANA00001", "Ana", tz="Europe/Berlin")
+    workspace.clock.set(dt.datetime(2026, 11, 4, 14, 0, tzinfo=dt.UTC))
+    workspace.say("U0ANA00001", "general", "Hello all")
+    workspace.settle()
+
+    workspace.at(dt.datetime(2026, 11, 27, 14, 30, tzinfo=dt.UTC))
+
+    [note] = [
+        " ".join(block_texts(m.get("blocks"), m["text"]))
+        for m in workspace.fake.dm_messages("U0ANA00001")
+        if "not seen you" in " ".join(block_texts(m.get("blocks"), m["text"]))
+    ]
+    assert "for 23 days" in note
+    assert "Monday goals on Monday 30 November or Midweek question on Wednesday 2 December" in note
+    assert "Friday" not in note
