@@ -97,8 +97,11 @@ def check(config_path: Path | None) -> None:
 
 
 def _runtime(  # type: ignore[no-untyped-def]
-    settings: Settings, config: Config, *, receives_events: bool = True
+    settings: Settings, config: Config, *, receives_events: bool = True, create_store: bool = True
 ):
+    """The Runtime, or exit 2 with one line. Only the commands that run Porch (serve, run,
+    members import) pass `create_store`; the others need the store those created."""
+    from porch.runtime.cli_services import existing_store
     from porch.runtime.server import Runtime, StartupError
     from porch.runtime.tracker_sync import missing_credentials
 
@@ -106,8 +109,11 @@ def _runtime(  # type: ignore[no-untyped-def]
     if problem:
         click.echo(f"porch: {problem}", err=True)
         sys.exit(2)
+    engine = None if create_store else existing_store(settings.database_url)
     try:
-        return Runtime.create(config=config, settings=settings, receives_events=receives_events)
+        return Runtime.create(
+            config=config, settings=settings, receives_events=receives_events, engine=engine
+        )
     except StartupError as exc:
         click.echo(f"porch: {exc}. {SEE_RUNNING}", err=True)
         sys.exit(2)
@@ -275,7 +281,9 @@ def members_reconcile(config_path: Path | None) -> None:
 
 def _members_pass(config_path: Path | None, *, welcome: bool) -> None:
     settings = Settings.from_env(config_path=config_path)
-    runtime = _runtime(settings, _load(settings), receives_events=False)
+    # Import records the members of a new install, so it may create the store; reconcile
+    # catches up an existing one and must not answer from an empty one.
+    runtime = _runtime(settings, _load(settings), receives_events=False, create_store=not welcome)
     label = "Reconciling members" if welcome else "Importing members"
     click.echo("Reading the member list from Slack…", err=True)
     bar: Any = None
