@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from porch.core.config import Config, ConfigError, summary
+from porch.core.config import Config, ConfigError, ConfigIssue, summary
 from porch.features.registry import check_config, cli_commands, load_config
 from porch.runtime.cli_services import RuntimeCliServices
 from porch.runtime.settings import Settings
@@ -70,6 +70,97 @@ def main(context: click.Context) -> None:
     context.obj = RuntimeCliServices()
 
 
+def _option_value(check: Any) -> Any:
+    """A click option callback from one of porch.runtime.init_command's checks."""
+
+    def callback(context: click.Context, parameter: click.Parameter, value: Any) -> Any:
+        if value is None or value == ():
+            return value
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return callback
+
+
+@main.command()
+@click.option("--name", "community_name", help="The community's name (asked in a terminal).")
+@click.option("--timezone", help="Its IANA timezone, e.g. Europe/Berlin (asked in a terminal).")
+@click.option(
+    "--manager",
+    "manager_ids",
+    multiple=True,
+    help="A manager's Slack member ID, U…; repeat for each (asked in a terminal).",
+)
+@click.option("--yes", "-y", is_flag=True, help="Ask nothing: defaults for what is not given.")
+@click.option("--force", is_flag=True, help="Overwrite community.yml and site/ if they exist.")
+def init(
+    community_name: str | None,
+    timezone: str | None,
+    manager_ids: tuple[str, ...],
+    yes: bool,
+    force: bool,
+) -> None:
+    """Start a community here: a short commented community.yml and site/ with its pages.
+
+    In a terminal it asks for the name, the timezone and the managers; otherwise (or with
+    --yes) it uses the options given and plain defaults. `porch check`, `preview`, `site build`
+    and `site serve` then read these files from this folder. Existing files are kept unless
+    --force.
+    """
+    from porch.runtime import init_command as starter
+
+    try:
+        answers = starter.Answers(
+            name=starter.name(community_name) if community_name else starter.DEFAULT_NAME,
+            timezone=starter.timezone(timezone) if timezone else starter.DEFAULT_TIMEZONE,
+            managers=starter.managers(manager_ids),
+        )
+    except ValueError as exc:
+        click.echo(f"porch init: {exc}", err=True)
+        sys.exit(2)
+    folder = Path.cwd()
+    taken = [p for p in (starter.CONFIG_FILE, starter.SITE_FOLDER) if (folder / p).exists()]
+    if taken and not force:  # before any question: the answers could not be used
+        click.echo(
+            f"porch init: {' and '.join(taken)} already exist here; keeping them "
+            "(--force overwrites them).",
+            err=True,
+        )
+        sys.exit(2)
+    if not yes and sys.stdin.isatty():
+        answers = starter.Answers(
+            name=click.prompt("Community name", default=answers.name, value_proc=starter.name),
+            timezone=click.prompt(
+                "Timezone (IANA name)", default=answers.timezone, value_proc=starter.timezone
+            ),
+            managers=click.prompt(
+                "Managers' Slack member IDs, comma-separated (profile → ⋯ → Copy member ID; "
+                "blank for later)",
+                default=", ".join(answers.managers),
+                show_default=bool(answers.managers),
+                value_proc=starter.managers,
+            ),
+        )
+    try:
+        written = starter.write(folder=folder, answers=answers, force=force)
+    except starter.AlreadyThere as exc:
+        click.echo(f"porch init: {exc} already exist here (--force overwrites them).", err=True)
+        sys.exit(2)
+    pages = [path for path in written if path.suffix == ".md"]
+    click.echo(f"Wrote {written[0].name} and {starter.SITE_FOLDER}/ ({len(pages)} pages).")
+    if not answers.managers:
+        click.echo(
+            f"Put your managers' member IDs in managers.users (in place of "
+            f"{starter.PLACEHOLDER_MANAGER})."
+        )
+    click.echo(
+        "Next: porch manifest --socket-mode --out manifest.yml, then porch setup "
+        '(the README section "Run Porch for real").'
+    )
+
+
 @main.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="community.yml")
 def check(config_path: Path | None) -> None:
@@ -85,7 +176,7 @@ def check(config_path: Path | None) -> None:
         sys.exit(2)
     from porch.runtime.tracker_sync import missing_credentials
 
-    issues = [*warnings, *template_issues(config)]
+    issues = [*warnings, *template_issues(config), *_placeholder_managers(settings, config)]
     for issue in issues:
         click.echo(str(issue), err=True)
     problem = missing_credentials(config=config, settings=settings)
@@ -94,6 +185,25 @@ def check(config_path: Path | None) -> None:
     if problem or any(not issue.warning for issue in issues):
         sys.exit(2)
     click.echo(summary(config))
+
+
+def _placeholder_managers(settings: Settings, config: Config) -> list[ConfigIssue]:
+    """A warning while the manager `porch init` put in stands where the real ones go: the file
+    is valid, but nobody would get the managers' alerts."""
+    from porch.runtime.init_command import PLACEHOLDER_MANAGER
+
+    if PLACEHOLDER_MANAGER not in config.managers.users:
+        return []
+    return [
+        ConfigIssue(
+            settings.config_path,
+            0,
+            "managers.users",
+            f"warning: {PLACEHOLDER_MANAGER} is the placeholder `porch init` wrote: put your "
+            "managers' Slack member IDs in managers.users",
+            warning=True,
+        )
+    ]
 
 
 def _runtime(  # type: ignore[no-untyped-def]
