@@ -70,18 +70,17 @@ def main(context: click.Context) -> None:
     context.obj = RuntimeCliServices()
 
 
-def _option_value(check: Any) -> Any:
-    """A click option callback from one of porch.runtime.init_command's checks."""
+def _asked(check: Any) -> Any:
+    """click.prompt's value_proc from one of porch.runtime.init_command's checks: a wrong answer
+    prints the check's message and asks again."""
 
-    def callback(context: click.Context, parameter: click.Parameter, value: Any) -> Any:
-        if value is None or value == ():
-            return value
+    def value_proc(value: str) -> Any:
         try:
             return check(value)
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from None
 
-    return callback
+    return value_proc
 
 
 @main.command()
@@ -131,16 +130,20 @@ def init(
         sys.exit(2)
     if not yes and sys.stdin.isatty():
         answers = starter.Answers(
-            name=click.prompt("Community name", default=answers.name, value_proc=starter.name),
+            name=click.prompt(
+                "Community name", default=answers.name, value_proc=_asked(starter.name)
+            ),
             timezone=click.prompt(
-                "Timezone (IANA name)", default=answers.timezone, value_proc=starter.timezone
+                "Timezone (IANA name)",
+                default=answers.timezone,
+                value_proc=_asked(starter.timezone),
             ),
             managers=click.prompt(
                 "Managers' Slack member IDs, comma-separated (profile → ⋯ → Copy member ID; "
                 "blank for later)",
                 default=", ".join(answers.managers),
                 show_default=bool(answers.managers),
-                value_proc=starter.managers,
+                value_proc=_asked(starter.managers),
             ),
         )
     try:
