@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from porch.core.config import Config, ConfigError, ConfigIssue, summary
+from porch.core.config import Config, ConfigError, summary
 from porch.features.registry import check_config, cli_commands, load_config
+from porch.runtime import init_command
 from porch.runtime.cli_services import RuntimeCliServices
 from porch.runtime.settings import Settings
 
@@ -70,104 +71,14 @@ def main(context: click.Context) -> None:
     context.obj = RuntimeCliServices()
 
 
-def _asked(check: Any) -> Any:
-    """click.prompt's value_proc from one of porch.runtime.init_command's checks: a wrong answer
-    prints the check's message and asks again."""
-
-    def value_proc(value: str) -> Any:
-        try:
-            return check(value)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc)) from None
-
-    return value_proc
-
-
-@main.command()
-@click.option("--name", "community_name", help="The community's name (asked in a terminal).")
-@click.option("--timezone", help="Its IANA timezone, e.g. Europe/Berlin (asked in a terminal).")
-@click.option(
-    "--manager",
-    "manager_ids",
-    multiple=True,
-    help="A manager's Slack member ID, U…; repeat for each (asked in a terminal).",
-)
-@click.option("--yes", "-y", is_flag=True, help="Ask nothing: defaults for what is not given.")
-@click.option("--force", is_flag=True, help="Overwrite community.yml and site/ if they exist.")
-def init(
-    community_name: str | None,
-    timezone: str | None,
-    manager_ids: tuple[str, ...],
-    yes: bool,
-    force: bool,
-) -> None:
-    """Start a community here: a short commented community.yml and site/ with its pages.
-
-    In a terminal it asks for the name, the timezone and the managers; otherwise (or with
-    --yes) it uses the options given and plain defaults. `porch check`, `preview`, `site build`
-    and `site serve` then read these files from this folder. Existing files are kept unless
-    --force.
-    """
-    from porch.runtime import init_command as starter
-
-    try:
-        answers = starter.Answers(
-            name=starter.name(community_name) if community_name else starter.DEFAULT_NAME,
-            timezone=starter.timezone(timezone) if timezone else starter.DEFAULT_TIMEZONE,
-            managers=starter.managers(manager_ids),
-        )
-    except ValueError as exc:
-        click.echo(f"porch init: {exc}", err=True)
-        sys.exit(2)
-    folder = Path.cwd()
-    taken = [p for p in (starter.CONFIG_FILE, starter.SITE_FOLDER) if (folder / p).exists()]
-    if taken and not force:  # before any question: the answers could not be used
-        click.echo(
-            f"porch init: {' and '.join(taken)} already exist here; keeping them "
-            "(--force overwrites them).",
-            err=True,
-        )
-        sys.exit(2)
-    if not yes and sys.stdin.isatty():
-        answers = starter.Answers(
-            name=click.prompt(
-                "Community name", default=answers.name, value_proc=_asked(starter.name)
-            ),
-            timezone=click.prompt(
-                "Timezone (IANA name)",
-                default=answers.timezone,
-                value_proc=_asked(starter.timezone),
-            ),
-            managers=click.prompt(
-                "Managers' Slack member IDs, comma-separated (profile → ⋯ → Copy member ID; "
-                "blank for later)",
-                default=", ".join(answers.managers),
-                show_default=bool(answers.managers),
-                value_proc=_asked(starter.managers),
-            ),
-        )
-    try:
-        written = starter.write(folder=folder, answers=answers, force=force)
-    except starter.AlreadyThere as exc:
-        click.echo(f"porch init: {exc} already exist here (--force overwrites them).", err=True)
-        sys.exit(2)
-    pages = [path for path in written if path.suffix == ".md"]
-    click.echo(f"Wrote {written[0].name} and {starter.SITE_FOLDER}/ ({len(pages)} pages).")
-    if not answers.managers:
-        click.echo(
-            f"Put your managers' member IDs in managers.users (in place of "
-            f"{starter.PLACEHOLDER_MANAGER})."
-        )
-    click.echo(
-        "Next: porch manifest --socket-mode --out manifest.yml, then porch setup "
-        '(the README section "Run Porch for real").'
-    )
-
-
 @main.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="community.yml")
 def check(config_path: Path | None) -> None:
-    """Validate community.yml and its templates; exit 2 with one line per problem."""
+    """Validate community.yml and its templates; exit 2 with one line per problem.
+
+    Reads --config, else $PORCH_CONFIG, else community.yml in the current folder (`porch init`
+    writes one).
+    """
     from porch.runtime.preview import template_issues
 
     settings = Settings.from_env(config_path=config_path)
@@ -179,7 +90,11 @@ def check(config_path: Path | None) -> None:
         sys.exit(2)
     from porch.runtime.tracker_sync import missing_credentials
 
-    issues = [*warnings, *template_issues(config), *_placeholder_managers(settings, config)]
+    issues = [
+        *warnings,
+        *template_issues(config),
+        *init_command.placeholder_managers(settings.config_path, config),
+    ]
     for issue in issues:
         click.echo(str(issue), err=True)
     problem = missing_credentials(config=config, settings=settings)
@@ -188,25 +103,6 @@ def check(config_path: Path | None) -> None:
     if problem or any(not issue.warning for issue in issues):
         sys.exit(2)
     click.echo(summary(config))
-
-
-def _placeholder_managers(settings: Settings, config: Config) -> list[ConfigIssue]:
-    """A warning while the manager `porch init` put in stands where the real ones go: the file
-    is valid, but nobody would get the managers' alerts."""
-    from porch.runtime.init_command import PLACEHOLDER_MANAGER
-
-    if PLACEHOLDER_MANAGER not in config.managers.users:
-        return []
-    return [
-        ConfigIssue(
-            settings.config_path,
-            0,
-            "managers.users",
-            f"warning: {PLACEHOLDER_MANAGER} is the placeholder `porch init` wrote: put your "
-            "managers' Slack member IDs in managers.users",
-            warning=True,
-        )
-    ]
 
 
 def _runtime(  # type: ignore[no-untyped-def]
@@ -436,7 +332,11 @@ def _members_summary(totals: dict[str, int], sent: Mapping[str, int]) -> str:
     "--out", type=click.Path(path_type=Path), default=Path("porch-preview.html"), show_default=True
 )
 def preview(config_path: Path | None, out: Path) -> None:
-    """Write one HTML page showing every message Porch can send, from the real templates."""
+    """Write one HTML page showing every message Porch can send, from the real templates.
+
+    Reads --config, else $PORCH_CONFIG, else community.yml in the current folder (`porch init`
+    writes one); templates you override come from its onboarding.templates_dir.
+    """
     from porch.runtime.preview import write_preview
 
     settings = Settings.from_env(config_path=config_path)
@@ -454,8 +354,9 @@ def site() -> None:
 def site_build(config_path: Path | None) -> None:
     """Render the site from community.yml into public/ in the current folder.
 
-    Reads community.yml from the current folder, --config or $PORCH_CONFIG; without any of them
-    it uses the example community.yml bundled with Porch. $PORCH_SITE_DIR changes the output.
+    community.yml: --config, else $PORCH_CONFIG, else the current folder's, else the example
+    bundled with Porch. Pages: site/ in the current folder when it holds index.md (`porch init`
+    writes it), else Porch's own. $PORCH_SITE_DIR changes the output folder.
     """
     from porch.site import build as site_service
 
@@ -470,7 +371,8 @@ def site_build(config_path: Path | None) -> None:
 def site_serve(config_path: Path | None, port: int) -> None:
     """Serve the site with live reload on 127.0.0.1.
 
-    Reads community.yml like `porch site build`, falling back to the bundled example.
+    Finds community.yml and the pages like `porch site build` (site/ in the current folder when
+    it holds index.md) and rebuilds when either changes.
     """
     from porch.site import build as site_service
 
@@ -503,6 +405,7 @@ def sync_command(config_path: Path | None, backfill: bool, team_id: str | None) 
     )
 
 
+main.add_command(init_command.init)
 for _command in cli_commands():
     if isinstance(_command, tuple):  # (group, command): a verb under a core group, e.g. members
         _group = main.commands[_command[0]]

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from porch.core.config import USER_ID
+import click
+
+from porch.core.config import USER_ID, Config, ConfigIssue
 from porch.core.resources import project_path
 
 CONFIG_FILE = "community.yml"
@@ -30,16 +35,12 @@ OWN_SITE_PARTS = ("*.md", "assets")
 
 
 @dataclass(frozen=True)
-class Answers:
+class StarterAnswers:
     """What `porch init` asks; everything else in the new community.yml is a default."""
 
     name: str = DEFAULT_NAME
     timezone: str = DEFAULT_TIMEZONE
     managers: tuple[str, ...] = ()
-
-
-class AlreadyThere(Exception):
-    """Files `porch init` would overwrite; the message names them."""
 
 
 def timezone(value: str) -> str:
@@ -73,20 +74,18 @@ def name(value: str) -> str:
     return text
 
 
-def write(*, folder: Path, answers: Answers, force: bool) -> list[Path]:
-    """Write community.yml and site/ into `folder`; return what was written.
+def taken(folder: Path) -> list[str]:
+    """What of community.yml and site/ already exists in `folder`: files a community may have
+    edited, which `porch init` keeps unless --force."""
+    return [name for name in (CONFIG_FILE, SITE_FOLDER) if (folder / name).exists()]
 
-    Without `force`, an existing community.yml or site/ raises AlreadyThere before anything is
-    written: the files may hold a community's edits."""
+
+def write(*, folder: Path, answers: StarterAnswers) -> list[Path]:
+    """Write community.yml and site/ into `folder` (over what is there); return what was
+    written."""
     config = folder / CONFIG_FILE
-    site = folder / SITE_FOLDER
-    present = [path for path in (config, site) if path.exists()]
-    if present and not force:
-        raise AlreadyThere(
-            ", ".join(f"{path.name}{'/' if path.is_dir() else ''}" for path in present)
-        )
     config.write_text(community_yml(answers), encoding="utf-8")
-    return [config, *_copy_site(site)]
+    return [config, *_copy_site(folder / SITE_FOLDER)]
 
 
 def _copy_site(target: Path) -> list[Path]:
@@ -108,7 +107,7 @@ def _text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def community_yml(answers: Answers) -> str:
+def community_yml(answers: StarterAnswers) -> str:
     """The starter community.yml: what Porch needs, with a comment saying what each part does."""
     listed = answers.managers or (PLACEHOLDER_MANAGER,)
     manager_note = (
@@ -122,6 +121,108 @@ def community_yml(answers: Answers) -> str:
         managers=", ".join(listed),
         manager_note=manager_note,
     )
+
+
+def _asked(check: Callable[[Any], Any]) -> Callable[[str], Any]:
+    """click.prompt's value_proc from one of the checks above: a wrong answer prints the
+    check's message and is asked again."""
+
+    def value_proc(value: str) -> Any:
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return value_proc
+
+
+def _ask(given: StarterAnswers) -> StarterAnswers:
+    """The questions, in a terminal, with what the options gave as the defaults."""
+    return StarterAnswers(
+        name=click.prompt("Community name", default=given.name, value_proc=_asked(name)),
+        timezone=click.prompt(
+            "Timezone (IANA name)", default=given.timezone, value_proc=_asked(timezone)
+        ),
+        managers=click.prompt(
+            "Managers' Slack member IDs, comma-separated (profile → ⋯ → Copy member ID; "
+            "blank for later)",
+            default=", ".join(given.managers),
+            show_default=bool(given.managers),
+            value_proc=_asked(managers),
+        ),
+    )
+
+
+@click.command()
+@click.option("--name", "community_name", help="The community's name (asked in a terminal).")
+@click.option(
+    "--timezone", "zone", help="Its IANA timezone, e.g. Europe/Berlin (asked in a terminal)."
+)
+@click.option(
+    "--manager",
+    "manager_ids",
+    multiple=True,
+    help="A manager's Slack member ID, U…; repeat for each (asked in a terminal).",
+)
+@click.option("--yes", "-y", is_flag=True, help="Ask nothing: defaults for what is not given.")
+@click.option("--force", is_flag=True, help="Overwrite community.yml and site/ if they exist.")
+def init(
+    community_name: str | None,
+    zone: str | None,
+    manager_ids: tuple[str, ...],
+    yes: bool,
+    force: bool,
+) -> None:
+    """Start a community here: a short commented community.yml and site/ with its pages.
+
+    In a terminal it asks for the name, the timezone and the managers; otherwise (or with
+    --yes) it uses the options given and plain defaults. `porch check`, `preview`, `site build`
+    and `site serve` then read these files from this folder. Existing files are kept unless
+    --force.
+    """
+    try:
+        answers = StarterAnswers(
+            name=name(community_name) if community_name is not None else DEFAULT_NAME,
+            timezone=timezone(zone) if zone is not None else DEFAULT_TIMEZONE,
+            managers=managers(manager_ids),
+        )
+    except ValueError as exc:
+        click.echo(f"porch init: {exc}", err=True)
+        sys.exit(2)
+    folder = Path.cwd()
+    existing = taken(folder)
+    if existing and not force:  # before any question: the answers could not be used
+        click.echo(
+            f"porch init: {' and '.join(existing)} already exist here; keeping them "
+            "(--force overwrites them).",
+            err=True,
+        )
+        sys.exit(2)
+    if not yes and sys.stdin.isatty():
+        answers = _ask(answers)
+    written = write(folder=folder, answers=answers)
+    pages = [path for path in written if path.suffix == ".md"]
+    click.echo(f"Wrote {CONFIG_FILE} and {SITE_FOLDER}/ ({len(pages)} pages).")
+    if not answers.managers:
+        click.echo(
+            f"Put your managers' member IDs in managers.users (in place of {PLACEHOLDER_MANAGER})."
+        )
+    click.echo(
+        "Next: porch manifest --socket-mode --out slack-manifest.yml, then porch setup "
+        '(the README section "Run Porch for real").'
+    )
+
+
+def placeholder_managers(path: Path, config: Config) -> list[ConfigIssue]:
+    """For `porch check`: a warning while the manager `porch init` put in stands where the
+    real ones go. The file is valid, but no manager would get the alerts."""
+    if PLACEHOLDER_MANAGER not in config.managers.users:
+        return []
+    message = (
+        f"warning: {PLACEHOLDER_MANAGER} is the placeholder `porch init` wrote: put your "
+        "managers' Slack member IDs in managers.users"
+    )
+    return [ConfigIssue(path, 0, "managers.users", message, warning=True)]
 
 
 STARTER = """\
