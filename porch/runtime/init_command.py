@@ -8,10 +8,12 @@ of site-packages or edits 260 lines of someone else's community. `porch check`, 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ CONFIG_FILE = "community.yml"
 SITE_FOLDER = "site"
 DEFAULT_NAME = "My Community"
 DEFAULT_TIMEZONE = "UTC"
+LOCALTIME = Path("/etc/localtime")
 # Stands in for the managers until someone names them: a valid member ID shape, so the new file
 # passes `porch check`, which warns while it is still there (porch/runtime/cli.py).
 PLACEHOLDER_MANAGER = "U0CHANGEME"
@@ -53,6 +56,22 @@ def timezone(value: str) -> str:
             f"unknown timezone {text!r}: use an IANA name such as Europe/Berlin or America/New_York"
         )
     return text
+
+
+def local_timezone(environ: Mapping[str, str], *, localtime: Path = LOCALTIME) -> str:
+    """This machine's IANA timezone, the question's default: $TZ when it names one, else the
+    zone /etc/localtime links to, else UTC. Without a terminal the default stays UTC, so a
+    scripted `porch init` writes the same file on every machine."""
+    candidates = [environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        resolved = str(localtime.resolve())
+        if "/zoneinfo/" in resolved:
+            candidates.append(resolved.split("/zoneinfo/", 1)[1])
+    for candidate in candidates:
+        with contextlib.suppress(ValueError):
+            if "/" in candidate or candidate == "UTC":
+                return timezone(candidate)
+    return DEFAULT_TIMEZONE
 
 
 def managers(value: str | tuple[str, ...]) -> tuple[str, ...]:
@@ -136,13 +155,13 @@ def _asked(check: Callable[[Any], Any]) -> Callable[[str], Any]:
     return value_proc
 
 
-def _ask(given: StarterAnswers) -> StarterAnswers:
-    """The questions, in a terminal, with what the options gave as the defaults."""
+def _ask(given: StarterAnswers, *, zone_given: bool) -> StarterAnswers:
+    """The questions, in a terminal, with what the options gave as the defaults (the machine's
+    timezone when --timezone did not say)."""
+    zone = given.timezone if zone_given else local_timezone(os.environ)
     return StarterAnswers(
         name=click.prompt("Community name", default=given.name, value_proc=_asked(name)),
-        timezone=click.prompt(
-            "Timezone (IANA name)", default=given.timezone, value_proc=_asked(timezone)
-        ),
+        timezone=click.prompt("Timezone (IANA name)", default=zone, value_proc=_asked(timezone)),
         managers=click.prompt(
             "Managers' Slack member IDs, comma-separated (profile → ⋯ → Copy member ID; "
             "blank for later)",
@@ -199,7 +218,7 @@ def init(
         )
         sys.exit(2)
     if not yes and sys.stdin.isatty():
-        answers = _ask(answers)
+        answers = _ask(answers, zone_given=zone is not None)
     written = write(folder=folder, answers=answers)
     pages = [path for path in written if path.suffix == ".md"]
     click.echo(f"Wrote {CONFIG_FILE} and {SITE_FOLDER}/ ({len(pages)} pages).")

@@ -19,6 +19,7 @@ import yaml
 from click.testing import CliRunner
 
 from porch.runtime.cli import main
+from porch.runtime.init_command import local_timezone
 from tests.conftest import ROOT
 from tests.porch.runtime.test_cli import first_answer, free_port
 
@@ -151,7 +152,9 @@ def test_existing_files_are_kept_unless_force(tmp_path: Path, existing: str):
         assert Path("site/index.md").read_text() == (ROOT / "site/index.md").read_text()
 
 
-def _converse(command: list[str], *, cwd: Path, answers: list[str], seconds: float = 60) -> str:
+def _converse(
+    command: list[str], *, cwd: Path, answers: list[str], env: dict[str, str], seconds: float = 60
+) -> str:
     """Run `command` with a terminal as stdin and stdout, typing each answer after its prompt
     appears; return everything the terminal showed."""
     controller, terminal = pty.openpty()
@@ -161,7 +164,7 @@ def _converse(command: list[str], *, cwd: Path, answers: list[str], seconds: flo
         stdin=terminal,
         stdout=terminal,
         stderr=terminal,
-        env=_environment(),
+        env={**_environment(), **env},
     )
     os.close(terminal)
     shown = b""
@@ -194,15 +197,30 @@ def test_in_a_terminal_it_asks_and_asks_again_after_a_wrong_answer(tmp_path: Pat
     shown = _converse(
         [sys.executable, "-m", "porch.runtime.cli", "init"],
         cwd=tmp_path,
-        answers=["Harbour Knitters", "Harbour", "Europe/Lisbon", "U0SAM00001, U0PRI00002"],
+        # A wrong timezone, then Enter for the default: the machine's.
+        answers=["Harbour Knitters", "Harbour", "", "U0SAM00001, U0PRI00002"],
+        env={"TZ": "Europe/Lisbon"},
     )
     assert "Community name [My Community]:" in shown, shown
+    assert "Timezone (IANA name) [Europe/Lisbon]:" in shown, shown
     assert "Error: unknown timezone 'Harbour'" in shown, shown
     assert "Wrote community.yml and site/" in shown, shown
     data = yaml.safe_load((tmp_path / "community.yml").read_text(encoding="utf-8"))
     assert data["community"]["name"] == "Harbour Knitters"
     assert data["community"]["timezone"] == "Europe/Lisbon"
     assert data["managers"]["users"] == ["U0SAM00001", "U0PRI00002"]
+
+
+def test_the_timezone_question_defaults_to_the_machines(tmp_path: Path):
+    (tmp_path / "zoneinfo" / "Asia").mkdir(parents=True)
+    (tmp_path / "zoneinfo" / "Asia" / "Tokyo").write_bytes(b"")
+    localtime = tmp_path / "localtime"
+    localtime.symlink_to(tmp_path / "zoneinfo" / "Asia" / "Tokyo")
+
+    assert local_timezone({"TZ": ":America/Toronto"}, localtime=localtime) == "America/Toronto"
+    assert local_timezone({"TZ": "CET-1"}, localtime=localtime) == "Asia/Tokyo"
+    assert local_timezone({}, localtime=localtime) == "Asia/Tokyo"
+    assert local_timezone({}, localtime=tmp_path / "missing") == "UTC"
 
 
 def test_site_serve_previews_the_pages_in_this_folder(
