@@ -30,7 +30,7 @@ DEFAULT_NAME = "My Community"
 DEFAULT_TIMEZONE = "UTC"
 LOCALTIME = Path("/etc/localtime")
 # Stands in for the managers until someone names them: a valid member ID shape, so the new file
-# passes `porch check`, which warns while it is still there (porch/runtime/cli.py).
+# passes `porch check`, which warns while it is still there (placeholder_managers below).
 PLACEHOLDER_MANAGER = "U0CHANGEME"
 # What of the bundled site/ a community owns: its pages and its stylesheet. The theme overrides
 # (site/overrides/) stay Porch's, so an upgrade brings their fixes.
