@@ -157,3 +157,22 @@ def test_manifest_comes_from_the_wheel(
     result = _run([porch, "manifest", "--url", "https://owls.dev"], cwd=folder, env=_clean_env())
     assert "name: Indie Makers Circle" in result.stdout
     assert "request_url: https://owls.dev/slack/events" in result.stdout
+
+
+def test_init_then_check_and_site_build_use_the_folders_own_files(
+    installed: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    porch = installed / ("Scripts/porch.exe" if os.name == "nt" else "bin/porch")
+    folder = tmp_path_factory.mktemp("community")
+    init = [porch, "init", "--yes", "--name", "Harbour Knitters", "--manager", "U0SAM00001"]
+    _run(init, cwd=folder, env=_clean_env())
+    page = folder / "site" / "faq.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nAsk us about yarn.\n", encoding="utf-8")
+
+    assert "Harbour Knitters: valid" in _run([porch, "check"], cwd=folder, env=_clean_env()).stdout
+    site = _run([porch, "site", "build"], cwd=folder, env=_clean_env())
+    assert "bundled example" not in site.stderr
+    assert "Ask us about yarn." in (folder / "public" / "faq" / "index.html").read_text()
+    # The theme overrides are the wheel's: init copies only the pages and the stylesheet.
+    assert not (folder / "site" / "overrides").exists()
+    assert "Harbour Knitters" in (folder / "public" / "404.html").read_text()

@@ -383,7 +383,11 @@ def check_config(
         raise ConfigError(
             [
                 ConfigIssue(
-                    path, 0, "(file)", "no such file (pass --config PATH or set PORCH_CONFIG)"
+                    path,
+                    0,
+                    "(file)",
+                    "no such file (porch init writes one here; or pass --config PATH or set "
+                    "PORCH_CONFIG)",
                 )
             ]
         ) from exc

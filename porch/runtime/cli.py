@@ -13,6 +13,7 @@ import click
 
 from porch.core.config import Config, ConfigError, summary
 from porch.features.registry import check_config, cli_commands, load_config
+from porch.runtime import init_command
 from porch.runtime.cli_services import RuntimeCliServices
 from porch.runtime.settings import Settings
 from porch.runtime.worker_command import worker
@@ -75,7 +76,11 @@ def main(context: click.Context) -> None:
 @main.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="community.yml")
 def check(config_path: Path | None) -> None:
-    """Validate community.yml and its templates; exit 2 with one line per problem."""
+    """Validate community.yml and its templates; exit 2 with one line per problem.
+
+    Reads --config, else $PORCH_CONFIG, else community.yml in the current folder (`porch init`
+    writes one).
+    """
     from porch.runtime.preview import template_issues
 
     settings = Settings.from_env(config_path=config_path)
@@ -87,7 +92,11 @@ def check(config_path: Path | None) -> None:
         sys.exit(2)
     from porch.runtime.tracker_sync import missing_credentials
 
-    issues = [*warnings, *template_issues(config)]
+    issues = [
+        *warnings,
+        *template_issues(config),
+        *init_command.placeholder_managers(settings.config_path, config),
+    ]
     for issue in issues:
         click.echo(str(issue), err=True)
     problem = missing_credentials(config=config, settings=settings)
@@ -99,8 +108,11 @@ def check(config_path: Path | None) -> None:
 
 
 def _runtime(  # type: ignore[no-untyped-def]
-    settings: Settings, config: Config, *, receives_events: bool = True
+    settings: Settings, config: Config, *, receives_events: bool = True, create_store: bool = True
 ):
+    """The Runtime, or exit 2 with one line. Only the commands that run Porch (serve, run,
+    members import) pass `create_store`; the others need the store those created."""
+    from porch.runtime.cli_services import existing_store
     from porch.runtime.server import Runtime, StartupError
     from porch.runtime.tracker_sync import missing_credentials
 
@@ -108,8 +120,11 @@ def _runtime(  # type: ignore[no-untyped-def]
     if problem:
         click.echo(f"porch: {problem}", err=True)
         sys.exit(2)
+    engine = None if create_store else existing_store(settings.database_url)
     try:
-        return Runtime.create(config=config, settings=settings, receives_events=receives_events)
+        return Runtime.create(
+            config=config, settings=settings, receives_events=receives_events, engine=engine
+        )
     except StartupError as exc:
         click.echo(f"porch: {exc}. {SEE_RUNNING}", err=True)
         sys.exit(2)
@@ -311,7 +326,9 @@ def members_reconcile(config_path: Path | None) -> None:
 
 def _members_pass(config_path: Path | None, *, welcome: bool) -> None:
     settings = Settings.from_env(config_path=config_path)
-    runtime = _runtime(settings, _load(settings), receives_events=False)
+    # Import records the members of a new install, so it may create the store; reconcile
+    # catches up an existing one and must not answer from an empty one.
+    runtime = _runtime(settings, _load(settings), receives_events=False, create_store=not welcome)
     label = "Reconciling members" if welcome else "Importing members"
     click.echo("Reading the member list from Slack…", err=True)
     bar: Any = None
@@ -351,7 +368,11 @@ def _members_summary(totals: dict[str, int], sent: Mapping[str, int]) -> str:
     "--out", type=click.Path(path_type=Path), default=Path("porch-preview.html"), show_default=True
 )
 def preview(config_path: Path | None, out: Path) -> None:
-    """Write one HTML page showing every message Porch can send, from the real templates."""
+    """Write one HTML page showing every message Porch can send, from the real templates.
+
+    Reads --config, else $PORCH_CONFIG, else community.yml in the current folder (`porch init`
+    writes one); templates you override come from its onboarding.templates_dir.
+    """
     from porch.runtime.preview import write_preview
 
     settings = Settings.from_env(config_path=config_path)
@@ -369,8 +390,9 @@ def site() -> None:
 def site_build(config_path: Path | None) -> None:
     """Render the site from community.yml into public/ in the current folder.
 
-    Reads community.yml from the current folder, --config or $PORCH_CONFIG; without any of them
-    it uses the example community.yml bundled with Porch. $PORCH_SITE_DIR changes the output.
+    community.yml: --config, else $PORCH_CONFIG, else the current folder's, else the example
+    bundled with Porch. Pages: site/ in the current folder when it holds index.md (`porch init`
+    writes it), else Porch's own. $PORCH_SITE_DIR changes the output folder.
     """
     from porch.site import build as site_service
 
@@ -385,7 +407,8 @@ def site_build(config_path: Path | None) -> None:
 def site_serve(config_path: Path | None, port: int) -> None:
     """Serve the site with live reload on 127.0.0.1.
 
-    Reads community.yml like `porch site build`, falling back to the bundled example.
+    Finds community.yml and the pages like `porch site build` (site/ in the current folder when
+    it holds index.md) and rebuilds when either changes.
     """
     from porch.site import build as site_service
 
@@ -419,6 +442,7 @@ def sync_command(config_path: Path | None, backfill: bool, team_id: str | None) 
 
 
 main.add_command(worker)
+main.add_command(init_command.init)
 
 for _command in cli_commands():
     if isinstance(_command, tuple):  # (group, command): a verb under a core group, e.g. members

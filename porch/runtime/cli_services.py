@@ -29,9 +29,24 @@ FIND_THE_STORE = (
 )
 
 
+def existing_store(url: str) -> Engine:
+    """The store `url` names, connected, or exit 2 with one line when Porch has not set one up
+    there: a command that reads, edits or sends from the store must not create an empty one and
+    answer from it (a wrong folder or DATABASE_URL would look like a community with no members).
+    """
+    try:
+        engine = connect(url)
+    except UnusableUrl as exc:
+        fail(f"porch: DATABASE_URL {exc}")
+    try:
+        _must_exist(url, engine)
+    except SystemExit:
+        engine.dispose()
+        raise
+    return engine
+
+
 def _must_exist(url: str, engine: Engine) -> None:
-    """Exit 2 with one line unless `url` names a database Porch has already set up: a command
-    that only reads or edits the store must not create an empty one and answer from it."""
     database = make_url(url).database
     if engine.dialect.name == "sqlite" and database and database != ":memory:":
         path = Path(database).absolute()
@@ -77,13 +92,14 @@ class RuntimeCliServices:
     @contextmanager
     def store(self, config_path: Path | None, *, create: bool = False) -> Iterator[Engine]:
         url = self.settings(config_path).database_url
+        if create:
+            try:
+                engine = connect(url)
+            except UnusableUrl as exc:
+                fail(f"porch: DATABASE_URL {exc}")
+        else:
+            engine = existing_store(url)
         try:
-            engine = connect(url)
-        except UnusableUrl as exc:
-            fail(f"porch: DATABASE_URL {exc}")
-        try:
-            if not create:
-                _must_exist(url, engine)
             migrate(engine)
             yield engine
         finally:
@@ -112,5 +128,5 @@ class RuntimeCliServices:
 
         settings = self.settings(config_path)
         config = self.config(config_path)
-        runtime = _runtime(settings, config, receives_events=False)
+        runtime = _runtime(settings, config, receives_events=False, create_store=False)
         yield RunningPorch(runtime=runtime, team_id=runtime.team_id)

@@ -8,7 +8,8 @@ from typing import Any
 import click
 
 from porch.core.config import Config
-from porch.core.store import connect, migrate
+from porch.core.store import migrate
+from porch.runtime.cli_services import existing_store
 from porch.runtime.settings import Settings
 from porch.runtime.tracker_sync import backfill, sync_once
 from sheets_sync.client import TrackerError
@@ -38,7 +39,7 @@ def command(
     *, config: Config, settings: Settings, rebuild: bool, team_id: str | None = None
 ) -> int:
     """The body of `porch sync [--backfill]`; returns the exit status."""
-    engine = connect(settings.database_url)
+    engine = existing_store(settings.database_url)
     migrate(engine)
     bar = _ProgressBar("Rebuilding the tracker" if rebuild else "Writing tracker rows")
     run = backfill if rebuild else sync_once

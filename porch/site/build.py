@@ -4,11 +4,16 @@ Both go through the project's mkdocs.yml, whose hook (porch/site/mkdocs_hook.py)
 fills the pages from community.yml, so `porch site build` and a plain
 `mkdocs build --strict` in CI publish the same site.
 
-mkdocs.yml and site/ come from the installed package or the checkout
-(porch/core/resources.py). mkdocs.yml names its hook by a path relative to
-itself, which only exists in a checkout, so Porch hands MkDocs the path of the
-hook module it actually imported. Its output goes to public/ in the current
-folder, never beside a mkdocs.yml that may sit inside site-packages.
+mkdocs.yml comes from the installed package or the checkout
+(porch/core/resources.py). The pages come from site/ in the current folder
+when it holds an index.md (what `porch init` writes), so a community edits and
+live-previews its own pages, not files inside site-packages; otherwise from the
+package's or checkout's site/. The theme overrides (site/overrides/) are the
+community's when its site/ has them, else Porch's. mkdocs.yml names its hook by
+a path relative to itself, which only exists in a checkout, so Porch hands
+MkDocs the path of the hook module it actually imported. Its output goes to
+public/ in the current folder, never beside a mkdocs.yml that may sit inside
+site-packages.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+import yaml
 
 from porch.core.resources import project_path
 from porch.site import mkdocs_hook
@@ -28,6 +34,8 @@ from porch.site.render import CONFIG_ENV
 
 SITE_DIR_ENV = "PORCH_SITE_DIR"
 MKDOCS_FILE = project_path("mkdocs.yml")
+PAGES_FOLDER = "site"
+OVERRIDES_FOLDER = "overrides"
 HOOK_FILE = Path(mkdocs_hook.__file__).resolve()
 DEFAULT_SITE_DIR = "public"
 
@@ -81,6 +89,7 @@ def build(
     overrides: dict[str, object] = {}
     if mkdocs_file is None:
         overrides.update(_own_site_overrides())
+        overrides.update(pages_overrides(Path.cwd()))
     if target := site_dir or os.environ.get(SITE_DIR_ENV):
         overrides["site_dir"] = str(Path(target).resolve())
     collected = _Collect()
@@ -101,7 +110,8 @@ def build(
 
 
 def serve(*, config_path: Path, port: int, mkdocs_file: Path | None = None) -> None:
-    """Serve the site on 127.0.0.1 with live reload until interrupted.
+    """Serve the site on 127.0.0.1 with live reload until interrupted; it rebuilds when a page
+    in the pages folder (own_pages) or community.yml changes.
 
     MkDocs' dev server reloads mkdocs.yml for every rebuild, so the config path
     reaches the hook through PORCH_CONFIG for the life of the server (restored
@@ -120,7 +130,11 @@ def serve(*, config_path: Path, port: int, mkdocs_file: Path | None = None) -> N
                 str(mkdocs_file or MKDOCS_FILE),
                 dev_addr=f"127.0.0.1:{port}",
                 livereload=True,
-                **({} if mkdocs_file else {"hooks": [str(HOOK_FILE)]}),
+                **(
+                    {}
+                    if mkdocs_file
+                    else {"hooks": [str(HOOK_FILE)], **pages_overrides(Path.cwd())}
+                ),
             )
     except (Abort, ConfigurationError) as exc:
         raise SiteBuildError(f"the site did not build (see the messages above): {exc}") from None
@@ -134,3 +148,27 @@ def serve(*, config_path: Path, port: int, mkdocs_file: Path | None = None) -> N
 def _own_site_overrides() -> dict[str, object]:
     """For Porch's own mkdocs.yml: the hook Porch imported, and public/ in the current folder."""
     return {"hooks": [str(HOOK_FILE)], "site_dir": str(Path.cwd() / DEFAULT_SITE_DIR)}
+
+
+def own_pages(folder: Path) -> Path | None:
+    """`folder`/site/ when it holds the community's own pages (an index.md), else None.
+
+    index.md and not just the folder: `mkdocs build` writes its output to a site/ folder too,
+    which has no Markdown in it.
+    """
+    pages = folder / PAGES_FOLDER
+    return pages if (pages / "index.md").is_file() else None
+
+
+def pages_overrides(folder: Path) -> dict[str, object]:
+    """For Porch's own mkdocs.yml: the pages from `folder`/site/ when it has them (own_pages),
+    with its theme overrides if it has some and Porch's otherwise. {} when it has none."""
+    pages = own_pages(folder)
+    if pages is None:
+        return {}
+    theme = dict(yaml.safe_load(MKDOCS_FILE.read_text(encoding="utf-8"))["theme"])
+    custom = pages / OVERRIDES_FOLDER
+    if not custom.is_dir():
+        custom = project_path(PAGES_FOLDER) / OVERRIDES_FOLDER
+    theme["custom_dir"] = str(custom.resolve())
+    return {"docs_dir": str(pages.resolve()), "theme": theme}

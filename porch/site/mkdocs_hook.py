@@ -69,7 +69,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     renderer: SiteRenderer = config[RENDERER_KEY]
-    base = Path(config.config_file_path or ".").parent
+    # Named as from the folder that holds the pages ("site/index.md"), wherever that is.
+    base = Path(config.docs_dir).parent
     try:
         name = os.path.relpath(page.file.abs_src_path or page.file.src_uri, base)
     except ValueError:  # another drive on Windows

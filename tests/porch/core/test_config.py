@@ -81,7 +81,9 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path):
     path = tmp_path / "nope.yml"
     result = CliRunner().invoke(main, ["check", "--config", str(path)])
     assert result.exit_code == 2
-    assert result.output == f"{path}: no such file (pass --config PATH or set PORCH_CONFIG)\n"
+    assert result.output == f"{path}: no such file (porch init writes one here; or pass " + (
+        "--config PATH or set PORCH_CONFIG)\n"
+    )
 
 
 def test_the_shipped_config_has_no_warnings():

@@ -19,7 +19,13 @@ STORE_COMMANDS = [
     ["feedback", "digest"],
     ["ritual", "pause", "monday-goals"],
     ["ritual", "resume", "monday-goals"],
+    # These three send (or write the tracker) too; the store check comes before any Slack call.
+    ["ritual", "post", "monday-goals", "--date", "2026-12-07"],
+    ["members", "reconcile"],
+    ["sync"],
 ]
+# A bot token, so the sending commands get as far as opening the store; Slack is never reached.
+SLACK = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": "http://127.0.0.1:9/api/"}
 
 
 @pytest.mark.parametrize("command", STORE_COMMANDS, ids=" ".join)
@@ -27,7 +33,7 @@ def test_a_folder_without_the_database_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
 ):
     monkeypatch.chdir(tmp_path)
-    env = {"PORCH_CONFIG": str(EXAMPLE_CONFIG), "DATABASE_URL": None}
+    env = {"PORCH_CONFIG": str(EXAMPLE_CONFIG), "DATABASE_URL": None, **SLACK}
     result = CliRunner().invoke(main, command, env=env)
     assert result.exit_code == 2, result.output
     [line] = result.output.splitlines()
@@ -40,7 +46,7 @@ def test_a_database_without_porch_in_it_is_an_error(tmp_path: Path, command: lis
     database = tmp_path / "other.db"
     sqlite3.connect(database).close()
     url = f"sqlite:///{database}"
-    env = {"PORCH_CONFIG": str(EXAMPLE_CONFIG), "DATABASE_URL": url}
+    env = {"PORCH_CONFIG": str(EXAMPLE_CONFIG), "DATABASE_URL": url, **SLACK}
     result = CliRunner().invoke(main, command, env=env)
     assert result.exit_code == 2, result.output
     assert result.output == f"porch: DATABASE_URL={url} holds no Porch data: " + (

@@ -26,8 +26,17 @@ def ritual_posts(fake: FakeSlack, channel: str, title: str) -> list[dict]:
     ]
 
 
-def test_posting_an_occurrence_three_times_posts_it_once(fake: FakeSlack, tmp_path: Path):
+def installed(fake: FakeSlack, tmp_path: Path) -> dict[str, str]:
+    """The environment of a Porch installed as the README says (`porch members import` creates
+    the store): `ritual post` sends from an existing store and never creates one."""
     env = slack_env(fake, tmp_path)
+    result = CliRunner().invoke(main, ["members", "import"], env=env)
+    assert result.exit_code == 0, result.output
+    return env
+
+
+def test_posting_an_occurrence_three_times_posts_it_once(fake: FakeSlack, tmp_path: Path):
+    env = installed(fake, tmp_path)
     command = ["ritual", "post", "monday-goals", "--date", "2026-11-02"]
     results = [CliRunner().invoke(main, command, env=env) for _ in range(3)]
 
@@ -106,7 +115,7 @@ def fake_without_wins() -> Iterator[FakeSlack]:
 def test_a_missing_channel_is_not_reported_as_already_posted(
     fake_without_wins: FakeSlack, tmp_path: Path
 ):
-    env = slack_env(fake_without_wins, tmp_path)
+    env = installed(fake_without_wins, tmp_path)
     command = ["ritual", "post", "friday-wins", "--date", "2026-11-06"]
     result = CliRunner().invoke(main, command, env=env)
     assert result.exit_code == 2
