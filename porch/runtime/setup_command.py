@@ -169,11 +169,13 @@ class Setup:
         self.bot_name = "Porch"
         self.bot_user_id = ""
         self.team = ""
+        self.unknown_ids: set[str] = set()
         self.granted: set[str] = set()
 
     def run(self) -> Report:
         self._identify()
         self._check_scopes()
+        self._check_member_ids()
         self._resolve_managers()
         self._channels()
         return self.report
@@ -295,9 +297,35 @@ class Setup:
         else:
             ref.problem = "no active member has that handle (display name or username)"
 
+    def _check_member_ids(self) -> None:
+        """Managers already written as member IDs must be people here: the example's
+        U0MANAGER1, or an ID from another workspace, would leave Porch with no manager."""
+        for user_id in self.config.managers.users:
+            if user_id == UNRESOLVED:
+                continue
+            try:
+                user = self.client.users_info(user=user_id)["user"]
+            except SlackApiError as exc:
+                if _error(exc) == "missing_scope":
+                    return  # named among the missing scopes
+                if _error(exc) != "user_not_found":
+                    raise
+                user = None
+            if user is None or user.get("deleted"):
+                self.unknown_ids.add(user_id)
+                state = "no member of this workspace" if user is None else "deactivated"
+                self.report.left.append(
+                    f"managers: {user_id} is {state}: write the right member ID, @handle or "
+                    "email in community.yml"
+                )
+
     def manager_ids(self) -> list[str]:
         """The managers as member IDs: those already written so, and those just resolved."""
-        ids = [user for user in self.config.managers.users if user != UNRESOLVED]
+        ids = [
+            user
+            for user in self.config.managers.users
+            if user != UNRESOLVED and user not in self.unknown_ids
+        ]
         for ref in self.refs:
             if ref.member_id and ref.member_id not in ids:
                 ids.append(ref.member_id)
@@ -395,7 +423,16 @@ class Setup:
         if self.dry_run:
             self.report.left.append(f"would invite the managers {names} to #{channel['name']}")
             return
-        self.client.conversations_invite(channel=channel["id"], users=",".join(missing))
+        try:
+            self.client.conversations_invite(channel=channel["id"], users=",".join(missing))
+        except SlackApiError as exc:
+            if _error(exc) == "missing_scope":
+                raise
+            # All or nothing: Slack invited none of them (a guest among them, say).
+            self.report.left.append(
+                f"invite the managers {names} to #{channel['name']}: Slack refused ({_error(exc)})"
+            )
+            return
         self.report.done.append(f"invited the managers {names} to #{channel['name']}")
 
 
