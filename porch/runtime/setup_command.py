@@ -149,7 +149,8 @@ def _needed(exc: SlackApiError) -> str:
 
 
 class Setup:
-    """One run of `porch setup` against one workspace."""
+    """One run of `porch setup` against one workspace. A step whose scope is missing is left
+    for a person (named, with the scope) rather than ending the run, so one run lists all."""
 
     def __init__(
         self,
@@ -158,13 +159,12 @@ class Setup:
         config: Config,
         refs: list[ManagerRef],
         dry_run: bool,
-        scopes: dict[str, str] | None = None,
     ) -> None:
         self.client = client
         self.config = config
         self.refs = refs
         self.dry_run = dry_run
-        self.wanted_scopes = manifest_scopes() if scopes is None else scopes
+        self.wanted_scopes = manifest_scopes()
         self.report = Report()
         self.bot_name = "Porch"
         self.bot_user_id = ""
@@ -179,9 +179,6 @@ class Setup:
         self._resolve_managers()
         self._channels()
         return self.report
-
-    def _would(self, text: str) -> str:
-        return f"would {text}" if self.dry_run else text
 
     # ------------------------------------------------------------------ token and scopes
 

@@ -286,3 +286,21 @@ def test_a_manager_id_that_is_nobody_here_is_left(fake, tmp_path):
         fake.bot_user_id,
         "U0MANAGER1",
     }
+
+
+def test_channels_and_members_on_later_pages_are_found(fake, tmp_path):
+    """conversations.list and users.list are read to their last cursor."""
+    for index in range(250):
+        fake.add_channel(f"other-{index:03d}")
+        fake.add_user(f"U0X{index:03d}", name=f"member{index}")
+    general = fake.add_channel("general")
+    fake.add_user("U0PRIYA", name="priya.nair", display_name="Priya")
+
+    result = setup(fake, community_yml(tmp_path, '[U0MANAGER1, "@priya"]'))
+
+    assert "joined #general" in result.output
+    assert "@priya is U0PRIYA" in result.output
+    assert fake.bot_user_id in fake.channel_members(general)
+    assert "general" not in [c.params["name"] for c in fake.calls("conversations.create")]
+    assert len([c for c in fake.calls("conversations.list") if c.ok]) > 1
+    assert len([c for c in fake.calls("users.list") if c.ok]) > 1
