@@ -175,3 +175,12 @@ def test_a_misspelt_id_fails_the_render(tmp_path):
     )
     with pytest.raises(UndefinedError, match="OPT_OUTT"):
         registry.templates(override_dir=tmp_path).render("onboarding/check_in.j2")
+
+
+def test_every_scope_says_what_porch_needs_it_for():
+    """`porch setup` names a missing scope with its manifest.yml comment."""
+    from porch.runtime.setup_command import manifest_scopes
+
+    reasons = manifest_scopes((ROOT / "manifest.yml").read_text())
+    assert reasons and all(reasons.values()), reasons
+    assert "porch setup" in reasons["channels:join"]

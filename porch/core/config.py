@@ -63,6 +63,12 @@ def _user_id(value: object) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if USER_ID.fullmatch(text):
         return text
+    if isinstance(value, str) and "@" in value:
+        raise ValueError(
+            f"must be a Slack member ID such as U0123ABCD, not {value!r}: `porch setup --write` "
+            "replaces @handles and emails with member IDs (or in Slack: open the profile, "
+            "then ⋯ → Copy member ID)"
+        )
     raise ValueError(
         f"must be a Slack member ID such as U0123ABCD, not {value!r} (in Slack: open the "
         "profile, then ⋯ → Copy member ID)"
@@ -371,14 +377,18 @@ class ConfigError(Exception):
 
 
 def check_config(
-    path: str | Path, *, model: type[Config] = Config
+    path: str | Path, *, model: type[Config] = Config, text: str | None = None
 ) -> tuple[Config, list[ConfigIssue]]:
     """Read and validate community.yml against `model` (the core sections plus the features'
     own, composed by porch.features.registry), raising ConfigError with line numbers; also
-    returns warnings: valid YAML that probably says less than meant."""
+    returns warnings: valid YAML that probably says less than meant.
+
+    `text`, when given, is validated as if it were the file's content (`porch setup` checks the
+    file with its managers' @handles resolved before writing it); `path` still names the file
+    in issues and anchors relative paths."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if text is None else text
     except FileNotFoundError as exc:
         raise ConfigError(
             [
@@ -425,6 +435,8 @@ def _yaml_hint(problem: str, source: str) -> str:
     emoji = re.search(r":\s+:([a-z0-9_+\-']+):\s*(#.*)?$", source)
     if emoji:
         return f"{problem} (write emoji names without colons: {emoji.group(1)})"
+    if "'@' that cannot start any token" in problem:
+        return f'{problem} (put a @handle in quotes: "@sam")'
     if problem == "mapping values are not allowed here":
         return f'{problem} (put a value that contains ": " in quotes)'
     return problem

@@ -107,9 +107,10 @@ def config_model() -> type[Config]:
     return create_model("CommunityConfigFile", __base__=Config, **fields)
 
 
-def check_config(path: str | Path) -> tuple[Config, list[ConfigIssue]]:
-    """Read and validate community.yml (ConfigError with file:line), with its warnings."""
-    return core_config.check_config(path, model=config_model())
+def check_config(path: str | Path, *, text: str | None = None) -> tuple[Config, list[ConfigIssue]]:
+    """Read and validate community.yml (ConfigError with file:line), with its warnings; `text`
+    stands for the file's content when given."""
+    return core_config.check_config(path, model=config_model(), text=text)
 
 
 def load_config(path: str | Path) -> Config:

@@ -305,6 +305,23 @@ def manifest(
     click.echo(f"Manifest written: {out}", err=True)
 
 
+@main.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="community.yml")
+@click.option("--dry-run", is_flag=True, help="Say what would be done; change nothing.")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Replace managers given as @handle or email in community.yml with their member IDs.",
+)
+def setup(config_path: Path | None, dry_run: bool, write: bool) -> None:
+    """Prepare Slack with SLACK_BOT_TOKEN: check scopes, create and join the channels, resolve
+    managers' @handles and emails; print what is left (exit 0 when nothing, else 1)."""
+    from porch.runtime import setup_command
+
+    settings = Settings.from_env(config_path=config_path)
+    sys.exit(setup_command.command(settings=settings, dry_run=dry_run, write=write))
+
+
 @main.group()
 def members() -> None:
     """Member records: import at install, reconcile after downtime."""

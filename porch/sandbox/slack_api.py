@@ -44,11 +44,33 @@ JSON = dict[str, Any]
 SLACKBOT_ID = "USLACKBOT"
 """Slack lists Slackbot in users.list with ``is_bot: false``; code that skips bots must know it."""
 
-_SCOPES = (
-    "app_mentions:read,channels:history,channels:join,channels:manage,channels:read,chat:write,"
-    "commands,groups:history,groups:read,im:history,im:read,im:write,reactions:read,"
-    "reactions:write,team:read,usergroups:read,users:read,users:read.email"
+SCOPES = frozenset(
+    [
+        "app_mentions:read",
+        "channels:history",
+        "channels:join",
+        "channels:manage",
+        "channels:read",
+        "chat:write",
+        "commands",
+        "groups:history",
+        "groups:read",
+        "groups:write",
+        "im:history",
+        "im:read",
+        "im:write",
+        "reactions:read",
+        "reactions:write",
+        "team:read",
+        "usergroups:read",
+        "users:read",
+        "users:read.email",
+    ]
 )
+"""The bot token's scopes unless a test grants fewer (``FakeSlack(scopes=...)``)."""
+# Slack's channel names: lowercase letters, digits, - and _, at most 80 characters.
+_CHANNEL_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
+_CHANNEL_NAME_MAX = 80
 
 _DEFAULT_LIMITS = {
     # method: (default limit when none given, maximum Slack accepts)
@@ -282,6 +304,7 @@ class FakeSlack:
         bot_joins_channels: bool = True,
         chat_write_public: bool = False,
         include_slackbot: bool = True,
+        scopes: Iterable[str] = SCOPES,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -301,6 +324,9 @@ class FakeSlack:
         """Whether :meth:`add_channel` puts the bot in the channel unless told otherwise."""
         self.chat_write_public = chat_write_public
         """Model the ``chat:write.public`` scope: post to public channels without joining."""
+        self.scopes = frozenset(scopes)
+        """What the bot token was granted: sent as ``X-OAuth-Scopes``; a method that needs one
+        it lacks answers ``missing_scope`` (for the methods that check, see ``_require``)."""
         self.latency_seconds: float = 0.0
         """Added to every Web API call before it is handled (benchmarks model network delay)."""
         self._host = host
@@ -346,6 +372,7 @@ class FakeSlack:
             "conversations.replies": self._conversations_replies,
             "conversations.members": self._conversations_members,
             "conversations.join": self._conversations_join,
+            "conversations.create": self._conversations_create,
             "conversations.invite": self._conversations_invite,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
@@ -977,6 +1004,13 @@ class FakeSlack:
         self._dm_by_user[user_id] = channel.id
         return channel
 
+    def _require(self, *any_of: str) -> None:
+        """Slack's ``missing_scope``: the token holds none of the scopes the call needs."""
+        if not self.scopes & set(any_of):
+            raise _ApiError(
+                "missing_scope", needed=",".join(any_of), provided=",".join(sorted(self.scopes))
+            )
+
     def _existing_user(self, user_id: str | None) -> JSON:
         user = self._users.get(user_id or "")
         if user is None:
@@ -1289,9 +1323,11 @@ class FakeSlack:
         }
 
     def _users_info(self, params: JSON) -> JSON:
+        self._require("users:read")
         return {"user": json.loads(json.dumps(self._existing_user(_as_str(params, "user"))))}
 
     def _users_list(self, params: JSON) -> JSON:
+        self._require("users:read")
         users = [json.loads(json.dumps(u)) for u in self._users.values()]
         page, next_cursor = self._page("users.list", users, params)
         return {
@@ -1301,7 +1337,10 @@ class FakeSlack:
         }
 
     def _users_lookup_by_email(self, params: JSON) -> JSON:
-        email = (_as_str(params, "email") or "").lower()
+        self._require("users:read.email")
+        email = (_as_str(params, "email") or "").strip().lower()
+        if not email:
+            raise _ApiError("invalid_arguments")
         for user in self._users.values():
             if user["profile"].get("email", "").lower() == email and not user["deleted"]:
                 return {"user": json.loads(json.dumps(user))}
@@ -1312,6 +1351,10 @@ class FakeSlack:
         unknown = types - {"public_channel", "private_channel", "mpim", "im"}
         if unknown:
             raise _ApiError("invalid_types")
+        if "public_channel" in types:
+            self._require("channels:read")
+        if "private_channel" in types:
+            self._require("groups:read")
         exclude_archived = _as_bool(params, "exclude_archived")
         channels = []
         for channel in self._channels.values():
@@ -1427,6 +1470,7 @@ class FakeSlack:
         return {"members": page, "response_metadata": {"next_cursor": next_cursor}}
 
     def _conversations_join(self, params: JSON) -> JSON:
+        self._require("channels:join")
         channel = self._visible_channel(_as_str(params, "channel"))
         if channel.is_im or channel.is_private:
             raise _ApiError("method_not_supported_for_channel_type")
@@ -1441,6 +1485,29 @@ class FakeSlack:
         channel.members.append(self.bot_user_id)
         return {"channel": self._channel_object(channel)}
 
+    def _conversations_create(self, params: JSON) -> JSON:
+        """Slack's checks in its order: the scope for the kind of channel, then the name (empty,
+        too long, only punctuation, anything but lowercase letters, digits, - and _), then a
+        name any channel already has, archived or private ones the bot cannot see included.
+        The bot, as creator, is the channel's one member."""
+        is_private = _as_bool(params, "is_private")
+        self._require("groups:write" if is_private else "channels:manage")
+        name = _as_str(params, "name")
+        if name is None:
+            raise _ApiError("invalid_arguments")
+        if not name:
+            raise _ApiError("invalid_name_required")
+        if len(name) > _CHANNEL_NAME_MAX:
+            raise _ApiError("invalid_name_maxlength")
+        if not set(name) - set("-_"):
+            raise _ApiError("invalid_name_punctuation")
+        if not set(name) <= _CHANNEL_NAME_CHARS:
+            raise _ApiError("invalid_name_specials")
+        if self._channel_by_name(name) is not None:
+            raise _ApiError("name_taken")
+        channel_id = self.add_channel(name, is_private=is_private, bot_member=True)
+        return {"channel": self._channel_object(self._channels[channel_id])}
+
     def _conversations_invite(self, params: JSON) -> JSON:
         """Slack's rules: all-or-nothing unless ``force``; per-user failures listed in ``errors``.
 
@@ -1450,6 +1517,7 @@ class FakeSlack:
         channel = self._visible_channel(_as_str(params, "channel"))
         if channel.is_im:
             raise _ApiError("method_not_supported_for_channel_type")
+        self._require("groups:write" if channel.is_private else "channels:manage")
         if channel.is_archived:
             raise _ApiError("is_archived")
         if self.bot_user_id not in channel.members:
@@ -1722,7 +1790,8 @@ class _FakeSlackHandler(BaseHTTPRequestHandler):
         self.send_response(outcome.status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
-        self.send_header("X-OAuth-Scopes", _SCOPES)
+        fake = self.server.fake  # type: ignore[attr-defined]
+        self.send_header("X-OAuth-Scopes", ",".join(sorted(fake.scopes)))
         self.send_header("X-Accepted-OAuth-Scopes", "")
         self.send_header("X-Slack-Req-Id", secrets.token_hex(16))
         for name, value in outcome.headers.items():

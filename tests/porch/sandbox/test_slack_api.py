@@ -541,3 +541,61 @@ def test_latency_is_added(fake: FakeSlack, client: WebClient) -> None:
     started = time.monotonic()
     client.auth_test()
     assert time.monotonic() - started >= 0.2
+
+
+# --------------------------------------------------------------------------- set-up methods
+
+
+def test_conversations_create_checks_names_as_slack_does(client: WebClient, fake: FakeSlack):
+    for name, error in [
+        ("", "invalid_name_required"),
+        ("x" * 81, "invalid_name_maxlength"),
+        ("--", "invalid_name_punctuation"),
+        ("Wins", "invalid_name_specials"),
+        ("friday wins", "invalid_name_specials"),
+        ("#wins", "invalid_name_specials"),
+    ]:
+        with pytest.raises(SlackApiError) as refused:
+            client.conversations_create(name=name)
+        assert _error(refused) == error, name
+    created = client.conversations_create(name="x" * 80)["channel"]
+    assert created["is_member"] is True and created["is_private"] is False
+    assert fake.channel_members(created["id"]) == [fake.bot_user_id]
+    secret = client.conversations_create(name="mods", is_private=True)["channel"]
+    assert secret["is_private"] is True
+
+
+def test_conversations_create_name_taken_even_by_what_the_bot_cannot_see(
+    client: WebClient, fake: FakeSlack
+) -> None:
+    fake.add_channel("mods", is_private=True, bot_member=False)
+    fake.archive_channel(fake.add_channel("old"))
+    for name in ("mods", "old"):
+        with pytest.raises(SlackApiError) as taken:
+            client.conversations_create(name=name)
+        assert _error(taken) == "name_taken"
+    assert "mods" not in [
+        c["name"] for c in client.conversations_list(types="private_channel")["channels"]
+    ]
+
+
+def test_a_token_without_a_scope_gets_missing_scope(fake: FakeSlack) -> None:
+    fake.scopes = fake.scopes - {"channels:join", "groups:write", "users:read.email"}
+    client = WebClient(token=fake.bot_token, base_url=fake.api_url, retry_handlers=[])
+    answer = client.auth_test()
+    assert "channels:join" not in answer.headers["X-OAuth-Scopes"].split(",")
+    public = fake.add_channel("general", bot_member=False)
+    calls = [
+        lambda: client.conversations_join(channel=public),
+        lambda: client.conversations_create(name="mods", is_private=True),
+        lambda: client.users_lookupByEmail(email="ada@example.org"),
+    ]
+    for call, needed in zip(
+        calls, ["channels:join", "groups:write", "users:read.email"], strict=True
+    ):
+        with pytest.raises(SlackApiError) as refused:
+            call()
+        assert _error(refused) == "missing_scope"
+        assert refused.value.response["needed"] == needed
+    assert client.conversations_create(name="wins")["channel"]["name"] == "wins"
+    assert fake.bot_user_id not in fake.channel_members(public)
