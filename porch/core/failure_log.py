@@ -22,6 +22,11 @@ from dataclasses import dataclass
 from porch.core.clock import Clock
 
 WINDOW = dt.timedelta(minutes=1)
+# Answering Slack's requests: handlers/ log its failures, the HTTP edge sees it succeed again.
+HANDLING_REQUESTS = "handling Slack's requests"
+# Kinds tracked at once; past it, a new reason is counted as "other reasons" at its place, so
+# requests that each give a new reason cannot grow the table (nor the log) without bound.
+MAX_KINDS = 1000
 # A summary quotes the last failure's message; a driver's can run to many lines.
 MESSAGE_CHARS = 300
 
@@ -81,8 +86,9 @@ class FailureLog:
     def refused(
         self, logger: logging.Logger, message: str, *args: object, where: str, reason: str
     ) -> None:
-        """A warning about a request (`message % args`), once a minute per `reason` at `where`;
-        the rest are counted in one line a minute."""
+        """A warning without a traceback (`message % args`: a request refused, an effect held
+        back), logged once per `reason` at `where`, the rest counted in one line a minute; a
+        reason quiet for a minute is logged in full again next time."""
         text = _one_line(message % args if args else message)
         first = self._count(
             logger,
@@ -130,6 +136,9 @@ class FailureLog:
         now = self.clock.now()
         with self._lock:
             due = self._due(now)
+            if key not in self._kinds and len(self._kinds) >= MAX_KINDS:
+                key = (key[0], "other reasons")
+                label = f"{key[0]} (other reasons)"
             state = self._kinds.get(key)
             first = state is None
             if state is None:

@@ -151,7 +151,13 @@ def serve(config_path: Path | None, host: str, port: int | None, threads: int) -
     runtime.start_background()
     try:
         # waitress, with the edge's body cap (and its one log line for a refusal).
-        server = http_server(runtime.wsgi(), host=host, port=port or settings.port, threads=threads)
+        server = http_server(
+            runtime.wsgi(),
+            failures=runtime.porch.failures,
+            host=host,
+            port=port or settings.port,
+            threads=threads,
+        )
         server.print_listen("Serving on http://{}:{}")
         server.run()
     finally:

@@ -10,9 +10,10 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine
 
 from porch.core import inbox
-from porch.core.clock import Clock
+from porch.core.clock import Clock, SystemClock
 from porch.core.config import Config
 from porch.core.domain_events import DomainEvent
+from porch.core.failure_log import FailureLog
 from porch.core.store.write_turns import WriteTurns
 from porch.core.templating import Templates
 from porch.features.registry import Features, build_features
@@ -36,6 +37,9 @@ class Porch:
     on_accept: Callable[[], None] = field(default=lambda: None)
     # Storing events and processing them take turns at SQLite's write lock (write_turns.py).
     write_turns: WriteTurns = field(default_factory=lambda: WriteTurns(enabled=False))
+    # One for the process: failures that repeat (the database down) are logged once with their
+    # traceback, then counted a minute at a time. Wall time: the demo's clock jumps by days.
+    failures: FailureLog = field(default_factory=lambda: FailureLog(clock=SystemClock()))
 
     @classmethod
     def build(cls, *, config: Config, settings: Settings, engine: Engine, clock: Clock) -> Porch:

@@ -34,8 +34,9 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy import Engine
 
 from porch.core import channel_directory, effect_queue
-from porch.core.clock import Clock
+from porch.core.clock import Clock, SystemClock
 from porch.core.effect_queue import Effect
+from porch.core.failure_log import FailureLog
 from porch.core.feature import Delivery
 from porch.features.registry import Features
 from porch.runtime.background import BackgroundLoop
@@ -101,6 +102,7 @@ class EffectWorker:
         clock: Clock,
         lease: dt.timedelta = LEASE,
         idle_seconds: float = 1.0,
+        failures: FailureLog | None = None,
     ) -> None:
         self.engine = engine
         self.client = client
@@ -112,6 +114,8 @@ class EffectWorker:
         self.idle_seconds = idle_seconds
         self.holder = f"worker-{uuid.uuid4().hex[:12]}"
         self.stats = WorkerStats()
+        # Throttles the log of failures that repeat (shared with the rest of the process).
+        self.failures = failures or FailureLog(clock=SystemClock())
         # Effect kind -> time.monotonic() when Slack lets that kind of call through again.
         self._paused_until: dict[str, float] = {}
         self._loop = BackgroundLoop(
@@ -119,6 +123,7 @@ class EffectWorker:
             step=lambda: self.run_once() > 0,
             idle_seconds=self._idle_seconds,
             what="the effect worker",
+            failures=self.failures,
         )
 
     # ---- running ---------------------------------------------------------------------------
@@ -179,8 +184,12 @@ class EffectWorker:
                 if not claims.holds(effect):
                     # Left claimed: it goes out again once the claim lapses, after the history
                     # check, by whichever worker can still reach the database.
-                    logger.warning(
-                        "effect %s: claim could not be renewed; not delivering it", effect.key
+                    self.failures.refused(
+                        logger,
+                        "effect %s: claim could not be renewed; not delivering it",
+                        effect.key,
+                        where="effects held back",
+                        reason="claim not renewed",
                     )
                     continue
                 if effect.kind in self._paused_kinds():
@@ -225,7 +234,12 @@ class EffectWorker:
             self._finish(effect, result=None, error=str(exc))
             return True
         except (SlackApiError, SlackRequestError, OSError) as exc:
-            logger.exception("effect %s failed (attempt %d)", effect.key, effect.attempts)
+            self.failures.failed(
+                logger,
+                where=_delivering(effect),
+                error=exc,
+                then=f"effect {effect.key} (attempt {effect.attempts}) is tried again later",
+            )
             with self.engine.begin() as conn:
                 if not effect_queue.retry_later(
                     conn, effect=effect, error=_describe(exc), now=self.clock.now()
@@ -240,6 +254,7 @@ class EffectWorker:
         now = self.clock.now()
         with self.engine.begin() as conn:
             if error is None:
+                self.failures.succeeded(where=_delivering(effect))
                 effect_queue.complete(conn, effect=effect, result=result or {}, now=now)
                 self.stats.delivered += 1
                 self.stats.delivered_by_kind[effect.kind] += 1
@@ -444,3 +459,8 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, SlackApiError) and exc.response is not None:
         return f"{exc.response.status_code} {exc.response.get('error')}"
     return f"{type(exc).__name__}: {exc}"
+
+
+def _delivering(effect: Effect) -> str:
+    """What the log calls delivering this kind of effect (the FailureLog's `where`)."""
+    return f"delivering {effect.kind} effects"

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from porch.core.clock import ManualClock
-from porch.core.failure_log import FailureLog
+from porch.core.failure_log import MAX_KINDS, FailureLog
 from porch.runtime import logs
 from porch.runtime.settings import Settings
 
@@ -177,3 +177,13 @@ def test_secrets_are_masked_in_first_lines_summaries_and_refusals(
     assert "more refused requests (bad)" in output
     assert "abcdefabcdef" not in output
     assert "xoxb-***" in output
+
+
+def test_reasons_past_the_limit_share_one_kind(
+    failures: FailureLog, log: logging.Logger, caplog: pytest.LogCaptureFixture
+):
+    for n in range(MAX_KINDS + 500):
+        failures.refused(log, "refused %d", n, where="refused requests", reason=f"reason {n}")
+
+    assert len(caplog.records) == MAX_KINDS + 1
+    assert caplog.records[-1].getMessage() == f"refused {MAX_KINDS}"
