@@ -53,10 +53,9 @@ def register(app: App, *, porch: Services) -> None:
     delivery needs so that Slack stops redelivering it); anything else is Porch's failure and
     keeps its traceback and the 500."""
 
-    failures = porch.failures
-
     def on_error(error: Exception, body: Any) -> BoltResponse:
         what = describe(body)
+        failures = porch.failures
         if isinstance(error, BoltUnhandledRequestError):
             if isinstance(body, Mapping) and body.get("type") in EVENTS_API_TYPES:
                 failures.refused(

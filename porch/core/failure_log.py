@@ -52,6 +52,7 @@ class FailureLog:
 
     `failed` is called in an `except` block for an exception, `refused` for a warning about a
     request (no traceback: a client sent it), `succeeded` when the work at `where` went through.
+    Summaries are written by whichever call comes once they are due (no thread of its own).
     Thread-safe: request threads and background threads share one.
     """
 
@@ -106,12 +107,9 @@ class FailureLog:
         now = self.clock.now()
         recovered: list[tuple[_Kind, str]] = []
         with self._lock:
-            if not any(w == where for w, _ in self._kinds):
-                self._due(now)
-                return
+            # The recovery line counts every failure of its kind: no summary of them before it.
             for key in [k for k in self._kinds if k[0] == where]:
-                state = self._kinds.pop(key)
-                recovered.append((state, key[1]))
+                recovered.append((self._kinds.pop(key), key[1]))
             due = self._due(now)
         for state, kind in recovered:
             if state.recovers:

@@ -39,13 +39,13 @@ from porch.core.effect_queue import Effect
 from porch.core.failure_log import FailureLog
 from porch.core.feature import Delivery
 from porch.features.registry import Features
+from porch.runtime import slack_lookups
 from porch.runtime.background import BackgroundLoop
 from porch.runtime.claim_renewal import ClaimRenewal
 from porch.runtime.settings import DEFAULT_EFFECT_LEASE
 
 logger = logging.getLogger(__name__)
 
-METADATA_EVENT = "porch_effect"
 HARMLESS = {"already_reacted", "already_in_channel"}
 # Slack answers these when a DM can never be delivered; retrying would only spam the logs.
 UNDELIVERABLE = {
@@ -61,8 +61,6 @@ UNDELIVERABLE = {
     "user_is_restricted",
     "messages_tab_disabled",
 }
-# How much of a fetched message's text a "fetch" effect keeps (features store an excerpt).
-FETCHED_TEXT = 1000
 # How long a claim lasts without renewal: how soon a dead worker's effects go out again.
 LEASE = DEFAULT_EFFECT_LEASE
 
@@ -321,7 +319,8 @@ class EffectWorker:
                 )
                 return {"channel": channel, "message_ts": response.get("message_ts")}
             if effect.kind == "fetch":
-                return {"message": self._fetch(channel=payload["channel"], ts=payload["ts"])}
+                channel, ts = payload["channel"], payload["ts"]
+                return {"message": slack_lookups.fetch(self.client, channel=channel, ts=ts)}
             if effect.kind == "respond":
                 # An answer to a button, through its response_url (valid 30 minutes).
                 sent = WebhookClient(payload["response_url"]).send_dict(payload["message"])
@@ -356,7 +355,9 @@ class EffectWorker:
         else:
             channel = self._channel_id(effect, payload["channel_name"])
         if effect.attempts > 1:
-            found = self._find_posted(effect, channel=channel, thread_ts=thread_ts)
+            found = slack_lookups.find_posted(
+                self.client, effect, channel=channel, thread_ts=thread_ts
+            )
             if found:
                 self.stats.recovered += 1
                 return found
@@ -367,59 +368,12 @@ class EffectWorker:
             thread_ts=thread_ts,
             unfurl_links=False,
             unfurl_media=False,
-            metadata={"event_type": METADATA_EVENT, "event_payload": {"key": effect.key}},
+            metadata={
+                "event_type": slack_lookups.METADATA_EVENT,
+                "event_payload": {"key": effect.key},
+            },
         )
         return {"channel": response["channel"], "ts": response["ts"]}
-
-    def _find_posted(
-        self, effect: Effect, *, channel: str, thread_ts: str | None
-    ) -> dict[str, Any] | None:
-        """Did an earlier attempt of this effect reach Slack? Look for its key in metadata."""
-        if channel[0] in "UW":
-            channel = self.client.conversations_open(users=channel)["channel"]["id"]
-        oldest = f"{(effect.created_at - dt.timedelta(minutes=5)).timestamp():.6f}"
-        if thread_ts:
-            pages = self.client.conversations_replies(
-                channel=channel, ts=thread_ts, oldest=oldest, include_all_metadata=True, limit=200
-            )
-        else:
-            pages = self.client.conversations_history(
-                channel=channel, oldest=oldest, include_all_metadata=True, limit=200
-            )
-        for page in pages:
-            for message in page.get("messages", []):
-                metadata = message.get("metadata") or {}
-                if (metadata.get("event_payload") or {}).get("key") == effect.key:
-                    return {"channel": channel, "ts": message["ts"]}
-        return None
-
-    def _fetch(self, *, channel: str, ts: str) -> dict[str, Any] | None:
-        """One message's author and an excerpt of its text, for a feature that saw only a
-        reaction on it; None when it is gone (deleted). Only what features need is kept."""
-        page = self.client.conversations_history(
-            channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1
-        )
-        found = [m for m in page.get("messages", []) if m.get("ts") == ts]
-        if not found:
-            # A thread reply is not in the channel's history; its thread lists it.
-            try:
-                page = self.client.conversations_replies(
-                    channel=channel, ts=ts, latest=ts, oldest=ts, inclusive=True, limit=1
-                )
-            except SlackApiError as exc:
-                if exc.response is None or exc.response.get("error") != "thread_not_found":
-                    raise
-                return None
-            found = [m for m in page.get("messages", []) if m.get("ts") == ts]
-        if not found:
-            return None
-        message = found[0]
-        return {
-            "user": message.get("user"),
-            "text": (message.get("text") or "")[:FETCHED_TEXT],
-            "bot": bool(message.get("bot_id")) or message.get("subtype") == "bot_message",
-            "subtype": message.get("subtype"),
-        }
 
     def _result_of(self, effect: Effect, key: str) -> dict[str, Any]:
         with self.engine.begin() as conn:

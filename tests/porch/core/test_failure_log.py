@@ -187,3 +187,17 @@ def test_reasons_past_the_limit_share_one_kind(
 
     assert len(caplog.records) == MAX_KINDS + 1
     assert caplog.records[-1].getMessage() == f"refused {MAX_KINDS}"
+
+
+def test_a_summary_that_comes_due_is_written_by_another_kind_s_success(
+    failures: FailureLog, log: logging.Logger, clock: ManualClock, caplog: pytest.LogCaptureFixture
+):
+    fail(failures, log, ConnectionError("refused"))
+    fail(failures, log, ConnectionError("refused"))
+    clock.advance(dt.timedelta(minutes=1))
+    failures.succeeded(where="something else")
+
+    assert lines(caplog)[-1] == (
+        "1 more failures of the worker (ConnectionError) in the last minute; "
+        "the last: ConnectionError: refused"
+    )
