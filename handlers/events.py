@@ -39,7 +39,14 @@ def register(app: App, *, porch: Porch) -> None:
                 raise InvalidEvent("event_id must be a Slack event ID")
             event = from_slack(body.get("event"))
         except InvalidEvent as problem:
-            logger.warning("ignored a malformed event %r: %s", event_id, problem)
+            porch.failures.refused(
+                logger,
+                "ignored a malformed event %r: %s",
+                event_id,
+                problem,
+                where="ignored malformed events",
+                reason=str(problem),
+            )
             return
         if event is not None:
             porch.accept(team_id=team_id, event_id=event_id, event=event)

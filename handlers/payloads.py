@@ -3,8 +3,10 @@
 A signed request is Slack's, but its fields can still be missing or of a type Porch does not
 expect (a forged payload signed with a leaked secret, a changed Slack shape, Socket Mode, where
 the HTTP edge's checks do not run). Listeners read fields through `text_at`, so such a payload
-is a MalformedPayload: one warning line and a 400, not a KeyError, a traceback and a 500. Bolt
-sends every error here.
+is a MalformedPayload: a warning line and a 400, not a KeyError, a traceback and a 500. Bolt
+sends every error here. With the database unreachable, every request fails alike: each is
+answered 503 at once (Slack redelivers Events API deliveries), and the log gets the first
+traceback, then a count a minute (porch.core.failure_log), not a traceback per request.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 
 from handlers.services import Services
+from porch.core.failure_log import HANDLING_REQUESTS
 from porch.core.interactions import TRIGGER_ID, MalformedPayload, json_object, text_at
+from porch.core.store import unreachable
 
 __all__ = ["TRIGGER_ID", "MalformedPayload", "json_object", "register", "text_at"]
 
@@ -50,16 +54,40 @@ def register(app: App, *, porch: Services) -> None:
     keeps its traceback and the 500."""
 
     def on_error(error: Exception, body: Any) -> BoltResponse:
+        what = describe(body)
+        failures = porch.failures
         if isinstance(error, BoltUnhandledRequestError):
             if isinstance(body, Mapping) and body.get("type") in EVENTS_API_TYPES:
-                logger.warning("ignored an event no listener takes: %s", describe(body))
+                failures.refused(
+                    logger,
+                    "ignored an event no listener takes: %s",
+                    what,
+                    where="ignored events",
+                    reason=what,
+                )
                 return BoltResponse(status=200, body="")
-            logger.warning("refused a request no listener takes: %s", describe(body))
+            failures.refused(
+                logger,
+                "refused a request no listener takes: %s",
+                what,
+                where="refused requests",
+                reason=what,
+            )
             return BoltResponse(status=400, body="unhandled request")
         if isinstance(error, MalformedPayload):
-            logger.warning("refused a malformed %s: %s", describe(body), error)
+            failures.refused(
+                logger,
+                "refused a malformed %s: %s",
+                what,
+                error,
+                where="refused requests",
+                reason=f"malformed {what}",
+            )
             return BoltResponse(status=400, body="malformed payload")
-        logger.exception("failed to handle %s", describe(body))
-        return BoltResponse(status=500, body="")
+        status = 503 if unreachable(error) else 500
+        failures.failed(
+            logger, where=HANDLING_REQUESTS, error=error, then=f"answered {status} to {what}"
+        )
+        return BoltResponse(status=status, body="")
 
     app.error(on_error)

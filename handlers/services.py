@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine
 from porch.core.clock import Clock
 from porch.core.config import Config
 from porch.core.domain_events import DomainEvent
+from porch.core.failure_log import FailureLog
 from porch.core.templating import Templates
 from porch.features.registry import Features
 
@@ -30,6 +31,7 @@ class Services(Protocol):
     clock: Clock
     templates: Templates
     features: Features
+    failures: FailureLog
 
     def accept(self, *, team_id: str, event_id: str, event: DomainEvent) -> bool: ...
 

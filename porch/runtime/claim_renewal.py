@@ -73,9 +73,15 @@ class ClaimRenewal:
                         now=worker.clock.now(),
                         lease=worker.lease,
                     )
-            except Exception:
-                logger.exception("could not renew the claims on %d effects", len(ids))
+            except Exception as error:
+                worker.failures.failed(
+                    logger,
+                    where="renewing effect claims",
+                    error=error,
+                    then=f"{len(ids)} effects are not delivered until a renewal goes through",
+                )
                 continue
+            worker.failures.succeeded(where="renewing effect claims")
             with self._lock:
                 # Effects finished since `ids` was read are no longer renewed, and not lost.
                 self._lost |= (ids - kept) & self._open

@@ -199,7 +199,13 @@ def serve(
         runtime.start_background()
     try:
         # waitress, with the edge's body cap (and its one log line for a refusal).
-        server = http_server(runtime.wsgi(), host=host, port=port or settings.port, threads=threads)
+        server = http_server(
+            runtime.wsgi(),
+            failures=runtime.porch.failures,
+            host=host,
+            port=port or settings.port,
+            threads=threads,
+        )
         server.print_listen("Serving on http://{}:{}")
         server.run()
     finally:

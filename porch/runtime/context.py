@@ -10,9 +10,10 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine
 
 from porch.core import inbox
-from porch.core.clock import Clock
+from porch.core.clock import Clock, SystemClock
 from porch.core.config import Config
 from porch.core.domain_events import DomainEvent
+from porch.core.failure_log import FailureLog
 from porch.core.store.write_turns import WriteTurns
 from porch.core.templating import Templates
 from porch.features.registry import Features, build_features
@@ -40,6 +41,9 @@ class Porch:
     # `porch serve` on SQLite with worker processes: events go to a spool file of their own,
     # so storing one never waits for the workers' hold on the database (spool.py).
     spool: EventSpool | None = None
+    # One for the process: failures that repeat (the database down) are logged once with their
+    # traceback, then counted a minute at a time. Wall time: the demo's clock jumps by days.
+    failures: FailureLog = field(default_factory=lambda: FailureLog(clock=SystemClock()))
 
     @classmethod
     def build(cls, *, config: Config, settings: Settings, engine: Engine, clock: Clock) -> Porch:

@@ -4,7 +4,8 @@ Bolt parses the body and indexes the envelope before its own signature check run
 parsers assume Slack's shapes, so a top-level `[1]`, a `payload` that is not an object or a
 deeply nested body made it raise, unsigned, and the server answered 500 with a traceback.
 Here the order is: signature headers, size, signature, then the body's shape. Every refusal is
-one warning line and a 4xx, never a traceback: a client sent it, nothing in Porch failed. A
+a 4xx and a warning line, never a traceback: a client sent it, nothing in Porch failed. A flood
+of them is not a flood of lines: one line per reason, then a count a minute (FailureLog). A
 signed Events API delivery is the exception: whatever is wrong with it, it is acknowledged with
 a 200 (and that one line), since Slack redelivers anything else for hours and counts the
 failures against the app.
@@ -26,7 +27,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import App
@@ -39,6 +40,9 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 from waitress.utilities import RequestEntityTooLarge
+
+from porch.core.clock import SystemClock
+from porch.core.failure_log import HANDLING_REQUESTS, FailureLog
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +91,8 @@ class SlackEdge:
     """The WSGI app for Slack's request URL: checks each request, then hands it to Bolt.
 
     `now` is the wall clock the timestamp is checked against (Slack's, not a test's manual
-    clock); `max_body_bytes` is the size cap.
+    clock); `max_body_bytes` is the size cap; `failures` throttles the refusals' warnings and
+    says when answering requests recovered from failures (the database down).
     """
 
     app: App
@@ -95,6 +100,7 @@ class SlackEdge:
     path: str = "/slack/events"
     max_body_bytes: int = MAX_BODY_BYTES
     now: Callable[[], float] = time.time
+    failures: FailureLog = field(default_factory=lambda: FailureLog(clock=SystemClock()))
 
     def __call__(self, environ: dict[str, Any], start_response: Start) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != self.path:
@@ -102,16 +108,21 @@ class SlackEdge:
         try:
             request = self.admit(environ)
         except Rejected as refusal:
-            logger.warning(
+            self.failures.refused(
+                logger,
                 "refused a request from %s with %d: %s",
                 environ.get("REMOTE_ADDR", "?"),
                 refusal.status,
                 refusal.reason,
+                where="refused requests",
+                reason=refusal.reason,
             )
             return _answer(start_response, refusal.status, refusal.reason)
         if request is None:
             return _answer(start_response, 200, "")
         response = self.app.dispatch(request)
+        if response.status < 500:
+            self.failures.succeeded(where=HANDLING_REQUESTS)
         wsgi = WsgiHttpResponse(
             status=response.status, headers=response.headers, body=response.body
         )
@@ -157,8 +168,13 @@ class SlackEdge:
                 raise
             # An Events API delivery Porch cannot use is acknowledged all the same, with one
             # line: Slack would otherwise redeliver it for hours.
-            logger.warning(
-                "ignored a malformed event %s: %s", repr(body.get("event_id"))[:80], refusal.reason
+            self.failures.refused(
+                logger,
+                "ignored a malformed event %s: %s",
+                repr(body.get("event_id"))[:80],
+                refusal.reason,
+                where="ignored malformed events",
+                reason=refusal.reason,
             )
             return None
 
@@ -202,19 +218,29 @@ class SlackEdge:
         return raw
 
 
-def http_server(app: Callable[..., Iterable[bytes]], **adjustments: Any) -> Any:
+def http_server(
+    app: Callable[..., Iterable[bytes]], *, failures: FailureLog | None = None, **adjustments: Any
+) -> Any:
     """The waitress server `porch serve` (and the sandbox) runs `app` in: not started; call
     `.run()`. waitress buffers a whole body before the app sees it, so it is capped at
     MAX_BODY_BYTES too (or it would spool a huge one to disk first), and the 413 it answers
-    itself is logged like the edge's refusals."""
+    itself is logged like the edge's refusals (through `failures`, the edge's)."""
     listeners: dict[int, Any] = {}
     server = create_server(
         app, map=listeners, max_request_body_size=MAX_BODY_BYTES + 1, **adjustments
     )
     # waitress's answer to a body over its cap comes from its channel's error task.
+    channel = type(
+        "_LoggingChannel",
+        (HTTPChannel,),
+        {
+            "error_task_class": _LoggedErrorTask,
+            "failures": failures or FailureLog(clock=SystemClock()),
+        },
+    )
     for each in listeners.values():
         if isinstance(each, BaseWSGIServer):
-            each.channel_class = _LoggingChannel
+            each.channel_class = channel
     return server
 
 
@@ -227,18 +253,18 @@ class _LoggedErrorTask(ErrorTask):
         if isinstance(request.error, RequestEntityTooLarge):
             size = max(request.content_length or 0, request.body_bytes_received or 0)
             addr = self.channel.addr
-            logger.warning(
+            failures: FailureLog = self.channel.failures  # type: ignore[attr-defined]
+            failures.refused(
+                logger,
                 "refused a request to %s from %s with 413: body of %d bytes, over %d bytes",
                 request.path or "?",
                 addr[0] if isinstance(addr, tuple) and addr else "?",
                 size,
                 MAX_BODY_BYTES,
+                where="refused requests",
+                reason=f"body over {MAX_BODY_BYTES} bytes",
             )
         super().execute()
-
-
-class _LoggingChannel(HTTPChannel):
-    error_task_class = _LoggedErrorTask
 
 
 class _Clock:

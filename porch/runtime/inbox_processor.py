@@ -19,8 +19,10 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import Connection, Engine
 
 from porch.core import batch_cache, channel_directory, forget_marks, inbox, locks
-from porch.core.clock import Clock
+from porch.core.clock import Clock, SystemClock
+from porch.core.failure_log import FailureLog
 from porch.core.inbox import StoredEvent
+from porch.core.store import unreachable
 from porch.core.store.write_turns import WriteTurns
 from porch.features.registry import Features
 from porch.runtime.background import BackgroundLoop
@@ -34,6 +36,10 @@ BATCH_SECONDS = 0.02
 # Far longer than a batch takes (renewed when half gone); a replica that dies mid-batch frees
 # the inbox after this, so a restarted process picks up where it stopped within seconds.
 LEASE = dt.timedelta(seconds=10)
+# What the log calls the features' work on stored events (the FailureLog's `where`): a batch,
+# and one event retried alone after its batch failed.
+BATCHES = "processing a batch of stored events"
+EVENTS = "processing a stored event"
 
 
 class InboxProcessor:
@@ -46,6 +52,7 @@ class InboxProcessor:
         on_commit: Callable[[], None] = lambda: None,
         batch: int = BATCH,
         write_turns: WriteTurns | None = None,
+        failures: FailureLog | None = None,
     ) -> None:
         self.engine = engine
         self.features = features
@@ -53,6 +60,7 @@ class InboxProcessor:
         self.on_commit = on_commit
         self.batch = batch
         self.write_turns = write_turns or WriteTurns(enabled=False)
+        self.failures = failures or FailureLog(clock=SystemClock())
         self.holder = f"inbox-{uuid.uuid4().hex[:12]}"
         self.processed = 0
         # How many events to read per batch: about what the last batch got through in its time
@@ -67,6 +75,7 @@ class InboxProcessor:
             step=lambda: self.run_once() > 0,
             idle_seconds=lambda: 1.0,
             what="inbox processing",
+            failures=self.failures,
         )
 
     # ---- background loop -------------------------------------------------------------------
@@ -116,10 +125,19 @@ class InboxProcessor:
                     return 0
                 applied = self._apply(conn, events, budget=BATCH_SECONDS)
                 inbox.mark_done(conn, ids=[e.id for e in applied], now=self.clock.now())
-        except Exception:
-            if not events:
+            self.failures.succeeded(where=BATCHES)
+            self.failures.succeeded(where=EVENTS)
+        except Exception as error:
+            if not events or unreachable(error):
+                # Nothing taken, or the store is unreachable: the batch stays pending and the
+                # loop tries again (retrying its events one by one would only fail again).
                 raise
-            logger.exception("a batch of %d events failed; retrying them one by one", len(events))
+            self.failures.failed(
+                logger,
+                where=BATCHES,
+                error=error,
+                then=f"retrying its {len(events)} events one by one",
+            )
             applied = events
             for event in events:
                 self._one(event)
@@ -147,8 +165,15 @@ class InboxProcessor:
                 self._apply(conn, [event])
                 inbox.mark_done(conn, ids=[event.id], now=self.clock.now())
         except Exception as exc:
-            logger.exception(
-                "event %s (%s) failed; set aside as failed", event.event_id, event.event.kind
+            if unreachable(exc):
+                # Not the event's fault: it stays pending for the next pass, never set aside.
+                raise
+            # The inbox keeps each event's error; the log says it once per kind and minute.
+            self.failures.failed(
+                logger,
+                where=EVENTS,
+                error=exc,
+                then=f"event {event.event_id} ({event.event.kind}) set aside as failed",
             )
             self.failed += 1
             with self.engine.begin() as conn:

@@ -5,7 +5,9 @@ library, which reads the wall clock itself, is not used. A job's slot is a store
 `job:{name}:{team_id}`, taken until now + `every` and not released afterwards: the lease is the
 "last run" marker. Whichever replica takes it first runs that slot; the others (and this one)
 find it held until the next slot. A failed run keeps its lease too, so it is logged and tried
-again at its next slot rather than in a tight loop. Jobs are idempotent on their own (effects
+again at its next slot rather than in a tight loop. Failures go to the FailureLog: a job (or the
+pass itself, when the store is unreachable) that keeps failing logs its traceback once, then a
+count a minute, then one line when it runs again. Jobs are idempotent on their own (effects
 are keyed), so a run that outlives its slot and overlaps the next one does no harm.
 """
 
@@ -22,7 +24,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select, update
 
 from porch.core import locks
-from porch.core.clock import Clock
+from porch.core.clock import Clock, SystemClock
+from porch.core.failure_log import FailureLog
 from porch.core.feature import Job
 from porch.core.store.schema import workspaces
 from porch.core.store.upsert import insert_ignore
@@ -60,8 +63,12 @@ class Scheduler:
         jobs: Iterable[Job] = (),
         poll_seconds: float = 1.0,
         replica: str | None = None,
+        failures: FailureLog | None = None,
     ) -> None:
         self.engine = engine
+        # Throttles the log of failures that repeat; wall time, not `clock` (the demo's clock
+        # jumps by days).
+        self.failures = failures or FailureLog(clock=SystemClock())
         self.clock = clock
         self.poll_seconds = poll_seconds
         # Names this replica in the leases it holds (for people reading the leases table).
@@ -145,13 +152,15 @@ class Scheduler:
             )
 
     def _run(self, job: Job, *, team_id: str, now: dt.datetime) -> JobRun:
+        where = f"job {job.name} for workspace {team_id}"
         try:
             counts = job.run(self.engine, team_id, now)
         except Exception as error:
-            logger.exception(
-                "job %s failed for workspace %s; it runs again at its next slot", job.name, team_id
+            self.failures.failed(
+                logger, where=where, error=error, then="it runs again at its next slot"
             )
             return JobRun(job=job.name, team_id=team_id, error=f"{type(error).__name__}: {error}")
+        self.failures.succeeded(where=where)
         if counts and any(counts.values()):
             logger.info("job %s for workspace %s: %s", job.name, team_id, dict(counts))
         return JobRun(job=job.name, team_id=team_id, counts=counts)
@@ -175,9 +184,16 @@ class Scheduler:
             started = time.thread_time()
             try:
                 self.run_due()
-            except Exception:
+            except Exception as error:
                 # The store was unreachable (listing workspaces, taking a lease): try next poll.
-                logger.exception("scheduler pass failed; retrying in %s s", self.poll_seconds)
+                self.failures.failed(
+                    logger,
+                    where="the scheduler's pass",
+                    error=error,
+                    then=f"trying again every {self.poll_seconds:g} s",
+                )
+            else:
+                self.failures.succeeded(where="the scheduler's pass")
             self.cpu_seconds += time.thread_time() - started
             self._stop.wait(self.poll_seconds)
 

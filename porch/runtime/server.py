@@ -32,6 +32,9 @@ from porch.runtime.worker import EffectWorker
 
 logger = logging.getLogger(__name__)
 
+# What the log calls /healthz's query (the FailureLog's `where`).
+HEALTH_CHECK = "the health check's database query"
+
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -115,6 +118,7 @@ class Runtime:
             features=porch.features,
             clock=porch.clock,
             lease=settings.effect_lease,
+            failures=porch.failures,
         )
         porch.on_commit = worker.wake
         inbox = InboxProcessor(
@@ -123,13 +127,17 @@ class Runtime:
             clock=porch.clock,
             on_commit=worker.wake,
             write_turns=porch.write_turns,
+            failures=porch.failures,
         )
         porch.on_accept = inbox.wake
         intake = SpoolIntake(engine=engine, write_turns=porch.write_turns, on_moved=inbox.wake)
         app = build_app(porch=porch, client=client)
         slack = SlackClients(team_id=team_id, client=client)
         scheduler = Scheduler(
-            engine=engine, clock=porch.clock, jobs=jobs.runtime_jobs(porch=porch, slack=slack)
+            engine=engine,
+            clock=porch.clock,
+            jobs=jobs.runtime_jobs(porch=porch, slack=slack),
+            failures=porch.failures,
         )
         return cls(
             porch=porch,
@@ -212,9 +220,11 @@ class Runtime:
             app=self.app,
             signing_secret=self.porch.settings.slack_signing_secret or "",
             path="/slack/events",
+            failures=self.porch.failures,
         )
         engine = self.porch.engine
         deliveries = self.deliveries
+        failures = self.porch.failures
 
         def application(environ: dict[str, Any], start_response: Callable[..., Any]):
             if environ.get("PATH_INFO") == "/healthz" and environ["REQUEST_METHOD"] == "GET":
@@ -226,8 +236,9 @@ class Runtime:
                         conn.execution_options(**{READ_ONLY: True})
                         waiting = backlog.figures(conn, now=self.porch.clock.now(), spooled=spooled)
                     status, body = "200 OK", {"ok": True, "database": "ok", "backlog": waiting}
-                except Exception:
-                    logger.exception("health check: database unreachable")
+                    failures.succeeded(where=HEALTH_CHECK)
+                except Exception as error:
+                    failures.failed(logger, where=HEALTH_CHECK, error=error, then="answered 503")
                     status, body = "503 Service Unavailable", {"ok": False, "database": "down"}
                 body["deliveries"] = deliveries.figures().as_json()
                 if self.pool is not None:

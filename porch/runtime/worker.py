@@ -34,17 +34,18 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy import Engine
 
 from porch.core import channel_directory, effect_queue
-from porch.core.clock import Clock
+from porch.core.clock import Clock, SystemClock
 from porch.core.effect_queue import Effect
+from porch.core.failure_log import FailureLog
 from porch.core.feature import Delivery
 from porch.features.registry import Features
+from porch.runtime import slack_lookups
 from porch.runtime.background import BackgroundLoop
 from porch.runtime.claim_renewal import ClaimRenewal
 from porch.runtime.settings import DEFAULT_EFFECT_LEASE
 
 logger = logging.getLogger(__name__)
 
-METADATA_EVENT = "porch_effect"
 HARMLESS = {"already_reacted", "already_in_channel"}
 # Slack answers these when a DM can never be delivered; retrying would only spam the logs.
 UNDELIVERABLE = {
@@ -60,8 +61,6 @@ UNDELIVERABLE = {
     "user_is_restricted",
     "messages_tab_disabled",
 }
-# How much of a fetched message's text a "fetch" effect keeps (features store an excerpt).
-FETCHED_TEXT = 1000
 # How long a claim lasts without renewal: how soon a dead worker's effects go out again.
 LEASE = DEFAULT_EFFECT_LEASE
 
@@ -101,6 +100,7 @@ class EffectWorker:
         clock: Clock,
         lease: dt.timedelta = LEASE,
         idle_seconds: float = 1.0,
+        failures: FailureLog | None = None,
     ) -> None:
         self.engine = engine
         self.client = client
@@ -112,6 +112,8 @@ class EffectWorker:
         self.idle_seconds = idle_seconds
         self.holder = f"worker-{uuid.uuid4().hex[:12]}"
         self.stats = WorkerStats()
+        # Throttles the log of failures that repeat (shared with the rest of the process).
+        self.failures = failures or FailureLog(clock=SystemClock())
         # Effect kind -> time.monotonic() when Slack lets that kind of call through again.
         self._paused_until: dict[str, float] = {}
         self._loop = BackgroundLoop(
@@ -119,6 +121,7 @@ class EffectWorker:
             step=lambda: self.run_once() > 0,
             idle_seconds=self._idle_seconds,
             what="the effect worker",
+            failures=self.failures,
         )
 
     # ---- running ---------------------------------------------------------------------------
@@ -179,8 +182,12 @@ class EffectWorker:
                 if not claims.holds(effect):
                     # Left claimed: it goes out again once the claim lapses, after the history
                     # check, by whichever worker can still reach the database.
-                    logger.warning(
-                        "effect %s: claim could not be renewed; not delivering it", effect.key
+                    self.failures.refused(
+                        logger,
+                        "effect %s: claim could not be renewed; not delivering it",
+                        effect.key,
+                        where="effects held back",
+                        reason="claim not renewed",
                     )
                     continue
                 if effect.kind in self._paused_kinds():
@@ -225,7 +232,12 @@ class EffectWorker:
             self._finish(effect, result=None, error=str(exc))
             return True
         except (SlackApiError, SlackRequestError, OSError) as exc:
-            logger.exception("effect %s failed (attempt %d)", effect.key, effect.attempts)
+            self.failures.failed(
+                logger,
+                where=_delivering(effect),
+                error=exc,
+                then=f"effect {effect.key} (attempt {effect.attempts}) is tried again later",
+            )
             with self.engine.begin() as conn:
                 if not effect_queue.retry_later(
                     conn, effect=effect, error=_describe(exc), now=self.clock.now()
@@ -240,6 +252,7 @@ class EffectWorker:
         now = self.clock.now()
         with self.engine.begin() as conn:
             if error is None:
+                self.failures.succeeded(where=_delivering(effect))
                 effect_queue.complete(conn, effect=effect, result=result or {}, now=now)
                 self.stats.delivered += 1
                 self.stats.delivered_by_kind[effect.kind] += 1
@@ -306,7 +319,8 @@ class EffectWorker:
                 )
                 return {"channel": channel, "message_ts": response.get("message_ts")}
             if effect.kind == "fetch":
-                return {"message": self._fetch(channel=payload["channel"], ts=payload["ts"])}
+                channel, ts = payload["channel"], payload["ts"]
+                return {"message": slack_lookups.fetch(self.client, channel=channel, ts=ts)}
             if effect.kind == "respond":
                 # An answer to a button, through its response_url (valid 30 minutes).
                 sent = WebhookClient(payload["response_url"]).send_dict(payload["message"])
@@ -341,7 +355,9 @@ class EffectWorker:
         else:
             channel = self._channel_id(effect, payload["channel_name"])
         if effect.attempts > 1:
-            found = self._find_posted(effect, channel=channel, thread_ts=thread_ts)
+            found = slack_lookups.find_posted(
+                self.client, effect, channel=channel, thread_ts=thread_ts
+            )
             if found:
                 self.stats.recovered += 1
                 return found
@@ -352,59 +368,12 @@ class EffectWorker:
             thread_ts=thread_ts,
             unfurl_links=False,
             unfurl_media=False,
-            metadata={"event_type": METADATA_EVENT, "event_payload": {"key": effect.key}},
+            metadata={
+                "event_type": slack_lookups.METADATA_EVENT,
+                "event_payload": {"key": effect.key},
+            },
         )
         return {"channel": response["channel"], "ts": response["ts"]}
-
-    def _find_posted(
-        self, effect: Effect, *, channel: str, thread_ts: str | None
-    ) -> dict[str, Any] | None:
-        """Did an earlier attempt of this effect reach Slack? Look for its key in metadata."""
-        if channel[0] in "UW":
-            channel = self.client.conversations_open(users=channel)["channel"]["id"]
-        oldest = f"{(effect.created_at - dt.timedelta(minutes=5)).timestamp():.6f}"
-        if thread_ts:
-            pages = self.client.conversations_replies(
-                channel=channel, ts=thread_ts, oldest=oldest, include_all_metadata=True, limit=200
-            )
-        else:
-            pages = self.client.conversations_history(
-                channel=channel, oldest=oldest, include_all_metadata=True, limit=200
-            )
-        for page in pages:
-            for message in page.get("messages", []):
-                metadata = message.get("metadata") or {}
-                if (metadata.get("event_payload") or {}).get("key") == effect.key:
-                    return {"channel": channel, "ts": message["ts"]}
-        return None
-
-    def _fetch(self, *, channel: str, ts: str) -> dict[str, Any] | None:
-        """One message's author and an excerpt of its text, for a feature that saw only a
-        reaction on it; None when it is gone (deleted). Only what features need is kept."""
-        page = self.client.conversations_history(
-            channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1
-        )
-        found = [m for m in page.get("messages", []) if m.get("ts") == ts]
-        if not found:
-            # A thread reply is not in the channel's history; its thread lists it.
-            try:
-                page = self.client.conversations_replies(
-                    channel=channel, ts=ts, latest=ts, oldest=ts, inclusive=True, limit=1
-                )
-            except SlackApiError as exc:
-                if exc.response is None or exc.response.get("error") != "thread_not_found":
-                    raise
-                return None
-            found = [m for m in page.get("messages", []) if m.get("ts") == ts]
-        if not found:
-            return None
-        message = found[0]
-        return {
-            "user": message.get("user"),
-            "text": (message.get("text") or "")[:FETCHED_TEXT],
-            "bot": bool(message.get("bot_id")) or message.get("subtype") == "bot_message",
-            "subtype": message.get("subtype"),
-        }
 
     def _result_of(self, effect: Effect, key: str) -> dict[str, Any]:
         with self.engine.begin() as conn:
@@ -444,3 +413,8 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, SlackApiError) and exc.response is not None:
         return f"{exc.response.status_code} {exc.response.get('error')}"
     return f"{type(exc).__name__}: {exc}"
+
+
+def _delivering(effect: Effect) -> str:
+    """What the log calls delivering this kind of effect (the FailureLog's `where`)."""
+    return f"delivering {effect.kind} effects"

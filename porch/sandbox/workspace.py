@@ -88,7 +88,13 @@ class SandboxWorkspace:
             deliveries=self.deliveries,
         )
         # Served as `porch serve` serves it (the same body cap and its log line).
-        self.server = http_server(self.runtime.wsgi(), host="127.0.0.1", port=0, threads=4)
+        self.server = http_server(
+            self.runtime.wsgi(),
+            failures=self.runtime.porch.failures,
+            host="127.0.0.1",
+            port=0,
+            threads=4,
+        )
         self._thread = threading.Thread(target=self.server.run, daemon=True)
         self._thread.start()
         self.url = f"http://127.0.0.1:{self.server.effective_port}"

@@ -24,6 +24,7 @@ from app import build_app
 from porch.core.app_home import AppHome
 from porch.core.clock import Clock, SystemClock
 from porch.core.config import Config
+from porch.core.failure_log import FailureLog
 from porch.core.feature import Feature
 from porch.core.interactions import CommandRequest, Interaction, Reply, Verb
 from porch.core.templating import Templates
@@ -88,6 +89,7 @@ class ProbeServices:
     features: Features
     clock: Clock = field(default_factory=SystemClock)
     settings: Any = field(default_factory=lambda: SimpleNamespace(slack_signing_secret=SECRET))
+    failures: FailureLog = field(default_factory=lambda: FailureLog(clock=SystemClock()))
 
     def accept(self, **_: Any) -> bool:
         return True

@@ -184,8 +184,9 @@ def test_the_sync_job_keeps_syncing_and_survives_failures(
             clock.advance(every)
             [run] = failing.run_due()
             assert run.error
-    logged = [r for r in caplog.records if "job tracker-sync failed" in r.getMessage()]
-    assert len(logged) == 2 and all(r.exc_info for r in logged)
+    # The first failure with its traceback; the second, a minute later at most, only counted.
+    logged = [r for r in caplog.records if "job tracker-sync for workspace T1" in r.getMessage()]
+    assert len(logged) == 1 and logged[0].exc_info
     with engine.connect() as conn:  # all three wait for the Sheet (it is a new target)
         assert outbox.count_pending(conn, team_id="T1") == 3
 

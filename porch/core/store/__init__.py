@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 
 from porch.core.store import schema
 
@@ -26,6 +26,7 @@ __all__ = [
     "migrate",
     "safe_url",
     "schema",
+    "unreachable",
 ]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -58,6 +59,15 @@ def safe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return re.sub(r":[^:@/]*@", ":***@", url)
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether `error` says the store could not be reached or used just now (a refused or lost
+    connection, SQLite's write lock held too long), not that the work itself is at fault: the
+    work is then tried again later, never set aside, and a request is answered 503."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OperationalError | InterfaceError)
 
 
 def check_url(url: str) -> None:

@@ -8,6 +8,7 @@ line each, never a traceback, nothing stored.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
@@ -20,6 +21,7 @@ import pytest
 import requests
 from sqlalchemy import Engine, MetaData, func, select
 
+from porch.core.clock import ManualClock
 from porch.core.store.schema import inbox_events, members
 from porch.features.onboarding.ids import Action, View
 from porch.runtime.edge import MAX_BODY_BYTES, SlackEdge
@@ -301,7 +303,11 @@ def test_hostile_requests_get_their_status_one_log_line_and_change_nothing(
 ):
     before = row_counts(workspace.engine)
     answered, lines = {}, {}
+    # A minute passes between cases, so a reason an earlier case gave is logged again (within a
+    # minute it would only be counted: test_a_flood_of_refusals_is_one_line_per_reason).
+    clock = workspace.runtime.porch.failures.clock = ManualClock(dt.datetime.now(dt.UTC))
     for case in CASES:
+        clock.advance(dt.timedelta(minutes=1))
         caplog.clear()
         with caplog.at_level(logging.INFO):
             answered[case.name] = workspace.sender.raw(case.body, case.headers(case.body))
@@ -322,6 +328,31 @@ def test_hostile_requests_get_their_status_one_log_line_and_change_nothing(
     workspace.runtime.inbox.drain()
     assert row_counts(workspace.engine) == before
     assert requests.get(f"{workspace.url}/healthz", timeout=5).status_code == 200
+
+
+def test_a_flood_of_refusals_is_one_line_per_reason_then_a_count_a_minute(
+    workspace: SandboxWorkspace, caplog: pytest.LogCaptureFixture
+):
+    clock = workspace.runtime.porch.failures.clock = ManualClock(dt.datetime.now(dt.UTC))
+    unsigned = slack.event_callback(team_id="T0PORCH", event={"type": "team_join"})
+    with caplog.at_level(logging.INFO):
+        for _ in range(3):
+            for _ in range(40):
+                assert workspace.sender.raw(b"{}", signed(b"{ }")).status_code == 401
+                body = json.dumps(unsigned).encode()
+                assert workspace.sender.raw(body, JSON_TYPE).status_code == 401
+            clock.advance(dt.timedelta(seconds=30))
+    lines = [r.getMessage() for r in caplog.records if r.name == "porch.runtime.edge"]
+
+    assert lines == [
+        "refused a request from 127.0.0.1 with 401: invalid signature",
+        "refused a request from 127.0.0.1 with 401: missing or malformed X-Slack-Request-Timestamp",
+        "79 more refused requests (invalid signature) in the last minute; the last: "
+        "refused a request from 127.0.0.1 with 401: invalid signature",
+        "79 more refused requests (missing or malformed X-Slack-Request-Timestamp) in the last "
+        "minute; the last: refused a request from 127.0.0.1 with 401: missing or malformed "
+        "X-Slack-Request-Timestamp",
+    ]
 
 
 def test_url_verification_and_ssl_check_still_work(workspace: SandboxWorkspace):

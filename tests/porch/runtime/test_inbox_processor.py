@@ -7,6 +7,7 @@ import logging
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from porch.core import inbox
 from porch.core.domain_events import MessagePosted, TeamJoined
@@ -141,3 +142,30 @@ def test_a_second_replica_waits_while_the_first_holds_the_inbox(workspace: Sandb
     assert second.run_once() == 0, "the inbox lease belongs to the first replica"
     workspace.clock.advance(LEASE)
     assert second.drain() == 2, "once the first replica's lease lapses, the second takes over"
+
+
+def test_an_unreachable_store_sets_nothing_aside_and_the_events_wait(
+    workspace: SandboxWorkspace, caplog: pytest.LogCaptureFixture
+):
+    """A dropped connection is not the event's fault: it stays pending for the next pass."""
+    store_joins(workspace, 3)
+    down = True
+
+    def needs_the_store(conn, team_id, event: TeamJoined, now):  # type: ignore[no-untyped-def]
+        if down:
+            raise OperationalError("SELECT 1", {}, ConnectionError("server closed the connection"))
+
+    processor = with_features(
+        workspace, Feature(name="fragile", handles={TeamJoined: needs_the_store})
+    )
+    with caplog.at_level(logging.INFO, logger="porch.runtime"):
+        for _ in range(3):
+            with pytest.raises(OperationalError):
+                processor.run_once()
+    assert count(workspace, inbox_events, inbox_events.c.status == inbox.PENDING) == 3
+    assert processor.failed == 0
+    assert not caplog.records  # the loop around run_once logs it, once (test_background.py)
+
+    down = False
+    assert processor.drain() == 3
+    assert count(workspace, inbox_events, inbox_events.c.status == inbox.DONE) == 3

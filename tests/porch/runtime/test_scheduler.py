@@ -145,7 +145,7 @@ def test_a_failing_job_is_logged_and_runs_again_at_its_next_slot(
 
     assert failed.error == "RuntimeError: the job broke"
     [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert "job flaky failed for workspace T1" in record.getMessage()
+    assert "job flaky for workspace T1 failed" in record.getMessage()
     assert record.exc_info is not None
     assert retried_at_once == []
     assert succeeded.error is None and succeeded.counts == {"done": 1}
