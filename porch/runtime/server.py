@@ -130,7 +130,12 @@ class Runtime:
             failures=porch.failures,
         )
         porch.on_accept = inbox.wake
-        intake = SpoolIntake(engine=engine, write_turns=porch.write_turns, on_moved=inbox.wake)
+        intake = SpoolIntake(
+            engine=engine,
+            write_turns=porch.write_turns,
+            on_moved=inbox.wake,
+            failures=porch.failures,
+        )
         app = build_app(porch=porch, client=client)
         slack = SlackClients(team_id=team_id, client=client)
         scheduler = Scheduler(

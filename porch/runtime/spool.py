@@ -38,6 +38,7 @@ from sqlalchemy.engine import make_url
 
 from porch.core import domain_events, inbox
 from porch.core.domain_events import DomainEvent
+from porch.core.failure_log import FailureLog
 from porch.core.store import connect
 from porch.core.store.table_types import DateTime
 from porch.core.store.upsert import insert_ignore
@@ -143,6 +144,7 @@ class SpoolIntake:
         engine: Engine | None,
         write_turns: WriteTurns | None = None,
         on_moved: Callable[[], None] = lambda: None,
+        failures: FailureLog | None = None,
     ) -> None:
         self.engine = engine
         self.write_turns = write_turns
@@ -155,6 +157,7 @@ class SpoolIntake:
             step=self.run_once,
             idle_seconds=lambda: 1.0,
             what="moving spooled events into the inbox",
+            failures=failures,
         )
 
     def run_once(self) -> bool:
