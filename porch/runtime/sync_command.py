@@ -11,7 +11,7 @@ from porch.core.config import Config
 from porch.core.store import connect, migrate
 from porch.runtime.settings import Settings
 from porch.runtime.tracker_sync import backfill, sync_once
-from sheets_sync.client import TrackerError
+from porch.sheets_sync.client import TrackerError
 
 
 class _ProgressBar:
