@@ -7,8 +7,8 @@ import logging
 from slack_bolt import App
 from slack_sdk import WebClient
 
-import handlers
-from handlers.services import Services
+from porch import handlers
+from porch.handlers.services import Services
 
 
 def build_app(*, porch: Services, client: WebClient) -> App:

@@ -47,7 +47,7 @@ from porch.features.registry import load_config  # noqa: E402
 from porch.runtime.settings import Settings  # noqa: E402
 from porch.runtime.tracker_sync import make_tracker, sync_once  # noqa: E402
 from porch.sandbox.google_api import FakeGoogle  # noqa: E402
-from sheets_sync.client import (  # noqa: E402
+from porch.sheets_sync.client import (  # noqa: E402
     RequestStats,
     RetryPolicy,
     SheetsHTTPClient,

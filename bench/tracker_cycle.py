@@ -45,7 +45,7 @@ from porch.features.health import weeks as health  # noqa: E402
 from porch.features.registry import load_config  # noqa: E402
 from porch.runtime.settings import Settings  # noqa: E402
 from porch.runtime.tracker_sync import sync_once  # noqa: E402
-from sheets_sync.local import LocalTracker  # noqa: E402
+from porch.sheets_sync.local import LocalTracker  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 20, 18, 0, tzinfo=dt.UTC)
 TEAM = "T1"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import (
+from porch.handlers import (
     actions,
     commands,
     events,
@@ -16,7 +16,7 @@ from handlers import (
     shortcuts,
     views,
 )
-from handlers.services import Services
+from porch.handlers.services import Services
 
 MODULES = (
     events,

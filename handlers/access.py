@@ -12,12 +12,12 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.services import Services
 from porch.core import effect_queue
 from porch.core.config import Config
 from porch.core.domain_events import CHANNEL_ID
 from porch.core.interactions import TRIGGER_ID, Private, Request, text_at
 from porch.core.templating import Message
+from porch.handlers.services import Services
 
 logger = logging.getLogger(__name__)
 

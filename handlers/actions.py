@@ -14,10 +14,10 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from handlers.access import allowed, refusal
-from handlers.replies import answer_click
-from handlers.services import Services
 from porch.core.interactions import TRIGGER_ID, ActionRequest, Interaction, text_at, who
+from porch.handlers.access import allowed, refusal
+from porch.handlers.replies import answer_click
+from porch.handlers.services import Services
 
 
 def register(app: App, *, porch: Services) -> None:

@@ -16,9 +16,6 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from handlers.access import allowed, is_manager, refusal
-from handlers.replies import open_modal
-from handlers.services import Services
 from porch.core.domain_events import TEAM_ID, USER_ID
 from porch.core.interactions import (
     TRIGGER_ID,
@@ -31,6 +28,9 @@ from porch.core.interactions import (
     text_at,
 )
 from porch.core.slack_ids import Command
+from porch.handlers.access import allowed, is_manager, refusal
+from porch.handlers.replies import open_modal
+from porch.handlers.services import Services
 
 HELP = "command_help.j2"
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
-from handlers.services import Services as Porch
 from porch.core.domain_events import (
     EVENT_ID,
     SLACK_EVENT_TYPES,
@@ -25,6 +24,7 @@ from porch.core.domain_events import (
     app_rate_limited,
     from_slack,
 )
+from porch.handlers.services import Services as Porch
 
 logger = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 
-from handlers.services import Services
 from porch.core.failure_log import HANDLING_REQUESTS
 from porch.core.interactions import TRIGGER_ID, MalformedPayload, json_object, text_at
 from porch.core.store import unreachable
+from porch.handlers.services import Services
 
 __all__ = ["TRIGGER_ID", "MalformedPayload", "json_object", "register", "text_at"]
 

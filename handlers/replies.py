@@ -12,9 +12,9 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.access import record_private
-from handlers.services import Services
 from porch.core.interactions import Errors, Modal, Private, Reply, Request
+from porch.handlers.access import record_private
+from porch.handlers.services import Services
 
 logger = logging.getLogger(__name__)
 

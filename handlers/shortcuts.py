@@ -9,9 +9,6 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from handlers.access import allowed, refusal
-from handlers.replies import explanation_modal, open_modal
-from handlers.services import Services
 from porch.core.interactions import (
     TRIGGER_ID,
     Interaction,
@@ -21,6 +18,9 @@ from porch.core.interactions import (
     text_at,
     who,
 )
+from porch.handlers.access import allowed, refusal
+from porch.handlers.replies import explanation_modal, open_modal
+from porch.handlers.services import Services
 
 
 def register(app: App, *, porch: Services) -> None:

@@ -13,10 +13,10 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from handlers.access import allowed, refusal
-from handlers.replies import answer_click, errors_for
-from handlers.services import Services
 from porch.core.interactions import Errors, Interaction, Private, ViewSubmission, who
+from porch.handlers.access import allowed, refusal
+from porch.handlers.replies import answer_click, errors_for
+from porch.handlers.services import Services
 
 
 def register(app: App, *, porch: Services) -> None:

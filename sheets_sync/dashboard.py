@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from porch.core.store.schema import tracker_rows
-from sheets_sync.layout import Kind
+from porch.sheets_sync.layout import Kind
 
 TITLE = "Community health"
 METRICS: tuple[tuple[str, Kind], ...] = (

@@ -42,9 +42,9 @@ from google.auth import exceptions as auth_exceptions
 from gspread.exceptions import APIError
 from sqlalchemy import Engine
 
-from sheets_sync import dashboard, outbox
-from sheets_sync.base import CycleResult, Progress
-from sheets_sync.client import (
+from porch.sheets_sync import dashboard, outbox
+from porch.sheets_sync.base import CycleResult, Progress
+from porch.sheets_sync.client import (
     AmbiguousWrite,
     RequestStats,
     RetryPolicy,
@@ -56,7 +56,7 @@ from sheets_sync.client import (
     load_credentials,
     spreadsheet_id,
 )
-from sheets_sync.layout import (
+from porch.sheets_sync.layout import (
     DASHBOARD,
     DATA_SHEETS,
     KEY_COLUMN,
@@ -72,7 +72,7 @@ from sheets_sync.layout import (
     quote_sheet,
     sheet_cell,
 )
-from sheets_sync.outbox import TrackerRow
+from porch.sheets_sync.outbox import TrackerRow
 
 logger = logging.getLogger(__name__)
 

@@ -36,10 +36,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine
 
-from sheets_sync import dashboard, outbox
-from sheets_sync.base import CycleResult, Progress
-from sheets_sync.client import TrackerError
-from sheets_sync.layout import (
+from porch.sheets_sync import dashboard, outbox
+from porch.sheets_sync.base import CycleResult, Progress
+from porch.sheets_sync.client import TrackerError
+from porch.sheets_sync.layout import (
     COLUMNS,
     DASHBOARD,
     DATA_SHEETS,
@@ -51,10 +51,10 @@ from sheets_sync.layout import (
     key_cell,
     normalize_header,
 )
-from sheets_sync.outbox import TrackerRow
-from sheets_sync.xlsx_cells import last_row, put_cell
-from sheets_sync.xlsx_patch import SheetPatch, Unpatchable, stamp
-from sheets_sync.xlsx_patch import Workbook as PatchedWorkbook
+from porch.sheets_sync.outbox import TrackerRow
+from porch.sheets_sync.xlsx_cells import last_row, put_cell
+from porch.sheets_sync.xlsx_patch import SheetPatch, Unpatchable, stamp
+from porch.sheets_sync.xlsx_patch import Workbook as PatchedWorkbook
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_sync.layout import EXCEL_FORMATS, Kind, excel_cell, link_target
+from porch.sheets_sync.layout import EXCEL_FORMATS, Kind, excel_cell, link_target
 
 
 def put_cell(sheet: Worksheet, row: int, col: int, kind: Kind, raw: Any, tz: ZoneInfo) -> None:

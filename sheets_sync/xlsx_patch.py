@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from sheets_sync.layout import EXCEL_FORMATS, SERIAL_EPOCH, Kind, column_letter, link_target
+from porch.sheets_sync.layout import EXCEL_FORMATS, SERIAL_EPOCH, Kind, column_letter, link_target
 
 _CELL = re.compile(rb'<c r="([A-Z]+)\d+"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
 _STYLE = re.compile(rb'\ss="(\d+)"')

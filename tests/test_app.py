@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from app import build_app
+from porch.app import build_app
 
 
 def test_building_the_app_logs_no_library_warning(

@@ -26,7 +26,8 @@ def sources() -> list[Path]:
     return [f for f in files if "migrations" not in f.parts]
 
 
-def test_only_the_design_cards_top_level_packages_are_installed():
+def test_the_checkout_keeps_the_design_cards_top_level_packages():
+    """The wheel installs them inside porch/ (tests/test_packaging.py checks that)."""
     packages = {p.name for p in ROOT.iterdir() if (p / "__init__.py").exists()}
     assert packages == {"porch", "handlers", "sheets_sync", "tests"}
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from jinja2 import UndefinedError, nodes
 
-import handlers
+from porch import handlers
 from porch.core.config import Config
 from porch.core.slack_ids import Command
 from porch.core.templating import PACKAGED_TEMPLATES

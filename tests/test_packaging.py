@@ -1,5 +1,6 @@
-"""A wheel of Porch is the whole product: installed outside the checkout, `porch demo` and
-`porch site build` work from an empty folder with the bundled templates, site and example config.
+"""A wheel of Porch is the whole product: installed outside the checkout, `porch demo`,
+`porch check` and `porch site build` work from an empty folder with the bundled templates, site
+and example config, and the only package it installs is `porch`.
 
 Offline and quick: the wheel is built with this environment's setuptools (no build isolation),
 installed with --no-deps into a fresh venv, and the dependencies already installed here are made
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -69,25 +71,32 @@ def _run(command: list[str | Path], **kwargs: object) -> subprocess.CompletedPro
     return result
 
 
+PIP = [sys.executable, "-m", "pip"]
+OFFLINE = ["--no-deps", "--no-index"]
+
+
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv, outside the checkout, with only the wheel installed in it."""
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel, built from a copy of the checkout."""
     if reason := _can_build():
         pytest.skip(reason)
-    work = tmp_path_factory.mktemp("packaging")
+    work = tmp_path_factory.mktemp("wheel")
     source = _source_copy(work / "source")
-    pip = [sys.executable, "-m", "pip"]
-    offline = ["--no-deps", "--no-index"]
     build = _run(
-        [*pip, "wheel", "-v", *offline, "--no-build-isolation", "-w", work / "dist", source]
+        [*PIP, "wheel", "-v", *OFFLINE, "--no-build-isolation", "-w", work / "dist", source]
     )
     assert "Deprecat" not in build.stdout + build.stderr, "setuptools warns about the config"
-    (wheel,) = (work / "dist").glob("porch-*.whl")
+    (built,) = (work / "dist").glob("porch-*.whl")
+    return built
 
-    env_dir = work / "venv"
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv, outside the checkout, with only the wheel installed in it."""
+    env_dir = tmp_path_factory.mktemp("packaging") / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    _run([*pip, "--python", python, "install", *offline, wheel])
+    _run([*PIP, "--python", python, "install", *OFFLINE, wheel])
     site_packages = Path(
         _run(
             [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
@@ -101,6 +110,43 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _clean_env() -> dict[str, str]:
     drop = {"PYTHONPATH", "PYTHONHOME", "PORCH_CONFIG", "PORCH_SITE_DIR", "DATABASE_URL"}
     return {k: v for k, v in os.environ.items() if k not in drop}
+
+
+def test_the_wheel_installs_only_the_porch_package(wheel: Path) -> None:
+    """app.py, handlers/ and sheets_sync/ sit at the top of the checkout (the design card's
+    layout) but install inside porch/: a top-level `app` or `handlers` in site-packages would
+    clash with other distributions."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        (dist_info,) = {name.split("/")[0] for name in names if ".dist-info/" in name}
+        top_level = archive.read(f"{dist_info}/top_level.txt").decode().split()
+    assert dist_info.startswith("porch-")
+    assert sorted({name.split("/")[0] for name in names} - {dist_info}) == ["porch"]
+    assert top_level == ["porch"]
+    for moved in ("app.py", "handlers/__init__.py", "handlers/events.py", "sheets_sync/local.py"):
+        assert f"porch/{moved}" in names, moved
+
+
+def test_only_porch_is_importable_from_the_wheel(
+    installed: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    python = installed / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    empty = tmp_path_factory.mktemp("imports")
+    probe = "import porch.app, porch.handlers, porch.sheets_sync.google; print(porch.app.__file__)"
+    found = _run([python, "-c", probe], cwd=empty, env=_clean_env()).stdout.strip()
+    assert installed.resolve() in Path(found).resolve().parents
+    for name in ("app", "handlers", "sheets_sync"):
+        result = subprocess.run(
+            [str(python), "-c", f"import {name}"],
+            capture_output=True,
+            text=True,
+            cwd=empty,
+            env=_clean_env(),
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 1, f"import {name}: {result.stdout}{result.stderr}"
+        assert f"No module named '{name}'" in result.stderr
 
 
 def test_porch_is_imported_from_the_fresh_venv_with_its_files(installed: Path) -> None:
@@ -146,6 +192,20 @@ def test_demo_and_site_build_work_from_an_empty_folder(
         "community.yml",
         "manifest.yml",
     }
+
+
+def test_check_passes_on_the_wheels_example_config(
+    installed: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """`porch check` validates the manager's own community.yml (it never falls back to the
+    example): a folder holding only a copy of the bundled one, with the bundled templates."""
+    porch = installed / ("Scripts/porch.exe" if os.name == "nt" else "bin/porch")
+    folder = tmp_path_factory.mktemp("check")
+    (example,) = installed.rglob("site-packages/porch/bundled/community.yml")
+    shutil.copy(example, folder / "community.yml")
+    result = _run([porch, "check"], cwd=folder, env=_clean_env())
+    assert "Indie Makers Circle" in result.stdout
+    assert sorted(p.name for p in folder.iterdir()) == ["community.yml"]
 
 
 def test_manifest_comes_from_the_wheel(

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
-from app import build_app
+from porch.app import build_app
 from porch.core import channel_directory
 from porch.core.clock import Clock, SystemClock
 from porch.core.config import Config

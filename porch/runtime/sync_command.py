@@ -12,7 +12,7 @@ from porch.core.store import migrate
 from porch.runtime.cli_services import existing_store
 from porch.runtime.settings import Settings
 from porch.runtime.tracker_sync import backfill, sync_once
-from sheets_sync.client import TrackerError
+from porch.sheets_sync.client import TrackerError
 
 
 class _ProgressBar:

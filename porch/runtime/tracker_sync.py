@@ -31,9 +31,9 @@ from porch.core.feature import Feature, Job
 from porch.core.store.schema import members, tracker_rows, workspaces
 from porch.features.registry import build_features, templates
 from porch.runtime.settings import Settings
-from sheets_sync import outbox
-from sheets_sync.base import CycleResult, Progress, TrackerBackend
-from sheets_sync.client import RetryPolicy, TrackerError, WriteLimiter
+from porch.sheets_sync import outbox
+from porch.sheets_sync.base import CycleResult, Progress, TrackerBackend
+from porch.sheets_sync.client import RetryPolicy, TrackerError, WriteLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def make_tracker(
     if problem:
         raise TrackerError(problem)
     if config.tracker.sheet and settings.google_credentials:
-        from sheets_sync.google import GoogleSheetTracker
+        from porch.sheets_sync.google import GoogleSheetTracker
 
         return GoogleSheetTracker(
             sheet=config.tracker.sheet,
@@ -135,7 +135,7 @@ def make_tracker(
             retry=retry,
             limiter=limiter,
         )
-    from sheets_sync.local import LocalTracker
+    from porch.sheets_sync.local import LocalTracker
 
     folder = Path(config.tracker.local_dir)
     if not folder.is_absolute():

@@ -20,7 +20,7 @@ from slack_bolt import BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy import Connection, Engine
 
-from app import build_app
+from porch.app import build_app
 from porch.core.app_home import AppHome
 from porch.core.clock import Clock, SystemClock
 from porch.core.config import Config

@@ -25,8 +25,8 @@ from porch.core.config import Config
 from porch.core.store import connect, migrate
 from porch.runtime.settings import Settings
 from porch.sandbox.google_api import FakeGoogle
-from sheets_sync.client import RetryPolicy, WriteLimiter
-from sheets_sync.layout import COLUMNS as HEADERS
+from porch.sheets_sync.client import RetryPolicy, WriteLimiter
+from porch.sheets_sync.layout import COLUMNS as HEADERS
 from tests.conftest import example_config, migrated_store
 
 REPO = Path(__file__).resolve().parents[2]

@@ -29,8 +29,8 @@ from porch.runtime.tracker_sync import (
     sync_once,
 )
 from porch.sandbox.google_api import FakeGoogle, Formula
-from sheets_sync import dashboard, outbox
-from sheets_sync.client import (
+from porch.sheets_sync import dashboard, outbox
+from porch.sheets_sync.client import (
     RequestStats,
     RetryPolicy,
     SheetsHTTPClient,
@@ -39,8 +39,8 @@ from sheets_sync.client import (
     api_base,
     load_credentials,
 )
-from sheets_sync.google import GoogleSheetTracker
-from sheets_sync.layout import COLUMNS, SHEET_ORDER
+from porch.sheets_sync.google import GoogleSheetTracker
+from porch.sheets_sync.layout import COLUMNS, SHEET_ORDER
 from tests.sheets_sync.conftest import (
     FAST_RETRY,
     NOW,

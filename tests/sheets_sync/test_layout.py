@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sheets_sync.layout import (
+from porch.sheets_sync.layout import (
     COLUMNS,
     KEY_COLUMN,
     MAX_CELL_CHARS,

@@ -21,8 +21,8 @@ from porch.runtime.scheduler import Scheduler
 from porch.runtime.settings import Settings
 from porch.runtime.tracker_sync import backfill, sync_job, sync_once
 from porch.sandbox.google_api import FakeGoogle
-from sheets_sync import outbox
-from sheets_sync.layout import COLUMNS, SHEET_ORDER
+from porch.sheets_sync import outbox
+from porch.sheets_sync.layout import COLUMNS, SHEET_ORDER
 from tests.sheets_sync.conftest import NOW, REPO, Account, put_member, put_rows, with_sheet
 
 
@@ -262,7 +262,7 @@ def test_a_change_patches_the_workbook_in_place(
     with engine.begin() as conn:  # new activity: this week's Health row and the Dashboard change
         conn.execute(insert(activity), [event("UC", at(24, hour=12))])
     caplog.clear()  # only this cycle's records count (another test may have turned INFO on)
-    with caplog.at_level(logging.INFO, logger="sheets_sync.local"):
+    with caplog.at_level(logging.INFO, logger="porch.sheets_sync.local"):
         report = sync_once(engine=engine, config=local, settings=settings, now=at(24, hour=13))
 
     assert not [r for r in caplog.records if "in full" in r.getMessage()]
@@ -294,7 +294,7 @@ def test_a_change_patches_the_workbook_in_place(
     # A first link in a worksheet that had none gets its relationships part in the patch too.
     put_rows(engine, "Wins", {"W1": {"Link": "https://team.slack.com/archives/C1/p1"}})
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="sheets_sync.local"):
+    with caplog.at_level(logging.INFO, logger="porch.sheets_sync.local"):
         sync_once(engine=engine, config=local, settings=settings, now=at(24, hour=13))
     assert not [r for r in caplog.records if "in full" in r.getMessage()]
     wins = load_workbook(path)["Wins"]
@@ -338,7 +338,7 @@ def test_the_dashboard_charts_fit_their_columns_and_do_not_overlap(
 ) -> None:
     from openpyxl.utils import column_index_from_string, get_column_letter
 
-    from sheets_sync.local import PIXELS_PER_CHAR
+    from porch.sheets_sync.local import PIXELS_PER_CHAR
     from tests.porch.features.health.test_weeks import seed
 
     seed(engine)

@@ -15,8 +15,8 @@ from porch.features.registry import build_features
 from porch.runtime.settings import Settings
 from porch.runtime.tracker_sync import sync_once
 from porch.sandbox.google_api import FakeGoogle
-from sheets_sync.client import WriteLimiter
-from sheets_sync.layout import SHEET_ORDER
+from porch.sheets_sync.client import WriteLimiter
+from porch.sheets_sync.layout import SHEET_ORDER
 from tests.sheets_sync.conftest import NOW, put_member, put_rows
 from tests.sheets_sync.test_google_sync import google
 

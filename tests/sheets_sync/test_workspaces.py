@@ -24,8 +24,8 @@ from porch.core.store.schema import (
 )
 from porch.runtime.settings import Settings
 from porch.runtime.tracker_sync import lease_name, sync_once
-from sheets_sync.client import TrackerError
-from sheets_sync.local import LocalTracker
+from porch.sheets_sync.client import TrackerError
+from porch.sheets_sync.local import LocalTracker
 from tests.sheets_sync.conftest import NOW, put_member, with_sheet
 
 DAY = dt.timedelta(days=1)

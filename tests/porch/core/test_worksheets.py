@@ -14,7 +14,7 @@ from porch.core.member_records import member_row
 from porch.core.worksheets import MemberRow, RowError, WinRow
 from porch.features import registry
 from porch.features.feedback.worksheet import FeedbackRow
-from sheets_sync.layout import COLUMNS, KEY_COLUMN, SPECS
+from porch.sheets_sync.layout import COLUMNS, KEY_COLUMN, SPECS
 
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 

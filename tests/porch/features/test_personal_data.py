@@ -11,7 +11,7 @@ from sqlalchemy import JSON
 from porch.core.store.schema import metadata
 from porch.core.templating import Templates
 from porch.features.registry import build_features
-from sheets_sync.layout import COLUMNS as HEADERS
+from porch.sheets_sync.layout import COLUMNS as HEADERS
 
 # Columns that name a member: a user ID, an author, whoever did something (`*_by`), an inviter.
 USERISH = re.compile(r"(^|_)(user|users|author|member|inviter|sender|recipient)(_id|_ids)?$|_by$")

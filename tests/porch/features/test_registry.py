@@ -7,7 +7,7 @@ from collections import Counter
 from porch.core.domain_events import EVENT_TYPES
 from porch.core.templating import Templates
 from porch.features.registry import build_features
-from sheets_sync.layout import DATA_SHEETS as SHEETS
+from porch.sheets_sync.layout import DATA_SHEETS as SHEETS
 
 
 def test_every_worksheet_is_filled_by_one_feature_or_waits_for_its_feature(config):

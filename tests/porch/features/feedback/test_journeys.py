@@ -18,7 +18,7 @@ from porch.core.tracker_queue import get_row
 from porch.features.feedback.store import Item, get, item_id_for
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
-from sheets_sync import dashboard
+from porch.sheets_sync import dashboard
 from tests.conftest import config_with
 
 DANA = "U0DANA0001"

@@ -23,7 +23,7 @@ from porch.runtime.settings import Settings
 from porch.runtime.tracker_sync import sync_once
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
-from sheets_sync.local import LocalTracker
+from porch.sheets_sync.local import LocalTracker
 
 ANAIS = "U0ANAIS001"
 BEN = "U0BENJA001"
