@@ -6,6 +6,15 @@ type record what it causes, then marks the events done. A crash before the commi
 whole batch pending, so it is replayed; after the commit nothing of it runs again. An event that
 makes a feature fail is retried alone and, if it fails again, set aside as `failed` with its
 traceback in the log, so one bad event never holds up the rest.
+
+The inbox is leased per workspace: a processor (a thread of one replica) takes the lease of a
+workspace with pending events and handles a batch of that workspace's events only. Events stay
+in arrival order within a workspace, since only the lease holder takes them, while other
+processors and replicas handle other workspaces at the same time. Workspaces take turns: each
+batch goes to the workspace whose oldest pending event came first among those this processor
+can lease, and the lease of the workspace it leaves is handed back at once, so an idle processor
+can pick it up. The lease of a workspace with nothing left is kept until it lapses (a replica
+that is alive picks up that workspace's next events without writing a lease again).
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import Connection, Engine
 
-from porch.core import batch_cache, channel_directory, forget_marks, inbox, locks
+from porch.core import batch_cache, channel_directory, forget_marks, inbox, locks, member_records
 from porch.core.clock import Clock
 from porch.core.inbox import StoredEvent
 from porch.core.store.write_turns import WriteTurns
@@ -32,8 +41,13 @@ BATCH = 200
 # taking events after this long, so an acknowledgement never waits for much more.
 BATCH_SECONDS = 0.02
 # Far longer than a batch takes (renewed when half gone); a replica that dies mid-batch frees
-# the inbox after this, so a restarted process picks up where it stopped within seconds.
+# its workspace after this, so a restarted process picks up where it stopped within seconds.
 LEASE = dt.timedelta(seconds=10)
+
+
+def lease_name(team_id: str) -> str:
+    """The lease of one workspace's inbox (porch.core.locks)."""
+    return f"inbox:{team_id}"
 
 
 class InboxProcessor:
@@ -58,6 +72,8 @@ class InboxProcessor:
         # How many events to read per batch: about what the last batch got through in its time
         # budget, so a batch does not decode rows it will leave for the next one.
         self._take = 32
+        # The workspace whose inbox lease this processor holds, and until when.
+        self._team: str | None = None
         self._lease_until: dt.datetime | None = None
         self.failed = 0
         # Woken by each accepted event; the idle timeout picks up events another replica
@@ -98,24 +114,32 @@ class InboxProcessor:
         return total
 
     def run_once(self) -> int:
-        """Process one batch; the number of events taken off the inbox.
+        """Process one batch of one workspace; the number of events taken off the inbox.
 
-        Reading the batch, the features' work and marking it done are one transaction; the
-        inbox lease is renewed in it only when it is about to run out.
+        The workspace is chosen, and its lease taken, in a short transaction of its own, so a
+        batch's transaction never holds a lease row another processor waits for. Reading the
+        batch, the features' work and marking it done are then one transaction, under the
+        workspace's member-writes lock (member_records.lock_workspace).
         """
         events: list[StoredEvent] = []
         try:
-            with (
-                self.write_turns.turn(),
-                self.engine.begin() as conn,
-                channel_directory.cached(conn),
-                batch_cache.batch(conn),
-            ):
-                events = self._take_batch(conn)
-                if not events:
+            with self.write_turns.turn():
+                team_id = self._choose_workspace()
+                if team_id is None:
                     return 0
-                applied = self._apply(conn, events, budget=BATCH_SECONDS)
-                inbox.mark_done(conn, ids=[e.id for e in applied], now=self.clock.now())
+                with (
+                    self.engine.begin() as conn,
+                    channel_directory.cached(conn),
+                    batch_cache.batch(conn),
+                ):
+                    events = inbox.pending(
+                        conn, limit=min(self.batch, self._take), team_id=team_id, lock=True
+                    )
+                    if not events:
+                        return 0
+                    member_records.lock_workspace(conn, team_id=team_id)
+                    applied = self._apply(conn, events, budget=BATCH_SECONDS)
+                    inbox.mark_done(conn, ids=[e.id for e in applied], now=self.clock.now())
         except Exception:
             if not events:
                 raise
@@ -128,22 +152,36 @@ class InboxProcessor:
         self.on_commit()
         return len(applied)
 
-    def _take_batch(self, conn: Connection) -> list[StoredEvent]:
+    def _choose_workspace(self) -> str | None:
+        """The workspace to take a batch from, with its lease held; None when there is none.
+
+        The first workspace, in order of its oldest pending event, that is ours or whose lease
+        is free (or has lapsed). Our lease is renewed only when half of it is gone; the lease of
+        a workspace we leave while it still has events is handed back.
+        """
         now = self.clock.now()
-        if self._lease_until is None or self._lease_until - now < LEASE / 2:
-            if not inbox.pending(conn, limit=1):
-                return []  # nothing to do: no need to take (and write) the lease
-            if not locks.acquire(
-                conn, name="inbox-processor", holder=self.holder, until=now + LEASE, now=now
-            ):
-                self._lease_until = None
-                return []
-            self._lease_until = now + LEASE
-        return inbox.pending(conn, limit=min(self.batch, self._take))
+        with self.engine.begin() as conn:
+            for team_id in inbox.waiting_workspaces(conn):
+                if (
+                    team_id == self._team
+                    and self._lease_until is not None
+                    and self._lease_until - now >= LEASE / 2
+                ):
+                    return team_id
+                if not locks.acquire(
+                    conn, name=lease_name(team_id), holder=self.holder, until=now + LEASE, now=now
+                ):
+                    continue
+                if self._team is not None and self._team != team_id:
+                    locks.release(conn, name=lease_name(self._team), holder=self.holder)
+                self._team, self._lease_until = team_id, now + LEASE
+                return team_id
+        return None
 
     def _one(self, event: StoredEvent) -> None:
         try:
             with self.engine.begin() as conn:
+                member_records.lock_workspace(conn, team_id=event.team_id)
                 self._apply(conn, [event])
                 inbox.mark_done(conn, ids=[event.id], now=self.clock.now())
         except Exception as exc:
