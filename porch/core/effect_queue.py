@@ -144,16 +144,21 @@ def claim(
         "attempts": effects.c.attempts + 1,
     }
     if conn.dialect.name == "postgresql":
+        # A materialized CTE, not `id IN (subquery)`: PostgreSQL may run such a subquery again
+        # for each row, and each run, skipping the rows just updated, takes the next ones, so
+        # more than `limit` would be claimed.
         chosen = (
             select(effects.c.id)
             .where(claimable)
             .order_by(effects.c.not_before, effects.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
+            .cte("chosen")
+            .prefix_with("MATERIALIZED")
         )
         rows = conn.execute(
             update(effects)
-            .where(effects.c.id.in_(chosen.scalar_subquery()), claimable)
+            .where(effects.c.id == chosen.c.id)
             .values(claim_values)
             .returning(*effects.c)
         ).all()
