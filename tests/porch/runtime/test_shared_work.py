@@ -10,6 +10,7 @@ import random
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -238,31 +239,32 @@ def test_two_processors_on_two_replicas_handle_each_event_once_in_workspace_orde
 def test_an_inbox_batch_and_a_reconciliation_on_two_replicas_never_deadlock(
     replicas, caplog: pytest.LogCaptureFixture
 ):
-    """The issue's deadlock: joins handled by one replica's inbox batch while another replica
-    reconciles the same members, each writing their rows in its own order."""
+    """The issue's deadlock: one replica's inbox batch (joins, and messages that update their
+    senders' records) while another replica reconciles the same members (newcomers recorded,
+    departures marked), each writing the members rows in its own order."""
     processing, reconciling = replicas
-    config = example_config()
-    features = build_features(config=config, templates=templates())
+    team = "T0TEAM0001"
+    features = build_features(config=example_config(), templates=templates())
     processor = InboxProcessor(engine=processing, features=features, clock=ManualClock(NOW))
     rng = random.Random(19)
-    rounds, per_round = 10, 60
+    known = [newcomer(f"U0OLD{n:05d}") for n in range(120)]
+    with processing.begin() as conn:
+        features.reconcile_members(conn, team_id=team, users=known, now=NOW, welcome=False)
+    rounds, per_round = 16, 40
     failures: list[BaseException] = []
     for round_ in range(rounds):
-        users = [
-            Newcomer(f"U{round_:02d}{n:06d}", f"new{n}", "", None, False, False, False)
-            for n in range(per_round)
+        joining = [newcomer(f"U{round_:02d}NEW{n:04d}") for n in range(per_round)]
+        events = [TeamJoined(user) for user in joining] + [
+            MessagePosted(rng.choice(known).user_id, "C0GENERAL1", f"{round_}.{n:06d}", None, "hi")
+            for n in range(2 * per_round)
         ]
-        joins = rng.sample(users, len(users))
-        listed = rng.sample(users, len(users))
+        rng.shuffle(events)
+        leaving = rng.sample(known, 20)
+        listed = joining + [replace(user, is_deleted=True) for user in leaving]
+        rng.shuffle(listed)
         with processing.begin() as conn:
-            for user in joins:
-                inbox.accept(
-                    conn,
-                    team_id="T0TEAM0001",
-                    event_id=f"Ev{user.user_id}",
-                    event=TeamJoined(user),
-                    now=NOW,
-                )
+            for n, event in enumerate(events):
+                inbox.accept(conn, team_id=team, event_id=f"Ev{round_}-{n}", event=event, now=NOW)
         start = threading.Barrier(2)
 
         def drain(start: threading.Barrier = start) -> None:
@@ -277,7 +279,7 @@ def test_an_inbox_batch_and_a_reconciliation_on_two_replicas_never_deadlock(
                 start.wait()
                 with reconciling.begin() as conn:
                     features.reconcile_members(
-                        conn, team_id="T0TEAM0001", users=listed, now=NOW, welcome=True
+                        conn, team_id=team, users=listed, now=NOW, welcome=True
                     )
             except BaseException as exc:
                 failures.append(exc)
@@ -288,6 +290,7 @@ def test_an_inbox_batch_and_a_reconciliation_on_two_replicas_never_deadlock(
                 thread.start()
             for thread in threads:
                 thread.join()
+        known = [user for user in known if user not in leaving] + joining
 
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert not failures, failures
@@ -302,14 +305,22 @@ def test_an_inbox_batch_and_a_reconciliation_on_two_replicas_never_deadlock(
         rows = conn.execute(
             select(func.count()).where(tracker_rows.c.sheet == "Members")
         ).scalar_one()
+        departed = conn.execute(
+            select(func.count()).where(members.c.is_deleted.is_(True))
+        ).scalar_one()
         welcomes = conn.execute(
             select(effects.c.effect_key, func.count())
             .where(effects.c.effect_key.like("welcome:%"))
             .group_by(effects.c.effect_key)
         ).all()
-    assert statuses == {inbox.DONE: rounds * per_round}
-    assert member_count == rows == rounds * per_round, "one record and one tracker row each"
+    assert statuses == {inbox.DONE: rounds * 3 * per_round}
+    assert member_count == rows == 120 + rounds * per_round, "one record and one row each"
+    assert departed == rounds * 20
     assert all(count == 1 for _, count in welcomes)
+
+
+def newcomer(user_id: str) -> Newcomer:
+    return Newcomer(user_id, user_id.lower(), "", None, False, False, False)
 
 
 def test_the_lease_of_a_workspace_passes_on_once_it_lapses(engine: Engine):
