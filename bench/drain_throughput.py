@@ -14,9 +14,10 @@ time), in the same run: the figure is events per second of each, and the ratio (
 Only PostgreSQL: SQLite has one writer at a time, so a second process cannot help there.
 
 Run: `python bench/drain_throughput.py --database-url postgresql://...` (or with
-TEST_DATABASE_URL set), `--events N` (default 6,000), `--workspaces W` (default 4), `--workers
-1,2`. A throwaway schema is created and dropped for each run. Exits 1 if an event was not
-processed exactly once or an effect was left undelivered.
+TEST_DATABASE_URL set), `--events N` (default 4,000), `--workspaces W` (default 4), `--workers
+1,2`, `--repeat R` (default 2: runs interleaved, the best of each counts, since other work on
+the machine only ever slows a run down). A throwaway schema is created and dropped for each
+run. Exits 1 if an event was not processed exactly once or an effect was left undelivered.
 """
 
 from __future__ import annotations
@@ -276,10 +277,11 @@ def drain(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--events", type=int, default=6_000)
+    parser.add_argument("--events", type=int, default=4_000)
     parser.add_argument("--workspaces", type=int, default=4)
     parser.add_argument("--members", type=int, default=500, help="per workspace")
     parser.add_argument("--workers", default="1,2", help="worker process counts to compare")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each, best counts")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))
     args = parser.parse_args()
     if not args.database_url or not args.database_url.startswith("postgresql"):
@@ -288,7 +290,7 @@ def main() -> int:
     config = load_config(ROOT / "community.yml")
     counts = [int(n) for n in args.workers.split(",")]
     failed = False
-    results: dict[int, dict[str, Any]] = {}
+    runs: dict[int, list[dict[str, Any]]] = {workers: [] for workers in counts}
     with FakeSlack(team_name=config.community.name) as fake:
         for name in sorted(config.channel_names()):
             fake.add_channel(name)
@@ -299,15 +301,17 @@ def main() -> int:
             for user_id in [*place.members, *place.newcomers]:
                 fake.add_user(user_id, name=user_id.lower())
         total = sum(len(p.events) for p in places)
-        for workers in counts:
-            results[workers] = drain(args.database_url, config, places, fake, workers=workers)
-            statuses = results[workers]["statuses"]
-            if statuses != {inbox.DONE: total} or sum(results[workers]["processed"]) != total:
-                print(f"  {workers} worker(s): events not processed exactly once: {statuses}")
-                failed = True
-            if results[workers]["effects"].get(effect_queue.PENDING):
-                print(f"  {workers} worker(s): effects left: {results[workers]['effects']}")
-                failed = True
+        # Interleaved (1, 2, 1, 2, ...), so a change in what else the machine runs falls on both.
+        for _ in range(args.repeat):
+            for workers in counts:
+                result = drain(args.database_url, config, places, fake, workers=workers)
+                runs[workers].append(result)
+                if result["statuses"] != {inbox.DONE: total} or sum(result["processed"]) != total:
+                    print(f"  {workers} worker(s): events not handled once: {result['statuses']}")
+                    failed = True
+                if result["effects"].get(effect_queue.PENDING):
+                    print(f"  {workers} worker(s): effects left: {result['effects']}")
+                    failed = True
     # The store, the fake Slack and the workers share this machine's CPUs: the load says how
     # much else was running (a second worker cannot help on a machine with no core to spare).
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
@@ -315,24 +319,27 @@ def main() -> int:
         f"drain throughput, {total:,} events from {args.workspaces} workspaces on PostgreSQL"
         f" ({args.members:,} members each), {os.cpu_count()} CPUs, load average {load}"
     )
-    for workers, result in results.items():
-        rate = total / result["seconds"]
+    best: dict[int, float] = {}
+    for workers, results in runs.items():
+        best[workers] = min(r["seconds"] for r in results)
+        times = ", ".join(f"{r['seconds']:.2f}" for r in results)
         print(
-            f"  {workers} worker process(es)  {result['seconds']:7.2f} s  {rate:7,.0f} events/s"
-            f"  events per process {result['processed']}, effects delivered"
-            f" {sum(result['delivered'])}, client CPU {result['cpu']:.1f} s"
+            f"  {workers} worker process(es)  best {best[workers]:7.2f} s"
+            f"  {total / best[workers]:7,.0f} events/s  (runs: {times} s)"
         )
-        for n, spent in enumerate(result["spent"], start=1):
-            print(
-                f"      process {n}: {spent['inbox']:6.2f} s in the inbox processor,"
-                f" {spent['effects']:6.2f} s in the effect worker"
+        for result in results:
+            spent = "; ".join(
+                f"{s['inbox']:.1f} s inbox, {s['effects']:.1f} s effects" for s in result["spent"]
             )
-    if 1 in results and len(results) > 1:
-        base = results[1]["seconds"]
-        for workers, result in results.items():
+            print(
+                f"      events per process {result['processed']}, effects delivered"
+                f" {sum(result['delivered'])}, client CPU {result['cpu']:.1f} s ({spent})"
+            )
+    if 1 in best:
+        for workers, seconds in best.items():
             if workers != 1:
-                ratio = base / result["seconds"]
-                print(f"  {workers} workers vs 1: {ratio:.2f}x (goal: >= 1.6x with 2)")
+                ratio = best[1] / seconds
+                print(f"  {workers} workers vs 1 (best of each): {ratio:.2f}x (goal: >= 1.6x)")
     return 1 if failed else 0
 
 
