@@ -10,11 +10,12 @@ traceback in the log, so one bad event never holds up the rest.
 The inbox is leased per workspace: a processor (a thread of one replica) takes the lease of a
 workspace with pending events and handles a batch of that workspace's events only. Events stay
 in arrival order within a workspace, since only the lease holder takes them, while other
-processors and replicas handle other workspaces at the same time. Workspaces take turns: each
-batch goes to the workspace whose oldest pending event came first among those this processor
-can lease, and the lease of the workspace it leaves is handed back at once, so an idle processor
-can pick it up. The lease of a workspace with nothing left is kept until it lapses (a replica
-that is alive picks up that workspace's next events without writing a lease again).
+processors and replicas handle other workspaces at the same time. Workspaces take turns of up
+to TURN: a turn goes to the workspace whose oldest pending event came first among those this
+processor can lease, and lasts while it has events; the lease of the workspace a processor
+leaves is handed back at once, so an idle processor can pick it up. The lease of a workspace
+with nothing left is kept until it lapses (a replica that is alive picks up that workspace's
+next events without writing a lease again).
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ BATCH_SECONDS_POSTGRESQL = 0.25
 # Far longer than a batch takes (renewed when half gone); a replica that dies mid-batch frees
 # its workspace after this, so a restarted process picks up where it stopped within seconds.
 LEASE = dt.timedelta(seconds=10)
+# How long a processor keeps taking batches of one workspace before it looks again which
+# workspace's events have waited longest: finding that out reads every pending event's
+# workspace, which a backlog makes too slow to do for every batch.
+TURN = 1.0
 
 
 def lease_name(team_id: str) -> str:
@@ -78,6 +83,7 @@ class InboxProcessor:
         # The workspace whose inbox lease this processor holds, and until when.
         self._team: str | None = None
         self._lease_until: dt.datetime | None = None
+        self._turn_ends = 0.0  # time.monotonic() when this workspace's turn is over
         self.failed = 0
         # Woken by each accepted event; the idle timeout picks up events another replica
         # accepted, or a batch whose lease lapsed.
@@ -124,57 +130,64 @@ class InboxProcessor:
         batch, the features' work and marking it done are then one transaction, under the
         workspace's member-writes lock (member_records.lock_workspace).
         """
+        with self.write_turns.turn():
+            team_id = self._workspace(fresh=False)
+            done = self._batch(team_id) if team_id else 0
+            if done is None:
+                # The workspace of this turn has nothing left: look again at once.
+                team_id = self._workspace(fresh=True)
+                done = self._batch(team_id) if team_id else 0
+        if not done:
+            return 0
+        self._take = max(8, min(self.batch, done * 2))
+        self.processed += done
+        self.on_commit()
+        return done
+
+    def _batch(self, team_id: str) -> int | None:
+        """One batch of `team_id`'s events: how many were handled, None if it had none."""
         events: list[StoredEvent] = []
         try:
-            with self.write_turns.turn():
-                team_id = self._choose_workspace()
-                if team_id is None:
-                    return 0
-                with (
-                    self.engine.begin() as conn,
-                    channel_directory.cached(conn),
-                    batch_cache.batch(conn),
-                ):
-                    events = inbox.pending(
-                        conn, limit=min(self.batch, self._take), team_id=team_id, lock=True
-                    )
-                    if not events:
-                        return 0
-                    member_records.lock_workspace(conn, team_id=team_id)
-                    budget = (
-                        BATCH_SECONDS_POSTGRESQL
-                        if conn.dialect.name == "postgresql"
-                        else BATCH_SECONDS
-                    )
-                    applied = self._apply(conn, events, budget=budget)
-                    inbox.mark_done(conn, ids=[e.id for e in applied], now=self.clock.now())
+            with (
+                self.engine.begin() as conn,
+                channel_directory.cached(conn),
+                batch_cache.batch(conn),
+            ):
+                events = inbox.pending(
+                    conn, limit=min(self.batch, self._take), team_id=team_id, lock=True
+                )
+                if not events:
+                    return None
+                member_records.lock_workspace(conn, team_id=team_id)
+                postgresql = conn.dialect.name == "postgresql"
+                budget = BATCH_SECONDS_POSTGRESQL if postgresql else BATCH_SECONDS
+                applied = self._apply(conn, events, budget=budget)
+                inbox.mark_done(conn, ids=[e.id for e in applied], now=self.clock.now())
+                return len(applied)
         except Exception:
             if not events:
                 raise
             logger.exception("a batch of %d events failed; retrying them one by one", len(events))
-            applied = events
             for event in events:
                 self._one(event)
-        self._take = max(8, min(self.batch, len(applied) * 2))
-        self.processed += len(applied)
-        self.on_commit()
-        return len(applied)
+            return len(events)
 
-    def _choose_workspace(self) -> str | None:
+    def _workspace(self, *, fresh: bool) -> str | None:
         """The workspace to take a batch from, with its lease held; None when there is none.
 
-        The first workspace, in order of its oldest pending event, that is ours or whose lease
-        is free (or has lapsed). Our lease is renewed only when half of it is gone; the lease of
-        a workspace we leave while it still has events is handed back.
+        During a turn (unless `fresh`), the turn's workspace while its lease has more than half
+        left. Otherwise the first workspace, in order of its oldest pending event, that is ours
+        or whose lease is free (or has lapsed); our lease is renewed only when half of it is
+        gone, and the lease of a workspace we leave is handed back.
         """
         now = self.clock.now()
+        lease_left = self._lease_until is not None and self._lease_until - now >= LEASE / 2
+        if not fresh and self._team and lease_left and time.monotonic() < self._turn_ends:
+            return self._team
+        self._turn_ends = time.monotonic() + TURN
         with self.engine.begin() as conn:
             for team_id in inbox.waiting_workspaces(conn):
-                if (
-                    team_id == self._team
-                    and self._lease_until is not None
-                    and self._lease_until - now >= LEASE / 2
-                ):
+                if team_id == self._team and lease_left:
                     return team_id
                 if not locks.acquire(
                     conn, name=lease_name(team_id), holder=self.holder, until=now + LEASE, now=now
