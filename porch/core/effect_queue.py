@@ -120,42 +120,77 @@ def claim(
     limit: int = 50,
     skip_kinds: Collection[str] = (),
 ) -> list[Effect]:
-    """Take up to `limit` due effects for `holder` until now + lease.
+    """Take up to `limit` due effects for `holder` until now + lease, oldest due first.
 
-    Each row is taken with a compare-and-set on its previous claim, so two workers (threads or
-    replicas) never both take the same effect. `skip_kinds` leaves out kinds whose Slack method
-    is rate-limited right now, so they do not hold up the others.
+    `skip_kinds` leaves out kinds whose Slack method is rate-limited right now, so they do not
+    hold up the others. Two workers (threads or replicas) never both take the same effect.
+
+    On PostgreSQL the choice and the claim are one statement, whose subquery locks the rows it
+    picks with SKIP LOCKED: a second replica claiming at the same moment passes over the rows
+    the first is taking and gets the next ones, instead of picking the same ones, waiting for
+    the first to commit and then finding them gone. On SQLite (one writer at a time) each row is
+    taken with a compare-and-set on its previous claim.
     """
     claimable = and_(
         effects.c.status == PENDING,
         effects.c.not_before <= now,
         or_(effects.c.claimed_until.is_(None), effects.c.claimed_until < now),
     )
-    query = select(effects).where(claimable)
     if skip_kinds:
-        query = query.where(effects.c.kind.not_in(list(skip_kinds)))
-    rows = conn.execute(query.order_by(effects.c.not_before, effects.c.id).limit(limit)).all()
+        claimable = and_(claimable, effects.c.kind.not_in(list(skip_kinds)))
+    claim_values = {
+        "claimed_by": holder,
+        "claimed_until": now + lease,
+        "attempts": effects.c.attempts + 1,
+    }
+    if conn.dialect.name == "postgresql":
+        # A materialized CTE, not `id IN (subquery)`: PostgreSQL may run such a subquery again
+        # for each row, and each run, skipping the rows just updated, takes the next ones, so
+        # more than `limit` would be claimed.
+        chosen = (
+            select(effects.c.id)
+            .where(claimable)
+            .order_by(effects.c.not_before, effects.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .cte("chosen")
+            .prefix_with("MATERIALIZED")
+        )
+        rows = conn.execute(
+            update(effects)
+            .where(effects.c.id == chosen.c.id)
+            .values(claim_values)
+            .returning(*effects.c)
+        ).all()
+        return [_claimed(row, attempts=row.attempts) for row in sorted(rows, key=_due_order)]
+    rows = conn.execute(
+        select(effects).where(claimable).order_by(effects.c.not_before, effects.c.id).limit(limit)
+    ).all()
     taken = []
     for row in rows:
         result = conn.execute(
-            update(effects)
-            .where(effects.c.id == row.id, claimable)
-            .values(claimed_by=holder, claimed_until=now + lease, attempts=effects.c.attempts + 1)
+            update(effects).where(effects.c.id == row.id, claimable).values(claim_values)
         )
         if result.rowcount == 1:
-            taken.append(
-                Effect(
-                    id=row.id,
-                    team_id=row.team_id,
-                    key=row.effect_key,
-                    kind=row.kind,
-                    payload=row.payload,
-                    attempts=row.attempts + 1,
-                    created_at=row.created_at,
-                    not_before=row.not_before,
-                )
-            )
+            taken.append(_claimed(row, attempts=row.attempts + 1))
     return taken
+
+
+def _due_order(row: Any) -> tuple[dt.datetime, int]:
+    return (row.not_before, row.id)
+
+
+def _claimed(row: Any, *, attempts: int) -> Effect:
+    return Effect(
+        id=row.id,
+        team_id=row.team_id,
+        key=row.effect_key,
+        kind=row.kind,
+        payload=row.payload,
+        attempts=attempts,
+        created_at=row.created_at,
+        not_before=row.not_before,
+    )
 
 
 def renew(

@@ -52,8 +52,29 @@ def accept(
     )
 
 
-def pending(conn: Connection, *, limit: int, team_id: str | None = None) -> list[StoredEvent]:
-    """The oldest pending events, in arrival order."""
+def waiting_workspaces(conn: Connection, *, limit: int = 32) -> list[str]:
+    """The workspaces with pending events, the one whose oldest pending event came first first
+    (so workspaces take turns in roughly the order their events arrived)."""
+    first = func.min(inbox_events.c.id)
+    rows = conn.execute(
+        select(inbox_events.c.team_id)
+        .where(inbox_events.c.status == PENDING)
+        .group_by(inbox_events.c.team_id)
+        .order_by(first)
+        .limit(limit)
+    ).all()
+    return [row.team_id for row in rows]
+
+
+def pending(
+    conn: Connection, *, limit: int, team_id: str | None = None, lock: bool = False
+) -> list[StoredEvent]:
+    """The oldest pending events, in arrival order.
+
+    `lock` (PostgreSQL) locks them until the transaction ends: should two processors ever both
+    believe they hold a workspace (one stalled past its lease), the second waits for the first
+    to commit and then finds those events done instead of handling them again.
+    """
     query = select(
         inbox_events.c.id,
         inbox_events.c.team_id,
@@ -63,7 +84,10 @@ def pending(conn: Connection, *, limit: int, team_id: str | None = None) -> list
     ).where(inbox_events.c.status == PENDING)
     if team_id is not None:
         query = query.where(inbox_events.c.team_id == team_id)
-    rows = conn.execute(query.order_by(inbox_events.c.id).limit(limit)).all()
+    query = query.order_by(inbox_events.c.id).limit(limit)
+    if lock and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    rows = conn.execute(query).all()
     return [
         StoredEvent(
             id=row.id,

@@ -7,9 +7,10 @@ of them updates the record and the Members row the same way.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
-from sqlalchemy import Connection, Update, select, update
+from sqlalchemy import Connection, Update, select, text, update
 
 from porch.core import batch_cache, tracker_queue
 from porch.core.domain_events import Newcomer
@@ -17,6 +18,35 @@ from porch.core.store.schema import members, workspaces
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import mention
 from porch.core.worksheets import MemberRow
+
+
+def lock_workspace(conn: Connection, *, team_id: str) -> None:
+    """Take the workspace's member-writes lock until this transaction ends (PostgreSQL).
+
+    Why: a transaction that writes several members rows (an inbox batch, a page of
+    reconciliation, the introductions' tagging) locks them, and their tracker rows, one at a
+    time in its own order: an inbox batch in arrival order, reconciliation in users.list order.
+    Two such transactions on two replicas that share two members each wait for the other, and
+    PostgreSQL breaks the deadlock by failing one (issue 19: one round in six). Sorting each
+    path's writes would not be enough (a batch's writes follow its events, and features write
+    other tables in between), so every transaction that writes several members rows of a
+    workspace takes this lock first, before its first member write: they run one after the
+    other per workspace, different workspaces in parallel. Writers of a single member row (a
+    button, a delivery outcome) need not take it: one row lock cannot close a cycle.
+
+    A transaction-scoped advisory lock, keyed by the workspace: released by the commit or
+    rollback, so a crash cannot leave it held. SQLite needs none (BEGIN IMMEDIATE already lets
+    one writer at a time).
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(team_id)})
+
+
+def _lock_key(team_id: str) -> int:
+    """A stable signed 64-bit key for the workspace (Python's hash() changes per process)."""
+    digest = hashlib.blake2b(f"porch-members:{team_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def get(conn: Connection, *, team_id: str, user_id: str) -> Any:

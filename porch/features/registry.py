@@ -20,6 +20,7 @@ from pydantic import create_model
 from sqlalchemy import Connection
 
 from porch.core import config as core_config
+from porch.core import member_records
 from porch.core.app_home import AppHome
 from porch.core.config import Config, ConfigIssue
 from porch.core.feature import (
@@ -221,7 +222,9 @@ class Features:
         welcome: bool,
     ) -> dict[str, int]:
         """Record a page of users.list with every feature that reconciles members; the counts
-        added up for the progress line."""
+        added up for the progress line. Under the workspace's member-writes lock, so a page
+        and an inbox batch on another replica cannot deadlock (member_records.lock_workspace)."""
+        member_records.lock_workspace(conn, team_id=team_id)
         totals: dict[str, int] = {}
         for feature in self.features:
             if feature.reconcile_members is not None:

@@ -145,6 +145,8 @@ class Introductions:
         ).all()
         if not waiting:
             return 0
+        # Tagging updates several members rows at once (member_records.lock_workspace).
+        member_records.lock_workspace(conn, team_id=team_id)
         oldest_wait = now - waiting[0].joined_at
         interval_passed = oldest_wait >= dt.timedelta(minutes=settings.mention_every_minutes)
         tagged = 0
