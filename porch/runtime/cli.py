@@ -16,29 +16,14 @@ from porch.features.registry import check_config, cli_commands, load_config
 from porch.runtime import init_command
 from porch.runtime.cli_services import RuntimeCliServices
 from porch.runtime.settings import Settings
+from porch.runtime.socket_mode_command import run
 from porch.runtime.worker_command import worker
 
 if TYPE_CHECKING:
-    from slack_sdk import WebClient
+    pass
 
 
 SEE_RUNNING = 'See the README section "Run Porch for real".'
-SOCKET_MODE_OFF = (
-    "turn on Socket Mode in the app settings and use an app-level token (xapp-…) with the "
-    "connections:write scope"
-)
-# apps.connections.open errors, in what the manager changes to fix them.
-SOCKET_MODE_ERRORS = {
-    "not_allowed_token_type": (
-        "it must be an app-level token (xapp-…, under Basic Information → App-Level Tokens), "
-        "not the bot token"
-    ),
-    "invalid_auth": "create an app-level token (Basic Information → App-Level Tokens) and copy it",
-    "token_revoked": "the token was revoked: create a new app-level token",
-    "token_expired": "the token expired: create a new app-level token",
-    "account_inactive": "the app or workspace is inactive: create a new app-level token",
-    "missing_scope": "the app-level token needs the connections:write scope",
-}
 
 
 def _load(settings: Settings) -> Config:
@@ -130,28 +115,6 @@ def _runtime(  # type: ignore[no-untyped-def]
         sys.exit(2)
 
 
-def _socket_mode_url(client: WebClient, app_token: str) -> str:
-    """apps.connections.open with the app-level token: the WebSocket URL, or exit 2 with one
-    line saying what to change. Without this, Socket Mode off or a wrong token surfaces as a
-    traceback from deep inside the Socket Mode client."""
-    from slack_sdk.errors import SlackApiError
-
-    try:
-        return str(client.apps_connections_open(app_token=app_token)["url"])
-    except SlackApiError as exc:
-        error = str(exc.response.get("error", "unknown error"))
-        reason = SOCKET_MODE_ERRORS.get(error, SOCKET_MODE_OFF)
-        click.echo(
-            f"porch: Slack refused SLACK_APP_TOKEN ({error}): {reason}. {SEE_RUNNING}", err=True
-        )
-    except OSError as exc:
-        click.echo(
-            f"porch: cannot reach the Slack Web API at {client.base_url} ({exc}). {SEE_RUNNING}",
-            err=True,
-        )
-    sys.exit(2)
-
-
 @main.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="community.yml")
 @click.option("--host", default="0.0.0.0", show_default=True)
@@ -213,39 +176,6 @@ def serve(
             pool.stop()
         else:
             runtime.stop_background()
-
-
-@main.command()
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="community.yml")
-def run(config_path: Path | None) -> None:
-    """Socket Mode: no public URL needed (SLACK_APP_TOKEN). Best for trying Porch out."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-    from slack_sdk.errors import SlackApiError
-
-    from porch.runtime import logs
-
-    settings = Settings.from_env(config_path=config_path)
-    if not settings.slack_app_token:
-        click.echo(
-            "porch: SLACK_APP_TOKEN is not set (an xapp- token with connections:write). "
-            + SEE_RUNNING,
-            err=True,
-        )
-        sys.exit(2)
-    logs.configure(settings)
-    runtime = _runtime(settings, _load(settings))
-    url = _socket_mode_url(runtime.client, settings.slack_app_token)
-    handler = SocketModeHandler(runtime.app, settings.slack_app_token)
-    handler.client.wss_uri = url  # connect with the URL just issued, not a second one
-    runtime.start_background()
-    try:
-        handler.start()
-    except SlackApiError as exc:  # a reconnect refused after the first check passed
-        error = exc.response.get("error", "unknown error")
-        click.echo(f"porch: Slack refused SLACK_APP_TOKEN ({error}). {SEE_RUNNING}", err=True)
-        sys.exit(2)
-    finally:
-        runtime.stop_background()
 
 
 EXAMPLE_HELP = "community.yml; without one here (or $PORCH_CONFIG), the bundled example"
@@ -465,6 +395,7 @@ def sync_command(config_path: Path | None, backfill: bool, team_id: str | None) 
 
 
 main.add_command(worker)
+main.add_command(run)
 main.add_command(init_command.init)
 
 for _command in cli_commands():

@@ -141,7 +141,18 @@ def serve(env: dict[str, str], port: int, *, cwd: Path, log: Path) -> subprocess
     """`porch serve` logging to a file (a pipe nobody reads could fill and stall it)."""
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "porch.runtime.cli", "serve", "--host", "127.0.0.1"],
+            # One worker: each process keeps its own count, so the first failure of a kind is
+            # logged with its traceback once per process.
+            [
+                sys.executable,
+                "-m",
+                "porch.runtime.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--workers",
+                "1",
+            ],
             env={**env, "PORT": str(port)},
             cwd=cwd,
             stdout=out,
