@@ -164,7 +164,9 @@ def test_an_unreachable_store_sets_nothing_aside_and_the_events_wait(
                 processor.run_once()
     assert count(workspace, inbox_events, inbox_events.c.status == inbox.PENDING) == 3
     assert processor.failed == 0
-    assert not caplog.records  # the loop around run_once logs it, once (test_background.py)
+    # The loop around run_once logs it, once (test_background.py). (waitress may warn of its
+    # queue on a busy machine: not Porch's line.)
+    assert not [r for r in caplog.records if r.name.startswith("porch")]
 
     down = False
     assert processor.drain() == 3
