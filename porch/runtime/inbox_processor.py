@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine
 
 from porch.core import batch_cache, channel_directory, forget_marks, inbox, locks
 from porch.core.clock import Clock, SystemClock
+from porch.core.domain_events import AppUninstalled, DomainEvent, TokensRevoked
 from porch.core.failure_log import FailureLog
 from porch.core.inbox import StoredEvent
 from porch.core.store import unreachable
@@ -41,6 +42,9 @@ LEASE = dt.timedelta(seconds=10)
 BATCHES = "processing a batch of stored events"
 EVENTS = "processing a stored event"
 
+# (conn, team_id, event, now): an uninstall's changes, in the batch's transaction.
+Uninstalls = Callable[[Connection, str, DomainEvent, dt.datetime], None]
+
 
 class InboxProcessor:
     def __init__(
@@ -53,9 +57,12 @@ class InboxProcessor:
         batch: int = BATCH,
         write_turns: WriteTurns | None = None,
         failures: FailureLog | None = None,
+        uninstalls: Uninstalls | None = None,
     ) -> None:
         self.engine = engine
         self.features = features
+        # Many workspaces: what an uninstall changes (porch/runtime/installations.py `forget`).
+        self.uninstalls = uninstalls
         self.clock = clock
         self.on_commit = on_commit
         self.batch = batch
@@ -195,6 +202,10 @@ class InboxProcessor:
                 continue
             for handler in self.features.handlers_for(type(stored.event)):
                 handler(conn, stored.team_id, stored.event, now)
+            if self.uninstalls is not None and isinstance(
+                stored.event, AppUninstalled | TokensRevoked
+            ):
+                self.uninstalls(conn, stored.team_id, stored.event, now)
             if budget is not None and time.perf_counter() - started > budget:
                 return events[:count]
         return events
