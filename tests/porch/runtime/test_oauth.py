@@ -299,3 +299,47 @@ def test_oauth_mode_is_on_only_without_a_bot_token():
     assert Settings.from_env(env).oauth_mode
     assert not Settings.from_env({**env, "SLACK_BOT_TOKEN": "xoxb-one"}).oauth_mode
     assert not Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-one"}).oauth_mode
+
+
+def test_serve_in_oauth_mode_without_a_key_says_so_in_one_line(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from porch.runtime.cli import main
+    from porch.runtime.settings import EXAMPLE_CONFIG
+
+    env = {
+        "SLACK_BOT_TOKEN": "",
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "PORCH_TOKEN_KEY": "",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'porch.db'}",
+        "PORCH_CONFIG": str(EXAMPLE_CONFIG),
+    }
+    result = CliRunner().invoke(main, ["serve", "--workers", "0"], env=env)
+
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert "PORCH_TOKEN_KEY" in result.output
+    assert CLIENT_SECRET not in result.output
+
+
+def test_a_state_is_used_once(installed: Installed):
+    page = requests.get(f"{installed.url}/slack/install", timeout=5)
+    state = authorize_params(page.text)["state"]
+    cookie = {"Cookie": state_cookie(page)}
+    first = requests.get(
+        f"{installed.url}/slack/oauth_redirect",
+        params={"code": installed.a.approve(), "state": state},
+        headers=cookie,
+        timeout=5,
+    )
+    again = requests.get(
+        f"{installed.url}/slack/oauth_redirect",
+        params={"code": installed.a.approve(installed.b), "state": state},
+        headers=cookie,
+        timeout=5,
+    )
+    assert first.status_code == 200
+    assert 400 <= again.status_code < 500
+    assert installed.runtime.slack.client_for("T0BBBBBBB") is None
