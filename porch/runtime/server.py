@@ -331,6 +331,11 @@ class Runtime:
         progress: Callable[[int, int], None] | None = None,
     ) -> dict[str, int]:
         """A reconciliation pass now (`porch members import/reconcile`, the demo)."""
+        if self.oauth is not None:
+            raise StartupError(
+                "porch members import/reconcile need SLACK_BOT_TOKEN; in OAuth mode each "
+                "installed workspace is reconciled by its scheduled job"
+            )
         client = self.slack.client_for(team_id)
         if client is None:
             raise StartupError(f"no Slack token for workspace {team_id}")

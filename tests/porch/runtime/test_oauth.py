@@ -343,3 +343,10 @@ def test_a_state_is_used_once(installed: Installed):
     assert first.status_code == 200
     assert 400 <= again.status_code < 500
     assert installed.runtime.slack.client_for("T0BBBBBBB") is None
+
+
+def test_members_import_in_oauth_mode_says_it_needs_a_single_token(installed: Installed):
+    from porch.runtime.server import StartupError
+
+    with pytest.raises(StartupError, match="SLACK_BOT_TOKEN"):
+        installed.runtime.reconcile(team_id=installed.runtime.team_id)
