@@ -350,3 +350,91 @@ def test_members_import_in_oauth_mode_says_it_needs_a_single_token(installed: In
 
     with pytest.raises(StartupError, match="SLACK_BOT_TOKEN"):
         installed.runtime.reconcile(team_id=installed.runtime.team_id)
+
+
+def test_porch_serve_with_workers_serves_two_installed_workspaces_and_an_uninstall(
+    empty_database, tmp_path: Path
+):
+    """As deployed: the edge runs the OAuth flow, a worker process reads each workspace's token
+    from the store, and after A uninstalls, A's effects stop while B's still go out."""
+    import os
+
+    from tests.conftest import EXAMPLE_CONFIG
+    from tests.porch.runtime.test_recovery import database_url, wait_until
+    from tests.porch.runtime.test_workers import Served
+
+    a = FakeSlack(team_id="T0AAAAAAA", bot_token="xoxb-alpha-" + "a" * 40)
+    b = a.add_team(
+        FakeSlack(team_id="T0BBBBBBB", bot_token="xoxb-beta-" + "b" * 40, bot_user_id="U0BETABOT")
+    )
+    a.enable_oauth(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with a:
+        for fake in (a, b):
+            for name in ("general", "introductions", "feedback", "wins", "community-team"):
+                fake.add_channel(name)
+        env = {
+            **os.environ,
+            "SLACK_BOT_TOKEN": "",
+            "SLACK_CLIENT_ID": CLIENT_ID,
+            "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+            "PORCH_TOKEN_KEY": Fernet.generate_key().decode(),
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": a.api_url,
+            "DATABASE_URL": database_url(empty_database),
+            "PORCH_CONFIG": str(EXAMPLE_CONFIG),
+        }
+        served = Served(env, workers=1, cwd=tmp_path)
+        try:
+            for fake in (a, b):
+                page = requests.get(f"{served.url}/slack/install", timeout=5)
+                answer = requests.get(
+                    f"{served.url}/slack/oauth_redirect",
+                    params={"code": a.approve(fake), "state": authorize_params(page.text)["state"]},
+                    headers={"Cookie": state_cookie(page)},
+                    timeout=5,
+                )
+                assert answer.status_code == 200
+            # The worker looks up each workspace's channels with its own token.
+            assert wait_until(
+                lambda: all(f.calls("conversations.list") for f in (a, b)), seconds=20
+            )
+            with slack.SlackSender(url=f"{served.url}/slack/events", signing_secret=SECRET) as s:
+                for fake, user in ((a, "U0ANA00001"), (b, "U0BEN00001")):
+                    joined = fake.add_user(user, name=user.lower())
+                    envelope = slack.event_callback(
+                        team_id=fake.team_id, event=slack.team_join(joined)
+                    )
+                    assert s.event(envelope).status_code == 200
+                assert wait_until(
+                    lambda: a.dm_messages("U0ANA00001") and b.dm_messages("U0BEN00001"),
+                    seconds=20,
+                )
+                assert a.dm_messages("U0BEN00001") == [] and b.dm_messages("U0ANA00001") == []
+
+                a.revoke()
+                gone = slack.event_callback(team_id=a.team_id, event={"type": "app_uninstalled"})
+                assert s.event(gone).status_code == 200
+                engine = empty_database.open()
+                try:
+
+                    def a_forgotten() -> bool:
+                        with engine.connect() as conn:
+                            return not conn.execute(
+                                select(slack_bots.c.id).where(slack_bots.c.team_id == a.team_id)
+                            ).all()
+
+                    assert wait_until(a_forgotten, seconds=20)
+                finally:
+                    engine.dispose()
+                a.reset_calls()
+                later = [a.add_user("U0ANA00002", name="ana2"), b.add_user("U0BEN00002", name="b2")]
+                for fake, user in zip((a, b), later, strict=True):
+                    envelope = slack.event_callback(
+                        team_id=fake.team_id, event=slack.team_join(user)
+                    )
+                    assert s.event(envelope).status_code == 200
+                assert wait_until(lambda: b.dm_messages("U0BEN00002"), seconds=20)
+            assert a.calls() == []  # nothing went to the uninstalled workspace
+        finally:
+            output = served.stop()
+        assert "xoxb-" not in output, output
