@@ -165,6 +165,8 @@ def _copy(entity: Any) -> Any:
 def installation_store(
     *, client_id: str, engine: Engine, token_key: str | None
 ) -> EncryptedInstallationStore:
+    """The store OAuth mode runs on; TokenKeyError first, before anything is stored, when the
+    key is missing or malformed."""
     return EncryptedInstallationStore(
         client_id=client_id, engine=engine, cipher=token_cipher(token_key)
     )
