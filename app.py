@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -11,8 +12,9 @@ from porch import handlers
 from porch.handlers.services import Services
 
 
-def build_app(*, porch: Services, client: WebClient) -> App:
-    """The Bolt app for one workspace token.
+def build_app(*, porch: Services, client: WebClient, authorize: Any = None) -> App:
+    """The Bolt app for one workspace token, or (`authorize`, many workspaces) for each
+    installed workspace's token, read from the installation store per request.
 
     process_before_response: a listener only writes to the local store (milliseconds), and
     answering Slack after that commit means an event is never acknowledged and then lost;
@@ -28,6 +30,7 @@ def build_app(*, porch: Services, client: WebClient) -> App:
     """
     app = App(
         client=client,
+        authorize=authorize,
         logger=_bolt_logger(),
         signing_secret=porch.settings.slack_signing_secret,
         process_before_response=True,

@@ -157,6 +157,23 @@ class AppRateLimited:
         return f"app_rate_limited:{self.minute}"
 
 
+@dataclass(frozen=True)
+class AppUninstalled:
+    """The workspace removed the app (`app_uninstalled`): its tokens no longer work."""
+
+    kind: ClassVar[str] = "app_uninstalled"
+
+
+@dataclass(frozen=True)
+class TokensRevoked:
+    """Tokens were revoked in the workspace (`tokens_revoked`): the users whose user tokens
+    went (`users`), and whether the bot's went too, which leaves Porch nothing to act with."""
+
+    kind: ClassVar[str] = "tokens_revoked"
+    users: tuple[str, ...]
+    bot: bool
+
+
 DomainEvent = (
     TeamJoined
     | UserChanged
@@ -166,6 +183,8 @@ DomainEvent = (
     | ReactionChanged
     | HomeOpened
     | AppRateLimited
+    | AppUninstalled
+    | TokensRevoked
 )
 EVENT_TYPES: dict[str, type[Any]] = {
     cls.kind: cls
@@ -178,6 +197,8 @@ EVENT_TYPES: dict[str, type[Any]] = {
         ReactionChanged,
         HomeOpened,
         AppRateLimited,
+        AppUninstalled,
+        TokensRevoked,
     )
 }
 # The Events API event types the edge accepts (and the manifest subscribes to).
@@ -189,6 +210,8 @@ SLACK_EVENT_TYPES = (
     "reaction_added",
     "reaction_removed",
     "app_home_opened",
+    "app_uninstalled",
+    "tokens_revoked",
 )
 
 
@@ -240,6 +263,18 @@ def from_slack(event: Any) -> DomainEvent | None:
         if event.get("tab") != "home":
             return None
         return HomeOpened(user_id=_user_id(event.get("user"), "user"))
+    if kind == "app_uninstalled":
+        return AppUninstalled()
+    if kind == "tokens_revoked":
+        tokens = event.get("tokens")
+        if not isinstance(tokens, Mapping):
+            raise InvalidEvent("tokens must be an object")
+        users, bots = tokens.get("oauth") or [], tokens.get("bot") or []
+        if not isinstance(users, list) or not isinstance(bots, list):
+            raise InvalidEvent("tokens.oauth and tokens.bot must be lists")
+        return TokensRevoked(
+            users=tuple(_user_id(user, "tokens.oauth[]") for user in users), bot=bool(bots)
+        )
     return None
 
 
@@ -290,6 +325,8 @@ def from_payload(kind: str, payload: Mapping[str, Any]) -> DomainEvent:
     cls = EVENT_TYPES[kind]
     if cls is TeamJoined:
         return TeamJoined(user=Newcomer(**payload["user"]))
+    if cls is TokensRevoked:
+        return TokensRevoked(users=tuple(payload["users"]), bot=payload["bot"])
     return cls(**payload)
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Engine
 
 from porch.core import batch_cache, channel_directory, forget_marks, inbox, locks, member_records
 from porch.core.clock import Clock, SystemClock
+from porch.core.domain_events import AppUninstalled, DomainEvent, TokensRevoked
 from porch.core.failure_log import FailureLog
 from porch.core.inbox import StoredEvent
 from porch.core.store import unreachable
@@ -63,6 +64,9 @@ def lease_name(team_id: str) -> str:
     """The lease of one workspace's inbox (porch.core.locks)."""
     return f"inbox:{team_id}"
 
+# (conn, team_id, event, now): an uninstall's changes, in the batch's transaction.
+Uninstalls = Callable[[Connection, str, DomainEvent, dt.datetime], None]
+
 
 class InboxProcessor:
     def __init__(
@@ -75,9 +79,12 @@ class InboxProcessor:
         batch: int = BATCH,
         write_turns: WriteTurns | None = None,
         failures: FailureLog | None = None,
+        uninstalls: Uninstalls | None = None,
     ) -> None:
         self.engine = engine
         self.features = features
+        # Many workspaces: what an uninstall changes (porch/runtime/installations.py `forget`).
+        self.uninstalls = uninstalls
         self.clock = clock
         self.on_commit = on_commit
         self.batch = batch
@@ -253,6 +260,10 @@ class InboxProcessor:
                 continue
             for handler in self.features.handlers_for(type(stored.event)):
                 handler(conn, stored.team_id, stored.event, now)
+            if self.uninstalls is not None and isinstance(
+                stored.event, AppUninstalled | TokensRevoked
+            ):
+                self.uninstalls(conn, stored.team_id, stored.event, now)
             if budget is not None and time.perf_counter() - started > budget:
                 return events[:count]
         return events

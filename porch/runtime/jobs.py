@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable, Mapping
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
-from porch.core import inbox
+from porch.core import channel_directory, inbox
 from porch.core.domain_events import Newcomer
 from porch.core.feature import Job
 from porch.runtime import tracker_sync
 from porch.runtime.context import Porch
-from porch.runtime.slack_client import SlackClients
+from porch.runtime.scheduler import remember_workspace
+from porch.runtime.slack_client import SlackClients, resolve_channels
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,31 @@ def runtime_jobs(*, porch: Porch, slack: SlackClients) -> list[Job]:
         ),
         Job(name="inbox-purge", every=dt.timedelta(hours=1), run=purge_inbox),
     ]
+
+
+def workspace_job(*, porch: Porch, slack: SlackClients) -> Job:
+    """Many workspaces: what `porch serve` does at start with one token, per installed
+    workspace, in a worker rather than in the install request: auth.test (the workspace's URL,
+    for message links) and the configured channels' IDs. Hourly, as channels come and go."""
+
+    def run(engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int] | None:
+        client = slack.client_for(team_id)
+        if client is None:
+            return None
+        identity = client.auth_test()
+        remember_workspace(
+            porch,
+            team_id=team_id,
+            name=identity.get("team") or "",
+            bot_user_id=identity["user_id"],
+            url=identity.get("url"),
+        )
+        found = resolve_channels(client, porch.config)
+        with engine.begin() as conn:
+            channel_directory.remember(conn, team_id=team_id, ids_by_name=found)
+        return {"channels": len(found)}
+
+    return Job(name="workspace", every=dt.timedelta(hours=1), run=run)
 
 
 def purge_inbox(engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:

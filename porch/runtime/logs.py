@@ -37,6 +37,8 @@ def configure(settings: Settings, *, level: int = logging.INFO) -> None:
                 settings.slack_bot_token or "",
                 settings.slack_signing_secret or "",
                 settings.slack_app_token or "",
+                settings.slack_client_secret or "",
+                settings.token_key or "",
             ],
         )
     )

@@ -99,9 +99,14 @@ class Scheduler:
         return self._jobs[name]
 
     def team_ids(self) -> list[str]:
+        """The workspaces jobs run for: all but those that uninstalled Porch."""
         with self.engine.connect() as conn:
             return list(
-                conn.execute(select(workspaces.c.team_id).order_by(workspaces.c.team_id)).scalars()
+                conn.execute(
+                    select(workspaces.c.team_id)
+                    .where(workspaces.c.uninstalled_at.is_(None))
+                    .order_by(workspaces.c.team_id)
+                ).scalars()
             )
 
     # ---- running -----------------------------------------------------------------------------
@@ -201,7 +206,8 @@ class Scheduler:
 def remember_workspace(
     porch: Porch, *, team_id: str, name: str, bot_user_id: str, url: str | None = None
 ) -> None:
-    """Record the workspace at first start; later starts refresh what Slack may have changed.
+    """Record the workspace at first start (or install); later starts refresh what Slack may
+    have changed, and an install after an uninstall makes it active again.
 
     The first start's moment is read from Porch's clock (the sandbox's manual one too): slots
     that came before it were never Porch's to catch up on (porch.core.first_start)."""
@@ -219,5 +225,5 @@ def remember_workspace(
             conn.execute(
                 update(workspaces)
                 .where(workspaces.c.team_id == team_id)
-                .values(name=name, bot_user_id=bot_user_id, url=url)
+                .values(name=name, bot_user_id=bot_user_id, url=url, uninstalled_at=None)
             )

@@ -8,7 +8,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_bolt import App
+import yaml
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
+from slack_bolt.oauth import OAuthFlow
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
@@ -18,11 +22,12 @@ from porch.core import channel_directory
 from porch.core.clock import Clock, SystemClock
 from porch.core.config import Config
 from porch.core.store import READ_ONLY, connect, migrate
-from porch.runtime import backlog, jobs
+from porch.runtime import backlog, installations, jobs
 from porch.runtime.context import Porch
 from porch.runtime.delivery_stats import DeliveryHealth, DeliveryMeter
 from porch.runtime.edge import SlackEdge
 from porch.runtime.inbox_processor import InboxProcessor
+from porch.runtime.manifest import MANIFEST_FILE
 from porch.runtime.scheduler import Scheduler, remember_workspace
 from porch.runtime.settings import Settings
 from porch.runtime.slack_client import SlackClients, resolve_channels, web_client
@@ -58,6 +63,23 @@ def _identify(client: WebClient, *, api_url: str) -> dict[str, Any]:
         raise StartupError(f"cannot reach the Slack Web API at {api_url} ({exc})") from exc
 
 
+def bot_scopes() -> list[str]:
+    """The bot scopes manifest.yml asks for: what /slack/install asks each workspace for."""
+    manifest = yaml.safe_load(MANIFEST_FILE.read_text())
+    return list(manifest["oauth_config"]["scopes"]["bot"])
+
+
+def _bolt_get(environ: dict[str, Any]) -> BoltRequest:
+    request = WsgiHttpRequest(environ)
+    return BoltRequest(body="", query=request.query_string, headers=request.get_headers())
+
+
+def _bolt_answer(response: BoltResponse, start_response: Callable[..., Any]) -> Iterable[bytes]:
+    wsgi = WsgiHttpResponse(status=response.status, headers=response.headers, body=response.body)
+    start_response(wsgi.status, wsgi.get_headers())
+    return wsgi.get_body()
+
+
 @dataclass
 class Runtime:
     porch: Porch
@@ -74,6 +96,8 @@ class Runtime:
     pool: WorkerPool | None = None
     # Moves what the edge spooled (SQLite, spool.py) into the inbox; idle otherwise.
     intake: SpoolIntake = field(default_factory=lambda: SpoolIntake(engine=None))
+    # Many workspaces (OAuth mode): /slack/install and /slack/oauth_redirect; None with one token.
+    oauth: OAuthFlow | None = None
 
     @classmethod
     def create(
@@ -88,8 +112,21 @@ class Runtime:
     ) -> Runtime:
         """Everything `serve`, `run` and the member commands need. `receives_events=False`
         (`porch members import/reconcile`) only calls Slack, so only the bot token is needed."""
+        if settings.oauth_mode:
+            if receives_events and not settings.slack_signing_secret:
+                raise MissingSetting("SLACK_SIGNING_SECRET is not set")
+            return cls._create_installed(
+                config=config,
+                settings=settings,
+                clock=clock,
+                engine=engine,
+                deliveries=deliveries,
+            )
         if not settings.slack_bot_token:
-            raise MissingSetting("SLACK_BOT_TOKEN is not set")
+            raise MissingSetting(
+                "SLACK_BOT_TOKEN is not set (or, for many workspaces, SLACK_CLIENT_ID, "
+                "SLACK_CLIENT_SECRET and PORCH_TOKEN_KEY)"
+            )
         if receives_events and not settings.slack_signing_secret and not settings.slack_app_token:
             raise MissingSetting("SLACK_SIGNING_SECRET is not set")
         engine = engine or connect(settings.database_url)
@@ -157,6 +194,107 @@ class Runtime:
             intake=intake,
         )
 
+    @classmethod
+    def _create_installed(
+        cls,
+        *,
+        config: Config,
+        settings: Settings,
+        clock: Clock | None,
+        engine: Engine | None,
+        deliveries: DeliveryHealth | None,
+    ) -> Runtime:
+        """OAuth mode: many workspaces, each with the bot token its installation stored."""
+        client_id = settings.slack_client_id or ""
+        engine = engine or connect(settings.database_url)
+        try:
+            store = installations.installation_store(
+                client_id=client_id, engine=engine, token_key=settings.token_key
+            )
+        except installations.TokenKeyError as exc:
+            raise MissingSetting(str(exc)) from exc
+        migrate(engine)
+        porch = Porch.build(
+            config=config, settings=settings, engine=engine, clock=clock or SystemClock()
+        )
+        api_url = settings.slack_api_url
+        slack = SlackClients.installed(installations=store, base_url=api_url)
+        worker = EffectWorker(
+            engine=engine,
+            client=None,
+            clients=SlackClients.installed(installations=store, base_url=api_url, for_effects=True),
+            features=porch.features,
+            clock=porch.clock,
+            lease=settings.effect_lease,
+            failures=porch.failures,
+        )
+        porch.on_commit = worker.wake
+
+        def uninstalled(conn: Any, team_id: str, event: Any, now: Any) -> None:
+            installations.forget(conn, client_id=client_id, team_id=team_id, event=event, now=now)
+
+        inbox = InboxProcessor(
+            engine=engine,
+            features=porch.features,
+            clock=porch.clock,
+            on_commit=worker.wake,
+            write_turns=porch.write_turns,
+            failures=porch.failures,
+            uninstalls=uninstalled,
+        )
+        porch.on_accept = inbox.wake
+        intake = SpoolIntake(
+            engine=engine,
+            write_turns=porch.write_turns,
+            on_moved=inbox.wake,
+            failures=porch.failures,
+        )
+        # No token: Bolt gives each request a client with its workspace's token (authorize).
+        client = WebClient(base_url=api_url, timeout=30)
+        app = build_app(porch=porch, client=client, authorize=installations.authorize_from(store))
+
+        def installed(installation: Any) -> None:
+            remember_workspace(
+                porch,
+                team_id=installation.team_id,
+                name=installation.team_name or "",
+                bot_user_id=installation.bot_user_id or "",
+            )
+            logger.info("workspace %s installed Porch", installation.team_id)
+
+        flow = installations.oauth_flow(
+            client_id=client_id,
+            client_secret=settings.slack_client_secret or "",
+            scopes=bot_scopes(),
+            redirect_uri=settings.slack_redirect_uri,
+            store=store,
+            engine=engine,
+            api_url=api_url,
+            on_installed=installed,
+        )
+        scheduler = Scheduler(
+            engine=engine,
+            clock=porch.clock,
+            jobs=[
+                jobs.workspace_job(porch=porch, slack=slack),
+                *jobs.runtime_jobs(porch=porch, slack=slack),
+            ],
+            failures=porch.failures,
+        )
+        return cls(
+            porch=porch,
+            client=client,
+            app=app,
+            worker=worker,
+            inbox=inbox,
+            scheduler=scheduler,
+            slack=slack,
+            team_id="",
+            deliveries=deliveries or DeliveryHealth(),
+            intake=intake,
+            oauth=flow,
+        )
+
     def attach_workers(self, pool: WorkerPool) -> None:
         """The background work runs in `pool`'s worker processes (porch/runtime/supervisor.py):
         this process then only answers requests, storing events and waking the workers."""
@@ -193,6 +331,11 @@ class Runtime:
         progress: Callable[[int, int], None] | None = None,
     ) -> dict[str, int]:
         """A reconciliation pass now (`porch members import/reconcile`, the demo)."""
+        if self.oauth is not None:
+            raise StartupError(
+                "porch members import/reconcile need SLACK_BOT_TOKEN; in OAuth mode each "
+                "installed workspace is reconciled by its scheduled job"
+            )
         client = self.slack.client_for(team_id)
         if client is None:
             raise StartupError(f"no Slack token for workspace {team_id}")
@@ -230,8 +373,19 @@ class Runtime:
         engine = self.porch.engine
         deliveries = self.deliveries
         failures = self.porch.failures
+        oauth = self.oauth
 
         def application(environ: dict[str, Any], start_response: Callable[..., Any]):
+            if oauth is not None and environ.get("REQUEST_METHOD") == "GET":
+                path = environ.get("PATH_INFO")
+                if path == oauth.install_path:
+                    answer = oauth.handle_installation(_bolt_get(environ))
+                    return _bolt_answer(answer, start_response)
+                if path == oauth.redirect_uri_path:
+                    # Bolt checks the state (issued here, matched to the browser's cookie,
+                    # used once), then exchanges the code with oauth.v2.access.
+                    answer = oauth.handle_callback(_bolt_get(environ))
+                    return _bolt_answer(answer, start_response)
             if environ.get("PATH_INFO") == "/healthz" and environ["REQUEST_METHOD"] == "GET":
                 body: dict[str, Any]
                 try:

@@ -25,6 +25,11 @@ class Settings:
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
     slack_app_token: str | None = field(default=None, repr=False)
+    # Many workspaces (porch/runtime/installations.py): Slack's OAuth flow instead of one token.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = field(default=None, repr=False)
+    slack_redirect_uri: str | None = None
+    token_key: str | None = field(default=None, repr=False)
     slack_api_url: str = DEFAULT_SLACK_API_URL
     port: int = 3000
     google_credentials: Path | None = None
@@ -57,6 +62,10 @@ class Settings:
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
             slack_app_token=env.get("SLACK_APP_TOKEN") or None,
+            slack_client_id=env.get("SLACK_CLIENT_ID") or None,
+            slack_client_secret=env.get("SLACK_CLIENT_SECRET") or None,
+            slack_redirect_uri=env.get("SLACK_REDIRECT_URI") or None,
+            token_key=env.get("PORCH_TOKEN_KEY") or None,
             slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
             port=int(env.get("PORT") or 3000),
             google_credentials=Path(credentials) if credentials else None,
@@ -66,6 +75,12 @@ class Settings:
             )
             or DEFAULT_EFFECT_LEASE,
         )
+
+    @property
+    def oauth_mode(self) -> bool:
+        """Many workspaces through Slack's OAuth flow: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET
+        are set and SLACK_BOT_TOKEN is not (one token, one community, stays the default)."""
+        return bool(self.slack_client_id and self.slack_client_secret and not self.slack_bot_token)
 
     @property
     def uses_example(self) -> bool:

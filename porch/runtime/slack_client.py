@@ -9,6 +9,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.oauth.installation_store import InstallationStore
 
 from porch.core.config import Config
 
@@ -61,20 +62,53 @@ def resolve_channels(client: WebClient, config: Config) -> dict[str, str]:
 class SlackClients:
     """The Web API client for each workspace Porch serves; runtime code asks here, by team.
 
-    Today that is one bot token (SLACK_BOT_TOKEN), good for the one workspace it was issued in.
-    An installation store (a token per workspace) replaces this class's insides later without
-    changing its callers.
+    With one bot token (SLACK_BOT_TOKEN) that is one client, good for the one workspace it was
+    issued in. In OAuth mode (`installed`) each workspace's token is read from the installation
+    store when asked for, so an uninstalled workspace has no client from the moment its token
+    is deleted, in every process.
     """
 
-    def __init__(self, *, team_id: str, client: WebClient) -> None:
+    def __init__(
+        self,
+        *,
+        team_id: str | None = None,
+        client: WebClient | None = None,
+        installations: InstallationStore | None = None,
+        base_url: str = "",
+        for_effects: bool = False,
+    ) -> None:
         self._team_id = team_id
         self._client = client
+        self._installations = installations
+        self._base_url = base_url
+        self._for_effects = for_effects
+        # team_id -> (token, client): a client is built again only when the token changed.
+        self._made: dict[str, tuple[str, WebClient]] = {}
+
+    @classmethod
+    def installed(
+        cls, *, installations: InstallationStore, base_url: str, for_effects: bool = False
+    ) -> SlackClients:
+        """A client per installed workspace, from the installation store."""
+        return cls(installations=installations, base_url=base_url, for_effects=for_effects)
 
     def client_for(self, team_id: str) -> WebClient | None:
         """The client for `team_id`, or None when Porch holds no token for that workspace.
 
-        None rather than the one client: a store shared with an earlier installation may list
-        other workspaces, and asking Slack about them with this token would answer for the
+        None rather than some other client: a store shared with an earlier installation may
+        list other workspaces, and asking Slack about them with this token would answer for the
         wrong team.
         """
-        return self._client if team_id == self._team_id else None
+        if self._installations is None:
+            return self._client if team_id == self._team_id else None
+        bot = self._installations.find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None or not bot.bot_token:
+            self._made.pop(team_id, None)
+            return None
+        made = self._made.get(team_id)
+        if made is None or made[0] != bot.bot_token:
+            client = web_client(
+                token=bot.bot_token, base_url=self._base_url, for_effects=self._for_effects
+            )
+            made = self._made[team_id] = (bot.bot_token, client)
+        return made[1]

@@ -43,6 +43,7 @@ from porch.runtime import slack_lookups
 from porch.runtime.background import BackgroundLoop
 from porch.runtime.claim_renewal import ClaimRenewal
 from porch.runtime.settings import DEFAULT_EFFECT_LEASE
+from porch.runtime.slack_client import SlackClients
 
 logger = logging.getLogger(__name__)
 
@@ -95,15 +96,18 @@ class EffectWorker:
         self,
         *,
         engine: Engine,
-        client: WebClient,
+        client: WebClient | None,
         features: Features,
         clock: Clock,
         lease: dt.timedelta = LEASE,
         idle_seconds: float = 1.0,
         failures: FailureLog | None = None,
+        clients: SlackClients | None = None,
     ) -> None:
         self.engine = engine
+        # One workspace's client, or (`clients`, many workspaces) each effect's team's.
         self.client = client
+        self.clients = clients
         self.features = features
         self.clock = clock
         self.lease = lease
@@ -274,12 +278,13 @@ class EffectWorker:
 
     def _perform(self, effect: Effect) -> dict[str, Any]:
         payload = effect.payload
+        client = self._client_for(effect)
         try:
             if effect.kind == "post":
-                return self._post(effect)
+                return self._post(effect, client)
             if effect.kind == "update":
                 target = self._result_of(effect, payload["of"])
-                self.client.chat_update(
+                client.chat_update(
                     channel=target["channel"],
                     ts=target["ts"],
                     text=payload["text"],
@@ -288,7 +293,7 @@ class EffectWorker:
                 return target
             if effect.kind == "react":
                 self._call_harmless(
-                    self.client.reactions_add,
+                    client.reactions_add,
                     channel=payload["channel"],
                     timestamp=payload["ts"],
                     name=payload["name"],
@@ -303,7 +308,7 @@ class EffectWorker:
                         conn, team_id=effect.team_id, user_id=payload["user_id"]
                     )
                 view = app_home.render(context)
-                self.client.views_publish(user_id=payload["user_id"], view=view)
+                client.views_publish(user_id=payload["user_id"], view=view)
                 return {}
             if effect.kind == "ephemeral":
                 # Only its recipient ever sees it, and only while the channel is open: a rare
@@ -311,7 +316,7 @@ class EffectWorker:
                 channel = payload.get("channel") or self._channel_id(
                     effect, payload["channel_name"]
                 )
-                response = self.client.chat_postEphemeral(
+                response = client.chat_postEphemeral(
                     channel=channel,
                     user=payload["user"],
                     text=payload["text"],
@@ -320,7 +325,7 @@ class EffectWorker:
                 return {"channel": channel, "message_ts": response.get("message_ts")}
             if effect.kind == "fetch":
                 channel, ts = payload["channel"], payload["ts"]
-                return {"message": slack_lookups.fetch(self.client, channel=channel, ts=ts)}
+                return {"message": slack_lookups.fetch(client, channel=channel, ts=ts)}
             if effect.kind == "respond":
                 # An answer to a button, through its response_url (valid 30 minutes).
                 sent = WebhookClient(payload["response_url"]).send_dict(payload["message"])
@@ -330,7 +335,7 @@ class EffectWorker:
             if effect.kind == "invite":
                 channel = self._channel_id(effect, payload["channel_name"])
                 self._call_harmless(
-                    self.client.conversations_invite, channel=channel, users=payload["users"]
+                    client.conversations_invite, channel=channel, users=payload["users"]
                 )
                 return {"channel": channel}
         except SlackApiError as exc:
@@ -342,7 +347,17 @@ class EffectWorker:
             raise
         raise Undeliverable(f"unknown effect kind {effect.kind!r}")
 
-    def _post(self, effect: Effect) -> dict[str, Any]:
+    def _client_for(self, effect: Effect) -> WebClient:
+        """The effect's workspace's client: with many workspaces, each has its own token, and
+        a workspace that uninstalled Porch has none (its effect is not delivered anywhere)."""
+        if self.clients is None and self.client is not None:
+            return self.client
+        client = self.clients.client_for(effect.team_id) if self.clients is not None else None
+        if client is None:
+            raise Undeliverable(f"no Slack token for workspace {effect.team_id}")
+        return client
+
+    def _post(self, effect: Effect, client: WebClient) -> dict[str, Any]:
         payload = effect.payload
         thread_ts = None
         if payload.get("thread_of"):
@@ -355,13 +370,11 @@ class EffectWorker:
         else:
             channel = self._channel_id(effect, payload["channel_name"])
         if effect.attempts > 1:
-            found = slack_lookups.find_posted(
-                self.client, effect, channel=channel, thread_ts=thread_ts
-            )
+            found = slack_lookups.find_posted(client, effect, channel=channel, thread_ts=thread_ts)
             if found:
                 self.stats.recovered += 1
                 return found
-        response = self.client.chat_postMessage(
+        response = client.chat_postMessage(
             channel=channel,
             text=payload["text"],
             blocks=payload.get("blocks"),

@@ -384,8 +384,15 @@ class FakeSlack:
             "views.update": self._views_update,
             "usergroups.users.list": self._usergroups_users_list,
             "apps.connections.open": self._apps_connections_open,
+            "oauth.v2.access": self._oauth_v2_access,
         }
-        self._no_auth_methods = {"api.test"}
+        # oauth.v2.access authenticates with the app's client ID and secret, not a token.
+        self._no_auth_methods = {"api.test", "oauth.v2.access"}
+        # Many workspaces: other fakes reached through this one's URL by their bot tokens, and
+        # the app's OAuth credentials with the codes users were given when they approved it.
+        self._teams: list[FakeSlack] = []
+        self._oauth: JSON | None = None
+        self._codes: dict[str, FakeSlack] = {}
 
         if include_slackbot:
             self.add_user(
@@ -823,10 +830,75 @@ class FakeSlack:
             return injection
         return None
 
+    # ------------------------------------------------------------------ many workspaces
+
+    def add_team(self, team: FakeSlack) -> FakeSlack:
+        """Serve `team` (another FakeSlack, not started) behind this one's URL: a call with its
+        bot token is answered by it, as one Slack answers for every workspace."""
+        self._teams.append(team)
+        return team
+
+    def enable_oauth(
+        self, *, client_id: str, client_secret: str, redirect_uri: str | None = None
+    ) -> None:
+        """The app's credentials, which oauth.v2.access checks (and its redirect URL, if the
+        app configured one: then every exchange must name exactly it)."""
+        self._oauth = {
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "redirect_uri": redirect_uri,
+        }
+
+    def approve(self, team: FakeSlack | None = None) -> str:
+        """A person in `team` (this one by default) approved the app on slack.com: the one-time
+        code Slack puts in the redirect to the app."""
+        with self._lock:
+            code = f"code-{secrets.token_hex(8)}"
+            self._codes[code] = team or self
+            return code
+
+    def revoke(self) -> None:
+        """The app was uninstalled here: the bot token stops working."""
+        with self._lock:
+            self.bot_token = f"revoked-{secrets.token_hex(8)}"
+
+    def _team_for(self, token: str | None) -> FakeSlack | None:
+        if not token or token == self.bot_token:
+            return None
+        return next((team for team in self._teams if team.bot_token == token), None)
+
+    def _oauth_v2_access(self, params: JSON) -> JSON:
+        oauth = self._oauth
+        if oauth is None:
+            raise _ApiError("invalid_client_id")
+        if params.get("client_id") != oauth["client_id"]:
+            raise _ApiError("invalid_client_id")
+        if params.get("client_secret") != oauth["client_secret"]:
+            raise _ApiError("bad_client_secret")
+        if oauth["redirect_uri"] and params.get("redirect_uri") != oauth["redirect_uri"]:
+            raise _ApiError("bad_redirect_uri")
+        team = self._codes.pop(str(params.get("code") or ""), None)
+        if team is None:
+            raise _ApiError("invalid_code")
+        return {
+            "access_token": team.bot_token,
+            "token_type": "bot",
+            "scope": ",".join(sorted(team.scopes)),
+            "bot_user_id": team.bot_user_id,
+            "app_id": team.app_id,
+            "team": {"id": team.team_id, "name": team.team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": "U0INSTALLER"},
+        }
+
     # ------------------------------------------------------------------ request handling
 
     def handle_api(self, method: str, params: JSON, token: str | None) -> _Outcome:
         """Serve one Web API call; the HTTP layer only parses and writes."""
+        team = self._team_for(token)
+        if team is not None:
+            return team.handle_api(method, params, token)
         arrival = time.time()
         if self.latency_seconds > 0:
             time.sleep(self.latency_seconds)
@@ -1753,6 +1825,11 @@ class _FakeSlackHandler(BaseHTTPRequestHandler):
             method = url.path[len("/api/") :]
             auth = self.headers.get("Authorization") or ""
             token = auth[len("Bearer ") :].strip() if auth.startswith("Bearer ") else None
+            if auth.startswith("Basic "):
+                client_id, _, secret = (
+                    base64.b64decode(auth[len("Basic ") :]).decode("utf-8").partition(":")
+                )
+                params.update(client_id=client_id, client_secret=secret)
             form_token = params.pop("token", None)
             outcome = fake.handle_api(method, params, token or form_token)
         elif url.path.startswith("/hooks/"):

@@ -18,6 +18,9 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy import (
+    DateTime as NaiveDateTime,
+)
 
 from porch.core.store.feature_tables import (  # noqa: F401 (re-exported)
     forgotten_members,
@@ -34,6 +37,9 @@ workspaces = Table(
     Column("installed_at", DateTime(timezone=True), nullable=False),
     # https://team.slack.com/, from auth.test: the base of message links in the tracker.
     Column("url", String(200)),
+    # Set when the app was uninstalled (or its bot token revoked) there: the scheduler skips
+    # the workspace and its pending effects are cancelled. Cleared by a new install.
+    Column("uninstalled_at", DateTime(timezone=True)),
 )
 
 # The durable inbox: every Events API delivery Porch accepted, validated into a typed domain
@@ -239,4 +245,77 @@ tracker_state = Table(
     Column("name", String(250), primary_key=True),
     Column("value", JSON, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+# Many workspaces (porch/runtime/installations.py): slack_sdk's SQLAlchemy installation and
+# OAuth state stores, in their own table shapes (slack_sdk reads and writes these columns, with
+# naive UTC timestamps), except that the token columns are wide enough for the encrypted tokens
+# Porch keeps there instead of the tokens themselves.
+slack_installations = Table(
+    "slack_installations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("enterprise_url", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    Column("bot_token", String(1000)),
+    Column("bot_id", String(32)),
+    Column("bot_user_id", String(32)),
+    Column("bot_scopes", String(1000)),
+    Column("bot_refresh_token", String(1000)),
+    Column("bot_token_expires_at", NaiveDateTime),
+    Column("user_id", String(32), nullable=False),
+    Column("user_token", String(1000)),
+    Column("user_scopes", String(1000)),
+    Column("user_refresh_token", String(1000)),
+    Column("user_token_expires_at", NaiveDateTime),
+    Column("incoming_webhook_url", String(1000)),
+    Column("incoming_webhook_channel", String(200)),
+    Column("incoming_webhook_channel_id", String(200)),
+    Column("incoming_webhook_configuration_url", String(200)),
+    Column("is_enterprise_install", Boolean, nullable=False, default=False),
+    Column("token_type", String(32)),
+    Column("installed_at", NaiveDateTime, nullable=False),
+    Index(
+        "slack_installations_idx",
+        "client_id",
+        "enterprise_id",
+        "team_id",
+        "user_id",
+        "installed_at",
+    ),
+)
+
+slack_bots = Table(
+    "slack_bots",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    Column("bot_token", String(1000)),
+    Column("bot_id", String(32)),
+    Column("bot_user_id", String(32)),
+    Column("bot_scopes", String(1000)),
+    Column("bot_refresh_token", String(1000)),
+    Column("bot_token_expires_at", NaiveDateTime),
+    Column("is_enterprise_install", Boolean, nullable=False, default=False),
+    Column("installed_at", NaiveDateTime, nullable=False),
+    Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
+)
+
+slack_oauth_states = Table(
+    "slack_oauth_states",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("state", String(200), nullable=False),
+    Column("expire_at", NaiveDateTime, nullable=False),
 )

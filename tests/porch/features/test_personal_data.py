@@ -21,6 +21,10 @@ NOT_PERSONAL = {
     "tracker_state",
     # The workspace's own name and URL, and Porch's bot user (bot_user_id): no member.
     "workspaces",
+    # Many workspaces: a workspace's installation, its bot (bot_user_id) and who installed it
+    # (user_id, Slack's installation record), kept while it has Porch and deleted on uninstall.
+    "slack_bots",
+    "slack_installations",
 }
 
 
