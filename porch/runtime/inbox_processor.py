@@ -64,6 +64,7 @@ def lease_name(team_id: str) -> str:
     """The lease of one workspace's inbox (porch.core.locks)."""
     return f"inbox:{team_id}"
 
+
 # (conn, team_id, event, now): an uninstall's changes, in the batch's transaction.
 Uninstalls = Callable[[Connection, str, DomainEvent, dt.datetime], None]
 
