@@ -12,6 +12,7 @@ middleware (which runs after Bolt's signature check) stores it and answers 200 i
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -29,7 +30,14 @@ from porch.handlers.services import Services as Porch
 logger = logging.getLogger(__name__)
 
 
-def register(app: App, *, porch: Porch) -> None:
+def storer(porch: Porch) -> Callable[[dict[str, Any]], None]:
+    """What is done with an Events API delivery: validated into a domain event and stored.
+
+    Bolt's event listeners call it (Socket Mode, and any delivery the edge hands to Bolt), and
+    so does the HTTP edge directly for a signed `event_callback` (porch/runtime/edge.py), which
+    spares every acknowledgement Bolt's listener matching.
+    """
+
     def store(body: dict[str, Any]) -> None:
         team_id, event_id = body.get("team_id"), body.get("event_id")
         try:
@@ -51,6 +59,11 @@ def register(app: App, *, porch: Porch) -> None:
         if event is not None:
             porch.accept(team_id=team_id, event_id=event_id, event=event)
 
+    return store
+
+
+def register(app: App, *, porch: Porch) -> None:
+    store = storer(porch)
     for event_type in SLACK_EVENT_TYPES:
         app.event(event_type)(store)
 

@@ -21,11 +21,13 @@ from porch.app import build_app
 from porch.core import channel_directory
 from porch.core.clock import Clock, SystemClock
 from porch.core.config import Config
+from porch.core.domain_events import SLACK_EVENT_TYPES
 from porch.core.store import READ_ONLY, connect, migrate
+from porch.handlers.events import storer
 from porch.runtime import backlog, installations, jobs
 from porch.runtime.context import Porch
 from porch.runtime.delivery_stats import DeliveryHealth, DeliveryMeter
-from porch.runtime.edge import SlackEdge
+from porch.runtime.edge import DirectEvents, SlackEdge
 from porch.runtime.inbox_processor import InboxProcessor
 from porch.runtime.manifest import MANIFEST_FILE
 from porch.runtime.scheduler import Scheduler, remember_workspace
@@ -98,6 +100,9 @@ class Runtime:
     intake: SpoolIntake = field(default_factory=lambda: SpoolIntake(engine=None))
     # Many workspaces (OAuth mode): /slack/install and /slack/oauth_redirect; None with one token.
     oauth: OAuthFlow | None = None
+    # With one token, the bot's user and bot IDs (auth.test): the edge then stores Events API
+    # deliveries itself, dropping the bot's own, without Bolt's listener matching (edge.py).
+    own_bot: tuple[str, str | None] | None = None
 
     @classmethod
     def create(
@@ -192,6 +197,7 @@ class Runtime:
             team_id=team_id,
             deliveries=deliveries or DeliveryHealth(),
             intake=intake,
+            own_bot=(identity["user_id"], identity.get("bot_id")),
         )
 
     @classmethod
@@ -364,11 +370,20 @@ class Runtime:
     def wsgi(self) -> WsgiApp:
         """POST /slack/events for Slack, GET /healthz for load balancers; 404 otherwise."""
         # Signature, size and shape are checked here, before Bolt parses anything.
+        direct = None
+        if self.own_bot is not None:
+            direct = DirectEvents(
+                store=storer(self.porch),
+                types=frozenset(SLACK_EVENT_TYPES),
+                bot_user_id=self.own_bot[0],
+                bot_id=self.own_bot[1],
+            )
         slack = SlackEdge(
             app=self.app,
             signing_secret=self.porch.settings.slack_signing_secret or "",
             path="/slack/events",
             failures=self.porch.failures,
+            events=direct,
         )
         engine = self.porch.engine
         deliveries = self.deliveries

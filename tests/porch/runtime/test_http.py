@@ -128,3 +128,36 @@ def test_an_event_delivered_three_times_has_exactly_one_effect(workspace: Sandbo
         welcome = select(func.count()).where(effects.c.effect_key.like("welcome:%"))
         assert conn.execute(welcome).scalar() == 1
     assert len(workspace.fake.dm_messages("U0ANA00001")) == 1
+
+
+def stored_events(workspace: SandboxWorkspace) -> int:
+    with workspace.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(inbox_events)).scalar_one()
+
+
+def test_the_edge_stores_a_members_event_and_drops_the_bots_own(workspace: SandboxWorkspace):
+    """The edge stores Events API deliveries itself (no Bolt listener matching), and drops
+    what Porch's own bot did, as Bolt's IgnoringSelfEvents would."""
+    channel = workspace.fake.channel_id("general")
+    ts = workspace.fake.add_message(channel, user="U0MANAGER1", text="Hello")
+    fake = workspace.fake
+
+    def send(event: dict) -> int:
+        envelope = slack.event_callback(team_id=fake.team_id, event=event)
+        return workspace.sender.event(envelope).status_code
+
+    own_reaction = slack.reaction_added(
+        user=fake.bot_user_id, reaction="wave", item_user="U0MANAGER1", channel=channel, ts=ts
+    )
+    own_post = {
+        **slack.message(user=fake.bot_user_id, channel=channel, text="Welcome!", ts="1.000001"),
+        "bot_id": fake.bot_id,
+    }
+    assert send(own_reaction) == 200 and send(own_post) == 200
+    assert stored_events(workspace) == 0
+
+    members_reaction = slack.reaction_added(
+        user="U0MANAGER1", reaction="wave", item_user="U0MANAGER1", channel=channel, ts=ts
+    )
+    assert send(members_reaction) == 200
+    assert stored_events(workspace) == 1
