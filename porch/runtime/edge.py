@@ -159,8 +159,8 @@ class SlackEdge:
             return _answer(start_response, refusal.status, refusal.reason)
         if request is None:
             return _answer(start_response, 200, "")
-        if self.events is not None and self.events.takes(request.body):
-            return self._store_directly(request.body, start_response)
+        if isinstance(request, dict):
+            return self._store_directly(request, start_response)
         response = self.app.dispatch(request)
         if response.status < 500:
             self.failures.succeeded(where=HANDLING_REQUESTS)
@@ -188,9 +188,10 @@ class SlackEdge:
         self.failures.succeeded(where=HANDLING_REQUESTS)
         return _answer(start_response, 200, "")
 
-    def admit(self, environ: dict[str, Any]) -> BoltRequest | None:
-        """The request as Bolt will see it, None for an Events API delivery that is acknowledged
-        and dropped here, or Rejected."""
+    def admit(self, environ: dict[str, Any]) -> BoltRequest | dict[str, Any] | None:
+        """The request as Bolt will see it; the checked body of an Events API delivery the edge
+        stores itself (`events`); None for one that is acknowledged and dropped here; or
+        Rejected."""
         if not self.signing_secret:
             # Socket Mode needs none; over HTTP, no request can be verified without it.
             raise Rejected(401, "SLACK_SIGNING_SECRET is not set, so no request can be verified")
@@ -221,6 +222,11 @@ class SlackEdge:
         if not isinstance(body, dict):
             raise Rejected(400, f"body is a JSON {type(body).__name__}, not an object")
         try:
+            if self.events is not None and self.events.takes(body):
+                # Stored here (see __call__): checked as for Bolt, without building its request.
+                _check_values(body, json_text=text if text.lstrip().startswith("{") else None)
+                _check_envelope(body)
+                return body
             return self._bolt_request(environ, raw=raw, text=text, body=body)
         except Rejected as refusal:
             if body.get("type") != "event_callback":

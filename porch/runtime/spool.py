@@ -18,44 +18,38 @@ PostgreSQL locks rows, not the database, so there the edge writes to the inbox d
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    Engine,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    UniqueConstraint,
-    delete,
-    func,
-    select,
-)
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from porch.core import domain_events, inbox
 from porch.core.domain_events import DomainEvent
 from porch.core.failure_log import FailureLog
-from porch.core.store import connect
-from porch.core.store.table_types import DateTime
-from porch.core.store.upsert import insert_ignore
 from porch.core.store.write_turns import WriteTurns
 from porch.runtime.background import BackgroundLoop
 
-metadata = MetaData()
-spooled = Table(
-    "spooled_events",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("team_id", String(32), nullable=False),
-    Column("event_id", String(64), nullable=False),
-    Column("kind", String(32), nullable=False),
-    Column("payload", JSON, nullable=False),
-    Column("received_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("team_id", "event_id", name="uq_spooled_team_event"),
+# The spool's one table. It is a buffer, not a record: nothing migrates it, and it is read
+# only by `move_into`. Written with the sqlite3 module itself, not SQLAlchemy: storing is all
+# an acknowledgement does, and the engine's own work per statement was most of its CPU.
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS spooled_events (
+    id INTEGER PRIMARY KEY,
+    team_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    UNIQUE (team_id, event_id)
+)
+"""
+INSERT = (
+    "INSERT OR IGNORE INTO spooled_events (team_id, event_id, kind, payload, received_at) "
+    "VALUES (?, ?, ?, ?, ?)"
 )
 
 # Events moved per inbox transaction: enough to keep up with a burst, few enough that the
@@ -76,59 +70,77 @@ def spool_path(engine: Engine) -> Path | None:
 class EventSpool:
     def __init__(self, *, path: Path) -> None:
         self.path = path
-        self.engine = connect(f"sqlite:///{path}")
-        metadata.create_all(self.engine)
+        self._local = threading.local()  # one connection per thread, as sqlite3 wants
+        self._connection().executescript(SCHEMA)
 
     @classmethod
     def beside(cls, engine: Engine) -> EventSpool | None:
         path = spool_path(engine)
         return cls(path=path) if path is not None else None
 
+    def _connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            # Autocommit: each statement is its own transaction, and a reader never waits.
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            self._local.connection = connection
+        return connection
+
     def accept(self, *, team_id: str, event_id: str, event: DomainEvent, now: dt.datetime) -> bool:
         """Spool the event unless it is already spooled; True when this delivery is the first."""
-        with self.engine.begin() as conn:
-            return insert_ignore(
-                conn,
-                spooled,
-                team_id=team_id,
-                event_id=event_id,
-                kind=event.kind,
-                payload=domain_events.to_payload(event),
-                received_at=now,
-            )
+        cursor = self._connection().execute(
+            INSERT,
+            (
+                team_id,
+                event_id,
+                event.kind,
+                json.dumps(domain_events.to_payload(event)),
+                now.astimezone(dt.UTC).isoformat(),
+            ),
+        )
+        return cursor.rowcount == 1
 
     def move_into(
         self, engine: Engine, *, write_turns: WriteTurns | None = None, limit: int = MOVE_BATCH
     ) -> int:
         """Move the oldest spooled events into `engine`'s inbox; how many were moved."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(spooled).order_by(spooled.c.id).limit(limit)).all()
+        connection = self._connection()
+        rows = connection.execute(
+            "SELECT id, team_id, event_id, kind, payload, received_at FROM spooled_events "
+            "ORDER BY id LIMIT ?",
+            (limit,),
+        ).fetchall()
         if not rows:
             return 0
         turns = write_turns or WriteTurns(enabled=False)
         with turns.turn(), engine.begin() as conn:
-            for row in rows:
+            for _, team_id, event_id, kind, payload, received_at in rows:
                 inbox.accept(
                     conn,
-                    team_id=row.team_id,
-                    event_id=row.event_id,
-                    event=domain_events.from_payload(row.kind, row.payload),
-                    now=row.received_at,
+                    team_id=team_id,
+                    event_id=event_id,
+                    event=domain_events.from_payload(kind, json.loads(payload)),
+                    now=dt.datetime.fromisoformat(received_at),
                 )
-        with self.engine.begin() as conn:
-            conn.execute(delete(spooled).where(spooled.c.id <= rows[-1].id))
+        connection.execute("DELETE FROM spooled_events WHERE id <= ?", (rows[-1][0],))
         return len(rows)
 
     def waiting(self) -> tuple[int, dt.datetime | None]:
         """(events spooled, when the oldest arrived), for GET /healthz's backlog."""
-        with self.engine.connect() as conn:
-            count, oldest = conn.execute(
-                select(func.count(), func.min(spooled.c.received_at))
-            ).one()
-        return count, oldest
+        count, oldest = (
+            self._connection()
+            .execute("SELECT count(*), min(received_at) FROM spooled_events")
+            .fetchone()
+        )
+        return count, dt.datetime.fromisoformat(oldest) if oldest else None
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
 
 
 class SpoolIntake:
