@@ -77,6 +77,7 @@ import os
 import random
 import resource
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -452,8 +453,20 @@ class Store:
     SQLite is opened with mode=ro, so polling never takes the write lock Porch needs.
     """
 
-    def __init__(self, *, engine: Engine) -> None:
+    def __init__(self, *, engine: Engine, spool: Path | None = None) -> None:
         self.engine = engine
+        # On SQLite `porch serve` stores events in a spool beside the database first
+        # (porch/runtime/spool.py); a worker moves them into the inbox.
+        self.spool = spool
+
+    def spooled(self) -> int:
+        if self.spool is None or not self.spool.exists():
+            return 0
+        with sqlite3.connect(f"file:{self.spool}?mode=ro", uri=True) as conn:
+            try:
+                return conn.execute("SELECT count(*) FROM spooled_events").fetchone()[0]
+            except sqlite3.OperationalError:  # not created yet
+                return 0
 
     def has_inbox(self) -> bool:
         return inspect(self.engine).has_table("inbox_events")
@@ -465,7 +478,8 @@ class Store:
                 text("SELECT status, count(*) FROM inbox_events GROUP BY status")
             ).all()
         counts = {status: n for status, n in rows}
-        return counts.get("pending", 0), counts.get("done", 0) + counts.get("failed", 0)
+        pending = counts.get("pending", 0) + self.spooled()
+        return pending, counts.get("done", 0) + counts.get("failed", 0)
 
     def recorded(self) -> int:
         """Events Porch has taken in: rows in its dedupe table and in the inbox, whichever
@@ -475,7 +489,7 @@ class Store:
             for table in ("events", "inbox_events"):
                 if inspect(conn).has_table(table):
                     counts.append(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
-        return max(counts)
+        return max(counts) + self.spooled()
 
     def due_effects(self) -> int:
         from porch.core.effect_queue import PENDING
@@ -498,7 +512,7 @@ def porch_database(database_url: str | None, workdir: Path) -> Iterator[tuple[st
         path = workdir / "porch.db"
         engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
         try:
-            yield f"sqlite:///{path}", Store(engine=engine)
+            yield f"sqlite:///{path}", Store(engine=engine, spool=Path(f"{path}.spool"))
         finally:
             engine.dispose()
         return

@@ -206,7 +206,7 @@ class WorkerPool:
 
 
 # How much lower than the edge the workers run (nice(2) steps; 0 is the edge's own).
-WORKER_NICENESS = 10
+WORKER_NICENESS = 5
 
 
 def _lower_priority() -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from porch.runtime.supervisor import WorkerPool, default_worker_count
+from porch.runtime.supervisor import WORKER_NICENESS, WorkerPool, default_worker_count
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.slack_api import FakeSlack
 from tests.conftest import EXAMPLE_CONFIG, Database
@@ -88,6 +88,10 @@ class Served:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
         return self.output
+
+
+def niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[16])
 
 
 def joins(fake: FakeSlack, count: int, *, prefix: str = "U0NEW") -> list[dict]:
@@ -174,6 +178,8 @@ def test_a_worker_stops_by_itself_when_its_edge_dies(
     served = Served(porch_env(fake, empty_database), workers=1, cwd=tmp_path)
     try:
         (worker,) = served.worker_pids()
+        # Workers yield the CPU to the edge when the machine is short of it.
+        assert niceness(worker) == niceness(served.process.pid) + WORKER_NICENESS
         served.process.send_signal(signal.SIGKILL)  # the edge alone
         served.process.wait(timeout=10)
 
