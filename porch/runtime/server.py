@@ -28,7 +28,7 @@ from porch.runtime import backlog, installations, jobs
 from porch.runtime.context import Porch
 from porch.runtime.delivery_stats import DeliveryHealth, DeliveryMeter
 from porch.runtime.edge import DirectEvents, SlackEdge
-from porch.runtime.inbox_processor import InboxProcessor
+from porch.runtime.inbox_processor import InboxProcessor, Uninstalls
 from porch.runtime.manifest import MANIFEST_FILE
 from porch.runtime.scheduler import Scheduler, remember_workspace
 from porch.runtime.settings import Settings
@@ -80,6 +80,31 @@ def _bolt_answer(response: BoltResponse, start_response: Callable[..., Any]) -> 
     wsgi = WsgiHttpResponse(status=response.status, headers=response.headers, body=response.body)
     start_response(wsgi.status, wsgi.get_headers())
     return wsgi.get_body()
+
+
+def _processors(
+    porch: Porch, *, worker: EffectWorker, uninstalls: Uninstalls | None = None
+) -> tuple[InboxProcessor, SpoolIntake]:
+    """The inbox processor and the spool's intake, wired so that stored events wake the
+    processor and recorded effects wake the effect worker."""
+    porch.on_commit = worker.wake
+    inbox = InboxProcessor(
+        engine=porch.engine,
+        features=porch.features,
+        clock=porch.clock,
+        on_commit=worker.wake,
+        write_turns=porch.write_turns,
+        failures=porch.failures,
+        uninstalls=uninstalls,
+    )
+    porch.on_accept = inbox.wake
+    intake = SpoolIntake(
+        engine=porch.engine,
+        write_turns=porch.write_turns,
+        on_moved=inbox.wake,
+        failures=porch.failures,
+    )
+    return inbox, intake
 
 
 @dataclass
@@ -162,22 +187,7 @@ class Runtime:
             lease=settings.effect_lease,
             failures=porch.failures,
         )
-        porch.on_commit = worker.wake
-        inbox = InboxProcessor(
-            engine=engine,
-            features=porch.features,
-            clock=porch.clock,
-            on_commit=worker.wake,
-            write_turns=porch.write_turns,
-            failures=porch.failures,
-        )
-        porch.on_accept = inbox.wake
-        intake = SpoolIntake(
-            engine=engine,
-            write_turns=porch.write_turns,
-            on_moved=inbox.wake,
-            failures=porch.failures,
-        )
+        inbox, intake = _processors(porch, worker=worker)
         app = build_app(porch=porch, client=client)
         slack = SlackClients(team_id=team_id, client=client)
         scheduler = Scheduler(
@@ -234,27 +244,11 @@ class Runtime:
             lease=settings.effect_lease,
             failures=porch.failures,
         )
-        porch.on_commit = worker.wake
 
         def uninstalled(conn: Any, team_id: str, event: Any, now: Any) -> None:
             installations.forget(conn, client_id=client_id, team_id=team_id, event=event, now=now)
 
-        inbox = InboxProcessor(
-            engine=engine,
-            features=porch.features,
-            clock=porch.clock,
-            on_commit=worker.wake,
-            write_turns=porch.write_turns,
-            failures=porch.failures,
-            uninstalls=uninstalled,
-        )
-        porch.on_accept = inbox.wake
-        intake = SpoolIntake(
-            engine=engine,
-            write_turns=porch.write_turns,
-            on_moved=inbox.wake,
-            failures=porch.failures,
-        )
+        inbox, intake = _processors(porch, worker=worker, uninstalls=uninstalled)
         # No token: Bolt gives each request a client with its workspace's token (authorize).
         client = WebClient(base_url=api_url, timeout=30)
         app = build_app(porch=porch, client=client, authorize=installations.authorize_from(store))
