@@ -93,12 +93,10 @@ class DirectEvents:
     bot_id: str | None
 
     def takes(self, body: dict[str, Any]) -> bool:
+        # Any shape can arrive here (the envelope is checked after): a list is not a type.
         event = body.get("event")
-        return (
-            body.get("type") == "event_callback"
-            and isinstance(event, dict)
-            and event.get("type") in self.types
-        )
+        kind = event.get("type") if isinstance(event, dict) else None
+        return body.get("type") == "event_callback" and isinstance(kind, str) and kind in self.types
 
     def is_own(self, body: dict[str, Any]) -> bool:
         event = body["event"]
