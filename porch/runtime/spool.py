@@ -163,7 +163,6 @@ class SpoolIntake:
         self.on_moved = on_moved
         self.path = spool_path(engine) if engine is not None else None
         self.spool: EventSpool | None = None
-        self.moved = 0
         self._loop = BackgroundLoop(
             name="porch-intake",
             step=self.run_once,
@@ -181,7 +180,6 @@ class SpoolIntake:
             self.spool = EventSpool(path=self.path)
         moved = self.spool.move_into(self.engine, write_turns=self.write_turns)
         if moved:
-            self.moved += moved
             self.on_moved()
         return moved > 0
 

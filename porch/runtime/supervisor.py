@@ -127,14 +127,6 @@ class WorkerPool:
                 "pids": [s.process.pid for s in self._slots if s.process is not None],
             }
 
-    def pids(self) -> list[int]:
-        with self._lock:
-            return [
-                s.process.pid
-                for s in self._slots
-                if s.process is not None and s.process.poll() is None
-            ]
-
     # ---- inside ------------------------------------------------------------------------------
 
     def _spawn(self, slot: _Slot) -> None:
