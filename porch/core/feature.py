@@ -13,7 +13,7 @@ and the effect worker ask the registry, never a feature by name.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -148,6 +148,9 @@ class Feature:
     period_figures: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     # What the site's pages may use from this feature (merged into every page's context).
     site_context: Callable[[], Mapping[str, Any]] | None = None
+    # (conn, team_id): the members this feature offers as buddies for newcomers (ambassadors
+    # do); the buddies feature asks every feature built before it, without naming one.
+    buddy_candidates: Callable[[Connection, str], Collection[str]] | None = None
 
 
 @dataclass(frozen=True)
