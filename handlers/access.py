@@ -15,7 +15,14 @@ from slack_sdk.errors import SlackApiError
 from porch.core import effect_queue
 from porch.core.config import Config
 from porch.core.domain_events import CHANNEL_ID
-from porch.core.interactions import TRIGGER_ID, Private, Request, text_at
+from porch.core.interactions import (
+    TRIGGER_ID,
+    Interaction,
+    InteractionKind,
+    Private,
+    Request,
+    text_at,
+)
 from porch.core.templating import Message
 from porch.handlers.services import Services
 
@@ -35,6 +42,20 @@ def is_manager(*, client: WebClient, config: Config, user_id: str) -> bool:
         logger.exception("could not read the managers user group")
         return False
     return user_id in response.get("users", [])
+
+
+def of_team(
+    porch: Services, team_id: str, kind: InteractionKind, interaction: Interaction
+) -> tuple[Services, Interaction]:
+    """The workspace's own Porch and its own features' interaction of that id: with many
+    workspaces, each answers from its community file (its managers, its templates)."""
+    team = porch.for_team(team_id)
+    if team is porch:
+        return porch, interaction
+    for own in team.features.interactions(kind):
+        if own.id == interaction.id:
+            return team, own
+    return team, interaction
 
 
 def refusal(porch: Services) -> Private:

@@ -15,7 +15,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from porch.core.interactions import TRIGGER_ID, ActionRequest, Interaction, text_at, who
-from porch.handlers.access import allowed, refusal
+from porch.handlers.access import allowed, of_team, refusal
 from porch.handlers.replies import answer_click
 from porch.handlers.services import Services
 
@@ -25,9 +25,10 @@ def register(app: App, *, porch: Services) -> None:
         app.action(interaction.id)(_listener(porch, interaction))
 
 
-def _listener(porch: Services, interaction: Interaction) -> Callable[..., None]:
+def _listener(default: Services, declared: Interaction) -> Callable[..., None]:
     def clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient):
         team_id, user_id = who(body)
+        porch, interaction = of_team(default, team_id, "action", declared)
         request = ActionRequest(
             team_id=team_id,
             user_id=user_id,
@@ -46,5 +47,5 @@ def _listener(porch: Services, interaction: Interaction) -> Callable[..., None]:
         ack()
         answer_click(porch, client, request=request, reply=reply)
 
-    clicked.__name__ = f"action_{interaction.id}"
+    clicked.__name__ = f"action_{declared.id}"
     return clicked

@@ -28,21 +28,27 @@ from porch.core.interactions import (
     text_at,
 )
 from porch.core.slack_ids import Command
-from porch.handlers.access import allowed, is_manager, refusal
+from porch.handlers.access import allowed, is_manager, of_team, refusal
 from porch.handlers.replies import open_modal
 from porch.handlers.services import Services
 
 HELP = "command_help.j2"
 
 
-def register(app: App, *, porch: Services) -> None:
+def _verbs(porch: Services) -> dict[str, Any]:
     declared = {}
     for verb in porch.features.verbs:
         if verb.name in declared:
             raise ValueError(f"/porch {verb.name} is defined twice")
         declared[verb.name] = verb
+    return declared
 
-    def parse(command: dict[str, Any], *, text: str) -> CommandRequest:
+
+def register(app: App, *, porch: Services) -> None:
+    default = porch
+    _verbs(default)  # a verb defined twice stops the start
+
+    def parse(porch: Services, command: dict[str, Any], *, text: str) -> CommandRequest:
         return CommandRequest(
             team_id=text_at(command, "team_id", pattern=TEAM_ID),
             user_id=text_at(command, "user_id", pattern=USER_ID),
@@ -53,14 +59,16 @@ def register(app: App, *, porch: Services) -> None:
             args=text,
         )
 
-    def split(command: dict[str, Any]) -> tuple[str, CommandRequest]:
+    def split(command: dict[str, Any]) -> tuple[Services, str, CommandRequest]:
+        # The workspace's own Porch (its community file): its verbs, managers and templates.
+        porch = default.for_team(text_at(command, "team_id", pattern=TEAM_ID))
         words = text_at(command, "text", optional=True).strip().split(maxsplit=1)
         name = words[0].lower() if words else "help"
-        return name, parse(command, text=words[1] if len(words) > 1 else "")
+        return porch, name, parse(porch, command, text=words[1] if len(words) > 1 else "")
 
     def answer(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
-        name, request = split(command)
-        verb = declared.get(name)
+        porch, name, request = split(command)
+        verb = _verbs(porch).get(name)
         if verb is None:
             answer_command(ack, Private(porch.templates.render(HELP)))
             return
@@ -76,10 +84,10 @@ def register(app: App, *, porch: Services) -> None:
         # (a 400 already went back): most verbs have nothing to do later, and a malformed
         # command is left alone here rather than logged twice.
         try:
-            name, request = split(command)
+            porch, name, request = split(command)
         except MalformedPayload:
             return
-        verb = declared.get(name)
+        verb = _verbs(porch).get(name)
         if verb is None or verb.later is None:
             return
         if verb.managers_only and not is_manager(
@@ -90,17 +98,19 @@ def register(app: App, *, porch: Services) -> None:
 
     app.command(Command.PORCH)(ack=answer, lazy=[follow_up])
 
-    for interaction in porch.features.interactions("command"):
-        app.command(interaction.id)(_slash_command(porch, interaction, parse))
+    for interaction in default.features.interactions("command"):
+        app.command(interaction.id)(_slash_command(default, interaction, parse))
 
 
 def _slash_command(
-    porch: Services, interaction: Interaction, parse: Callable[..., CommandRequest]
+    default: Services, declared: Interaction, parse: Callable[..., CommandRequest]
 ) -> Callable[..., None]:
     """A slash command of its own (e.g. /feedback): the whole text is its `args`."""
 
     def answer(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
-        request = parse(command, text=text_at(command, "text", optional=True).strip())
+        team_id = text_at(command, "team_id", pattern=TEAM_ID)
+        porch, interaction = of_team(default, team_id, "command", declared)
+        request = parse(porch, command, text=text_at(command, "text", optional=True).strip())
         if interaction.managers_only and not allowed(
             porch, client, request=request, what=interaction.id
         ):

@@ -18,7 +18,7 @@ from porch.core.interactions import (
     text_at,
     who,
 )
-from porch.handlers.access import allowed, refusal
+from porch.handlers.access import allowed, of_team, refusal
 from porch.handlers.replies import explanation_modal, open_modal
 from porch.handlers.services import Services
 
@@ -28,9 +28,10 @@ def register(app: App, *, porch: Services) -> None:
         app.shortcut(interaction.id)(_listener(porch, interaction))
 
 
-def _listener(porch: Services, interaction: Interaction) -> Callable[..., None]:
+def _listener(default: Services, declared: Interaction) -> Callable[..., None]:
     def used(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         team_id, user_id = who(body)
+        porch, interaction = of_team(default, team_id, "shortcut", declared)
         request = ShortcutRequest(
             team_id=team_id,
             user_id=user_id,
@@ -50,5 +51,5 @@ def _listener(porch: Services, interaction: Interaction) -> Callable[..., None]:
         if isinstance(reply, Modal):
             open_modal(client, trigger_id=request.trigger_id, modal=reply)
 
-    used.__name__ = f"shortcut_{interaction.id}"
+    used.__name__ = f"shortcut_{declared.id}"
     return used

@@ -14,7 +14,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from porch.core.interactions import Errors, Interaction, Private, ViewSubmission, who
-from porch.handlers.access import allowed, refusal
+from porch.handlers.access import allowed, of_team, refusal
 from porch.handlers.replies import answer_click, errors_for
 from porch.handlers.services import Services
 
@@ -24,9 +24,10 @@ def register(app: App, *, porch: Services) -> None:
         app.view(interaction.id)(_listener(porch, interaction))
 
 
-def _listener(porch: Services, interaction: Interaction) -> Callable[..., None]:
+def _listener(default: Services, declared: Interaction) -> Callable[..., None]:
     def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient):
         team_id, user_id = who(body)
+        porch, interaction = of_team(default, team_id, "view", declared)
         request = ViewSubmission(
             team_id=team_id, user_id=user_id, trigger_id="", body=body, store=porch, view=view
         )
@@ -44,5 +45,5 @@ def _listener(porch: Services, interaction: Interaction) -> Callable[..., None]:
             ack()
             answer_click(porch, client, request=request, reply=reply)
 
-    submitted.__name__ = f"view_{interaction.id}"
+    submitted.__name__ = f"view_{declared.id}"
     return submitted

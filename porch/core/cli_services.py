@@ -42,8 +42,9 @@ class Running(Protocol):
 class CliServices(Protocol):
     clock: Clock
 
-    def config(self, config_path: Path | None) -> Config:
-        """community.yml (from --config, PORCH_CONFIG or the current folder), checked."""
+    def config(self, config_path: Path | None, *, team_id: str | None = None) -> Config:
+        """community.yml (from --config, PORCH_CONFIG or the current folder), checked; with
+        `team_id` (many workspaces), that workspace's community file when it has one."""
         ...
 
     def store(

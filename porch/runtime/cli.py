@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Mapping
@@ -64,8 +65,10 @@ def check(config_path: Path | None) -> None:
     """Validate community.yml and its templates; exit 2 with one line per problem.
 
     Reads --config, else $PORCH_CONFIG, else community.yml in the current folder (`porch init`
-    writes one).
+    writes one). Many workspaces: also every community file in communities/ beside it (or
+    $PORCH_COMMUNITIES), one per team ID, e.g. communities/T0123ABCD.yml.
     """
+    from porch.runtime.communities import check_all, community_files
     from porch.runtime.preview import template_issues
 
     settings = Settings.from_env(config_path=config_path)
@@ -81,6 +84,9 @@ def check(config_path: Path | None) -> None:
         *warnings,
         *template_issues(config),
         *init_command.placeholder_managers(settings.config_path, config),
+        *check_all(
+            default_path=settings.config_path, default=config, folder=settings.communities_folder
+        ),
     ]
     for issue in issues:
         click.echo(str(issue), err=True)
@@ -90,6 +96,8 @@ def check(config_path: Path | None) -> None:
     if problem or any(not issue.warning for issue in issues):
         sys.exit(2)
     click.echo(summary(config))
+    for team_id, path in community_files(settings.communities_folder, []).items():
+        click.echo(f"  workspace {team_id}: {path}")
 
 
 def _runtime(  # type: ignore[no-untyped-def]
@@ -110,6 +118,10 @@ def _runtime(  # type: ignore[no-untyped-def]
         return Runtime.create(
             config=config, settings=settings, receives_events=receives_events, engine=engine
         )
+    except ConfigError as exc:  # a workspace's community file (OAuth mode)
+        for issue in exc.issues:
+            click.echo(str(issue), err=True)
+        sys.exit(2)
     except StartupError as exc:
         click.echo(f"porch: {exc}. {SEE_RUNNING}", err=True)
         sys.exit(2)
@@ -340,17 +352,34 @@ def site() -> None:
 
 @site.command("build")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=EXAMPLE_HELP)
-def site_build(config_path: Path | None) -> None:
+@click.option(
+    "--team",
+    "team_id",
+    default=None,
+    help="Many workspaces: build this workspace's site, from communities/TEAM.yml, into "
+    "public/TEAM/.",
+)
+def site_build(config_path: Path | None, team_id: str | None) -> None:
     """Render the site from community.yml into public/ in the current folder.
 
     community.yml: --config, else $PORCH_CONFIG, else the current folder's, else the example
     bundled with Porch. Pages: site/ in the current folder when it holds index.md (`porch init`
-    writes it), else Porch's own. $PORCH_SITE_DIR changes the output folder.
+    writes it), else Porch's own. $PORCH_SITE_DIR changes the output folder. With --team T…,
+    the site of that workspace, from its community file (else community.yml), into a folder
+    of its own: public/T…/ (or $PORCH_SITE_DIR/T…/).
     """
+    from porch.runtime.communities import TEAM_ID, team_settings
     from porch.site import build as site_service
 
     settings = _settings_or_example(config_path)
-    output = site_service.build(config_path=settings.config_path)
+    site_dir = None
+    if team_id is not None:
+        if not TEAM_ID.match(team_id):
+            click.echo(f"porch site build: --team takes a team ID (T…), not {team_id!r}", err=True)
+            sys.exit(2)
+        settings = team_settings(settings, team_id)
+        site_dir = Path(os.environ.get(site_service.SITE_DIR_ENV) or "public") / team_id
+    output = site_service.build(config_path=settings.config_path, site_dir=site_dir)
     click.echo(f"Site built: {output}/index.html")
 
 
@@ -379,11 +408,14 @@ def site_serve(config_path: Path | None, port: int) -> None:
     help="The workspace (team ID) whose tracker to write, when the database serves several.",
 )
 def sync_command(config_path: Path | None, backfill: bool, team_id: str | None) -> None:
-    """Write queued rows to the tracker (Google Sheet or local folder) once."""
+    """Write queued rows to the tracker (Google Sheet or local folder) once.
+
+    With --team T… and a community file for it (communities/T….yml), that file's tracker."""
     from porch.runtime import sync_command as sync_service
+    from porch.runtime.communities import team_settings
     from porch.runtime.tracker_sync import missing_credentials
 
-    settings = Settings.from_env(config_path=config_path)
+    settings = team_settings(Settings.from_env(config_path=config_path), team_id)
     config = _load(settings)
     problem = missing_credentials(config=config, settings=settings)
     if problem:

@@ -81,9 +81,11 @@ class RuntimeCliServices:
     def settings(self, config_path: Path | None) -> Settings:
         return Settings.from_env(config_path=config_path)
 
-    def config(self, config_path: Path | None) -> Config:
+    def config(self, config_path: Path | None, *, team_id: str | None = None) -> Config:
+        from porch.runtime.communities import team_settings
+
         try:
-            return load_config(self.settings(config_path).config_path)
+            return load_config(team_settings(self.settings(config_path), team_id).config_path)
         except ConfigError as exc:
             for issue in exc.issues:
                 click.echo(str(issue), err=True)

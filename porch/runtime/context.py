@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine
@@ -16,8 +16,8 @@ from porch.core.domain_events import DomainEvent
 from porch.core.failure_log import FailureLog
 from porch.core.store.write_turns import WriteTurns
 from porch.core.templating import Templates
-from porch.features.registry import Features, build_features
-from porch.features.registry import templates as feature_templates
+from porch.features.registry import Features
+from porch.runtime.communities import Communities
 from porch.runtime.settings import Settings
 from porch.runtime.spool import EventSpool
 
@@ -44,19 +44,53 @@ class Porch:
     # One for the process: failures that repeat (the database down) are logged once with their
     # traceback, then counted a minute at a time. Wall time: the demo's clock jumps by days.
     failures: FailureLog = field(default_factory=lambda: FailureLog(clock=SystemClock()))
+    # Many workspaces: each workspace's config, templates and features (communities.py); the
+    # fields above are the default community's.
+    communities: Communities | None = None
 
     @classmethod
-    def build(cls, *, config: Config, settings: Settings, engine: Engine, clock: Clock) -> Porch:
-        templates = feature_templates(config.onboarding.templates_dir)
+    def build(
+        cls,
+        *,
+        config: Config,
+        settings: Settings,
+        engine: Engine,
+        clock: Clock,
+        communities: Communities | None = None,
+    ) -> Porch:
+        communities = communities or Communities.single(path=settings.config_path, config=config)
+        default = communities.default
         return cls(
-            config=config,
+            config=default.config,
             settings=settings,
             engine=engine,
             clock=clock,
-            templates=templates,
-            features=build_features(config=config, templates=templates),
+            templates=default.templates,
+            features=default.features,
             write_turns=WriteTurns(enabled=engine.dialect.name == "sqlite"),
+            communities=communities,
         )
+
+    def for_team(self, team_id: str) -> Porch:
+        """This Porch as workspace `team_id` sees it: its own community's config, templates and
+        features (itself when the workspace runs on the default). The store, clock, failure log
+        and wake-ups are shared; the wake-ups are looked up when called, so a view made early
+        still wakes what the process attaches later."""
+        if self.communities is None or team_id not in self.communities.teams:
+            return self
+        community = self.communities.teams[team_id]
+        return replace(
+            self,
+            config=community.config,
+            settings=replace(self.settings, config_path=community.path),
+            templates=community.templates,
+            features=community.features,
+            on_commit=lambda: self.on_commit(),
+            on_accept=lambda: self.on_accept(),
+        )
+
+    def features_of(self, team_id: str) -> Features:
+        return self.for_team(team_id).features
 
     def accept(self, *, team_id: str, event_id: str, event: DomainEvent) -> bool:
         """Store an Events API delivery in the inbox: one INSERT, deduplicated by its key.

@@ -81,9 +81,12 @@ class InboxProcessor:
         write_turns: WriteTurns | None = None,
         failures: FailureLog | None = None,
         uninstalls: Uninstalls | None = None,
+        features_of: Callable[[str], Features] | None = None,
     ) -> None:
         self.engine = engine
         self.features = features
+        # Many workspaces: each workspace's features, built from its own community file.
+        self.features_of = features_of or (lambda team_id: features)
         # Many workspaces: what an uninstall changes (porch/runtime/installations.py `forget`).
         self.uninstalls = uninstalls
         self.clock = clock
@@ -259,7 +262,8 @@ class InboxProcessor:
         for count, stored in enumerate(events, start=1):
             if forget_marks.ignores(conn, team_id=stored.team_id, event=stored.event):
                 continue
-            for handler in self.features.handlers_for(type(stored.event)):
+            features = self.features_of(stored.team_id)
+            for handler in features.handlers_for(type(stored.event)):
                 handler(conn, stored.team_id, stored.event, now)
             if self.uninstalls is not None and isinstance(
                 stored.event, AppUninstalled | TokensRevoked

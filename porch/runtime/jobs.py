@@ -52,6 +52,20 @@ def runtime_jobs(*, porch: Porch, slack: SlackClients) -> list[Job]:
     ]
 
 
+def community_jobs(
+    *, porch: Porch, slack: SlackClients, installed: bool = False
+) -> dict[str, list[Job]]:
+    """Many workspaces: the jobs of each workspace with a community file of its own, built
+    from that file (its features' jobs, its reconcile interval, its tracker)."""
+    teams = porch.communities.teams if porch.communities is not None else {}
+    made = {}
+    for team_id in teams:
+        own = porch.for_team(team_id)
+        first = [workspace_job(porch=own, slack=slack)] if installed else []
+        made[team_id] = [*first, *runtime_jobs(porch=own, slack=slack)]
+    return made
+
+
 def workspace_job(*, porch: Porch, slack: SlackClients) -> Job:
     """Many workspaces: what `porch serve` does at start with one token, per installed
     workspace, in a worker rather than in the install request: auth.test (the workspace's URL,
@@ -69,7 +83,7 @@ def workspace_job(*, porch: Porch, slack: SlackClients) -> Job:
             bot_user_id=identity["user_id"],
             url=identity.get("url"),
         )
-        found = resolve_channels(client, porch.config)
+        found = resolve_channels(client, porch.for_team(team_id).config)
         with engine.begin() as conn:
             channel_directory.remember(conn, team_id=team_id, ids_by_name=found)
         return {"channels": len(found)}

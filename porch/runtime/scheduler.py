@@ -64,6 +64,7 @@ class Scheduler:
         poll_seconds: float = 1.0,
         replica: str | None = None,
         failures: FailureLog | None = None,
+        team_jobs: Mapping[str, Iterable[Job]] | None = None,
     ) -> None:
         self.engine = engine
         # Throttles the log of failures that repeat; wall time, not `clock` (the demo's clock
@@ -80,23 +81,41 @@ class Scheduler:
         self._thread: threading.Thread | None = None
         for job in jobs:
             self.register(job)
+        # Many workspaces: the jobs of a workspace with its own community file, built from it
+        # (its channels, its tracker, its intervals) in place of the default's.
+        self._team_jobs: dict[str, dict[str, Job]] = {}
+        for team_id, its_jobs in (team_jobs or {}).items():
+            self._team_jobs[team_id] = {}
+            for job in its_jobs:
+                self._check(job, self._team_jobs[team_id])
+                self._team_jobs[team_id][job.name] = job
 
     # ---- the registry ------------------------------------------------------------------------
 
     def register(self, job: Job) -> None:
         """Add a job; jobs run in the order registered. Names must be unique (they name leases)."""
-        if job.name in self._jobs:
+        self._check(job, self._jobs)
+        self._jobs[job.name] = job
+
+    @staticmethod
+    def _check(job: Job, registered: Mapping[str, Job]) -> None:
+        if job.name in registered:
             raise ValueError(f"a job named {job.name!r} is already registered")
         if job.every <= dt.timedelta(0):
             raise ValueError(f"job {job.name!r} needs a positive interval, not {job.every}")
-        self._jobs[job.name] = job
 
     @property
     def jobs(self) -> tuple[Job, ...]:
         return tuple(self._jobs.values())
 
-    def job(self, name: str) -> Job:
-        return self._jobs[name]
+    def job(self, name: str, *, team_id: str | None = None) -> Job:
+        return self.jobs_of(team_id)[name]
+
+    def jobs_of(self, team_id: str | None) -> Mapping[str, Job]:
+        """The jobs that run for `team_id`: its community's, else the default's."""
+        if team_id is None:
+            return self._jobs
+        return self._team_jobs.get(team_id, self._jobs)
 
     def team_ids(self) -> list[str]:
         """The workspaces jobs run for: all but those that uninstalled Porch."""
@@ -121,7 +140,7 @@ class Scheduler:
         """
         ran: list[JobRun] = []
         for team_id in self.team_ids():
-            for job in self._jobs.values():
+            for job in self.jobs_of(team_id).values():
                 if only is not None and job.name not in only:
                     continue
                 moment = now or self.clock.now()
@@ -137,9 +156,8 @@ class Scheduler:
         For a script that is the only actor (the sandbox settling after each step, a one-off
         command); slots taken by `run_due` are left as they are.
         """
-        job = self._jobs[name]
         return {
-            team_id: job.run(self.engine, team_id, now or self.clock.now())
+            team_id: self.jobs_of(team_id)[name].run(self.engine, team_id, now or self.clock.now())
             for team_id in self.team_ids()
         }
 

@@ -25,6 +25,7 @@ from porch.core.domain_events import SLACK_EVENT_TYPES
 from porch.core.store import READ_ONLY, connect, migrate
 from porch.handlers.events import storer
 from porch.runtime import backlog, installations, jobs
+from porch.runtime.communities import Communities
 from porch.runtime.context import Porch
 from porch.runtime.delivery_stats import DeliveryHealth, DeliveryMeter
 from porch.runtime.edge import DirectEvents, SlackEdge
@@ -96,6 +97,7 @@ def _processors(
         write_turns=porch.write_turns,
         failures=porch.failures,
         uninstalls=uninstalls,
+        features_of=porch.features_of,
     )
     porch.on_accept = inbox.wake
     intake = SpoolIntake(
@@ -139,6 +141,7 @@ class Runtime:
         engine: Engine | None = None,
         deliveries: DeliveryHealth | None = None,
         receives_events: bool = True,
+        communities: Communities | None = None,
     ) -> Runtime:
         """Everything `serve`, `run` and the member commands need. `receives_events=False`
         (`porch members import/reconcile`) only calls Slack, so only the bot token is needed."""
@@ -151,6 +154,7 @@ class Runtime:
                 clock=clock,
                 engine=engine,
                 deliveries=deliveries,
+                communities=communities,
             )
         if not settings.slack_bot_token:
             raise MissingSetting(
@@ -219,8 +223,10 @@ class Runtime:
         clock: Clock | None,
         engine: Engine | None,
         deliveries: DeliveryHealth | None,
+        communities: Communities | None = None,
     ) -> Runtime:
-        """OAuth mode: many workspaces, each with the bot token its installation stored."""
+        """OAuth mode: many workspaces, each with the bot token its installation stored, and
+        the community file of its own when it has one (ConfigError names its line)."""
         client_id = settings.slack_client_id or ""
         engine = engine or connect(settings.database_url)
         try:
@@ -230,8 +236,15 @@ class Runtime:
         except installations.TokenKeyError as exc:
             raise MissingSetting(str(exc)) from exc
         migrate(engine)
+        communities = communities or Communities.load(
+            default_path=settings.config_path, default=config, folder=settings.communities_folder
+        )
         porch = Porch.build(
-            config=config, settings=settings, engine=engine, clock=clock or SystemClock()
+            config=config,
+            settings=settings,
+            engine=engine,
+            clock=clock or SystemClock(),
+            communities=communities,
         )
         api_url = settings.slack_api_url
         slack = SlackClients.installed(installations=store, base_url=api_url)
@@ -243,6 +256,7 @@ class Runtime:
             clock=porch.clock,
             lease=settings.effect_lease,
             failures=porch.failures,
+            features_of=porch.features_of,
         )
 
         def uninstalled(conn: Any, team_id: str, event: Any, now: Any) -> None:
@@ -280,6 +294,7 @@ class Runtime:
                 *jobs.runtime_jobs(porch=porch, slack=slack),
             ],
             failures=porch.failures,
+            team_jobs=jobs.community_jobs(porch=porch, slack=slack, installed=True),
         )
         return cls(
             porch=porch,

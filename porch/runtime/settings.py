@@ -35,6 +35,8 @@ class Settings:
     google_credentials: Path | None = None
     sheets_api_url: str | None = None
     effect_lease: dt.timedelta = DEFAULT_EFFECT_LEASE
+    # Many workspaces: a community file per workspace (porch/runtime/communities.py).
+    communities_dir: Path | None = None
 
     @classmethod
     def from_env(
@@ -74,6 +76,9 @@ class Settings:
                 "PORCH_EFFECT_LEASE_SECONDS", env.get("PORCH_EFFECT_LEASE_SECONDS")
             )
             or DEFAULT_EFFECT_LEASE,
+            communities_dir=Path(env["PORCH_COMMUNITIES"])
+            if env.get("PORCH_COMMUNITIES")
+            else None,
         )
 
     @property
@@ -81,6 +86,12 @@ class Settings:
         """Many workspaces through Slack's OAuth flow: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET
         are set and SLACK_BOT_TOKEN is not (one token, one community, stays the default)."""
         return bool(self.slack_client_id and self.slack_client_secret and not self.slack_bot_token)
+
+    @property
+    def communities_folder(self) -> Path:
+        """The community files of many workspaces, one per team ID: $PORCH_COMMUNITIES, else
+        communities/ beside community.yml."""
+        return self.communities_dir or self.config_path.parent / "communities"
 
     @property
     def uses_example(self) -> bool:

@@ -25,6 +25,7 @@ import logging
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,12 +104,15 @@ class EffectWorker:
         idle_seconds: float = 1.0,
         failures: FailureLog | None = None,
         clients: SlackClients | None = None,
+        features_of: Callable[[str], Features] | None = None,
     ) -> None:
         self.engine = engine
         # One workspace's client, or (`clients`, many workspaces) each effect's team's.
         self.client = client
         self.clients = clients
         self.features = features
+        # Many workspaces: each effect's workspace's features (its own community file).
+        self.features_of = features_of or (lambda team_id: features)
         self.clock = clock
         self.lease = lease
         # Five renewals per lease: a few slow or failed ones do not let a claim lapse.
@@ -270,7 +274,7 @@ class EffectWorker:
         then = effect.payload.get("then")
         if not then:
             return
-        callback = self.features.effect_callback(then.get("op", ""))
+        callback = self.features_of(effect.team_id).effect_callback(then.get("op", ""))
         if callback is None:
             logger.error("no feature handles delivery outcome %r", then.get("op"))
             return
@@ -300,7 +304,7 @@ class EffectWorker:
                 )
                 return {"channel": payload["channel"], "ts": payload["ts"]}
             if effect.kind == "home":
-                app_home = self.features.app_home
+                app_home = self.features_of(effect.team_id).app_home
                 # Read, then render with the connection closed: on SQLite a connection holds
                 # the store's one write lock, which the edge is waiting on to store events.
                 with self.engine.connect() as conn:

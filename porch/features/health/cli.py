@@ -29,7 +29,8 @@ DEFAULT_DAYS = 30
     "--team",
     "team_id",
     default=None,
-    help="The workspace (team ID) to report on, when the database serves several.",
+    help="The workspace (team ID) to report on, when the database serves several (with its "
+    "community file, communities/TEAM.yml, when it has one).",
 )
 @click.pass_obj
 def report(
@@ -40,7 +41,7 @@ def report(
     team_id: str | None,
 ) -> None:
     """Community health for a period up to now, beside the period of the same length before."""
-    config = services.config(config_path)
+    config = services.config(config_path, team_id=team_id)
     tz = config.community.tz
     until = dt.datetime.now(dt.UTC)
     start = (
