@@ -9,13 +9,14 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
 from click.testing import CliRunner
 from cryptography.fernet import Fernet
 from openpyxl import load_workbook
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from porch.core.config import Config, ConfigError
 from porch.core.store.schema import leases, slack_bots
@@ -80,6 +81,16 @@ def tracker_text(path: Path) -> str:
     )
 
 
+def cli_url(engine: Engine) -> str:
+    """DATABASE_URL for a command run against the test's store (its schema on PostgreSQL)."""
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name != "postgresql":
+        return url
+    with engine.connect() as conn:
+        schema = conn.execute(text("select current_schema()")).scalar()
+    return f"{url}?options={quote(f'-csearch_path={schema}')}"
+
+
 def everything_sent(fake: FakeSlack) -> str:
     return " ".join(str(call.params) for call in fake.calls())
 
@@ -127,7 +138,7 @@ def test_each_installed_workspace_runs_on_its_own_community_file(two: Installed,
     assert not (tmp_path / "tracker").exists()  # the default's tracker is nobody's here
 
     # Reports: `porch report --team` counts that workspace's members only.
-    env = {"DATABASE_URL": str(two.engine.url), "PORCH_CONFIG": str(tmp_path / "community.yml")}
+    env = {"DATABASE_URL": cli_url(two.engine), "PORCH_CONFIG": str(tmp_path / "community.yml")}
     reported = {}
     for team in (A, B):
         result = CliRunner().invoke(main, ["report", "--team", team, "--json"], env=env)
