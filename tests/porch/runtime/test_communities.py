@@ -36,13 +36,21 @@ from tests.porch.runtime.test_oauth import (
 
 A, B = "T0AAAAAAA", "T0BBBBBBB"
 ALPHA, BETA = "Alpha Makers", "Beta Builders"
+ALPHA_LEAD = "U0ALPHALEAD"  # a manager in A's file only
 
 
 def write_community(
-    folder: Path, team_id: str, *, name: str, intros: str, sync_seconds: int = 60
+    folder: Path,
+    team_id: str,
+    *,
+    name: str,
+    intros: str,
+    sync_seconds: int = 60,
+    manager: str = "U0MANAGER1",
 ) -> Path:
-    """The example community.yml, renamed, with its own introductions channel and tracker."""
-    text = EXAMPLE_CONFIG.read_text()
+    """The example community.yml, renamed, with its own introductions channel, tracker and
+    manager."""
+    text = EXAMPLE_CONFIG.read_text().replace("U0MANAGER1", manager)
     for old, new in (
         ("Indie Makers Circle", name),
         ("  introductions: introductions", f"  introductions: {intros}"),
@@ -62,7 +70,9 @@ def communities_beside(folder: Path, *, sync_seconds: int = 60) -> Path:
     config = folder / "community.yml"
     config.write_text(EXAMPLE_CONFIG.read_text())
     files = folder / "communities"
-    write_community(files, A, name=ALPHA, intros="alpha-intros", sync_seconds=sync_seconds)
+    write_community(
+        files, A, name=ALPHA, intros="alpha-intros", sync_seconds=sync_seconds, manager=ALPHA_LEAD
+    )
     write_community(files, B, name=BETA, intros="beta-intros", sync_seconds=sync_seconds)
     return config
 
@@ -146,6 +156,27 @@ def test_each_installed_workspace_runs_on_its_own_community_file(two: Installed,
         reported[team] = json.loads(result.output)
     assert (reported[A]["team_id"], reported[A]["members"]) == (A, 1)
     assert (reported[B]["team_id"], reported[B]["members"]) == (B, 2)
+
+
+def test_a_workspaces_managers_are_those_its_own_file_names(two: Installed):
+    two.install(two.a)
+    two.install(two.b)
+    two.settle()
+    answers = {}
+    for fake in (two.a, two.b):
+        form = slack.slash_command(
+            team_id=fake.team_id,
+            user_id=ALPHA_LEAD,
+            command="/porch",
+            text="feedback",
+            channel_id=fake.channel_id("general"),
+        )
+        answer = two.sender.command(form)
+        assert answer.status_code == 200
+        answers[fake.team_id] = answer.text
+    refused = "Only community managers can do that"
+    assert refused not in answers[A]  # A's file names them a manager
+    assert refused in answers[B]  # B's file (and community.yml) do not
 
 
 def test_uninstalling_one_workspace_leaves_the_others_jobs_running(two: Installed):
