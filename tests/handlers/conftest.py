@@ -98,6 +98,9 @@ class ProbeServices:
         with self.engine.begin() as conn:
             return work(conn, self.clock.now())
 
+    def for_team(self, team_id: str) -> ProbeServices:
+        return self  # one community
+
 
 def probe_features(config: Config, rendering: Templates, probe: Probe) -> Features:
     """The registry's Features with the probe alone (fields only legacy listeners read: None)."""
