@@ -42,7 +42,7 @@ def digest(
     team_id: str | None,
 ) -> None:
     """Print a month's feedback digest (Markdown) and save it as an HTML page."""
-    config = services.config(config_path)
+    config = services.config(config_path, team_id=team_id)
     tz = config.community.tz
     month = month or previous_month(services.clock.now(), tz)
     try:

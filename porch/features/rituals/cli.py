@@ -151,7 +151,7 @@ def _pause_or_resume(
     *,
     pause: bool,
 ) -> None:
-    config = services.config(config_path)
+    config = services.config(config_path, team_id=team_id)
     found = _ritual(config, ritual_id)
     with services.store(config_path) as engine:
         team = services.workspace(engine, team_id, command="ritual")
