@@ -157,6 +157,15 @@ def test_each_installed_workspace_runs_on_its_own_community_file(two: Installed,
     assert (reported[A]["team_id"], reported[A]["members"]) == (A, 1)
     assert (reported[B]["team_id"], reported[B]["members"]) == (B, 2)
 
+    # `porch sync --team A --backfill` rebuilds A's tracker from A's rows alone.
+    alpha_file = tmp_path / "communities" / f"tracker-{A}" / "tracker.xlsx"
+    alpha_file.unlink()
+    result = CliRunner().invoke(main, ["sync", "--team", A, "--backfill"], env=env)
+    assert result.exit_code == 0, result.output
+    rebuilt = tracker_text(alpha_file)
+    assert "U0ANA00001" in rebuilt and "U0BEN00001" not in rebuilt
+    assert not (tmp_path / "tracker").exists()
+
 
 def test_a_workspaces_managers_are_those_its_own_file_names(two: Installed):
     two.install(two.a)
