@@ -84,9 +84,7 @@ def check(config_path: Path | None) -> None:
         *warnings,
         *template_issues(config),
         *init_command.placeholder_managers(settings.config_path, config),
-        *check_all(
-            default_path=settings.config_path, default=config, folder=settings.communities_folder
-        ),
+        *check_all(settings, default=config),
     ]
     for issue in issues:
         click.echo(str(issue), err=True)
@@ -146,6 +144,10 @@ def serve(
     This process only answers: it checks each request, stores it and acknowledges it. The
     features, the effect worker, the scheduler and the tracker run in worker processes it starts
     and restarts (`porch worker`), so no amount of background work delays an acknowledgement.
+
+    Many workspaces (OAuth mode): each installed workspace runs on its own community file,
+    communities/TEAM_ID.yml beside community.yml (or in $PORCH_COMMUNITIES), when it has one,
+    else on community.yml; every file is checked at start.
     """
     from porch.runtime import logs
     from porch.runtime.edge import http_server

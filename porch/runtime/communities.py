@@ -167,14 +167,18 @@ def team_settings(settings: Settings, team_id: str | None) -> Settings:
     return settings if path is None else replace(settings, config_path=path)
 
 
-def check_all(*, default_path: Path, default: Config, folder: Path) -> list[ConfigIssue]:
+def check_all(settings: Settings, *, default: Config) -> list[ConfigIssue]:
     """`porch check` for the community files: each one's problems and warnings, as for
-    community.yml (its templates, its placeholder managers), and trackers written twice."""
+    community.yml (its templates, its placeholder managers, a Sheet without credentials), and
+    trackers written twice."""
     from porch.runtime.init_command import placeholder_managers
     from porch.runtime.preview import template_issues
+    from porch.runtime.tracker_sync import missing_credentials
 
     try:
-        found = Communities.load(default_path=default_path, default=default, folder=folder)
+        found = Communities.load(
+            default_path=settings.config_path, default=default, folder=settings.communities_folder
+        )
     except ConfigError as exc:
         return list(exc.issues)
     issues: list[ConfigIssue] = []
@@ -182,4 +186,6 @@ def check_all(*, default_path: Path, default: Config, folder: Path) -> list[Conf
         issues += community.warnings
         issues += template_issues(community.config)
         issues += placeholder_managers(community.path, community.config)
+        if problem := missing_credentials(config=community.config, settings=settings):
+            issues.append(ConfigIssue(community.path, 0, "tracker.sheet", problem))
     return issues
