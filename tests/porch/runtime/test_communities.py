@@ -378,3 +378,23 @@ def job_leases(engine: Engine) -> dict[str, object]:
             select(leases.c.name, leases.c.until).where(leases.c.name.like("job:%"))
         ).all()
     return {name: until for name, until in rows}
+
+
+def test_serve_refuses_to_start_on_a_broken_community_file_naming_its_line(tmp_path: Path):
+    config = communities_beside(tmp_path)
+    broken = tmp_path / "communities" / f"{A}.yml"
+    broken.write_text(broken.read_text().replace("timezone: Europe/Berlin", "timezone: Mars/Base"))
+    env = {
+        "SLACK_BOT_TOKEN": "",
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "PORCH_TOKEN_KEY": Fernet.generate_key().decode(),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'porch.db'}",
+        "PORCH_CONFIG": str(config),
+    }
+    result = CliRunner().invoke(main, ["serve", "--workers", "0"], env=env)
+
+    assert result.exit_code == 2, result.output
+    assert f"{broken}:" in result.output and "community.timezone" in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
