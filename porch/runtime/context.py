@@ -90,7 +90,10 @@ class Porch:
         )
 
     def features_of(self, team_id: str) -> Features:
-        return self.for_team(team_id).features
+        """The features of workspace `team_id`'s community (a lookup: called per event)."""
+        if self.communities is None:
+            return self.features
+        return self.communities.features_of(team_id)
 
     def accept(self, *, team_id: str, event_id: str, event: DomainEvent) -> bool:
         """Store an Events API delivery in the inbox: one INSERT, deduplicated by its key.
