@@ -142,8 +142,9 @@ class Review:
             return f"“{escape(entry.title)}” was already {entry.label.lower()}{who}."
         if status == APPROVED and self._left(conn, team_id=team_id, user_id=entry.author_id):
             return (
-                f"{mention(entry.author_id)} has left the workspace, so “{escape(entry.title)}” can't be "
-                "featured with their permission any more. Reject it to close it."
+                f"{mention(entry.author_id)} has left the workspace, so "
+                f"“{escape(entry.title)}” can't be featured with their permission any more. "
+                "Reject it to close it."
             )
         values: dict[str, Any] = {"status": status, "reviewer_id": manager_id, "reviewed_at": now}
         if status == APPROVED:
