@@ -340,17 +340,25 @@ def site() -> None:
 
 @site.command("build")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=EXAMPLE_HELP)
-def site_build(config_path: Path | None) -> None:
+@click.option(
+    "--team",
+    "team_id",
+    default=None,
+    help="The workspace (team ID) whose showcase to publish, when the database serves several.",
+)
+def site_build(config_path: Path | None, team_id: str | None) -> None:
     """Render the site from community.yml into public/ in the current folder.
 
     community.yml: --config, else $PORCH_CONFIG, else the current folder's, else the example
     bundled with Porch. Pages: site/ in the current folder when it holds index.md (`porch init`
-    writes it), else Porch's own. $PORCH_SITE_DIR changes the output folder.
+    writes it), else Porch's own. $PORCH_SITE_DIR changes the output folder. The Showcase page
+    lists the approved entries in Porch's database (DATABASE_URL, else porch.db here).
     """
     from porch.site import build as site_service
 
     settings = _settings_or_example(config_path)
-    output = site_service.build(config_path=settings.config_path)
+    with site_service.store_beside(settings.database_url, team_id) as store:
+        output = site_service.build(config_path=settings.config_path, store=store)
     click.echo(f"Site built: {output}/index.html")
 
 

@@ -186,6 +186,8 @@ def test_showcase_escapes_member_text(page: Callable[[str], str]) -> None:
     # Paragraphs in member text become paragraphs, not visible tags.
     assert "<p>We cut the form to two fields.</p><p>[click me]" in html
     assert "Nothing here yet" not in html
+    # A withdrawn entry is in the store, never on the page.
+    assert "Taken back" not in html
 
 
 def test_showcase_has_an_empty_state(tmp_path: Path) -> None:
