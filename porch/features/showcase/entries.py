@@ -137,10 +137,11 @@ def of_author(conn: Connection, *, team_id: str, author_id: str) -> list[Entry]:
 
 
 def published(conn: Connection, *, team_id: str) -> list[Entry]:
-    """What the site shows: approved and not withdrawn, newest first."""
+    """What the site shows: approved and not withdrawn, newest first (an entry whose words
+    the retention period cleared is not shown)."""
     rows = conn.execute(
         select(entries)
-        .where(entries.c.team_id == team_id, entries.c.status == APPROVED)
+        .where(entries.c.team_id == team_id, entries.c.status == APPROVED, entries.c.title != "")
         .order_by(entries.c.published_at.desc(), entries.c.entry_id)
     )
     return [Entry(**row._mapping) for row in rows]
