@@ -1,4 +1,4 @@
-"""The demo's showcase: Dana tags a post #showcase and gets a private suggestion; she submits it
+"""The demo's showcase: Ana tags a post #showcase and gets a private suggestion; she submits it
 with /porch share, ticking the permission box; Sam approves it in the review channel, it is
 posted once with credit, and the site built at the end of the demo shows it."""
 
@@ -9,8 +9,8 @@ from typing import Any
 from porch.features.showcase.ids import Action, Input
 
 Demo = Any  # porch.sandbox.demo.Demo, which features do not import
-DANA = "U0DANA0001"
-LINK = "https://dana.example.org/pricing-teardown"
+ANA = "U0ANA00001"
+LINK = "https://ana.example.org/pricing-teardown"
 
 
 def showcase(box: Demo) -> None:
@@ -22,12 +22,12 @@ def showcase(box: Demo) -> None:
         return
     wins = config.channels.wins
     tag = config.showcase.hashtags[0] if config.showcase.hashtags else ""
-    workspace.fake.add_member(workspace.fake.channel_id(wins), DANA)
-    box.say(DANA, wins, f"Wrote up how I rebuilt my pricing page: {LINK} {tag}".strip())
+    workspace.fake.add_member(workspace.fake.channel_id(wins), ANA)
+    box.say(ANA, wins, f"Wrote up how I rebuilt my pricing page: {LINK} {tag}".strip())
     if tag:
         box.narrate(f"{tag} in her post: Porch privately suggests (once) that she submit it.")
-    box.narrate("Dana submits it with /porch share, and ticks the permission box.")
-    workspace.command(DANA, f"share {LINK}")
+    box.narrate("Ana submits it with /porch share, and ticks the permission box.")
+    workspace.command(ANA, f"share {LINK}")
     view = workspace.fake.opened_views()[-1]["view"]
 
     def text(value: str) -> dict[str, Any]:
@@ -36,7 +36,7 @@ def showcase(box: Demo) -> None:
     workspace.sender.interactive(
         slack.view_submission(
             team_id=workspace.fake.team_id,
-            user_id=DANA,
+            user_id=ANA,
             callback_id=view["callback_id"],
             private_metadata=view["private_metadata"],
             values={
@@ -63,7 +63,7 @@ def showcase(box: Demo) -> None:
         for m in workspace.fake.messages(review)
         if m["user"] == workspace.fake.bot_user_id and "Pricing teardown" in str(m["blocks"])
     ]
-    box.narrate(f"Sam approves it in #{config.channels.showcase} (and double-clicks).")
+    box.narrate(f"In #{config.channels.showcase}, Sam approves the submission (and double-clicks).")
     for _ in range(2):
         workspace.click_message(
             workspace.manager,
