@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from porch.core.feature import PreviewSample
 from porch.core.templating import Mrkdwn, mention
+from porch.features.showcase.submissions import NOT_YOURS
 
 if TYPE_CHECKING:
     from porch.features.showcase.showcase import Showcase
@@ -79,10 +80,10 @@ def samples(showcase: Showcase) -> list[PreviewSample]:
             {**context, "entry": {**approved, "status": "rejected", "label": "Rejected"}},
         ),
         (
-            "A member's own submissions",
-            "App Home",
-            "showcase/_home.j2",
-            {"section": {"showcase_entries": [entry, approved]}},
+            "Submit to showcase, on someone else's message",
+            "A modal",
+            "showcase/explain.j2",
+            {"problem": NOT_YOURS},
         ),
         ("A withdrawn showcase post", public, "showcase/withdrawn.j2", context),
         (
