@@ -308,3 +308,20 @@ def test_app_home_lists_the_members_submissions_with_withdraw(workspace: Sandbox
     home = workspace.fake.home_view(DANA)
     assert "Your showcase submissions" in json.dumps(home)
     assert Action.SHOWCASE_WITHDRAW in json.dumps(home)
+
+
+def test_the_suggestions_button_opens_the_form_naming_the_message(workspace: SandboxWorkspace):
+    joined(workspace)
+    general = workspace.fake.channel_id("general")
+    workspace.fake.add_member(general, DANA)
+    ts = workspace.say(DANA, "general", "New landing page is up #showcase")
+    workspace.settle()
+    [suggestion] = workspace.fake.ephemerals(user_id=DANA)
+    [button] = [e for b in suggestion["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    workspace.click(DANA, Action.SHOWCASE_SUGGESTED, value=button["value"])
+    view = workspace.fake.opened_views()[-1]["view"]
+    assert view["callback_id"] == View.SUBMIT_SHOWCASE
+    assert json.loads(view["private_metadata"]) == {"source": f"{general} {ts}"}
+    workspace.say(DANA, "general", "No tag here, or in #showcasey")
+    workspace.settle()
+    assert len(workspace.fake.ephemerals(user_id=DANA)) == 1
