@@ -223,6 +223,10 @@ def test_the_author_withdraws_and_approving_it_then_gets_a_clear_answer(
         if m["user"] == workspace.fake.bot_user_id and "showcase" in words(m).lower()
     ]
     assert "withdrawn by its author" in words(post) and LINK not in words(post)
+    [card] = review_cards(workspace)
+    assert "Withdrawn by its author" in words(card) and "by <@" + workspace.manager not in words(
+        card
+    )
 
 
 def test_approving_a_withdrawn_submission_is_refused_clearly(workspace: SandboxWorkspace):
