@@ -29,7 +29,7 @@ from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
 from porch.site import build as site  # noqa: E402
-from porch.site.render import load_renderer, resolve_showcase_path  # noqa: E402
+from porch.site.render import load_renderer  # noqa: E402
 
 GOAL = 1.2
 
@@ -38,10 +38,7 @@ def bare_project(work: Path, config_path: Path) -> Path:
     """The rendered Markdown and an equivalent mkdocs.yml without the hook."""
     settings = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     docs = REPO / settings["docs_dir"]
-    renderer = load_renderer(
-        config_path=config_path,
-        showcase_path=resolve_showcase_path(config_path=config_path, environ={}),
-    )
+    renderer = load_renderer(config_path=config_path)
     bare_docs = work / "docs"
     shutil.copytree(docs, bare_docs, ignore=shutil.ignore_patterns("overrides"))
     for page in bare_docs.rglob("*.md"):

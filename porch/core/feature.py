@@ -148,6 +148,9 @@ class Feature:
     period_figures: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     # What the site's pages may use from this feature (merged into every page's context).
     site_context: Callable[[], Mapping[str, Any]] | None = None
+    # (conn, team_id): what the pages use from the store, when the site is built beside it
+    # (`porch site build`); merged over site_context (the showcase's published entries).
+    site_data: Callable[[Connection, str], Mapping[str, Any]] | None = None
     # (conn, team_id): the members this feature offers as buddies for newcomers (ambassadors
     # do); the buddies feature asks every feature built before it, without naming one.
     buddy_candidates: Callable[[Connection, str], Collection[str]] | None = None

@@ -138,6 +138,22 @@ class MessageBuilder:
         )
         return ""
 
+    def checkbox(self, label: str, *, action_id: str, option: str, optional: bool = True) -> str:
+        """One checkbox of its own in a modal (a consent box); ticked, its value is "yes"."""
+        self._flush_buttons()
+        action_id = str(action_id)
+        choice = {"text": {"type": "mrkdwn", "text": _tidy(option)[:150]}, "value": "yes"}
+        self.blocks.append(
+            {
+                "type": "input",
+                "block_id": action_id,
+                "label": {"type": "plain_text", "text": str(label)[:2000]},
+                "element": {"type": "checkboxes", "action_id": action_id, "options": [choice]},
+                "optional": optional,
+            }
+        )
+        return ""
+
     def select(
         self,
         label: str,

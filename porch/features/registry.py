@@ -50,6 +50,7 @@ from porch.features import (
     privacy,
     response_alerts,
     rituals,
+    showcase,
     slack_limits,
     spotlight,
 )
@@ -68,6 +69,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     feedback.PACKAGE,
     modmail.PACKAGE,
     keyword_alerts.PACKAGE,
+    showcase.PACKAGE,
     # After nps: its build reads the survey's totals from the features built before it.
     health.PACKAGE,
     # Last: it reads what every other feature declares.
@@ -91,6 +93,7 @@ ORDER = (
     "spotlight",
     "modmail",
     "keyword_alerts",
+    "showcase",
     "privacy",
 )
 
@@ -252,6 +255,14 @@ class Features:
         for feature in self.features:
             if feature.site_context is not None:
                 context.update(feature.site_context())
+        return context
+
+    def site_data(self, conn: Connection, team_id: str) -> dict[str, Any]:
+        """What the pages use from the store for one workspace (Feature.site_data)."""
+        context: dict[str, Any] = {}
+        for feature in self.features:
+            if feature.site_data is not None:
+                context.update(feature.site_data(conn, team_id))
         return context
 
     @property

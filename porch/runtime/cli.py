@@ -358,17 +358,18 @@ def site() -> None:
     "--team",
     "team_id",
     default=None,
-    help="Many workspaces: build this workspace's site, from communities/TEAM.yml, into "
-    "public/TEAM/.",
+    help="Many workspaces: build this workspace's site, from communities/TEAM.yml and its "
+    "showcase entries, into public/TEAM/.",
 )
 def site_build(config_path: Path | None, team_id: str | None) -> None:
     """Render the site from community.yml into public/ in the current folder.
 
     community.yml: --config, else $PORCH_CONFIG, else the current folder's, else the example
     bundled with Porch. Pages: site/ in the current folder when it holds index.md (`porch init`
-    writes it), else Porch's own. $PORCH_SITE_DIR changes the output folder. With --team T…,
-    the site of that workspace, from its community file (else community.yml), into a folder
-    of its own: public/T…/ (or $PORCH_SITE_DIR/T…/).
+    writes it), else Porch's own. $PORCH_SITE_DIR changes the output folder. The Showcase page
+    lists the approved entries in Porch's database (DATABASE_URL, else porch.db here). With
+    --team T…, the site of that workspace, from its community file (else community.yml) and
+    its showcase entries, into a folder of its own: public/T…/ (or $PORCH_SITE_DIR/T…/).
     """
     from porch.runtime.communities import TEAM_ID, team_settings
     from porch.site import build as site_service
@@ -381,7 +382,10 @@ def site_build(config_path: Path | None, team_id: str | None) -> None:
             sys.exit(2)
         settings = team_settings(settings, team_id)
         site_dir = Path(os.environ.get(site_service.SITE_DIR_ENV) or "public") / team_id
-    output = site_service.build(config_path=settings.config_path, site_dir=site_dir)
+    with site_service.store_beside(settings.database_url, team_id) as store:
+        output = site_service.build(
+            config_path=settings.config_path, store=store, site_dir=site_dir
+        )
     click.echo(f"Site built: {output}/index.html")
 
 

@@ -282,6 +282,7 @@ def story(box: Demo) -> None:
     win = box.say("U0CHLOE001", config.channels.wins, "Shipped my pricing page today!")
     box.react("U0ANA00001", config.channels.wins, win, "tada", author="U0CHLOE001")
     box.scene("tags and triage")
+    box.scene("showcase")
 
     box.narrate("Thursday: Ben has not introduced himself yet, so he gets one gentle nudge.")
     box.at(4, "16:00")
@@ -332,9 +333,12 @@ def finish_outputs(*, config: Config, config_path: Path, box: Demo) -> list[tupl
     outputs: list[tuple[str, str]] = []
     from porch.runtime import tracker_sync as sync_service
     from porch.site import build as site_service
+    from porch.site.render import SiteStore
 
     tracker = sync_service.make_tracker(config=config, settings=box.workspace.settings)
     outputs.append(("tracker", str(getattr(tracker, "path", tracker.description))))
-    site = site_service.build(config_path=config_path)
+    # Beside the demo's store: the Showcase page lists what Sam approved.
+    store = SiteStore(engine=box.workspace.engine, team_id=box.workspace.fake.team_id)
+    site = site_service.build(config_path=config_path, store=store)
     outputs.append(("site", str(Path(site) / "index.html")))
     return outputs

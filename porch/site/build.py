@@ -29,8 +29,8 @@ import yaml
 
 from porch.core.resources import project_path
 from porch.site import mkdocs_hook
-from porch.site.mkdocs_hook import CONFIG_PATH_KEY
-from porch.site.render import CONFIG_ENV
+from porch.site.mkdocs_hook import CONFIG_PATH_KEY, STORE_KEY
+from porch.site.render import CONFIG_ENV, SiteStore
 
 SITE_DIR_ENV = "PORCH_SITE_DIR"
 MKDOCS_FILE = project_path("mkdocs.yml")
@@ -73,12 +73,17 @@ def _mkdocs_log(handler: logging.Handler, *, level: int) -> Iterator[None]:
 
 
 def build(
-    *, config_path: Path, mkdocs_file: Path | None = None, site_dir: Path | None = None
+    *,
+    config_path: Path,
+    mkdocs_file: Path | None = None,
+    site_dir: Path | None = None,
+    store: SiteStore | None = None,
 ) -> Path:
     """Build the site strictly (any warning fails) and return the output directory.
 
     The output goes to `site_dir`, else $PORCH_SITE_DIR, else public/ in the
-    current folder (a custom `mkdocs_file` keeps its own `site_dir`). Raises
+    current folder (a custom `mkdocs_file` keeps its own `site_dir`). With a `store`, the pages
+    filled from it (the showcase) show that workspace's data; without one they are empty. Raises
     SiteBuildError naming the page and placeholder, or the config line, that
     broke the build.
     """
@@ -97,6 +102,7 @@ def build(
         try:
             mkdocs_config = load_config(str(mkdocs_file or MKDOCS_FILE), strict=True, **overrides)
             mkdocs_config[CONFIG_PATH_KEY] = Path(config_path)
+            mkdocs_config[STORE_KEY] = store
             mkdocs_build(mkdocs_config)
         except (Abort, ConfigurationError) as exc:
             # MkDocs adds a bare "Error reading page 'x.md':" before the hook's own line.
@@ -172,3 +178,42 @@ def pages_overrides(folder: Path) -> dict[str, object]:
         custom = project_path(PAGES_FOLDER) / OVERRIDES_FOLDER
     theme["custom_dir"] = str(custom.resolve())
     return {"docs_dir": str(pages.resolve()), "theme": theme}
+
+
+@contextmanager
+def store_beside(database_url: str, team_id: str | None) -> Iterator[SiteStore | None]:
+    """The store `porch site build` fills the showcase from: Porch's database (DATABASE_URL,
+    else porch.db in the current folder) and its one workspace, or `team_id`. None when there
+    is no Porch database there or no workspace yet (the showcase is built empty); never creates
+    one. Several workspaces and no `team_id`: SiteBuildError naming them."""
+    from sqlalchemy import select
+    from sqlalchemy.engine import make_url
+
+    from porch.core.store import connect, is_migrated, migrate
+    from porch.core.store.schema import workspaces
+
+    url = make_url(database_url)
+    database = url.database or ":memory:"
+    if url.get_backend_name() == "sqlite" and (
+        database == ":memory:" or not Path(database).exists()
+    ):
+        yield None
+        return
+    engine = connect(database_url)
+    try:
+        if not is_migrated(engine):
+            yield None
+            return
+        migrate(engine)
+        with engine.connect() as conn:
+            known = list(conn.execute(select(workspaces.c.team_id)).scalars())
+        if team_id is not None and team_id not in known:
+            raise SiteBuildError(f"no workspace {team_id} in the store: one of {known or 'none'}")
+        if team_id is None and len(known) > 1:
+            raise SiteBuildError(
+                f"the store serves several workspaces: pass --team, one of: {', '.join(known)}"
+            )
+        chosen = team_id or (known[0] if known else None)
+        yield SiteStore(engine=engine, team_id=chosen) if chosen else None
+    finally:
+        engine.dispose()

@@ -22,17 +22,14 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from porch.core.config import ConfigError
-from porch.site.render import (
-    SiteError,
-    SiteRenderer,
-    load_renderer,
-    resolve_config_path,
-    resolve_showcase_path,
-)
+from porch.site.render import SiteError, SiteRenderer, load_renderer, resolve_config_path
 
 # `porch site build` passes its config path through this key; plain `mkdocs`
 # never sets it and the hook falls back to PORCH_CONFIG or community.yml.
 CONFIG_PATH_KEY = "porch_config_path"
+# ... and the store it builds beside (render.SiteStore), for the pages filled from it (the
+# showcase); plain `mkdocs` has none.
+STORE_KEY = "porch_store"
 RENDERER_KEY = "porch_renderer"
 
 
@@ -42,10 +39,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         mkdocs_file=mkdocs_file, environ=os.environ
     )
     try:
-        renderer = load_renderer(
-            config_path=Path(config_path),
-            showcase_path=resolve_showcase_path(config_path=Path(config_path), environ=os.environ),
-        )
+        renderer = load_renderer(config_path=Path(config_path), store=config.get(STORE_KEY))
     except (ConfigError, SiteError) as exc:
         raise PluginError(str(exc)) from None
     config[RENDERER_KEY] = renderer
@@ -82,9 +76,8 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 
 def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
-    """Rebuild on config or showcase edits too, not just on Markdown edits."""
+    """Rebuild on config edits too, not just on Markdown edits."""
     renderer: SiteRenderer = config[RENDERER_KEY]
-    for path in (renderer.config_path, renderer.showcase_path):
-        if path.exists():
-            server.watch(str(path))
+    if renderer.config_path.exists():
+        server.watch(str(renderer.config_path))
     return server

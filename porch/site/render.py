@@ -14,27 +14,20 @@ This module knows nothing about MkDocs; `porch/site/mkdocs_hook.py` adapts it.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Any
 
 import jinja2
-import yaml
-from markupsafe import Markup, escape
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy import Engine
 
 from porch.core.config import Config
 from porch.features.registry import build_features, load_config
 from porch.features.registry import templates as feature_templates
 
 CONFIG_ENV = "PORCH_CONFIG"
-SHOWCASE_ENV = "PORCH_SHOWCASE"
-SHOWCASE_FILE = "showcase.json"
 
 # Slack emoji names shown on the feedback page. Pages render the glyph beside
 # the name so members recognise the reaction without the site fetching images.
@@ -71,30 +64,6 @@ class SiteError(Exception):
     """A page or site data file that cannot be rendered; the text is one line per problem."""
 
 
-class ShowcaseEntry(BaseModel):
-    """One approved piece of member content.
-
-    Everything here was written by a member, so it is treated as untrusted text:
-    it is HTML-escaped and never interpreted as Markdown or as a template.
-    Unknown keys are ignored so the content-review feature can add fields freely.
-    """
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    title: str = Field(min_length=1)
-    author: str = Field(min_length=1)
-    text: str = Field(min_length=1)
-    url: str | None = None
-    date: dt.date | None = None
-
-    @field_validator("url")
-    @classmethod
-    def _web_link(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^\s]+$", value):
-            raise ValueError("must be an http(s) link")
-        return value
-
-
 def resolve_config_path(*, mkdocs_file: Path, environ: Mapping[str, str]) -> Path:
     """PORCH_CONFIG wins; otherwise community.yml beside mkdocs.yml.
 
@@ -104,77 +73,6 @@ def resolve_config_path(*, mkdocs_file: Path, environ: Mapping[str, str]) -> Pat
     if value := environ.get(CONFIG_ENV):
         return Path(value)
     return mkdocs_file.parent / "community.yml"
-
-
-def resolve_showcase_path(*, config_path: Path, environ: Mapping[str, str]) -> Path:
-    """PORCH_SHOWCASE wins; otherwise showcase.json beside the config."""
-    if value := environ.get(SHOWCASE_ENV):
-        return Path(value)
-    return config_path.parent / SHOWCASE_FILE
-
-
-def load_showcase(path: Path) -> list[ShowcaseEntry]:
-    """Approved member content from a JSON or YAML list; none if the file does not exist.
-
-    The content-review feature will write this file; until then it is optional.
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        raise SiteError(f"{path}: cannot read: {exc.strerror}") from exc
-    try:
-        data = yaml.safe_load(text) if path.suffix in (".yml", ".yaml") else json.loads(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise SiteError(f"{path}: not valid {path.suffix.lstrip('.') or 'JSON'}: {exc}") from exc
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        raise SiteError(f"{path}: expected a list of showcase entries")
-    entries = []
-    for index, item in enumerate(data):
-        try:
-            entries.append(ShowcaseEntry.model_validate(item))
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            field = ".".join(str(part) for part in error["loc"]) or "(entry)"
-            message = str(error["msg"]).removeprefix("Value error, ")
-            raise SiteError(f"{path}: entry {index + 1}: {field}: {message}") from None
-    return entries
-
-
-def showcase_html(entries: Sequence[ShowcaseEntry]) -> Markup:
-    """Material grid cards as one raw HTML block.
-
-    Raw HTML keeps member text out of the Markdown parser entirely, so a link or
-    an HTML tag in a submission shows up as the characters the member typed.
-    """
-    if not entries:
-        return Markup("")
-    cards = []
-    for entry in entries:
-        paragraphs = [p for p in re.split(r"\n\s*\n", entry.text.strip()) if p.strip()]
-        body = Markup("").join(
-            Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in p.splitlines()))
-            for p in paragraphs
-        )
-        byline = Markup("By {}").format(entry.author)
-        if entry.date:
-            byline += Markup(", {}").format(f"{entry.date.day} {entry.date:%B %Y}")
-        if entry.url:
-            byline += Markup(' · <a href="{}" rel="nofollow noopener ugc">See it</a>').format(
-                entry.url
-            )
-        cards.append(
-            Markup('<li><p class="porch-showcase__title"><strong>{}</strong></p>{}').format(
-                entry.title, body
-            )
-            + Markup('<p class="porch-showcase__by">{}</p></li>').format(byline)
-        )
-    return Markup('<div class="grid cards porch-showcase"><ul>{}</ul></div>').format(
-        Markup("").join(cards)
-    )
 
 
 class ConfigNode(dict[str, Any]):
@@ -272,15 +170,27 @@ def timezone_label(timezone: str) -> str:
     return f"{city.replace('_', ' ')} time"
 
 
-def build_context(config: Config, *, showcase: Sequence[ShowcaseEntry]) -> ConfigNode:
+@dataclass(frozen=True)
+class SiteStore:
+    """The store a site is built beside, and the workspace whose pages it fills (`porch site
+    build` finds them; a plain `mkdocs build` has none, and the store's pages are empty)."""
+
+    engine: Engine
+    team_id: str
+
+
+def build_context(config: Config, *, store: SiteStore | None = None) -> ConfigNode:
     """Everything a page may use: the config as written, plus a few derived values."""
     data = config.model_dump(mode="json")
     data["community"]["promise"]["statement"] = config.community.promise.statement
     data["community"]["timezone_label"] = timezone_label(config.community.timezone)
-    data["showcase"] = {"count": len(showcase), "html": showcase_html(showcase)}
     # What the features add for the pages (Feature.site_context): the rituals calendar, the
-    # feedback tags, the privacy table.
-    data.update(build_features(config=config, templates=feature_templates()).site_context())
+    # feedback tags, the privacy table; and, from the store, the showcase's entries.
+    features = build_features(config=config, templates=feature_templates())
+    data.update(features.site_context())
+    if store is not None:
+        with store.engine.connect() as conn:
+            data.update(features.site_data(conn, store.team_id))
     return _wrap(data, "")
 
 
@@ -345,7 +255,6 @@ class SiteRenderer:
     """One build's worth of rendering state: the loaded config and the page context."""
 
     config_path: Path
-    showcase_path: Path
     config: Config
     context: ConfigNode
     environment: jinja2.Environment
@@ -354,14 +263,12 @@ class SiteRenderer:
         return render_page(source, page=page, context=self.context, environment=self.environment)
 
 
-def load_renderer(*, config_path: Path, showcase_path: Path) -> SiteRenderer:
+def load_renderer(*, config_path: Path, store: SiteStore | None = None) -> SiteRenderer:
     """Load and validate everything a build needs (raises ConfigError or SiteError)."""
     config = load_config(config_path)
-    showcase = load_showcase(showcase_path)
     return SiteRenderer(
         config_path=config_path,
-        showcase_path=showcase_path,
         config=config,
-        context=build_context(config, showcase=showcase),
+        context=build_context(config, store=store),
         environment=make_environment(),
     )

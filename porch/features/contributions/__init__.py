@@ -1,10 +1,8 @@
-"""Contributions: members' wins in the tracker's Wins worksheet (wins.py), and the Content
-worksheet's layout (rows.py)."""
+"""Contributions: members' wins in the tracker's Wins worksheet (wins.py)."""
 
 from __future__ import annotations
 
 from porch.core.feature import Feature, FeaturePackage, FeatureSetup
-from porch.features.contributions.rows import ContentRow
 from porch.features.contributions.wins import Contributions
 
 
@@ -12,4 +10,4 @@ def build(setup: FeatureSetup) -> Feature:
     return Contributions(config=setup.config).feature()
 
 
-PACKAGE = FeaturePackage(name="contributions", build=build, worksheets=(ContentRow,))
+PACKAGE = FeaturePackage(name="contributions", build=build)

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from porch.site import build as site
-from tests.porch.site.helpers import HOSTILE_SHOWCASE, write_config
+from porch.site.render import SiteStore
+from tests.porch.site.helpers import HOSTILE_SHOWCASE, SITE_TEAM, store_with_showcase, write_config
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One site built from our own config plus a hostile showcase entry."""
+    """One site built from our own config, beside a store with a hostile showcase entry (and a
+    withdrawn one, which must not show)."""
     root = tmp_path_factory.mktemp("site")
     config_path = write_config(root)
-    (root / "showcase.json").write_text(json.dumps(HOSTILE_SHOWCASE), encoding="utf-8")
-    return site.build(config_path=config_path, site_dir=root / "public")
+    withdrawn = {**HOSTILE_SHOWCASE, "title": "Taken back", "status": "withdrawn"}
+    engine = store_with_showcase(root, HOSTILE_SHOWCASE, withdrawn)
+    try:
+        store = SiteStore(engine=engine, team_id=SITE_TEAM)
+        return site.build(config_path=config_path, site_dir=root / "public", store=store)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")

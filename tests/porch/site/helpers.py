@@ -2,26 +2,77 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import Engine, insert
 
 REPO = Path(__file__).resolve().parents[3]
 
-# Member text that must come out as text, never as markup or a link.
-HOSTILE_SHOWCASE = [
-    {
-        "title": "Launch teardown <script>alert('t')</script>",
-        "author": "Ada <b>Bold</b>",
-        "text": (
-            "We cut the form to two fields.\n\n[click me](javascript:alert(1)) {{ community.name }}"
-        ),
-        "url": "https://ada.example.org/teardown",
-        "date": "2026-03-04",
-    }
-]
+# Member text that must come out as text, never as markup or a link: an approved showcase
+# entry in the store the site is built beside.
+HOSTILE_SHOWCASE = {
+    "title": "Launch teardown <script>alert('t')</script>",
+    "author": "Ada <b>Bold</b>",
+    "description": (
+        "We cut the form to two fields.\n\n[click me](javascript:alert(1)) {{ community.name }}"
+    ),
+    "url": "https://ada.example.org/teardown",
+    "published": dt.datetime(2026, 3, 4, 12, 0, tzinfo=dt.UTC),
+}
+SITE_TEAM = "T0SITE0001"
+
+
+def store_with_showcase(
+    directory: Path, *shown: dict[str, Any], team_id: str = SITE_TEAM
+) -> Engine:
+    """A migrated SQLite store in `directory` (porch.db) whose workspace has these approved
+    showcase entries (HOSTILE_SHOWCASE's shape), each by a member of that name."""
+    from porch.core.store import connect, migrate
+    from porch.core.store.schema import members, workspaces
+    from porch.features.showcase import entries
+
+    engine = connect(f"sqlite:///{directory / 'porch.db'}")
+    migrate(engine)
+    with engine.begin() as conn:
+        now = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+        conn.execute(insert(workspaces).values(team_id=team_id, installed_at=now))
+        for number, entry in enumerate(shown):
+            author = f"U0AUTHOR{number:02d}"
+            conn.execute(
+                insert(members).values(
+                    team_id=team_id,
+                    user_id=author,
+                    display_name=entry["author"],
+                    is_guest=False,
+                    is_deleted=False,
+                    updated_at=now,
+                )
+            )
+            entry_id = f"sc-site-{number}"
+            entries.create(
+                conn,
+                team_id=team_id,
+                entry_id=entry_id,
+                author_id=author,
+                title=entry["title"],
+                url=entry["url"],
+                description=entry["description"],
+                source=None,
+                now=now,
+            )
+            entries.change(
+                conn,
+                team_id=team_id,
+                entry_id=entry_id,
+                now=now,
+                status=entry.get("status", entries.APPROVED),
+                published_at=entry["published"],
+            )
+    return engine
 
 
 def community_data() -> dict[str, Any]:

@@ -1,8 +1,7 @@
-"""Pure rendering logic: placeholders, missing values and the showcase data file."""
+"""Pure rendering logic: placeholders and missing values."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +11,9 @@ from porch.features.registry import config_model, load_config
 from porch.site.render import (
     SiteError,
     build_context,
-    load_showcase,
     make_environment,
     render_page,
     resolve_config_path,
-    resolve_showcase_path,
     timezone_label,
 )
 from tests.porch.site.helpers import REPO, community_data
@@ -25,7 +22,7 @@ CONFIG = load_config(REPO / "community.yml")
 
 
 def render(source: str) -> str:
-    context = build_context(CONFIG, showcase=[])
+    context = build_context(CONFIG)
     return render_page(source, page="site/p.md", context=context, environment=make_environment())
 
 
@@ -76,35 +73,12 @@ def test_optional_values_can_be_tested_with_is_defined() -> None:
     assert render("{{ 'set' if managers.usergroup is defined else 'unset' }}") == "unset"
 
 
-def test_config_and_showcase_paths(tmp_path: Path) -> None:
+def test_the_config_path(tmp_path: Path) -> None:
     mkdocs_file = tmp_path / "mkdocs.yml"
     assert resolve_config_path(mkdocs_file=mkdocs_file, environ={}) == tmp_path / "community.yml"
     assert resolve_config_path(mkdocs_file=mkdocs_file, environ={"PORCH_CONFIG": "x.yml"}) == (
         Path("x.yml")
     )
-    config = tmp_path / "c" / "community.yml"
-    assert resolve_showcase_path(config_path=config, environ={}) == tmp_path / "c/showcase.json"
-    assert resolve_showcase_path(config_path=config, environ={"PORCH_SHOWCASE": "s.yml"}) == (
-        Path("s.yml")
-    )
-
-
-def test_showcase_file_is_optional_and_validated(tmp_path: Path) -> None:
-    assert load_showcase(tmp_path / "missing.json") == []
-    good = tmp_path / "showcase.yml"
-    good.write_text("- {title: T, author: A, text: X, extra_field: ignored}\n", encoding="utf-8")
-    assert [entry.title for entry in load_showcase(good)] == ["T"]
-
-    bad = tmp_path / "showcase.json"
-    bad.write_text(json.dumps([{"title": "T", "author": "A", "text": "X", "url": "javascript:x"}]))
-    with pytest.raises(SiteError, match=r"showcase.json: entry 1: url: must be an http\(s\) link"):
-        load_showcase(bad)
-    bad.write_text("{not json")
-    with pytest.raises(SiteError, match=r"showcase\.json: not valid json"):
-        load_showcase(bad)
-    bad.write_text('{"title": "T"}')
-    with pytest.raises(SiteError, match="expected a list of showcase entries"):
-        load_showcase(bad)
 
 
 def render_site_page(name: str, **changes: dict[str, Any]) -> str:
@@ -116,7 +90,7 @@ def render_site_page(name: str, **changes: dict[str, Any]) -> str:
     return render_page(
         (REPO / "site" / name).read_text(encoding="utf-8"),
         page=f"site/{name}",
-        context=build_context(config, showcase=[]),
+        context=build_context(config),
         environment=make_environment(),
     )
 
@@ -129,7 +103,7 @@ def test_join_button_appears_only_with_an_invite_link() -> None:
     hidden = render_page(
         (REPO / "site" / "index.md").read_text(encoding="utf-8"),
         page="site/index.md",
-        context=build_context(config_model().model_validate(data), showcase=[]),
+        context=build_context(config_model().model_validate(data)),
         environment=make_environment(),
     )
     assert "Join the community" not in hidden
@@ -181,7 +155,7 @@ def test_without_contacts_the_concern_path_still_shows() -> None:
     guidelines = render_page(
         (REPO / "site" / "guidelines.md").read_text(encoding="utf-8"),
         page="site/guidelines.md",
-        context=build_context(config_model().model_validate(data), showcase=[]),
+        context=build_context(config_model().model_validate(data)),
         environment=make_environment(),
     )
     assert "Who you can contact" not in guidelines
@@ -211,7 +185,7 @@ def test_guidelines_scope_has_a_default_and_the_harassment_rule_is_optional() ->
     page = render_page(
         (REPO / "site" / "guidelines.md").read_text(encoding="utf-8"),
         page="site/guidelines.md",
-        context=build_context(config_model().model_validate(data), showcase=[]),
+        context=build_context(config_model().model_validate(data)),
         environment=make_environment(),
     )
     assert "These guidelines apply everywhere in the community" in page

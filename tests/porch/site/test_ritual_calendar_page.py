@@ -33,7 +33,7 @@ def test_the_calendar_shows_each_cadence_and_the_first_of_rotating_prompts() -> 
     page = render_page(
         (REPO / "site" / "getting-started.md").read_text(encoding="utf-8"),
         page="site/getting-started.md",
-        context=build_context(config_model().model_validate(data), showcase=[]),
+        context=build_context(config_model().model_validate(data)),
         environment=make_environment(),
     )
     assert "| Every 2 weeks on Tuesday | 16:00 Berlin time | Demo day |" in page

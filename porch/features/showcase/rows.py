@@ -1,7 +1,5 @@
-"""The Content worksheet: members' submitted content (articles, talks, templates) for review.
-
-Laid out in the tracker already; nothing fills it yet (content review comes later).
-"""
+"""The Content worksheet: the showcase's queue, one row per submission and its state
+(Pending review, Changes requested, Approved, Rejected, Withdrawn)."""
 
 from __future__ import annotations
 
