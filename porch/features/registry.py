@@ -42,6 +42,7 @@ from porch.features import (
     contributions,
     feedback,
     health,
+    join_paths,
     keyword_alerts,
     modmail,
     nps,
@@ -57,6 +58,8 @@ from porch.features import (
 # Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
 PACKAGES: tuple[FeaturePackage, ...] = (
     participation.PACKAGE,
+    # Before onboarding: introductions show the interests its answers give.
+    join_paths.PACKAGE,
     onboarding.PACKAGE,
     contributions.PACKAGE,
     slack_limits.PACKAGE,
@@ -80,6 +83,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
 ORDER = (
     "participation",
     "onboarding",
+    "join_paths",
     "contributions",
     "rituals",
     "feedback",
