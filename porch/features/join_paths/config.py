@@ -79,7 +79,7 @@ class JoinPath(Strict):
     # Shown beside their mention in the introductions thread, and what buddies match on.
     interest: Text | None = None
     paragraph: Text | None = None
-    channels: list[ChannelName] = []
+    channels: list[ChannelName] = Field(default=[])
     checklist: list[Text] = Field(default=[], max_length=10)
 
     @field_validator("when")
@@ -109,7 +109,7 @@ class JoinPathsConfig(Strict):
     questions: list[JoinQuestion] | None = None
     # The label of an optional free-text answer ("Anything else?"); none when left out.
     free_text: Text | None = None
-    paths: list[JoinPath] = []
+    paths: list[JoinPath] = Field(default=[])
 
     @model_validator(mode="wrap")
     @classmethod
