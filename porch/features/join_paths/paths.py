@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 from porch.core import effect_queue, member_records
 from porch.core.app_home import AppHome
 from porch.core.config import Config
-from porch.core.feature import Feature, PersonalData
+from porch.core.feature import Feature, PersonalData, PreviewSample
 from porch.core.interactions import (
     ActionRequest,
     Errors,
@@ -39,6 +39,7 @@ from porch.features.join_paths import store
 from porch.features.join_paths.config import JoinPath, JoinPathsConfig
 from porch.features.join_paths.ids import Action, View
 from porch.features.join_paths.modal import question_blocks, read_answers
+from porch.features.join_paths.previews import previews
 
 FOLLOW_UP = "join_paths/follow_up.j2"
 SKIPPED = "join_paths/skipped.j2"
@@ -266,14 +267,10 @@ class JoinPaths:
             "steps": [label for _, label in _steps(path)],
         }
 
-    def previews(self) -> list[Any]:
-        if not self.section.on:
-            return []
-        sample = [self._path_view(p) for p in self.section.paths[:2]]
-        return [
-            ("After the join questions", "Direct message", FOLLOW_UP, {"paths": sample}),
-            ("The join questions, skipped", "Only the member sees it", SKIPPED, {}),
-        ]
+    def previews(self) -> list[PreviewSample]:
+        return previews(
+            self.config, follow_up=FOLLOW_UP, skipped=SKIPPED, home=HOME, path_view=self._path_view
+        )
 
 
 def _steps(path: JoinPath) -> list[tuple[str, str]]:
