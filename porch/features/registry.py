@@ -38,6 +38,7 @@ from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
 from porch.core.worksheets import CORE_ROWS, SheetRow
 from porch.features import (
+    buddies,
     check_in,
     contributions,
     feedback,
@@ -71,6 +72,9 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     feedback.PACKAGE,
     modmail.PACKAGE,
     keyword_alerts.PACKAGE,
+    # After the features that offer buddies or give interests (Feature.buddy_candidates,
+    # Feature.member_interests): it asks those built before it.
+    buddies.PACKAGE,
     # After nps: its build reads the survey's totals from the features built before it.
     health.PACKAGE,
     # Last: it reads what every other feature declares.
@@ -95,6 +99,7 @@ ORDER = (
     "spotlight",
     "modmail",
     "keyword_alerts",
+    "buddies",
     "privacy",
 )
 
