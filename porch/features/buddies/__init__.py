@@ -8,6 +8,7 @@ import datetime as dt
 from porch.core.feature import Feature, FeaturePackage, FeatureSetup, Job
 from porch.features.buddies.config import BuddiesConfig
 from porch.features.buddies.controls import PERSONAL_DATA, BuddyControls
+from porch.features.buddies.demo import SCENES, demo_config
 from porch.features.buddies.ids import Action
 from porch.features.buddies.pairing import Pairing
 from porch.features.buddies.previews import previews
@@ -35,6 +36,7 @@ def build(setup: FeatureSetup) -> Feature:
         verbs=controls.verbs() if on else (),
         personal_data=PERSONAL_DATA,
         previews=lambda: previews(setup.config),
+        demo_scenes=SCENES,
     )
 
 
@@ -43,4 +45,5 @@ PACKAGE = FeaturePackage(
     build=build,
     config_sections={"buddies": (BuddiesConfig, False)},
     slack_ids=(Action,),
+    demo_config=demo_config,
 )

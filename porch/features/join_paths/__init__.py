@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from porch.core.feature import Feature, FeaturePackage, FeatureSetup
 from porch.features.join_paths.config import JoinPathsConfig
+from porch.features.join_paths.demo import demo_config
 from porch.features.join_paths.ids import Action, View
 from porch.features.join_paths.paths import JoinPaths
 
@@ -20,4 +21,5 @@ PACKAGE = FeaturePackage(
     build=build,
     config_sections={"join_paths": (JoinPathsConfig, False)},
     slack_ids=(Action, View),
+    demo_config=demo_config,
 )

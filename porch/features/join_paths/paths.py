@@ -37,6 +37,7 @@ from porch.core.posting import post
 from porch.core.templating import Templates
 from porch.features.join_paths import store
 from porch.features.join_paths.config import JoinPath, JoinPathsConfig
+from porch.features.join_paths.demo import SCENES
 from porch.features.join_paths.ids import Action, View
 from porch.features.join_paths.modal import question_blocks, read_answers
 from porch.features.join_paths.previews import previews
@@ -84,6 +85,7 @@ class JoinPaths:
             personal_data=PERSONAL_DATA,
             member_interests=self.interests_of,
             previews=self.previews,
+            demo_scenes=SCENES,
         )
 
     # ---- the modal -------------------------------------------------------------------------
