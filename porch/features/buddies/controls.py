@@ -27,6 +27,7 @@ from porch.core.interactions import (
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Templates, mention
 from porch.features.buddies.ids import Action
+from porch.features.buddies.pairing import show_buddy
 from porch.features.buddies.tables import buddy_pairings, buddy_volunteers
 
 ANSWERED = "buddies/answered.j2"
@@ -94,6 +95,7 @@ class BuddyControls:
                 )
                 .values({column: answer})
             )
+            show_buddy(conn, team_id=request.team_id, newcomer_id=newcomer_id, now=now)
             return True
 
         if not request.transaction(record):

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
 
+from porch.core import member_records
 from porch.core.config import Config
 from porch.core.posting import post
 from porch.core.store.schema import members
@@ -142,6 +143,7 @@ class Pairing:
             met_buddy=None,
         ):
             return 0  # another replica paired them first
+        show_buddy(conn, team_id=team_id, newcomer_id=newcomer_id, now=now)
         self._post(
             conn,
             team_id=team_id,
@@ -196,3 +198,27 @@ class Pairing:
             to={"users": users},  # type: ignore[dict-item]
             **kwargs,
         )
+
+
+def show_buddy(conn: Connection, *, team_id: str, newcomer_id: str, now: dt.datetime) -> None:
+    """The newcomer's Buddy cell on the Members worksheet: who, and what each said they did."""
+    row = conn.execute(
+        select(buddy_pairings).where(
+            buddy_pairings.c.team_id == team_id, buddy_pairings.c.newcomer_id == newcomer_id
+        )
+    ).first()
+    if row is None or row.buddy_id is None:
+        return
+    buddy = member_records.get(conn, team_id=team_id, user_id=row.buddy_id)
+    name = (buddy.display_name or buddy.real_name) if buddy is not None else ""
+    cell = f"{name} ({row.buddy_id})" if name else row.buddy_id
+    answers = [
+        f"{who} says {said}"
+        for who, said in (("newcomer", row.met_newcomer), ("buddy", row.met_buddy))
+        if said
+    ]
+    if answers:
+        cell += ": " + ", ".join(answers)
+    member_records.set_cells(
+        conn, team_id=team_id, user_id=newcomer_id, cells={"Buddy": cell}, now=now
+    )

@@ -156,6 +156,13 @@ class JoinPaths:
             paths=ids,
             now=now,
         )
+        member_records.set_cells(
+            conn,
+            team_id=team_id,
+            user_id=user_id,
+            cells={"Join answers": _in_words(answers, free_text), "Path": ", ".join(ids)},
+            now=now,
+        )
         digest = hashlib.blake2b(",".join(ids).encode(), digest_size=6).hexdigest()
         member = member_records.get(conn, team_id=team_id, user_id=user_id)
         post(
@@ -277,3 +284,11 @@ class JoinPaths:
 
 def _steps(path: JoinPath) -> list[tuple[str, str]]:
     return [(f"{path.id}:{n}", label) for n, label in enumerate(path.checklist, start=1)]
+
+
+def _in_words(answers: dict[str, list[str]], free_text: str | None) -> str:
+    """The answers as the Members worksheet shows them: "role: Designer; goals: Feedback"."""
+    parts = [f"{question}: {', '.join(given)}" for question, given in answers.items()]
+    if free_text:
+        parts.append(f"note: {free_text}")
+    return "; ".join(parts)

@@ -8,6 +8,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from porch.core import tracker_queue
 from porch.features.buddies.config import BuddiesConfig
 from porch.features.buddies.tables import buddy_pairings, buddy_volunteers
 from porch.sandbox import slack_requests as slack
@@ -87,6 +88,10 @@ def test_a_newcomer_meets_the_buddy_who_shares_her_interest_once(workspace_facto
     assert outsider.status_code == 400
     [pairing] = pairings(workspace)
     assert (pairing.met_newcomer, pairing.met_buddy) == ("met", "met")
+    with workspace.engine.connect() as conn:
+        row = tracker_queue.get_row(conn, team_id=workspace.fake.team_id, sheet="Members", key=GIA)
+    assert row is not None
+    assert row["Buddy"] == f"Clo ({CLO}): newcomer says met, buddy says met"
 
 
 def test_a_full_buddy_is_passed_over_and_one_who_opted_out_is_never_chosen(

@@ -4,6 +4,7 @@ bad input."""
 
 from __future__ import annotations
 
+from porch.core import tracker_queue
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.workspace import SandboxWorkspace
 from tests.porch.features.join_paths.paths_config import answers_state, with_paths
@@ -60,6 +61,17 @@ def test_gia_answers_the_join_questions_and_gets_her_paths_channels(workspace_fa
     assert "Designers gather in #design-crit" in text
     assert "Post one screen for critique" in text
     assert buttons(follow_up)[:2] == ["Join #design-crit", "Join #feedback"]
+
+    # The Members worksheet shows her answers and paths, and keeps them when her row changes.
+    workspace.say(GIA, "general", "Hello! =1+1")
+    workspace.settle()
+    with workspace.engine.connect() as conn:
+        row = tracker_queue.get_row(conn, team_id=workspace.fake.team_id, sheet="Members", key=GIA)
+    assert row is not None and row["Last active"]
+    assert row["Join answers"] == (
+        "role: Designer; interests: Feedback, Hiring; note: I make <b>icons</b>"
+    )
+    assert row["Path"] == "design, feedback"
 
     # One click joins (the bot invites her); a second click invites nobody twice.
     for _ in range(2):
