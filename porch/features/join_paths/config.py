@@ -156,7 +156,8 @@ class JoinPathsConfig(Strict):
     def summary_line(self) -> str:
         if not self.on:
             return "  join questions: off"
-        return f"  join questions: {len(self.questions or [])}, {len(self.paths)} paths"
+        count = len(self.paths)
+        return f"  join questions: {len(self.questions or [])}, {count} path{'s' * (count != 1)}"
 
     def paths_for(self, answers: dict[str, list[str]]) -> list[JoinPath]:
         """The paths a member's answers put them on, in the config's order."""

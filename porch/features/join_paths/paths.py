@@ -278,7 +278,12 @@ class JoinPaths:
 
     def previews(self) -> list[PreviewSample]:
         return previews(
-            self.config, follow_up=FOLLOW_UP, skipped=SKIPPED, home=HOME, path_view=self._path_view
+            self.config,
+            modal=MODAL,
+            follow_up=FOLLOW_UP,
+            skipped=SKIPPED,
+            home=HOME,
+            path_view=self._path_view,
         )
 
 

@@ -34,7 +34,7 @@ SAMPLE = JoinPathsConfig(
 
 
 def previews(
-    config: Config, *, follow_up: str, skipped: str, home: str, path_view: Any
+    config: Config, *, modal: str, follow_up: str, skipped: str, home: str, path_view: Any
 ) -> list[PreviewSample]:
     section: JoinPathsConfig = config.join_paths  # type: ignore[attr-defined]
     if not section.on:
@@ -53,6 +53,7 @@ def previews(
             "onboarding/welcome_dm.j2",
             {"config": config, "personal_note": None, "sent_by": None},
         ),
+        ("Tell us about you: the modal's introduction", "Modal", modal, {}),
         ("After the join questions", "Direct message", follow_up, {"paths": paths}),
         ("The join questions, skipped", "Only the member sees it", skipped, {}),
         (
