@@ -79,7 +79,7 @@ class JoinPath(Strict):
     # Shown beside their mention in the introductions thread, and what buddies match on.
     interest: Text | None = None
     paragraph: Text | None = None
-    channels: list[ChannelName] = Field(default=[])
+    channels: list[ChannelName] = Field(default=[], max_length=5)
     checklist: list[Text] = Field(default=[], max_length=10)
 
     @field_validator("when")
@@ -109,7 +109,7 @@ class JoinPathsConfig(Strict):
     questions: list[JoinQuestion] | None = None
     # The label of an optional free-text answer ("Anything else?"); none when left out.
     free_text: Text | None = None
-    paths: list[JoinPath] = Field(default=[])
+    paths: list[JoinPath] = Field(default=[], max_length=30)
 
     @model_validator(mode="wrap")
     @classmethod

@@ -38,6 +38,7 @@ from porch.core.templating import Templates
 from porch.features.join_paths import store
 from porch.features.join_paths.config import JoinPath, JoinPathsConfig
 from porch.features.join_paths.demo import SCENES
+from porch.features.join_paths.figures import PathParticipation, participation_by_path
 from porch.features.join_paths.ids import Action, View
 from porch.features.join_paths.modal import question_blocks, read_answers
 from porch.features.join_paths.previews import previews
@@ -46,6 +47,7 @@ FOLLOW_UP = "join_paths/follow_up.j2"
 SKIPPED = "join_paths/skipped.j2"
 MODAL = "join_paths/modal.j2"
 HOME = "join_paths/_home.j2"
+MAX_SHOWN = 8
 
 PERSONAL_DATA = (
     PersonalData(
@@ -86,6 +88,7 @@ class JoinPaths:
             member_interests=self.interests_of,
             previews=self.previews,
             demo_scenes=SCENES,
+            period_figures={"participation_by_path": self.participation_by_path} if on else {},
         )
 
     # ---- the modal -------------------------------------------------------------------------
@@ -175,7 +178,7 @@ class JoinPaths:
             to={"channel": user_id},
             now=now,
             member=member,
-            paths=[self._path_view(path) for path in paths],
+            paths=follow_up_paths([self._path_view(path) for path in paths]),
         )
         self.app_home.publish(conn, team_id=team_id, user_id=user_id, now=now)
         return ids
@@ -260,6 +263,13 @@ class JoinPaths:
                 found[user_id] = interests
         return found
 
+    def participation_by_path(
+        self, conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime
+    ) -> list[PathParticipation]:
+        return participation_by_path(
+            conn, section=self.section, team_id=team_id, since=since, until=until
+        )
+
     # ---- helpers ---------------------------------------------------------------------------
 
     def _paths_of(self, row: Any) -> list[JoinPath]:
@@ -285,6 +295,19 @@ class JoinPaths:
             home=HOME,
             path_view=self._path_view,
         )
+
+
+def follow_up_paths(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The paths as the follow-up shows them: each channel once (under the first path that
+    names it), and at most MAX_SHOWN paths and channels, so the message stays within Slack's 50
+    blocks; App Home lists every step."""
+    seen: set[str] = set()
+    shown = []
+    for view in views[:MAX_SHOWN]:
+        channels = [c for c in view["channels"] if c not in seen][: MAX_SHOWN - len(seen)]
+        seen.update(channels)
+        shown.append({**view, "channels": channels})
+    return shown
 
 
 def _steps(path: JoinPath) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from porch.core.config import Config, ConfigError
+from porch.core.domain_events import MessagePosted
 from porch.features.registry import load_config
 from tests.conftest import EXAMPLE_CONFIG, MONDAY_MORNING
 from tests.porch.features.join_paths.paths_config import with_paths
@@ -54,6 +55,32 @@ def test_interests_are_offered_to_other_features_by_member(engine: Engine, confi
     interests = feature(community, "join_paths").member_interests
     with engine.connect() as conn:
         assert interests(conn, TEAM, [GIA, BEN, CLO]) == {GIA: ["design"]}
+
+
+def test_participation_by_path_counts_each_paths_members_active_in_the_period(
+    engine: Engine, config: Config
+):
+    community = Community(engine, with_paths(config))
+    for user in (GIA, BEN, CLO):
+        community.join(user)
+    answer(community, GIA, {"role": ["Designer"], "interests": ["Feedback"]})
+    answer(community, BEN, {"role": ["Developer"], "interests": ["Feedback"]})
+    community.now = MONDAY_MORNING + dt.timedelta(hours=2)
+    community.event(MessagePosted(GIA, community.channel_id("general"), "1.000001", None, "hi"))
+    figure = feature(community, "join_paths").period_figures["participation_by_path"]
+    with engine.connect() as conn:
+        lines = figure(
+            conn,
+            team_id=TEAM,
+            since=MONDAY_MORNING,
+            until=MONDAY_MORNING + dt.timedelta(days=1),
+        )
+    assert [(line.path, line.members, line.active) for line in lines] == [
+        ("design", 1, 1),
+        ("feedback", 2, 1),
+        ("(no path)", 1, 0),
+    ]
+    assert lines[1].share_pct == 50.0
 
 
 def issue(tmp_path: Path, section: str) -> str:
@@ -102,3 +129,16 @@ def test_a_valid_section_names_its_channels_for_porch_to_join(tmp_path: Path):
     path.write_text(EXAMPLE_CONFIG.read_text() + "\n" + QUESTION % ("Designer", "design-crit"))
     config = load_config(path)
     assert "design-crit" in config.channel_names()
+
+
+def test_the_follow_up_shows_each_channel_once_and_stays_within_slacks_blocks():
+    from porch.features.join_paths.paths import follow_up_paths
+
+    views = [
+        {"id": f"p{n}", "paragraph": "x", "channels": ["shared", f"own-{n}"], "steps": []}
+        for n in range(12)
+    ]
+    shown = follow_up_paths(views)
+    channels = [c for view in shown for c in view["channels"]]
+    assert len(shown) == 8 and len(channels) == len(set(channels)) == 8
+    assert channels[:3] == ["shared", "own-0", "own-1"]
