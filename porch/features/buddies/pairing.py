@@ -168,18 +168,30 @@ class Pairing:
                 buddy_pairings.c.check_in_due <= now,
             )
         ).all()
+        people = {row.newcomer_id for row in due} | {row.buddy_id for row in due}
+        gone = set(
+            conn.execute(
+                select(members.c.user_id).where(
+                    members.c.team_id == team_id,
+                    members.c.user_id.in_(sorted(people)),
+                    members.c.is_deleted.is_(True),
+                )
+            ).scalars()
+        )
         for row in due:
-            self._post(
-                conn,
-                team_id=team_id,
-                key=f"buddy-check-in:{row.newcomer_id}",
-                template=CHECK_IN,
-                users=[row.newcomer_id, row.buddy_id],
-                now=now,
-                newcomer=mention(row.newcomer_id),
-                buddy=mention(row.buddy_id),
-                newcomer_id=row.newcomer_id,
-            )
+            # One of them left: nobody to ask (the pairing is closed without a message).
+            if not {row.newcomer_id, row.buddy_id} & gone:
+                self._post(
+                    conn,
+                    team_id=team_id,
+                    key=f"buddy-check-in:{row.newcomer_id}",
+                    template=CHECK_IN,
+                    users=[row.newcomer_id, row.buddy_id],
+                    now=now,
+                    newcomer=mention(row.newcomer_id),
+                    buddy=mention(row.buddy_id),
+                    newcomer_id=row.newcomer_id,
+                )
             conn.execute(
                 update(buddy_pairings)
                 .where(

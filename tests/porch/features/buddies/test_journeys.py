@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from porch.core import tracker_queue
+from porch.core.store.schema import members
 from porch.features.buddies.config import BuddiesConfig
 from porch.features.buddies.tables import buddy_pairings, buddy_volunteers
 from porch.sandbox import slack_requests as slack
@@ -140,3 +141,23 @@ def test_buddy_command_bad_input_and_nobody_to_pair(workspace_factory, config):
     workspace.join(GIA, "Gia")
     workspace.at(MONDAY_MORNING + 2 * DAY)
     assert pairings(workspace) == []  # nobody offered: she waits, nothing is sent
+
+
+def test_no_check_in_when_the_buddy_has_left(workspace_factory, config):
+    workspace = workspace_factory(buddies_on(config))
+    volunteers(workspace)
+    workspace.join(GIA, "Gia")
+    answer(workspace, GIA, "Designer")
+    workspace.at(MONDAY_MORNING + 11 * DAY + dt.timedelta(minutes=5))
+    with workspace.engine.begin() as conn:  # Clo's account was deactivated meanwhile
+        conn.execute(update(members).where(members.c.user_id == CLO).values(is_deleted=True))
+    workspace.at(MONDAY_MORNING + 18 * DAY + dt.timedelta(minutes=10))
+    assert len(workspace.fake.group_dm_messages(GIA, CLO)) == 1  # the introduction only
+    [pairing] = pairings(workspace)
+    assert pairing.checked_in_at is not None
+
+    # Nor is anyone who left chosen as a buddy.
+    workspace.join(DAN, "Dan")
+    answer(workspace, DAN, "Designer")
+    workspace.at(MONDAY_MORNING + 19 * DAY + dt.timedelta(minutes=15))
+    assert {(p.newcomer_id, p.buddy_id) for p in pairings(workspace)} == {(GIA, CLO), (DAN, BEN)}
