@@ -881,7 +881,8 @@ class GoogleSheetTracker:
             state = states[title]
             for index in state.new_columns:
                 header = next(c.header for c in SPECS[title] if state.columns[c.header] == index)
-                add(_range(a1(title, row=1, col=index, end_row=1, end_col=index), [[header]]), 60)
+                entry = _range(a1(title, row=1, col=index, end_row=1, end_col=index), [[header]])
+                add(entry, len(json.dumps(entry)))
             for entry, size, run in self._row_ranges(state):
                 chunk = add(entry, size)
                 chunk.rows.extend(row for _, row in run)

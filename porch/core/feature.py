@@ -154,6 +154,11 @@ class Feature:
     # (conn, team_id): the members this feature offers as buddies for newcomers (ambassadors
     # do); the buddies feature asks every feature built before it, without naming one.
     buddy_candidates: Callable[[Connection, str], Collection[str]] | None = None
+    # (conn, team_id, user_ids): each member's interests, in words, for those who have some
+    # (the join questions' paths); introductions and buddies ask the features built before them.
+    member_interests: (
+        Callable[[Connection, str, Collection[str]], Mapping[str, Sequence[str]]] | None
+    ) = None
 
 
 @dataclass(frozen=True)

@@ -193,3 +193,22 @@ def member_row(member: Any, *, workspace_url: str = "") -> MemberRow:
         last_active=member.last_active_at,
         status=status,
     )
+
+
+def set_cells(
+    conn: Connection, *, team_id: str, user_id: str, cells: dict[str, str], now: dt.datetime
+) -> None:
+    """Fill some of a member's Members cells that features own (MemberRow.KEPT), keeping the
+    rest of the row as queued."""
+    if not set(cells) <= set(MemberRow.KEPT):
+        raise ValueError(f"only {MemberRow.KEPT} are filled this way, not {sorted(cells)}")
+    row = tracker_queue.get_row(conn, team_id=team_id, sheet=MemberRow.SHEET, key=user_id)
+    if row is None:
+        queue_row(conn, team_id=team_id, user_id=user_id, now=now)
+        row = tracker_queue.get_row(conn, team_id=team_id, sheet=MemberRow.SHEET, key=user_id)
+    if row is None:
+        return  # not a member Porch knows
+    updated = {**row, **cells}
+    tracker_queue.put_row(
+        conn, team_id=team_id, sheet=MemberRow.SHEET, key=user_id, values=updated, now=now
+    )

@@ -45,10 +45,12 @@ def put_row(
     checked. Only changed rows bump the version, so replaying an event does not cause a
     second write.
     """
+    kept: tuple[str, ...] = ()
     if isinstance(values, SheetRow):
         if sheet != values.SHEET:
             raise ValueError(f"a {values.SHEET} row cannot be queued on the {sheet} sheet")
         row = check_cells(type(values), key, values.cells())
+        kept = values.KEPT
     else:
         row = dict(values)
         first = next(iter(row), None)
@@ -70,6 +72,8 @@ def put_row(
             updated_at=now,
         )
         return
+    for header in kept:  # filled by other code (SheetRow.KEPT)
+        row[header] = existing.row_values.get(header, row[header])
     if row == existing.row_values:
         return
     conn.execute(

@@ -50,6 +50,8 @@ class SheetRow:
     """A row of one worksheet. Subclasses set SHEET and declare their columns as fields."""
 
     SHEET: ClassVar[str]
+    # Columns other code fills: queuing a whole row keeps the value already queued there.
+    KEPT: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def columns(cls) -> tuple[ColumnSpec, ...]:
@@ -123,6 +125,13 @@ class MemberRow(SheetRow):
     status: str = field(metadata=column("Status"))
     # Last, so a Sheet made before Porch had it gains it where new columns go (on the right).
     profile: str = field(metadata=column("Profile", "link"))
+    # Filled by features (member_records.set_cells): the join questions' answers and paths, the
+    # member's buddy. The record's own writes keep what is there (KEPT).
+    answers: str = field(default="", metadata=column("Join answers", "long_text"))
+    path: str = field(default="", metadata=column("Path"))
+    buddy: str = field(default="", metadata=column("Buddy"))
+
+    KEPT: ClassVar[tuple[str, ...]] = ("Join answers", "Path", "Buddy")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -38,10 +38,12 @@ from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
 from porch.core.worksheets import CORE_ROWS, SheetRow
 from porch.features import (
+    buddies,
     check_in,
     contributions,
     feedback,
     health,
+    join_paths,
     keyword_alerts,
     modmail,
     nps,
@@ -58,6 +60,8 @@ from porch.features import (
 # Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
 PACKAGES: tuple[FeaturePackage, ...] = (
     participation.PACKAGE,
+    # Before onboarding: introductions show the interests its answers give.
+    join_paths.PACKAGE,
     onboarding.PACKAGE,
     contributions.PACKAGE,
     slack_limits.PACKAGE,
@@ -70,6 +74,9 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     modmail.PACKAGE,
     keyword_alerts.PACKAGE,
     showcase.PACKAGE,
+    # After the features that offer buddies or give interests (Feature.buddy_candidates,
+    # Feature.member_interests): it asks those built before it.
+    buddies.PACKAGE,
     # After nps: its build reads the survey's totals from the features built before it.
     health.PACKAGE,
     # Last: it reads what every other feature declares.
@@ -82,6 +89,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
 ORDER = (
     "participation",
     "onboarding",
+    "join_paths",
     "contributions",
     "rituals",
     "feedback",
@@ -94,6 +102,7 @@ ORDER = (
     "modmail",
     "keyword_alerts",
     "showcase",
+    "buddies",
     "privacy",
 )
 

@@ -367,6 +367,10 @@ class EffectWorker:
         if payload.get("thread_of"):
             parent = self._result_of(effect, payload["thread_of"])
             channel, thread_ts = parent["channel"], parent["ts"]
+        elif payload.get("users"):
+            # A group DM (buddies): conversations.open answers the same one every time.
+            users = ",".join(payload["users"])
+            channel = client.conversations_open(users=users)["channel"]["id"]
         elif payload.get("channel"):
             channel = payload["channel"]
             # A reply in a member's thread (feedback acknowledgements and follow-ups).

@@ -318,6 +318,8 @@ def story(box: Demo) -> None:
     box.scene("a question waits")
     box.scene("my-data", user_id="U0CHLOE001")
     box.scene("porch report")
+    box.scene("join questions")
+    box.scene("a buddy")
 
 
 def members(count: int) -> str:

@@ -59,6 +59,8 @@ SCOPES = frozenset(
         "im:history",
         "im:read",
         "im:write",
+        "mpim:history",
+        "mpim:write",
         "reactions:read",
         "reactions:write",
         "team:read",
@@ -132,6 +134,7 @@ class _Channel:
     is_archived: bool = False
     is_im: bool = False
     im_user: str | None = None
+    is_mpim: bool = False
     topic: str = ""
     purpose: str = ""
 
@@ -339,6 +342,7 @@ class FakeSlack:
         self._users: dict[str, JSON] = {}
         self._channels: dict[str, _Channel] = {}
         self._dm_by_user: dict[str, str] = {}
+        self._mpim_by_users: dict[frozenset[str], str] = {}
         self._messages: dict[str, list[_Message]] = {}
         self._message_index: dict[tuple[str, str], _Message] = {}
         self._ephemerals: list[JSON] = []
@@ -686,6 +690,14 @@ class FakeSlack:
                 return []
             replies = [self._message_index[(channel_id, r)] for r in parent.replies]
             return [self._record(parent), *(self._record(r) for r in replies)]
+
+    def group_dm_messages(self, *user_ids: str) -> list[JSON]:
+        """Messages in the bot's group DM with these members, oldest first."""
+        with self._lock:
+            channel_id = self._mpim_by_users.get(frozenset(user_ids))
+            if channel_id is None:
+                return []
+            return [self._record(m) for m in self._messages[channel_id]]
 
     def dm_messages(self, user_id: str) -> list[JSON]:
         """Messages in the bot's DM with this member, oldest first."""
@@ -1148,7 +1160,7 @@ class FakeSlack:
             "is_channel": True,
             "is_group": False,
             "is_im": False,
-            "is_mpim": False,
+            "is_mpim": channel.is_mpim,
             "is_private": channel.is_private,
             "created": channel.created,
             "is_archived": channel.is_archived,
@@ -1470,8 +1482,36 @@ class FakeSlack:
         elif not users:
             raise _ApiError("users_list_not_supplied")
         else:
-            raise _ApiError("not_supported", detail="the sandbox only opens 1:1 DMs")
+            channel = self._open_group_dm(users)
         return {"channel": self._channel_object(channel)}
+
+    def _open_group_dm(self, users: list[str]) -> _Channel:
+        """A group DM of these members and the bot: Slack answers the same one every time."""
+        self._require("mpim:write")
+        if len(users) > 8:
+            raise _ApiError("too_many_users")
+        for user_id in users:
+            user = self._existing_user(user_id)
+            if user["deleted"]:
+                raise _ApiError("user_disabled")
+        key = frozenset(users)
+        existing = self._mpim_by_users.get(key)
+        if existing is not None:
+            return self._channels[existing]
+        self._counter += 1
+        channel = _Channel(
+            id=f"G0{self._counter:08d}",
+            name="mpdm-" + "--".join(sorted(users)) + "-1",
+            is_private=True,
+            created=int(time.time()),
+            creator=self.bot_user_id,
+            members=[*sorted(users), self.bot_user_id],
+            is_mpim=True,
+        )
+        self._channels[channel.id] = channel
+        self._messages[channel.id] = []
+        self._mpim_by_users[key] = channel.id
+        return channel
 
     def _history_filter(self, messages: list[_Message], params: JSON) -> list[_Message]:
         oldest = _ts_param(params, "oldest")

@@ -223,8 +223,8 @@ def test_rows_are_upserted_by_key_and_columns_found_by_header(
     spreadsheet.batch_update(
         {"requests": [{"moveDimension": {"source": source, "destinationIndex": 1}}]}
     )
-    worksheet.update_cell(1, 11, "Notes")
-    worksheet.update_cell(3, 11, "call on Friday")
+    worksheet.update_cell(1, 14, "Notes")
+    worksheet.update_cell(3, 14, "call on Friday")
 
     put_member(engine, "U00001", Status="Introduced")
     members(engine, 1, start=3)

@@ -116,6 +116,9 @@ def test_headers_are_defined_once_with_the_key_first() -> None:
         "Last active",
         "Status",
         "Profile",
+        "Join answers",
+        "Path",
+        "Buddy",
     )
     assert set(COLUMNS) == {"Members", "Feedback", "Wins", "Content", "Rituals", "Health", "Inbox"}
     assert all(KEY_COLUMN[sheet] == headers[0] for sheet, headers in COLUMNS.items())

@@ -57,7 +57,7 @@ def test_the_local_tracker_is_one_readable_workbook(
     assert tuple(cell.value for cell in sheet[1]) == COLUMNS["Members"]
     assert sheet.freeze_panes == "A2"
     assert sheet["A1"].font.bold
-    assert sheet.auto_filter.ref == "A1:J3"
+    assert sheet.auto_filter.ref == "A1:M3"
     assert sheet["C2"].value == dt.datetime(2026, 11, 20, 10, 30)  # Berlin time
     assert sheet["C2"].number_format == "yyyy-mm-dd hh:mm"
     assert sheet["B2"].value == "'" + '=HYPERLINK("http://evil.example")'
@@ -115,8 +115,8 @@ def test_manager_columns_survive_and_deleted_rows_come_back(
     path = workbook_path(settings)
     workbook = load_workbook(path)
     sheet = workbook["Members"]
-    sheet.cell(row=1, column=11, value="Notes")
-    sheet.cell(row=3, column=11, value="met at the meetup")
+    sheet.cell(row=1, column=14, value="Notes")
+    sheet.cell(row=3, column=14, value="met at the meetup")
     sheet.delete_rows(4)  # U3
     workbook.save(path)
 
@@ -125,7 +125,7 @@ def test_manager_columns_survive_and_deleted_rows_come_back(
 
     sheet = load_workbook(path)["Members"]
     assert member_ids(path) == ["U1", "U2", "U3"]
-    assert sheet["K3"].value == "met at the meetup"
+    assert sheet["N3"].value == "met at the meetup"
     assert sheet["I3"].value == "Introduced"
 
 
@@ -255,8 +255,8 @@ def test_a_change_patches_the_workbook_in_place(
     sync_once(engine=engine, config=local, settings=settings, now=at(24))
     path = workbook_path(settings)
     workbook = load_workbook(path)  # a manager adds notes, and saves: the next write is full
-    workbook["Members"].cell(row=1, column=11, value="Notes")
-    workbook["Members"].cell(row=3, column=11, value="met at the meetup")
+    workbook["Members"].cell(row=1, column=14, value="Notes")
+    workbook["Members"].cell(row=3, column=14, value="met at the meetup")
     workbook.save(path)
     put_member(engine, "U1", Status="Welcomed")
     sync_once(engine=engine, config=local, settings=settings, now=at(24))
@@ -277,9 +277,9 @@ def test_a_change_patches_the_workbook_in_place(
     assert members["I3"].value == "Introduced"
     assert members["H3"].value == dt.datetime(2026, 11, 24, 13, 5)  # Berlin time, a real date
     assert members["H3"].number_format == "yyyy-mm-dd hh:mm"
-    assert members["K3"].value == "met at the meetup"  # the manager's note stays
+    assert members["N3"].value == "met at the meetup"  # the manager's note stays
     assert members["B4"].value == "<Zoë & co>"
-    assert members.auto_filter.ref == "A1:K4"
+    assert members.auto_filter.ref == "A1:N4"
     # Links stay clickable through the patch: the old ones kept, the new row's added.
     for number, user_id in ((2, "U1"), (3, "U2")):
         assert members[f"J{number}"].hyperlink.target == f"https://team.slack.com/team/{user_id}"

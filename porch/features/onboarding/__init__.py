@@ -19,9 +19,10 @@ def build(setup: FeatureSetup) -> list[Feature]:
     onboarding = Onboarding(**parts)
     follow_ups = FollowUps(**parts)
     controls = WelcomeControls(onboarding=onboarding, follow_ups=follow_ups)
+    interests = next((f.member_interests for f in setup.before if f.member_interests), None)
     return [
         onboarding.feature(interactions=controls.interactions(), verbs=controls.verbs()),
-        Introductions(**parts).feature(),
+        Introductions(**parts, interests=interests).feature(),
         follow_ups.feature(interactions=controls.follow_up_interactions()),
     ]
 

@@ -7,6 +7,7 @@ one keyed effect, so a join storm becomes a handful of replies and a retry posts
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, select, update
@@ -20,7 +21,7 @@ from porch.core.local_time import week_key, weekly_slot
 from porch.core.posting import post
 from porch.core.store.schema import members
 from porch.core.store.upsert import insert_ignore
-from porch.core.templating import Mrkdwn, Templates, mention
+from porch.core.templating import Mrkdwn, Templates, escape, mention
 from porch.features.onboarding.tables import intro_threads
 
 DAY = dt.timedelta(days=1)
@@ -31,6 +32,10 @@ class Introductions:
     config: Config
     templates: Templates
     app_home: AppHome
+    # Newcomers' interests, shown beside their mention (Feature.member_interests), if any.
+    interests: Callable[[Connection, str, Collection[str]], Mapping[str, Sequence[str]]] | None = (
+        None
+    )
 
     def feature(self) -> Feature:
         return Feature(
@@ -155,6 +160,7 @@ class Introductions:
             if len(batch) < settings.mention_batch_size and not interval_passed:
                 break
             user_ids = [row.user_id for row in batch]
+            interests = self.interests(conn, team_id, user_ids) if self.interests else {}
             post(
                 conn,
                 config=self.config,
@@ -164,7 +170,7 @@ class Introductions:
                 template="onboarding/intro_mentions.j2",
                 to={"thread_of": f"intro-thread:{week}"},
                 now=now,
-                mentions=Mrkdwn(" ".join(mention(u) for u in user_ids)),
+                mentions=Mrkdwn(" ".join(_tagged(u, interests.get(u, ())) for u in user_ids)),
                 count=len(user_ids),
             )
             conn.execute(
@@ -186,3 +192,10 @@ class Introductions:
             .where(intro_threads.c.team_id == team_id, intro_threads.c.week == then["week"])
             .values(channel_id=result["channel"], thread_ts=result["ts"])
         )
+
+
+def _tagged(user_id: str, interests: Sequence[str]) -> str:
+    """A newcomer's mention, with their interests (community.yml's words, escaped) if known."""
+    if not interests:
+        return mention(user_id)
+    return f"{mention(user_id)} ({escape(', '.join(interests))})"
