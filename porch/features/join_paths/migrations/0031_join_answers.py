@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0031"
-down_revision = "0015"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 
