@@ -9,6 +9,7 @@ import datetime as dt
 
 from porch.core.domain_events import MessagePosted
 from porch.core.feature import Feature, FeaturePackage, FeatureSetup, Job, PersonalData
+from porch.features.live_events.calendar import site_calendar
 from porch.features.live_events.cards import Cards
 from porch.features.live_events.config import EventsConfig
 from porch.features.live_events.ids import Action, Input, View
@@ -23,7 +24,7 @@ RSVPS = PersonalData(
     user_columns=("user_id", "attendance_by"),
     purpose=(
         "Whether you said Going, Maybe or Can't to a live event and whether you attended, so "
-        "Porch can remind you before it starts and count who came."
+        "you get a reminder before it starts and the team can count who came."
     ),
     timestamp_column="answered_at",
 )
@@ -61,6 +62,7 @@ def build(setup: FeatureSetup) -> Feature:
         personal_data=(RSVPS, MESSAGES, EVENTS),
         interactions=(*rsvp.interactions(), *manage.interactions()),
         verbs=manage.verbs(),
+        site_context=lambda: site_calendar(config),
     )
 
 
