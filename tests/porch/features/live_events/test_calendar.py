@@ -83,8 +83,8 @@ def test_the_site_lists_live_events_and_links_the_calendar(config):
         environment=make_environment(),
     )
     assert (
-        "| Thursday | 17:00 Berlin time (45 min) | Office hours | [the call link](https://meet.example.org/office-hours) |"
-        in page
+        "| Thursday | 17:00 Berlin time (45 min) | Office hours | "
+        "[the call link](https://meet.example.org/office-hours) |" in page
     )
     assert "[calendar.ics](calendar.ics)" in page
     files = site_calendar(with_events(config, OFFICE_HOURS), now=NOW)["site_files"]

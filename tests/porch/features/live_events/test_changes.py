@@ -106,7 +106,7 @@ def test_an_edit_shows_on_the_card_and_tells_those_going_once(workspace_factory,
 
 
 def test_a_worker_crash_after_slack_took_the_reminder_sends_it_once(workspace_factory, config):
-    workspace, card, event_id = announced(workspace_factory, config)
+    workspace, _card, _event_id = announced(workspace_factory, config)
     workspace.fake.crash_after_next("chat.postMessage", status=500)
     workspace.at(dt.datetime(2026, 11, 4, 16, 0, tzinfo=dt.UTC))  # 24 h before
     workspace.at(dt.datetime(2026, 11, 4, 16, 5, tzinfo=dt.UTC))

@@ -208,7 +208,8 @@ def test_an_event_is_announced_only_when_its_window_opens(engine, config):
             r"events.recurring\[Office Hours\].id: .*lowercase",
         ),
         (
-            "  recurring:\n    - {id: oh, title: O, weekday: monday, time: '25:00', where: general}",
+            "  recurring:\n    - {id: oh, title: O, weekday: monday, time: '25:00', "
+            "where: general}",
             r"events.recurring.*time",
         ),
         (
