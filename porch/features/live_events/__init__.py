@@ -17,6 +17,7 @@ from porch.features.live_events.manage import Manage
 from porch.features.live_events.recaps import Recaps
 from porch.features.live_events.rsvp import Rsvp
 from porch.features.live_events.schedule import Schedule
+from porch.features.live_events.worksheet import EventRow
 
 RSVPS = PersonalData(
     table="event_rsvps",
@@ -58,6 +59,7 @@ def build(setup: FeatureSetup) -> Feature:
         name="live_events",
         handles={MessagePosted: recaps.on_message_posted},
         jobs=(Job(name="events", every=dt.timedelta(minutes=1), run=schedule.tick),),
+        worksheets=(EventRow.SHEET,),
         effect_callbacks={"event_announced": schedule.on_announced},
         personal_data=(RSVPS, MESSAGES, EVENTS),
         interactions=(*rsvp.interactions(), *manage.interactions()),
@@ -71,4 +73,5 @@ PACKAGE = FeaturePackage(
     build=build,
     config_sections={"events": (EventsConfig, False)},
     slack_ids=(Action, View, Input),
+    worksheets=(EventRow,),
 )

@@ -22,6 +22,7 @@ from porch.core.store.schema import effects
 from porch.core.templating import Message, Templates
 from porch.features.live_events import store
 from porch.features.live_events.store import Event
+from porch.features.live_events.worksheet import queue_row
 
 CARD = "live_events/card.j2"
 COALESCE = dt.timedelta(seconds=10)
@@ -63,6 +64,7 @@ class Cards:
         """The count changed: one coalesced update per window (nothing before the card)."""
         if not effect_queue.exists(conn, team_id=event.team_id, key=event.key):
             return
+        queue_row(conn, team_id=event.team_id, event_id=event.event_id, now=now)
         window = int(now.timestamp() // COALESCE.total_seconds())
         closes = dt.datetime.fromtimestamp((window + 1) * COALESCE.total_seconds(), tz=dt.UTC)
         payload = {"of": event.key, **self.render(conn, event, now=now).payload()}
@@ -89,6 +91,7 @@ class Cards:
     def replace(self, conn: Connection, event: Event, *, now: dt.datetime, why: str) -> bool:
         """An update for a change that must show at once (edited, cancelled, ended); once per
         `why`."""
+        queue_row(conn, team_id=event.team_id, event_id=event.event_id, now=now)
         payload = {"of": event.key, **self.render(conn, event, now=now).payload()}
         return effect_queue.record(
             conn,

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, update
 
 from porch.core.config import Config
 from porch.core.domain_events import MessagePosted
@@ -27,6 +27,7 @@ from porch.features.live_events.cards import Cards
 from porch.features.live_events.store import GOING, SCHEDULED, Event
 from porch.features.live_events.tables import event_messages, event_rsvps
 from porch.features.live_events.tables import live_events as events
+from porch.features.live_events.worksheet import queue_row
 
 RECAP = "live_events/recap.j2"
 ATTENDANCE = "live_events/attendance.j2"
@@ -68,22 +69,9 @@ class Recaps:
         )
 
     def questions(self, conn: Connection, event: Event) -> tuple[list[Any], list[Any]]:
-        """(answered, unanswered): a question is answered when someone other than its asker
-        wrote in the thread after it."""
-        rows = list(
-            conn.execute(
-                select(event_messages)
-                .where(event_messages.c.team_id == event.team_id)
-                .where(event_messages.c.event_id == event.event_id)
-                .order_by(event_messages.c.at, event_messages.c.ts)
-            )
-        )
+        """(answered, unanswered), each question as its asker and a link."""
         answered, unanswered = [], []
-        for i, row in enumerate(rows):
-            if not row.is_question:
-                continue
-            later = rows[i + 1 :]
-            done = any(r.user_id != row.user_id for r in later)
+        for row, done in store.questions(conn, event):
             url = permalink(conn, team_id=event.team_id, channel_id=row.channel_id, ts=row.ts)
             item = {"asker": mention(row.user_id), "url": url}
             (answered if done else unanswered).append(item)
@@ -126,12 +114,14 @@ class Recaps:
         self, conn: Connection, *, team_id: str, event_id: str, manager_id: str, now: dt.datetime
     ) -> int:
         """A manager counts everyone who said Going as attended; returns how many were added."""
-        return conn.execute(
+        added = conn.execute(
             update(event_rsvps)
             .where(event_rsvps.c.team_id == team_id, event_rsvps.c.event_id == event_id)
             .where(event_rsvps.c.answer == GOING, event_rsvps.c.attended_at.is_(None))
             .values(attended_at=now, attendance_by=manager_id)
         ).rowcount
+        queue_row(conn, team_id=team_id, event_id=event_id, now=now)
+        return added
 
     # ---- the recap -------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from porch.features.live_events.config import RecurringEvent, offset_delta
 from porch.features.live_events.recaps import Recaps
 from porch.features.live_events.store import GOING, SCHEDULED, Event
 from porch.features.live_events.tables import live_events as events
+from porch.features.live_events.worksheet import queue_row
 
 REMINDER = "live_events/reminder.j2"
 LIVE = "live_events/live.j2"
@@ -206,6 +207,12 @@ class Schedule:
             .where(events.c.team_id == delivery.team_id)
             .where(events.c.event_id == delivery.then["event_id"])
             .values(channel_id=delivery.result["channel"], ts=delivery.result["ts"])
+        )
+        queue_row(
+            delivery.conn,
+            team_id=delivery.team_id,
+            event_id=delivery.then["event_id"],
+            now=delivery.now,
         )
 
 

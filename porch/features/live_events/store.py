@@ -13,7 +13,7 @@ from sqlalchemy import Connection, func, select
 
 from porch.core import channel_directory
 from porch.core.templating import Mrkdwn, channel_link, escape, link
-from porch.features.live_events.tables import event_rsvps
+from porch.features.live_events.tables import event_messages, event_rsvps
 from porch.features.live_events.tables import live_events as events
 
 # Recurring occurrences: "<series>.<local date>"; one-offs: "one-<8 hex>".
@@ -136,6 +136,24 @@ def attendees(conn: Connection, *, team_id: str, event_id: str) -> list[str]:
             .order_by(event_rsvps.c.user_id)
         ).scalars()
     )
+
+
+def questions(conn: Connection, event: Event) -> list[tuple[Any, bool]]:
+    """The questions in the event's thread, each with whether it was answered: someone other
+    than its asker wrote in the thread after it."""
+    rows = list(
+        conn.execute(
+            select(event_messages)
+            .where(event_messages.c.team_id == event.team_id)
+            .where(event_messages.c.event_id == event.event_id)
+            .order_by(event_messages.c.at, event_messages.c.ts)
+        )
+    )
+    return [
+        (row, any(later.user_id != row.user_id for later in rows[i + 1 :]))
+        for i, row in enumerate(rows)
+        if row.is_question
+    ]
 
 
 def when(moment: dt.datetime, tz: ZoneInfo) -> Mrkdwn:

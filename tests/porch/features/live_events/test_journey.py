@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from porch.core import tracker_queue
 from porch.core.config import Config
 from porch.features.live_events.ids import Action, Input
 from tests.porch.features.live_events.helpers import (
@@ -167,3 +168,10 @@ def test_an_event_announced_answered_reminded_held_and_recapped(workspace_factor
     workspace.settle()
     [attendance] = [m for m in workspace.fake.messages(mods) if m["ts"] == attendance["ts"]]
     assert "(1 added)" in json.dumps(attendance["blocks"])
+    with workspace.engine.begin() as conn:
+        row = tracker_queue.get_row(
+            conn, team_id=workspace.fake.team_id, sheet="Events", key=event_id
+        )
+    assert row is not None
+    assert (row["Going"], row["Can't"], row["Attended"]) == (2, 1, 2)
+    assert (row["Questions"], row["Unanswered"]) == (2, 1)
