@@ -17,6 +17,7 @@ from porch.features.live_events.manage import Manage
 from porch.features.live_events.recaps import Recaps
 from porch.features.live_events.rsvp import Rsvp
 from porch.features.live_events.schedule import Schedule
+from porch.features.live_events.store import live_attendance
 from porch.features.live_events.worksheet import EventRow
 
 RSVPS = PersonalData(
@@ -65,6 +66,7 @@ def build(setup: FeatureSetup) -> Feature:
         interactions=(*rsvp.interactions(), *manage.interactions()),
         verbs=manage.verbs(),
         site_context=lambda: site_calendar(config),
+        period_figures={"live_attendance": live_attendance},
     )
 
 

@@ -156,6 +156,34 @@ def questions(conn: Connection, event: Event) -> list[tuple[Any, bool]]:
     ]
 
 
+def live_attendance(
+    conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime
+) -> int | None:
+    """Attendances at the events that started in [since, until) (a member at two events
+    counts twice); None when no event was held then (the report shows "–")."""
+    held = conn.execute(
+        select(func.count())
+        .select_from(events)
+        .where(events.c.team_id == team_id, events.c.state == SCHEDULED)
+        .where(events.c.starts_at >= since, events.c.starts_at < until)
+    ).scalar_one()
+    if not held:
+        return None
+    return conn.execute(
+        select(func.count())
+        .select_from(
+            event_rsvps.join(
+                events,
+                (events.c.team_id == event_rsvps.c.team_id)
+                & (events.c.event_id == event_rsvps.c.event_id),
+            )
+        )
+        .where(events.c.team_id == team_id, events.c.state == SCHEDULED)
+        .where(events.c.starts_at >= since, events.c.starts_at < until)
+        .where(event_rsvps.c.attended_at.is_not(None))
+    ).scalar_one()
+
+
 def when(moment: dt.datetime, tz: ZoneInfo) -> Mrkdwn:
     """The moment in each reader's own timezone (Slack formats it), with the community's
     wall-clock time as the fallback."""

@@ -223,3 +223,29 @@ def test_a_bad_events_section_names_the_line(tmp_path: Path, section: str, probl
     old = '  reminders: ["24h", "15m"]\n  recurring: []'
     new = section if "recurring" in section else section + "\n  recurring: []"
     assert re.search(rf"community.yml:\d+: {problem}", config_issue_after(tmp_path, old, new))
+
+
+def test_live_attendance_reaches_the_health_report(engine, config):
+    from porch.features.health import metrics, report
+
+    config = with_events(config, CO_WORKING)
+    run = Run(engine, config, dt.datetime(2026, 11, 2, 6, 0, tzinfo=dt.UTC))
+    run.tick(run.now)
+    [event] = run.events()
+    run.going(ANA, event.event_id)
+    run.going(BEN, event.event_id)
+    figure = run.features.period_figure("live_attendance")
+    since, until = dt.datetime(2026, 11, 1, tzinfo=dt.UTC), dt.datetime(2026, 11, 8, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        assert figure(conn, team_id=TEAM, since=since, until=until) == 0
+        run.schedule.recaps.confirm_going(
+            conn, team_id=TEAM, event_id=event.event_id, manager_id="U0MANAGER1", now=run.now
+        )
+        assert figure(conn, team_id=TEAM, since=until, until=until + dt.timedelta(days=7)) is None
+        found = metrics.compute(
+            conn, team_id=TEAM, config=config, since=since, until=until, attendance=figure
+        )
+    assert found.live_attendance == 2
+    assert "| Live event attendance | 2 |" in report.markdown(
+        found, found, tz=config.community.tz, title="Health"
+    ).replace("  ", " ")
