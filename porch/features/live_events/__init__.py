@@ -9,6 +9,7 @@ import datetime as dt
 
 from porch.core.domain_events import MessagePosted
 from porch.core.feature import Feature, FeaturePackage, FeatureSetup, Job, PersonalData
+from porch.features.live_events import demo
 from porch.features.live_events.calendar import site_calendar
 from porch.features.live_events.cards import Cards
 from porch.features.live_events.config import EventsConfig
@@ -66,6 +67,7 @@ def build(setup: FeatureSetup) -> Feature:
         interactions=(*rsvp.interactions(), *manage.interactions()),
         verbs=manage.verbs(),
         site_context=lambda: site_calendar(config),
+        demo_scenes=demo.SCENES,
         period_figures={"live_attendance": live_attendance},
     )
 
