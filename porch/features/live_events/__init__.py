@@ -9,9 +9,10 @@ import datetime as dt
 
 from porch.core.domain_events import MessagePosted
 from porch.core.feature import Feature, FeaturePackage, FeatureSetup, Job, PersonalData
-from porch.features.live_events import demo
+from porch.features.live_events import demo, previews
 from porch.features.live_events.calendar import site_calendar
 from porch.features.live_events.cards import Cards
+from porch.features.live_events.cli import events_group
 from porch.features.live_events.config import EventsConfig
 from porch.features.live_events.ids import Action, Input, View
 from porch.features.live_events.manage import Manage
@@ -67,6 +68,7 @@ def build(setup: FeatureSetup) -> Feature:
         interactions=(*rsvp.interactions(), *manage.interactions()),
         verbs=manage.verbs(),
         site_context=lambda: site_calendar(config),
+        previews=lambda: previews.samples(config),
         demo_scenes=demo.SCENES,
         period_figures={"live_attendance": live_attendance},
     )
@@ -78,4 +80,5 @@ PACKAGE = FeaturePackage(
     config_sections={"events": (EventsConfig, False)},
     slack_ids=(Action, View, Input),
     worksheets=(EventRow,),
+    cli=(events_group,),
 )
