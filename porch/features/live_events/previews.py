@@ -38,7 +38,15 @@ def samples(config: Config) -> list[PreviewSample]:
     }
     home = f"#{config.channels.home}"
     question = {"asker": mention("U0SAMPLE2"), "url": "https://example.slack.com/archives/C1/p1"}
+    form = {
+        "event": None,
+        "when": "",
+        "timezone": config.community.timezone,
+        "lengths": [("30 minutes", "30"), ("1 h", "60"), ("1.5 h", "90")],
+        "length": "60",
+    }
     return [
+        ("The modal of `/porch event`", "a modal", "live_events/form.j2", form),
         (
             "An event's announcement",
             home,
