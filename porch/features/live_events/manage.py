@@ -239,7 +239,9 @@ class Manage:
             return {}
         before = store.get(conn, team_id=team_id, event_id=event_id)
         if before is None or before.state != SCHEDULED:
-            return {Input.EVENT_TITLE: "This event was cancelled; create a new one instead."}
+            return {
+                Input.EVENT_TITLE: "This event was cancelled or no longer exists: create a new one."
+            }
         if now >= before.starts_at:
             return {Input.EVENT_WHEN: "This event has started; it can no longer be changed."}
         changes = [k for k, v in values.items() if getattr(before, k) != v]
