@@ -111,6 +111,11 @@ def test_an_event_announced_answered_reminded_held_and_recapped(workspace_factor
     assert len(dms(workspace, ANA, "starts in")) == 1
     assert dms(workspace, KAI, "starts in") == []
 
+    # Check-in is not open yet.
+    click(KAI, Action.EVENT_CHECK_IN)
+    workspace.settle()
+    assert "Check-in opens shortly" in str(workspace.fake.ephemerals(user_id=KAI)[-1])
+
     # 15 minutes before: whatever the hour (04:45 in Auckland).
     workspace.at(STARTS - dt.timedelta(minutes=15))
     workspace.settle()
@@ -149,6 +154,11 @@ def test_an_event_announced_answered_reminded_held_and_recapped(workspace_factor
     assert "1 checked in, 2 said Going" in card_text(attendance)
     [card] = cards(workspace)
     assert "This event has ended: 1 attended" in card_text(card)
+    click(BEN, Action.EVENT_CHECK_IN)  # too late
+    click(BEN, Action.EVENT_MAYBE)
+    workspace.settle()
+    assert "check-in is closed" in str(workspace.fake.ephemerals(user_id=BEN)[-2])
+    assert "This event has ended" in str(workspace.fake.ephemerals(user_id=BEN)[-1])
 
     # Only managers count Going as attended.
     workspace.click_message(
