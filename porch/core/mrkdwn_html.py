@@ -132,6 +132,10 @@ def _reference(inner: str, names: Mapping[str, str], *, plain: bool) -> str:
         channel = inner[1:].split("|", 1)[0]
         label = "#" + names.get(channel, channel)
         return label if plain else f'<span class="mention">{escape(label)}</span>'
+    if inner.startswith("!date^"):
+        # Slack shows a date in the reader's own timezone; elsewhere, its fallback text.
+        fallback = inner.partition("|")[2]
+        return fallback if plain else escape(html.unescape(fallback))
     if inner.startswith("!"):
         return "@" + inner[1:].split("|", 1)[0]
     url, _, label = inner.partition("|")

@@ -18,7 +18,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from porch.core.config import ConfigError
@@ -59,6 +59,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         for link in community.links
     ]
     return config
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    """Files the features generate for the site (Feature.site_context's `site_files`, name ->
+    text), e.g. the calendar feed, added so pages may link to them."""
+    renderer: SiteRenderer = config[RENDERER_KEY]
+    generated = renderer.context.get("site_files") or {}
+    for name, text in generated.items():
+        files.append(File.generated(config, str(name), content=str(text)))
+    return files
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

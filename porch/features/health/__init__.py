@@ -31,6 +31,15 @@ def build(setup: FeatureSetup) -> list[Feature]:
     config = setup.config
     # The survey's totals, from whichever feature declares them (built before this one).
     nps = next((f.period_figures["nps"] for f in setup.before if "nps" in f.period_figures), None)
+    # Live events' attendance, likewise (None when no feature declares it).
+    attendance = next(
+        (
+            f.period_figures["live_attendance"]
+            for f in setup.before
+            if "live_attendance" in f.period_figures
+        ),
+        None,
+    )
 
     def before_tracker_sync(conn: Connection, team_id: str, now: dt.datetime, rebuild: bool) -> int:
         # A rebuild rewrites the whole tracker: every week since activity began.
@@ -40,12 +49,16 @@ def build(setup: FeatureSetup) -> list[Feature]:
         name="health",
         worksheets=(HealthRow.SHEET,),
         home_section=home_section(config=config),
-        verbs=(HealthCommand(config=config, templates=setup.templates, nps=nps).verb(),),
+        verbs=(
+            HealthCommand(
+                config=config, templates=setup.templates, nps=nps, attendance=attendance
+            ).verb(),
+        ),
         previews=previews,
         demo_scenes={SCENE: report_scene},
         before_tracker_sync=before_tracker_sync,
     )
-    return [health, monthly_report.feature(config=config, nps=nps)]
+    return [health, monthly_report.feature(config=config, nps=nps, attendance=attendance)]
 
 
 PACKAGE = FeaturePackage(

@@ -60,6 +60,7 @@ def report(
             since=start,
             until=until,
             nps=services.features(config).period_figure("nps"),
+            attendance=services.features(config).period_figure("live_attendance"),
         )
     if as_json:
         payload = {"team_id": team, **current.as_json(), "previous": previous.as_json()}

@@ -27,11 +27,17 @@ SUMMARY = "health/summary.j2"
 
 class HealthCommand:
     def __init__(
-        self, *, config: Config, templates: Templates, nps: metrics.NpsSource | None = None
+        self,
+        *,
+        config: Config,
+        templates: Templates,
+        nps: metrics.NpsSource | None = None,
+        attendance: metrics.AttendanceSource | None = None,
     ) -> None:
         self.config = config
         self.templates = templates
         self.nps = nps
+        self.attendance = attendance
 
     def verb(self) -> Verb:
         return Verb(
@@ -77,7 +83,13 @@ class HealthCommand:
         """The last PERIOD next to the one before, as the managers read it in Slack."""
         config = self.config
         current, previous = metrics.compute_with_previous(
-            conn, team_id=team_id, config=config, since=now - PERIOD, until=now, nps=self.nps
+            conn,
+            team_id=team_id,
+            config=config,
+            since=now - PERIOD,
+            until=now,
+            nps=self.nps,
+            attendance=self.attendance,
         )
         rows = [
             (label, figure, before or report.NO_FIGURE, change)

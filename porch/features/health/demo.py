@@ -34,6 +34,7 @@ def report_scene(box: Any) -> None:
             since=since,
             until=until,
             nps=box.workspace.runtime.porch.features.period_figure("nps"),
+            attendance=box.workspace.runtime.porch.features.period_figure("live_attendance"),
         )
     table = report.terminal_table(current, previous, tz=config.community.tz)
     for line in table.splitlines():

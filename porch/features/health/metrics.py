@@ -78,6 +78,9 @@ class NpsFigures(Protocol):
 # figures (Feature.period_figures, gathered by the registry) through this callable:
 # source(conn, team_id=..., since=..., until=...) -> NpsFigures or None. None: no survey.
 NpsSource = Callable[..., NpsFigures | None]
+# Live events' attendance (Feature.period_figures["live_attendance"]), asked the same way:
+# source(conn, team_id=..., since=..., until=...) -> attendances, or None (no events held).
+AttendanceSource = Callable[..., int | None]
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ class HealthReport:
     nps_responses: int
     score: float
     status: str
+    live_attendance: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         data = {
@@ -175,11 +179,13 @@ def compute(
     since: dt.datetime,
     until: dt.datetime,
     nps: NpsSource | None = None,
+    attendance: AttendanceSource | None = None,
 ) -> HealthReport:
     """Every figure of the module docstring for [since, until)."""
-    return compute_periods(conn, team_id=team_id, config=config, periods=[(since, until)], nps=nps)[
-        0
-    ]
+    periods = [(since, until)]
+    return compute_periods(
+        conn, team_id=team_id, config=config, periods=periods, nps=nps, attendance=attendance
+    )[0]
 
 
 def compute_with_previous(
@@ -191,12 +197,18 @@ def compute_with_previous(
     until: dt.datetime,
     previous: tuple[dt.datetime, dt.datetime] | None = None,
     nps: NpsSource | None = None,
+    attendance: AttendanceSource | None = None,
 ) -> tuple[HealthReport, HealthReport]:
     """[since, until) and the period before it (by default the one of the same length), read
     in one pass: what every report shows."""
     before = previous or previous_period(since, until)
     current, earlier = compute_periods(
-        conn, team_id=team_id, config=config, periods=[(since, until), before], nps=nps
+        conn,
+        team_id=team_id,
+        config=config,
+        periods=[(since, until), before],
+        nps=nps,
+        attendance=attendance,
     )
     return current, earlier
 
@@ -208,6 +220,7 @@ def compute_periods(
     config: Config,
     periods: Sequence[tuple[dt.datetime, dt.datetime]],
     nps: NpsSource | None = None,
+    attendance: AttendanceSource | None = None,
 ) -> list[HealthReport]:
     """A HealthReport per [since, until) of `periods`, each as `compute` would give it, with
     one SQL pass per kind of figure for all of them (see porch.features.health.queries)."""
@@ -231,6 +244,7 @@ def compute_periods(
             threads=thread,
             joins=joined,
             nps=nps,
+            attendance=attendance,
         )
         for period, figures, thread, joined in zip(windows, sums, threads, joins, strict=True)
     ]
@@ -246,6 +260,7 @@ def _report(
     threads: tuple[int, list[float]],
     joins: tuple[int, int],
     nps: NpsSource | None,
+    attendance: AttendanceSource | None = None,
 ) -> HealthReport:
     since, until = period.since, period.until
     weeks = (until - since) / WEEK
@@ -306,6 +321,9 @@ def _report(
         referral_pct=_pct(referred, joined) if joined else None,
         nps=survey.score if survey else None,
         nps_responses=survey.responses if survey else 0,
+        live_attendance=(
+            attendance(conn, team_id=team_id, since=since, until=until) if attendance else None
+        ),
         score=score,
         status=status(score, config=config),
     )

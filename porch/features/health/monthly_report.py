@@ -45,6 +45,7 @@ def write_monthly_report(
     team_id: str,
     now: dt.datetime,
     nps: metrics.NpsSource | None = None,
+    attendance: metrics.AttendanceSource | None = None,
 ) -> Path | None:
     """Write (and record the post of) last month's report once; None when already done."""
     month, start, end = last_month(now, config=config)
@@ -67,6 +68,7 @@ def write_monthly_report(
             until=end,
             previous=(before, start),
             nps=nps,
+            attendance=attendance,
         )
         title = f"{config.community.name}: community health, {month}"
         source = report.markdown(current, previous, tz=tz, title=title)
@@ -91,9 +93,16 @@ def write_monthly_report(
     return path
 
 
-def feature(*, config: Config, nps: metrics.NpsSource | None = None) -> Feature:
+def feature(
+    *,
+    config: Config,
+    nps: metrics.NpsSource | None = None,
+    attendance: metrics.AttendanceSource | None = None,
+) -> Feature:
     def run(engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
-        written = write_monthly_report(engine, config=config, team_id=team_id, now=now, nps=nps)
+        written = write_monthly_report(
+            engine, config=config, team_id=team_id, now=now, nps=nps, attendance=attendance
+        )
         return {"reports_written": int(written is not None)}
 
     return Feature(name="monthly_report", jobs=(Job(name=JOB_NAME, every=EVERY, run=run),))

@@ -48,6 +48,7 @@ METRIC_LINES: tuple[MetricLine, ...] = (
     MetricLine("New members", lambda r: r.joined),
     MetricLine("Referral rate (Slack names an inviter)", lambda r: r.referral_pct, "%"),
     MetricLine("NPS", lambda r: r.nps),
+    MetricLine("Live event attendance", lambda r: r.live_attendance),
 )
 
 NO_FIGURE = "–"
