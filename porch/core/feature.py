@@ -151,6 +151,10 @@ class Feature:
     # (conn, team_id): the members this feature offers as buddies for newcomers (ambassadors
     # do); the buddies feature asks every feature built before it, without naming one.
     buddy_candidates: Callable[[Connection, str], Collection[str]] | None = None
+    # (conn, team_id, ritual_id): prompts members contributed (and managers approved) that
+    # join that ritual's rotation after its configured ones; the rituals feature asks every
+    # feature built before it, without naming one.
+    ritual_prompts: Callable[[Connection, str, str], Sequence[str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
 from porch.core.worksheets import CORE_ROWS, SheetRow
 from porch.features import (
+    ambassadors,
     check_in,
     contributions,
     feedback,
@@ -60,6 +61,8 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     onboarding.PACKAGE,
     contributions.PACKAGE,
     slack_limits.PACKAGE,
+    # Before rituals: its build reads the prompts ambassadors contributed (ritual_prompts).
+    ambassadors.PACKAGE,
     rituals.PACKAGE,
     spotlight.PACKAGE,
     response_alerts.PACKAGE,
@@ -91,6 +94,7 @@ ORDER = (
     "spotlight",
     "modmail",
     "keyword_alerts",
+    "ambassadors",
     "privacy",
 )
 
