@@ -64,8 +64,8 @@ class Program:
         )
 
     def candidates(self, conn: Connection, *, team_id: str) -> list[dict[str, Any]]:
-        """Members at the threshold or who applied, not yet in the program nor declined:
-        {user_id, level, evidence, state}, by user ID."""
+        """Members at the threshold, who applied or are invited (not yet in the program, nor
+        declined): {user_id, level, evidence, state}, by user ID."""
         top = len(self.section.levels)
         states = {
             row.user_id: row.state
@@ -82,7 +82,7 @@ class Program:
             )
         }
         wanted = {u for u, row in levels.items() if row.level >= top}
-        wanted |= {u for u, state in states.items() if state == APPLIED}
+        wanted |= {u for u, state in states.items() if state in (APPLIED, INVITED)}
         found = []
         for user_id in sorted(wanted):
             state = states.get(user_id)

@@ -46,7 +46,7 @@ def setup(engine: Engine, config: Config):
     return config, features
 
 
-def feature(features, name: str = "ambassadors"):  # noqa: ANN001, ANN201
+def feature(features, name: str = "ambassadors"):
     return next(f for f in features.features if f.name == name)
 
 

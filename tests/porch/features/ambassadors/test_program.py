@@ -76,7 +76,7 @@ def card_of(workspace: SandboxWorkspace, words: str) -> dict:
     return [m for m in in_channel(workspace, managers) if words in str(m["blocks"])][-1]
 
 
-def said(response) -> str:  # noqa: ANN001
+def said(response) -> str:
     body = response.json()
     return str(body.get("blocks") or body.get("text"))
 
