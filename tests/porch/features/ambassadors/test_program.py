@@ -177,3 +177,29 @@ def test_decline_is_recorded_and_the_managers_told(workspace: SandboxWorkspace, 
     assert card_of(workspace, "declined the invitation")
     ambassadors = workspace.fake.channel_id(workspace.config.channels.ambassadors)
     assert BEN not in workspace.fake.channel_members(ambassadors)
+
+
+def test_app_home_lists_candidates_for_managers_and_the_prompt_button_for_ambassadors(
+    workspace: SandboxWorkspace,
+):
+    apply(workspace, ANA)
+    workspace.open_home(workspace.manager)
+    workspace.settle()
+    home = str(workspace.fake.home_view(workspace.manager)["blocks"])
+    assert "*Ambassador program*: 0 of 10 ambassadors." in home
+    assert f"<@{ANA}>* (member, applied)" in home
+    assert Action.AMBASSADOR_INVITE in home
+
+    press(
+        workspace, workspace.manager, Action.AMBASSADOR_INVITE, card_of(workspace, "applied"), ANA
+    )
+    workspace.settle()
+    press(workspace, ANA, Action.AMBASSADOR_ACCEPT, invitation(workspace, ANA), "1")
+    workspace.settle()
+    workspace.open_home(ANA)
+    workspace.settle()
+    mine = str(workspace.fake.home_view(ANA)["blocks"])
+    assert "You're an ambassador" in mine and Action.AMBASSADOR_SUGGEST_PROMPT in mine
+    workspace.open_home(BEN)
+    workspace.settle()
+    assert "Ambassador program" not in str(workspace.fake.home_view(BEN)["blocks"])
