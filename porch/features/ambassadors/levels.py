@@ -49,7 +49,7 @@ def level_reached(levels: list[LevelConfig], evidence: Mapping[str, int]) -> int
 
 
 def evidence_lines(evidence: Mapping[str, Any]) -> list[str]:
-    return [f"{evidence.get(key, 0)} {words}" for key, words in CRITERIA.items()]
+    return [f"{words}: {evidence.get(key, 0)}" for key, words in CRITERIA.items()]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,8 +108,7 @@ class Levels:
             row = held.get(user_id)
             level, reached_at, short_since = self._next(row, met=met, now=now)
             if row is None:
-                if not met:
-                    continue
+                # Level 0 too: the evidence an application shows the managers.
                 insert_ignore(
                     conn,
                     ambassador_levels,

@@ -44,7 +44,7 @@ def samples(config: Config) -> list[PreviewSample]:
         "user_id": "U0SAMPLE2",
         "level": section.threshold.name,
         "window_days": section.window_days,
-        "evidence": [f"{EVIDENCE[key]} {words}" for key, words in CRITERIA.items()],
+        "evidence": [f"{words}: {EVIDENCE[key]}" for key, words in CRITERIA.items()],
     }
     page = config.community.site_url.rstrip("/") + "/ambassadors/"
     answered = {"ambassador": mention("U0SAMPLE2"), "count": 3, "cap": section.max_ambassadors}
