@@ -110,4 +110,40 @@ def samples(config: Config) -> list[PreviewSample]:
             "ambassadors/prompt_decided.j2",
             {**prompt, "state": "approved"},
         ),
+        (
+            "Suggesting a ritual prompt (an ambassador's modal)",
+            "Modal",
+            "ambassadors/prompt_modal.j2",
+            {"options": [(r.name, r.id) for r in config.rituals] or [("Monday goals", "goals")]},
+        ),
+        (
+            "App Home: the ambassador program, for managers",
+            "Home tab",
+            "app_home.j2",
+            {
+                "sections": [
+                    home(
+                        manager=True,
+                        count=3,
+                        cap=section.max_ambassadors,
+                        more=0,
+                        candidates=[{**candidate, "mention": candidate["candidate"], "state": ""}],
+                    )
+                ]
+            },
+        ),
+        (
+            "App Home: the ambassador program, for an ambassador",
+            "Home tab",
+            "app_home.j2",
+            {
+                "sections": [
+                    home(manager=False, ambassador=True, level=section.threshold.name, page=page)
+                ]
+            },
+        ),
     ]
+
+
+def home(**section: Any) -> dict[str, Any]:
+    return {"template": "ambassadors/_home.j2", **section}
