@@ -111,6 +111,18 @@ def samples(config: Config) -> list[PreviewSample]:
             {**prompt, "state": "approved"},
         ),
         (
+            "/porch ambassador: the application is in",
+            "Only visible to them",
+            "ambassadors/answer.j2",
+            {"outcome": "applied", "page": page},
+        ),
+        (
+            "Invite, when the program is full",
+            "Only visible to the manager",
+            "ambassadors/answer.j2",
+            {"outcome": "full", "who": mention("U0SAMPLE2"), "cap": section.max_ambassadors},
+        ),
+        (
             "Suggesting a ritual prompt (an ambassador's modal)",
             "Modal",
             "ambassadors/prompt_modal.j2",
