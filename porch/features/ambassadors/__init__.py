@@ -65,7 +65,9 @@ def build(setup: FeatureSetup) -> Feature:
         ),
         None,
     )
-    program = make_program(config=config, templates=setup.templates, content=content)
+    program = make_program(
+        config=config, templates=setup.templates, content=content, app_home=setup.app_home
+    )
     prompts = Prompts(config=config, templates=setup.templates)
     controls = ProgramControls(program=program, prompts=prompts)
     cadence = Cadence(config=config, templates=setup.templates)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, update
 
 from porch.core import effect_queue, member_records
+from porch.core.app_home import AppHome
 from porch.core.config import Config
 from porch.core.posting import post
 from porch.core.store.upsert import insert_ignore
@@ -33,6 +34,8 @@ class Program:
     config: Config
     templates: Templates
     levels: Levels
+    # Set when built by the registry: the member's and the managers' App Home follow changes.
+    app_home: AppHome | None = None
 
     @property
     def section(self) -> Any:
@@ -142,7 +145,7 @@ class Program:
             program=self.section,
             number=number,
         )
-        self.levels.queue_row(conn, team_id=team_id, user_id=user_id, now=now)
+        self.changed(conn, team_id=team_id, user_id=user_id, now=now)
         return "invited"
 
     def answer(
@@ -192,7 +195,7 @@ class Program:
             count=len(self.accepted(conn, team_id)),
             cap=self.section.max_ambassadors,
         )
-        self.levels.queue_row(conn, team_id=team_id, user_id=user_id, now=now)
+        self.changed(conn, team_id=team_id, user_id=user_id, now=now)
         return state
 
     def apply(self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime) -> str:
@@ -224,8 +227,16 @@ class Program:
             evidence=evidence_lines(held.evidence if held else {}),
             applied=True,
         )
-        self.levels.queue_row(conn, team_id=team_id, user_id=user_id, now=now)
+        self.changed(conn, team_id=team_id, user_id=user_id, now=now)
         return "applied"
+
+    def changed(self, conn: Connection, *, team_id: str, user_id: str, now: dt.datetime) -> None:
+        """The member's Candidates row again; their App Home and the managers' refreshed (for
+        those who have opened it)."""
+        self.levels.queue_row(conn, team_id=team_id, user_id=user_id, now=now)
+        if self.app_home is not None:
+            for user in {user_id, *self.config.managers.users}:
+                self.app_home.publish(conn, team_id=team_id, user_id=user, now=now)
 
     def _full(self, conn: Connection, *, team_id: str) -> bool:
         count = conn.execute(
@@ -273,7 +284,11 @@ class Program:
 
 
 def make_program(
-    *, config: Config, templates: Templates, content: ContentCounts | None = None
+    *,
+    config: Config,
+    templates: Templates,
+    content: ContentCounts | None = None,
+    app_home: AppHome | None = None,
 ) -> Program:
     levels = Levels(config=config, templates=templates, content=content)
-    return Program(config=config, templates=templates, levels=levels)
+    return Program(config=config, templates=templates, levels=levels, app_home=app_home)

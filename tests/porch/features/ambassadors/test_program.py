@@ -196,6 +196,8 @@ def test_app_home_lists_candidates_for_managers_and_the_prompt_button_for_ambass
     workspace.settle()
     press(workspace, ANA, Action.AMBASSADOR_ACCEPT, invitation(workspace, ANA), "1")
     workspace.settle()
+    refreshed = str(workspace.fake.home_view(workspace.manager)["blocks"])  # not reopened
+    assert "*Ambassador program*: 1 of 10 ambassadors." in refreshed
     workspace.open_home(ANA)
     workspace.settle()
     mine = str(workspace.fake.home_view(ANA)["blocks"])
