@@ -16,6 +16,7 @@ from porch.core.interactions import (
     ActionRequest,
     CommandRequest,
     Interaction,
+    Modal,
     Private,
     Reply,
     Verb,
@@ -55,14 +56,24 @@ class ProgramControls:
     def say(self, outcome: str, **extra: object) -> Private:
         return Private(self.program.templates.render(ANSWER, outcome=outcome, **extra))
 
-    def invite(self, request: ActionRequest) -> Private:
+    def invite(self, request: ActionRequest) -> Private | Modal:
         user_id = request.value_matching(USER_ID)
         outcome = request.transaction(
             lambda conn, now: self.program.invite(
                 conn, team_id=request.team_id, user_id=user_id, by=request.user_id, now=now
             )
         )
-        return self.say(outcome, who=mention(user_id), cap=self.program.section.max_ambassadors)
+        answer = self.say(outcome, who=mention(user_id), cap=self.program.section.max_ambassadors)
+        if request.channel_id:
+            return answer
+        # From App Home: Slack gives no message to answer in, so the answer is a modal.
+        view = {
+            "type": "modal",
+            "title": {"type": "plain_text", "text": "Ambassador program"},
+            "close": {"type": "plain_text", "text": "OK"},
+            "blocks": answer.message.blocks,
+        }
+        return Modal(view=view)
 
     def accept(self, request: ActionRequest) -> Private:
         return self._answer(request, accept=True)

@@ -205,3 +205,15 @@ def test_app_home_lists_candidates_for_managers_and_the_prompt_button_for_ambass
     workspace.open_home(BEN)
     workspace.settle()
     assert "Ambassador program" not in str(workspace.fake.home_view(BEN)["blocks"])
+
+
+def test_invite_from_app_home_answers_in_a_modal(workspace: SandboxWorkspace, engine: Engine):
+    with engine.begin() as conn:
+        conn.execute(members.update().where(members.c.user_id == BEN).values(is_deleted=True))
+    workspace.click(workspace.manager, Action.AMBASSADOR_INVITE, value=BEN)  # no channel
+    workspace.click(workspace.manager, Action.AMBASSADOR_INVITE, value=ANA)
+    workspace.settle()
+    left, sent = workspace.fake.opened_views()
+    assert "has left the workspace" in str(left["view"]["blocks"])
+    assert "Invitation sent" in str(sent["view"]["blocks"])
+    assert len(dms(workspace, ANA, "Accept")) == 1
