@@ -283,9 +283,21 @@ def _removed_participation_band(value: object) -> None:
     )
 
 
+def _removed_ambassador_min_posts(value: object) -> None:
+    raise ValueError(
+        "no longer exists: who becomes an ambassador candidate is now set by the last level in "
+        "ambassadors.levels (days active, replies to others, first answers... over "
+        "ambassadors.window_days); delete this line"
+    )
+
+
 class Thresholds(Strict):
     first_response_hours: float = Field(default=4, gt=0)
-    ambassador_min_posts_30d: int = Field(default=8, ge=1)
+    # Removed: nothing read it. Declared only so an old community.yml still carrying it gets an
+    # error naming what replaced it.
+    ambassador_min_posts_30d: Annotated[None, BeforeValidator(_removed_ambassador_min_posts)] = (
+        Field(default=None, exclude=True)
+    )
     # Removed: it promised (on the FAQ) a second response time nothing enforced. Declared only
     # so an old community.yml still carrying it gets an error saying what replaced it.
     unanswered_after_hours: Annotated[None, BeforeValidator(_removed_unanswered_after_hours)] = (
@@ -306,15 +318,6 @@ class Thresholds(Strict):
 WORKDAYS: list[Weekday] = ["monday", "tuesday", "wednesday", "thursday", "friday"]
 
 
-class AmbassadorsConfig(Strict):
-    criteria: list[Text] = []
-    offer: list[Text] = []
-    commitment: list[Text] = []
-    cadence: Text = "A 30-minute ambassador call every month."
-    apply: Text = "Message a community manager."
-    starting_cohort: int = Field(default=5, ge=1)
-
-
 class TrackerConfig(Strict):
     sheet: str | None = None
     local_dir: str = "tracker"
@@ -330,7 +333,6 @@ class Config(Strict):
     channels: ChannelsConfig
     guidelines: GuidelinesConfig
     thresholds: Thresholds = Thresholds()
-    ambassadors: AmbassadorsConfig = AmbassadorsConfig()
     tracker: TrackerConfig = TrackerConfig()
 
     def channel_names(self) -> set[str]:

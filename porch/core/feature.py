@@ -159,6 +159,10 @@ class Feature:
     member_interests: (
         Callable[[Connection, str, Collection[str]], Mapping[str, Sequence[str]]] | None
     ) = None
+    # (conn, team_id, ritual_id): prompts members contributed (and managers approved) that
+    # join that ritual's rotation after its configured ones; the rituals feature asks every
+    # feature built before it, without naming one.
+    ritual_prompts: Callable[[Connection, str, str], Sequence[str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from porch.core.personal_data import INFRASTRUCTURE
 from porch.core.templating import Templates
 from porch.core.worksheets import CORE_ROWS, SheetRow
 from porch.features import (
+    ambassadors,
     buddies,
     check_in,
     contributions,
@@ -66,6 +67,10 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     onboarding.PACKAGE,
     contributions.PACKAGE,
     slack_limits.PACKAGE,
+    # Before ambassadors: their levels count the content it approved (content_approved).
+    showcase.PACKAGE,
+    # Before rituals: its build reads the prompts ambassadors contributed (ritual_prompts).
+    ambassadors.PACKAGE,
     rituals.PACKAGE,
     live_events.PACKAGE,
     spotlight.PACKAGE,
@@ -75,7 +80,6 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     feedback.PACKAGE,
     modmail.PACKAGE,
     keyword_alerts.PACKAGE,
-    showcase.PACKAGE,
     # After the features that offer buddies or give interests (Feature.buddy_candidates,
     # Feature.member_interests): it asks those built before it.
     buddies.PACKAGE,
@@ -106,6 +110,7 @@ ORDER = (
     "keyword_alerts",
     "showcase",
     "buddies",
+    "ambassadors",
     "privacy",
 )
 

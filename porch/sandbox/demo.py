@@ -316,6 +316,7 @@ def story(box: Demo) -> None:
     box.scene("a month in")
     box.at(31, "10:00")
     box.scene("monthly thanks")
+    box.scene("an ambassador joins")
     box.scene("a question by DM")
     box.scene("a question waits")
     box.scene("my-data", user_id="U0CHLOE001")

@@ -120,7 +120,16 @@ def test_headers_are_defined_once_with_the_key_first() -> None:
         "Path",
         "Buddy",
     )
-    assert set(COLUMNS) == {"Members", "Feedback", "Wins", "Content", "Rituals", "Health", "Inbox"}
+    assert set(COLUMNS) == {
+        "Members",
+        "Feedback",
+        "Wins",
+        "Content",
+        "Rituals",
+        "Health",
+        "Inbox",
+        "Candidates",
+    }
     assert all(KEY_COLUMN[sheet] == headers[0] for sheet, headers in COLUMNS.items())
     assert normalize_header("  last   ACTIVE ") == normalize_header("Last active")
 

@@ -33,7 +33,8 @@ REPLIES = PersonalData(
 
 
 def build(setup: FeatureSetup) -> Feature:
-    rituals = Rituals(config=setup.config, templates=setup.templates)
+    contributed = tuple(f.ritual_prompts for f in setup.before if f.ritual_prompts is not None)
+    rituals = Rituals(config=setup.config, templates=setup.templates, contributed=contributed)
     return Feature(
         name="rituals",
         handles={MessagePosted: rituals.on_message_posted},

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,8 @@ POST_TEMPLATE = "rituals/post.j2"
 class Rituals:
     config: Config
     templates: Templates
+    # Features' Feature.ritual_prompts: approved member-contributed prompts join the rotation.
+    contributed: Sequence[Callable[[Connection, str, str], Sequence[str]]] = ()
 
     @property
     def recaps(self) -> RitualRecaps:
@@ -164,8 +167,11 @@ class Rituals:
         return channel_directory.id_of(conn, team_id=team_id, name=channel_name)
 
     def next_prompt(self, conn: Connection, *, team_id: str, ritual: RitualConfig) -> str:
-        """Prompts take turns in their listed order; none repeats before all were used."""
+        """Prompts take turns in their listed order (then contributed ones); none repeats
+        before all were used."""
         prompts = ritual.all_prompts
+        for more in self.contributed:
+            prompts += [p for p in more(conn, team_id, ritual.id) if p not in prompts]
         used = conn.execute(
             select(ritual_occurrences.c.prompt)
             .where(

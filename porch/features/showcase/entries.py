@@ -147,24 +147,21 @@ def published(conn: Connection, *, team_id: str) -> list[Entry]:
     return [Entry(**row._mapping) for row in rows]
 
 
-def approved_count(
-    conn: Connection,
-    *,
-    team_id: str,
-    since: dt.datetime,
-    until: dt.datetime,
-    user_id: str | None = None,
-) -> int:
-    """Entries approved in [since, until) and still published (a period figure)."""
-    query = select(func.count()).where(
-        entries.c.team_id == team_id,
-        entries.c.status == APPROVED,
-        entries.c.published_at >= since,
-        entries.c.published_at < until,
+def approved_by_author(
+    conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime
+) -> dict[str, int]:
+    """Entries approved in [since, until) and still published, per author (a period figure)."""
+    query = (
+        select(entries.c.author_id, func.count())
+        .where(
+            entries.c.team_id == team_id,
+            entries.c.status == APPROVED,
+            entries.c.published_at >= since,
+            entries.c.published_at < until,
+        )
+        .group_by(entries.c.author_id)
     )
-    if user_id is not None:
-        query = query.where(entries.c.author_id == user_id)
-    return int(conn.execute(query).scalar_one())
+    return {author: int(count) for author, count in conn.execute(query)}
 
 
 def queue_row(conn: Connection, *, team_id: str, entry_id: str, now: dt.datetime) -> None:

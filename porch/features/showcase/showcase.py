@@ -110,9 +110,7 @@ class Showcase:
         )
 
 
-def content_approved(
-    conn: Connection, *, team_id: str, since: Any, until: Any, user_id: str | None = None
-) -> int:
-    """Showcase entries approved in [since, until) and still published (by one member, when
-    `user_id` is given): for the ambassadors' criteria."""
-    return entries.approved_count(conn, team_id=team_id, since=since, until=until, user_id=user_id)
+def content_approved(conn: Connection, *, team_id: str, since: Any, until: Any) -> dict[str, int]:
+    """Showcase entries approved in [since, until) and still published, per member: for the
+    ambassadors' criteria."""
+    return entries.approved_by_author(conn, team_id=team_id, since=since, until=until)

@@ -91,7 +91,7 @@ def test_the_shipped_config_has_no_warnings():
     assert result.exit_code == 0
     assert "warning" not in result.output
     config = load_config(EXAMPLE_CONFIG)
-    assert config.ambassadors.apply.endswith("in #ambassadors, or message a community manager.")
+    assert config.ambassadors.apply.endswith("or ask any of the team in #general.")
 
 
 @pytest.mark.parametrize(
@@ -217,11 +217,8 @@ def check(path: Path) -> tuple[int, list[str]]:
 
 
 def test_text_cut_short_by_an_unquoted_hash_is_a_warning(tmp_path: Path):
-    old = (
-        "  apply: \"Post “I'd like to be an ambassador” in #ambassadors, or message a community "
-        'manager."'
-    )
-    new = "  apply: Post in #ambassadors, or message a community manager."
+    old = '  apply: "Type /porch ambassador in Slack, or ask any of the team in #general."'
+    new = "  apply: Type /porch ambassador in Slack, or ask any of the team in #general, today."
     path = broken(tmp_path, old, new)
     # A comment after a one-word value is a comment, not a cut.
     path.write_text(path.read_text().replace("welcome: automatic", "welcome: automatic # or warm"))
@@ -231,11 +228,14 @@ def test_text_cut_short_by_an_unquoted_hash_is_a_warning(tmp_path: Path):
     assert code == 0  # a warning, not an error: the rest may really be a comment
     assert lines[0] == (
         f"{path}:{line_of(old)}: ambassadors.apply: warning: the text stops before "
-        '"#ambassadors, or message a community mana…": YAML reads " #" as the start of a '
+        '"#general, today.": YAML reads " #" as the start of a '
         "comment. If the rest belongs to the text, put the whole value in quotes."
     )
     assert "Indie Makers Circle: valid" in lines
-    assert load_config(path).ambassadors.apply == "Post in"
+    assert (
+        load_config(path).ambassadors.apply
+        == "Type /porch ambassador in Slack, or ask any of the team in"
+    )
 
 
 def test_contacts_with_a_slack_id_are_managers_too(tmp_path: Path):

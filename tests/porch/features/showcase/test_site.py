@@ -64,14 +64,7 @@ def test_approved_work_reaches_the_site_and_leaves_it_when_withdrawn_or_erased(
         counted = content_approved(
             conn, team_id=team, since=now - dt.timedelta(days=30), until=now + dt.timedelta(1)
         )
-        mine = content_approved(
-            conn,
-            team_id=team,
-            since=now - dt.timedelta(days=30),
-            until=now + dt.timedelta(1),
-            user_id="U0NOBODY01",
-        )
-    assert (counted, mine) == (1, 0)
+    assert counted == {DANA: 1}
 
     entry = the_entry(workspace)
     workspace.click(DANA, Action.SHOWCASE_WITHDRAW, value=entry.entry_id)
