@@ -43,6 +43,7 @@ from porch.features import (
     feedback,
     health,
     keyword_alerts,
+    moderation,
     modmail,
     nps,
     onboarding,
@@ -68,6 +69,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     feedback.PACKAGE,
     modmail.PACKAGE,
     keyword_alerts.PACKAGE,
+    moderation.PACKAGE,
     # After nps: its build reads the survey's totals from the features built before it.
     health.PACKAGE,
     # Last: it reads what every other feature declares.
@@ -90,6 +92,8 @@ ORDER = (
     "nps",
     "spotlight",
     "modmail",
+    # Before keyword_alerts: a message both match gets moderation's card (they share its key).
+    "moderation",
     "keyword_alerts",
     "privacy",
 )

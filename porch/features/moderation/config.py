@@ -1,0 +1,73 @@
+"""The `moderation` section of community.yml: rules that tie words and patterns to a guideline."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from porch.core.config import ChannelName, Strict, Text
+
+# A pattern longer than this is more likely a mistake than a rule.
+MAX_PATTERN_CHARS = 300
+
+
+def _phrase(value: object) -> str:
+    text = " ".join(value.split()) if isinstance(value, str) else ""
+    if not text:
+        raise ValueError('must be a word or phrase in quotes, e.g. "crypto"')
+    return text
+
+
+def _pattern(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(r'must be a regular expression in quotes, e.g. "\bt\.me/"')
+    if len(value) > MAX_PATTERN_CHARS:
+        raise ValueError(f"is longer than {MAX_PATTERN_CHARS} characters")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"is not a valid regular expression: {exc}") from None
+    return value
+
+
+class ModerationRule(Strict):
+    """Words or patterns that bring a message to the moderators, and the guideline it may break."""
+
+    # What the card calls it ("Crypto pitch").
+    name: Text
+    # The title of the guideline (guidelines.rules) it enforces, or the anti-harassment rule
+    # with "anti_harassment".
+    guideline: Text
+    # Matched as whole words, ignoring case.
+    keywords: list[Annotated[str, BeforeValidator(_phrase)]] = Field(default=[], max_length=200)
+    # Regular expressions (Python syntax), matched ignoring case, each run with a time limit.
+    patterns: list[Annotated[str, BeforeValidator(_pattern)]] = Field(default=[], max_length=50)
+
+    @model_validator(mode="after")
+    def _says_something(self) -> ModerationRule:
+        if not self.keywords and not self.patterns:
+            raise ValueError("give the rule keywords, patterns or both")
+        return self
+
+
+class ModerationConfig(Strict):
+    """Rules checked on every member's message (and again when it is edited), the "Report
+    message" shortcut and the consequence ladder on the moderators' cards."""
+
+    rules: list[ModerationRule] = Field(default=[], max_length=100)
+    # Channels to watch (names, without #); empty: every channel Porch is in.
+    channels: list[ChannelName] = Field(default=[])
+    # How long one message's patterns may run, in milliseconds, before Porch gives up on them.
+    pattern_time_limit_ms: int = Field(default=200, ge=10, le=5000)
+
+    @field_validator("rules")
+    @classmethod
+    def _names_differ(cls, rules: list[ModerationRule]) -> list[ModerationRule]:
+        seen: set[str] = set()
+        for rule in rules:
+            if rule.name.casefold() in seen:
+                raise ValueError(f"the rule {rule.name!r} is listed twice")
+            seen.add(rule.name.casefold())
+        return rules
