@@ -7,6 +7,7 @@ from porch.core.feature import Feature, FeaturePackage, FeatureSetup
 from porch.features.moderation import ids
 from porch.features.moderation.config import ModerationConfig
 from porch.features.moderation.moderation import Moderation
+from porch.features.moderation.record import ModerationRow
 
 
 def build(setup: FeatureSetup) -> Feature:
@@ -18,4 +19,5 @@ PACKAGE = FeaturePackage(
     build=build,
     config_sections={"moderation": (ModerationConfig, False)},
     slack_ids=(ids.Action, ids.Input, ids.View, ids.Shortcut),
+    worksheets=(ModerationRow,),
 )

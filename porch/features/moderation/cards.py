@@ -29,7 +29,7 @@ from porch.core.message_context import MessageContext
 from porch.core.permalinks import permalink
 from porch.core.posting import post
 from porch.core.templating import Mrkdwn, Templates, mention
-from porch.features.moderation import cases
+from porch.features.moderation import cases, record
 from porch.features.moderation.cases import ANTI_HARASSMENT, BUTTONS, LADDER, NAMES
 from porch.features.moderation.matching import Match, Rules
 
@@ -262,6 +262,7 @@ class Cards:
         """The card as the case now stands: posted under the message's card key, or (when a
         card is there already, this feature's or keyword alerts') an update of it."""
         row = cases.case(conn, team_id=team_id, channel_id=channel_id, ts=ts)
+        record.queue_row(conn, team_id=team_id, channel_id=channel_id, ts=ts, now=now)
         context = self.card_context(conn, team_id=team_id, row=row)
         if edited:
             context["edited"] = True

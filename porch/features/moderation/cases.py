@@ -128,7 +128,7 @@ def reporters(conn: Connection, *, team_id: str, channel_id: str, ts: str) -> li
 @dataclass(frozen=True)
 class Step:
     step: str
-    decided_by: str
+    decided_by: str | None
     reason: str
     decided_at: dt.datetime
     channel_id: str

@@ -10,7 +10,7 @@ from typing import Any
 from porch.core.config import Config
 from porch.core.domain_events import MessageDeleted, MessageEdited, MessagePosted
 from porch.core.feature import Feature
-from porch.core.interactions import Interaction
+from porch.core.interactions import Interaction, Verb
 from porch.core.templating import Templates
 from porch.features.moderation.cards import Cards
 from porch.features.moderation.guideline_reply import GuidelineReply
@@ -18,6 +18,12 @@ from porch.features.moderation.ids import Action, Shortcut, View
 from porch.features.moderation.ladder import Ladder
 from porch.features.moderation.matching import Rules
 from porch.features.moderation.previews import previews
+from porch.features.moderation.record import (
+    PERSONAL_DATA,
+    HistoryCommand,
+    ModerationRow,
+    figures,
+)
 
 
 class Moderation:
@@ -29,6 +35,7 @@ class Moderation:
         self.cards = Cards(config=config, templates=templates, rules=self.rules)
         self.ladder = Ladder(cards=self.cards)
         self.guideline_reply = GuidelineReply(cards=self.cards)
+        self.history = HistoryCommand(templates=templates)
 
     def feature(self) -> Feature:
         # Edits and deletions matter to reported messages too, with or without rules.
@@ -42,6 +49,17 @@ class Moderation:
             name="moderation",
             handles=handles,
             previews=lambda: previews(self.config),
+            worksheets=(ModerationRow.SHEET,),
+            personal_data=PERSONAL_DATA,
+            verbs=(
+                Verb(
+                    name="mod",
+                    handle=self.history.handle,
+                    managers_only=True,
+                    summary="a member's moderation record: cases and ladder steps.",
+                ),
+            ),
+            period_figures={"moderation": figures},
             interactions=(
                 Interaction(kind="shortcut", id=Shortcut.REPORT_MESSAGE, handle=self.cards.report),
                 Interaction(

@@ -55,7 +55,8 @@ moderation_steps = Table(
     Column("channel_id", String(32), nullable=False),
     Column("ts", String(32), nullable=False),
     Column("step", String(16), nullable=False),
-    Column("decided_by", String(32), nullable=False),
+    # Cleared (NULL) when the manager who decided is erased; the step stays.
+    Column("decided_by", String(32)),
     Column("reason", Text),
     Column("decided_at", DateTime(timezone=True), nullable=False),
     Column("submission", String(128), nullable=False),

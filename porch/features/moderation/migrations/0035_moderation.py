@@ -51,7 +51,7 @@ def upgrade() -> None:
         sa.Column("channel_id", sa.String(length=32), nullable=False),
         sa.Column("ts", sa.String(length=32), nullable=False),
         sa.Column("step", sa.String(length=16), nullable=False),
-        sa.Column("decided_by", sa.String(length=32), nullable=False),
+        sa.Column("decided_by", sa.String(length=32), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("submission", sa.String(length=128), nullable=False),
