@@ -6,6 +6,7 @@ from __future__ import annotations
 from porch.core.feature import Feature, FeaturePackage, FeatureSetup
 from porch.features.moderation import ids
 from porch.features.moderation.config import ModerationConfig
+from porch.features.moderation.demo import demo_config
 from porch.features.moderation.moderation import Moderation
 from porch.features.moderation.record import ModerationRow
 
@@ -20,4 +21,5 @@ PACKAGE = FeaturePackage(
     config_sections={"moderation": (ModerationConfig, False)},
     slack_ids=(ids.Action, ids.Input, ids.View, ids.Shortcut),
     worksheets=(ModerationRow,),
+    demo_config=demo_config,
 )

@@ -13,6 +13,7 @@ from porch.core.feature import Feature
 from porch.core.interactions import Interaction, Verb
 from porch.core.templating import Templates
 from porch.features.moderation.cards import Cards
+from porch.features.moderation.demo import SCENES
 from porch.features.moderation.guideline_reply import GuidelineReply
 from porch.features.moderation.ids import Action, Shortcut, View
 from porch.features.moderation.ladder import Ladder
@@ -60,6 +61,7 @@ class Moderation:
                 ),
             ),
             period_figures={"moderation": figures},
+            demo_scenes=SCENES,
             interactions=(
                 Interaction(kind="shortcut", id=Shortcut.REPORT_MESSAGE, handle=self.cards.report),
                 Interaction(
