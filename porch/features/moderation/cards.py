@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any
 
 from sqlalchemy import Connection
 
-from porch.core import channel_directory, effect_queue
+from porch.core import channel_directory, effect_queue, member_records
 from porch.core.config import Config
 from porch.core.domain_events import (
     CHANNEL_ID,
@@ -23,7 +24,7 @@ from porch.core.domain_events import (
     MessagePosted,
 )
 from porch.core.excerpts import excerpt
-from porch.core.interactions import Private, ShortcutRequest, text_at
+from porch.core.interactions import ActionRequest, Private, ShortcutRequest, text_at
 from porch.core.message_cards import card_key
 from porch.core.message_context import MessageContext
 from porch.core.permalinks import permalink
@@ -41,6 +42,12 @@ NOT_REPORTABLE = "moderation/not_reportable.j2"
 EXCERPT_CHARS = 300
 KEPT_CHARS = 2000
 NOT_A_MEMBER = "Only members' messages can be reported, not an app's or a bot's."
+FIRST_POST = "A newcomer's first post, with a link"
+# A link as Slack writes it in a message's text (<https://...>).
+LINK = re.compile(r"<https?://", re.IGNORECASE)
+# Members recorded by `porch members import` were there before Porch: not newcomers.
+IMPORT = "import"
+CASE = re.compile(r"([CG][A-Z0-9]{1,31}):(\d{1,12}\.\d{1,9})")
 
 
 class Cards:
@@ -53,7 +60,7 @@ class Cards:
     # ---- what members say ----------------------------------------------------------------
 
     def watches(self, conn: Connection, *, team_id: str, user_id: str, channel_id: str) -> bool:
-        if not self.rules or user_id in self.config.managers.users:
+        if user_id in self.config.managers.users:
             return False
         name = channel_directory.name_of(conn, team_id=team_id, channel_id=channel_id)
         if name == self.config.channels.moderators:
@@ -69,10 +76,26 @@ class Cards:
             conn, team_id=team_id, user_id=event.user_id, channel_id=event.channel_id
         ):
             return
-        match = self.rules.match(event.text)
-        if match is None:
-            return
-        self.open(conn, team_id, event.channel_id, event.ts, event.user_id, event.text, match, now)
+        match = self.rules.match(event.text) if self.rules else None
+        if match is not None:
+            self.open(
+                conn, team_id, event.channel_id, event.ts, event.user_id, event.text, match, now
+            )
+        elif self.section.first_post_review and LINK.search(event.text):
+            member = member_records.get(conn, team_id=team_id, user_id=event.user_id)
+            # Onboarding, earlier in ORDER, has just set first_post_at for a first post.
+            if member is not None and member.first_post_at == now and member.joined_via != IMPORT:
+                self.open(
+                    conn,
+                    team_id,
+                    event.channel_id,
+                    event.ts,
+                    event.user_id,
+                    event.text,
+                    None,
+                    now,
+                    rule=FIRST_POST,
+                )
 
     def on_edited(
         self, conn: Connection, team_id: str, event: MessageEdited, now: dt.datetime
@@ -142,6 +165,7 @@ class Cards:
         now: dt.datetime,
         *,
         show: bool = True,
+        rule: str | None = None,
     ) -> bool:
         """The case for a message and its card, in one transaction: a crash before the commit
         leaves neither, and the effect key leaves one card whatever is retried. True when this
@@ -153,7 +177,7 @@ class Cards:
             ts=ts,
             author_id=author_id,
             excerpt=text[:KEPT_CHARS],
-            rule=match.rule.name if match else None,
+            rule=match.rule.name if match else rule,
             guideline=match.rule.guideline if match else None,
             found=match.found if match else None,
             now=now,
@@ -202,6 +226,34 @@ class Cards:
         added = request.transaction(work)
         return Private(self.templates.render(THANKS, again=not added))
 
+    def fine(self, request: ActionRequest) -> None:
+        """Looks fine (managers only): no step needed; the card says who looked, and the time
+        to a first action is recorded."""
+        channel_id, ts = CASE.fullmatch(request.value_matching(CASE)).groups()  # type: ignore[union-attr]
+
+        def work(conn: Connection, now: dt.datetime) -> None:
+            row = cases.case(conn, team_id=request.team_id, channel_id=channel_id, ts=ts)
+            if row is None or row.cleared_by is not None:
+                return
+            values: dict[str, Any] = {"cleared_by": request.user_id}
+            if row.state == "open":
+                values["state"] = "cleared"
+            if row.first_action_at is None:
+                values["first_action_at"] = now
+            revision = cases.change(
+                conn, team_id=request.team_id, channel_id=channel_id, ts=ts, **values
+            )
+            self.show(
+                conn,
+                team_id=request.team_id,
+                channel_id=channel_id,
+                ts=ts,
+                now=now,
+                revision=revision,
+            )
+
+        request.transaction(work)
+
     # ---- the card ------------------------------------------------------------------------
 
     def guideline(self, key: str | None) -> tuple[str, str]:
@@ -240,6 +292,7 @@ class Cards:
                 for s in here
             ],
             "state": row.state,
+            "cleared_by": mention(row.cleared_by) if row.cleared_by else "",
             "edited": False,
             "suggested": BUTTONS[suggested],
             "suggested_step": suggested,

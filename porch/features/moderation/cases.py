@@ -71,6 +71,7 @@ def open_case(
         state="open",
         opened_at=now,
         first_action_at=None,
+        cleared_by=None,
         revision=0,
     )
 

@@ -61,6 +61,10 @@ class ModerationConfig(Strict):
     channels: list[ChannelName] = Field(default=[])
     # How long one message's patterns may run, in milliseconds, before Porch gives up on them.
     pattern_time_limit_ms: int = Field(default=200, ge=10, le=5000)
+    # A newcomer's first message that contains a link gets a card for a quick look (spam
+    # defence). Slack lets an app hide nothing, so the message stays up; the card records how
+    # soon a manager looked.
+    first_post_review: bool = False
 
     @field_validator("rules")
     @classmethod

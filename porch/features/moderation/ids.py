@@ -9,6 +9,7 @@ from enum import StrEnum
 
 class Action(StrEnum):
     MODERATION_STEP = "porch_moderation_step"
+    MODERATION_FINE = "porch_moderation_fine"
 
 
 class Input(StrEnum):

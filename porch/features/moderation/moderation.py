@@ -27,6 +27,10 @@ from porch.features.moderation.record import (
 )
 
 
+def config_first_post(config: Config) -> bool:
+    return config.moderation.first_post_review
+
+
 class Moderation:
     def __init__(self, *, config: Config, templates: Templates) -> None:
         self.config = config
@@ -44,7 +48,7 @@ class Moderation:
             MessageEdited: self.cards.on_edited,
             MessageDeleted: self.cards.on_deleted,
         }
-        if self.rules:
+        if self.rules or config_first_post(self.config):
             handles[MessagePosted] = self.cards.on_posted
         return Feature(
             name="moderation",
@@ -68,6 +72,12 @@ class Moderation:
                     kind="action",
                     id=Action.MODERATION_STEP,
                     handle=self.ladder.chosen,
+                    managers_only=True,
+                ),
+                Interaction(
+                    kind="action",
+                    id=Action.MODERATION_FINE,
+                    handle=self.cards.fine,
                     managers_only=True,
                 ),
                 Interaction(

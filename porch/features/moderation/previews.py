@@ -27,6 +27,7 @@ def previews(config: Config) -> list[PreviewSample]:
         "history": 1,
         "steps": [],
         "state": "open",
+        "cleared_by": "",
         "edited": False,
         "suggested": BUTTONS["warn"],
         "suggested_step": "warn",

@@ -89,7 +89,7 @@ def queue_row(conn: Connection, *, team_id: str, channel_id: str, ts: str, now: 
 PERSONAL_DATA = (
     PersonalData(
         table="moderation_cases",
-        user_columns=("author_id",),
+        user_columns=("author_id", "cleared_by"),
         purpose="Messages of yours that a moderation rule matched or members reported, and what "
         "came of them, so the community team applies the guidelines consistently.",
         text_columns=("excerpt", "found"),

@@ -27,6 +27,8 @@ moderation_cases = Table(
     Column("state", String(16), nullable=False),
     Column("opened_at", DateTime(timezone=True), nullable=False),
     Column("first_action_at", DateTime(timezone=True)),
+    # The manager who marked it fine (no step needed), if one did.
+    Column("cleared_by", String(32)),
     # Bumped on every change to the card, naming its update effect.
     Column("revision", Integer, nullable=False, default=0),
     Index("ix_moderation_cases_author", "team_id", "author_id"),

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("first_action_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("cleared_by", sa.String(length=32), nullable=True),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("team_id", "channel_id", "ts"),
     )
