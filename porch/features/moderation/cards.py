@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 CARD = "moderation/card.j2"
 THANKS = "moderation/thanks.j2"
-NOT_REPORTABLE = "moderation/not_reportable.j2"
+NOT_REPORTABLE = "moderation/explain.j2"
 EXCERPT_CHARS = 300
 KEPT_CHARS = 2000
 NOT_A_MEMBER = "Only members' messages can be reported, not an app's or a bot's."
@@ -115,13 +115,16 @@ class Cards:
             return
         if (found.excerpt or "") == event.text[:KEPT_CHARS]:
             return  # the same words (Slack redelivered, or only an unfurl changed)
+        # A rule's case says when no rule matches any more; a reported or first-post case
+        # keeps its reason.
+        ruled = found.rule not in (None, FIRST_POST)
         revision = cases.change(
             conn,
             team_id=team_id,
             channel_id=event.channel_id,
             ts=event.ts,
             excerpt=event.text[:KEPT_CHARS],
-            rule=match.rule.name if match else None,
+            rule=match.rule.name if match else (None if ruled else found.rule),
             guideline=match.rule.guideline if match else found.guideline,
             found=match.found if match else None,
         )
@@ -133,6 +136,7 @@ class Cards:
             now=now,
             revision=revision,
             edited=True,
+            unmatched=ruled and match is None,
         )
 
     def on_deleted(
@@ -294,6 +298,7 @@ class Cards:
             "state": row.state,
             "cleared_by": mention(row.cleared_by) if row.cleared_by else "",
             "edited": False,
+            "unmatched": False,
             "suggested": BUTTONS[suggested],
             "suggested_step": suggested,
             "buttons": [(step, label) for step, label, _ in LADDER],
@@ -311,14 +316,14 @@ class Cards:
         now: dt.datetime,
         revision: int,
         edited: bool = False,
+        unmatched: bool = False,
     ) -> None:
         """The card as the case now stands: posted under the message's card key, or (when a
         card is there already, this feature's or keyword alerts') an update of it."""
         row = cases.case(conn, team_id=team_id, channel_id=channel_id, ts=ts)
         record.queue_row(conn, team_id=team_id, channel_id=channel_id, ts=ts, now=now)
         context = self.card_context(conn, team_id=team_id, row=row)
-        if edited:
-            context["edited"] = True
+        context.update(edited=edited, unmatched=unmatched)
         key = card_key(channel_id, ts)
         if post(
             conn,

@@ -29,6 +29,7 @@ def previews(config: Config) -> list[PreviewSample]:
         "state": "open",
         "cleared_by": "",
         "edited": False,
+        "unmatched": False,
         "suggested": BUTTONS["warn"],
         "suggested_step": "warn",
         "buttons": [(step, label) for step, label, _ in LADDER],
@@ -62,7 +63,7 @@ def previews(config: Config) -> list[PreviewSample]:
         (
             "“Report message” on an app's message",
             "A modal, only the reporter",
-            "moderation/not_reportable.j2",
+            "moderation/explain.j2",
             {"problem": "Only members' messages can be reported."},
         ),
         (

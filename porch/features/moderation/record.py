@@ -136,7 +136,7 @@ class HistoryCommand:
         words = request.args.split()
         users = request.mentioned_users()
         if not words or words[0] != "history" or len(users) != 1:
-            return Private(self.templates.render("moderation/not_reportable.j2", problem=USAGE))
+            return Private(self.templates.render("moderation/explain.j2", problem=USAGE))
         member = users[0]
 
         def read(conn: Connection) -> dict[str, Any]:

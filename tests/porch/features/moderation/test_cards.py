@@ -136,3 +136,17 @@ def test_a_catastrophic_pattern_gives_up_in_time(workspace_factory, config: Conf
     workspace.settle()
     [card] = cards(workspace)
     assert "Runaway" in text_of(card)
+
+
+def test_an_edit_of_a_reported_message_updates_its_card(workspace_factory, config: Config):
+    workspace = workspace_factory(moderating(config))
+    members(workspace)
+    ts = workspace.say(ANA, "general", "That idea is stupid")
+    report(workspace, BEN, "general", ts)
+    workspace.settle()
+    edit(workspace, ANA, "general", ts, "I'm not convinced by that idea")
+    workspace.settle()
+    [card] = cards(workspace)
+    shown = text_of(card)
+    assert "(edited)" in shown and "not convinced" in shown and "Reported by" in shown
+    assert "No rule matches" not in shown  # it came up by a report, not a rule
