@@ -28,7 +28,7 @@ class HealthRow(SheetRow):
     status: str = field(metadata=column("Status"))
     # The week's moderation (Feature.period_figures["moderation"]), empty without the feature.
     reports: int | None = field(default=None, metadata=column("Reports", "int"))
-    minutes_to_first_action: float | None = field(
-        default=None, metadata=column("Minutes to first action", "pct")
+    minutes_to_first_action: int | None = field(
+        default=None, metadata=column("Minutes to first action", "int")
     )
     repeat_cases: int | None = field(default=None, metadata=column("Repeat cases", "int"))

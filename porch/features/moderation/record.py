@@ -166,7 +166,7 @@ class ModerationFigures:
 
     cases: int
     reports: int
-    first_action_median_min: float | None
+    first_action_median_min: int | None
     repeat_members: int
 
 
@@ -196,6 +196,6 @@ def figures(
     return ModerationFigures(
         cases=len(opened),
         reports=int(reports),
-        first_action_median_min=round(statistics.median(waits), 1) if waits else None,
+        first_action_median_min=round(statistics.median(waits)) if waits else None,
         repeat_members=len({a for a in authors if authors.count(a) > 1}),
     )

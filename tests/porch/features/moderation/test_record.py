@@ -54,7 +54,7 @@ def test_history_is_for_managers_and_the_worksheet_keeps_no_words(
             since=workspace.clock.now() - dt.timedelta(days=7),
             until=workspace.clock.now() + dt.timedelta(minutes=1),
         )
-    assert (week.cases, week.reports, week.first_action_median_min) == (1, 1, 0.0)
+    assert (week.cases, week.reports, week.first_action_median_min) == (1, 1, 0)
     assert week.repeat_members == 0
 
 
