@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, select, update
 
 from porch.core.store.upsert import insert_ignore
+from porch.features.moderation.config import ANTI_HARASSMENT
 from porch.features.moderation.tables import (
     moderation_cases,
     moderation_reports,
@@ -26,8 +27,6 @@ LADDER = (
 STEPS = tuple(step for step, _, _ in LADDER)
 BUTTONS = {step: label for step, label, _ in LADDER}
 NAMES = {step: name for step, _, name in LADDER}
-# The guideline key of the anti-harassment rule: it starts the ladder at a suspension.
-ANTI_HARASSMENT = "anti_harassment"
 
 
 def _message(channel_id: str, ts: str) -> Any:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from porch.core.config import ChannelName, Strict, Text
 
+# The guideline key of the anti-harassment rule (guidelines.anti_harassment).
+ANTI_HARASSMENT = "anti_harassment"
 # A pattern longer than this is more likely a mistake than a rule.
 MAX_PATTERN_CHARS = 300
 
@@ -44,6 +46,23 @@ class ModerationRule(Strict):
     keywords: list[Annotated[str, BeforeValidator(_phrase)]] = Field(default=[], max_length=200)
     # Regular expressions (Python syntax), matched ignoring case, each run with a time limit.
     patterns: list[Annotated[str, BeforeValidator(_pattern)]] = Field(default=[], max_length=50)
+
+    @field_validator("guideline")
+    @classmethod
+    def _a_known_guideline(cls, guideline: str, info: ValidationInfo) -> str:
+        """When community.yml is read, the guideline must be one it publishes."""
+        document = (info.context or {}).get("document")
+        guidelines = document.get("guidelines") if isinstance(document, dict) else None
+        if not isinstance(guidelines, dict) or guideline == ANTI_HARASSMENT:
+            return guideline
+        rules = guidelines.get("rules") if isinstance(guidelines.get("rules"), list) else []
+        titles = [r.get("title") for r in rules if isinstance(r, dict)]
+        if titles and guideline.casefold() not in {str(t).strip().casefold() for t in titles}:
+            raise ValueError(
+                f"{guideline!r} is not a guidelines.rules title (or {ANTI_HARASSMENT}); "
+                f"one of: {', '.join(repr(str(t)) for t in titles)}"
+            )
+        return guideline
 
     @model_validator(mode="after")
     def _says_something(self) -> ModerationRule:

@@ -64,3 +64,22 @@ def test_a_rule_needs_words_or_patterns(tmp_path: Path) -> None:
     path.write_text(EXAMPLE_CONFIG.read_text() + "\n" + section, encoding="utf-8")
     with pytest.raises(ConfigError, match="keywords, patterns or both"):
         load_config(path)
+
+
+def test_a_rule_names_a_published_guideline(tmp_path: Path) -> None:
+    section = (
+        "moderation:\n  rules:\n    - name: Spam\n      guideline: No spam please\n"
+        '      keywords: ["spam"]\n'
+    )
+    path = tmp_path / "community.yml"
+    path.write_text(EXAMPLE_CONFIG.read_text() + "\n" + section, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    [issue] = caught.value.issues
+    assert "moderation.rules.0.guideline" in str(issue)
+    assert "'No spam please' is not a guidelines.rules title" in str(issue)
+    assert "'No unsolicited pitches'" in str(issue)
+    assert issue.line == len(EXAMPLE_CONFIG.read_text().splitlines()) + 5
+    harassment = section.replace("No spam please", "anti_harassment")
+    path.write_text(EXAMPLE_CONFIG.read_text() + "\n" + harassment, encoding="utf-8")
+    assert load_config(path).moderation.rules[0].guideline == "anti_harassment"
