@@ -290,7 +290,8 @@ class Cards:
             "guideline_detail": detail,
             "reporters": Mrkdwn(", ".join(mention(r) for r in reporters)),
             "reports": len(reporters),
-            "history": history.count - len(here),
+            "earlier_cases": history.cases,
+            "earlier_steps": len(history.steps) - len(here),
             "steps": [
                 {"name": NAMES[s.step], "decided_by": s.decided_by, "reason": s.reason}
                 for s in here

@@ -85,6 +85,15 @@ class ModerationConfig(Strict):
     # soon a manager looked.
     first_post_review: bool = False
 
+    def summary_line(self) -> str:
+        """`porch check`'s line for this section."""
+        patterns = sum(len(rule.patterns) for rule in self.rules)
+        review = "on" if self.first_post_review else "off"
+        return (
+            f"  moderation: {len(self.rules)} rules ({patterns} patterns), "
+            f"first-post review {review}"
+        )
+
     @field_validator("rules")
     @classmethod
     def _names_differ(cls, rules: list[ModerationRule]) -> list[ModerationRule]:

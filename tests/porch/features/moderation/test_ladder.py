@@ -98,7 +98,9 @@ def test_a_reminder_is_recorded_told_kindly_and_shown_on_the_card(
     workspace.settle()
     [_, second] = cards(workspace)
     shown = text_of(second)
-    assert "Their record: 2 earlier" in shown and "Suggested next step: *Warn*" in shown
+    assert (
+        "Their record: 1 earlier case, 1 step" in shown and "Suggested next step: *Warn*" in shown
+    )
 
 
 def test_only_managers_take_steps(workspace_factory, config: Config):
@@ -123,6 +125,10 @@ def test_only_managers_take_steps(workspace_factory, config: Config):
     workspace.settle()
     assert "Removal recommended" not in text_of(cards(workspace)[0])
     assert [m for m in workspace.fake.dm_messages(ANA) if "removing" in m["text"]] == []
+    # Members never see a card: not in a DM, not as a message only they see.
+    for member in (ANA, BEN):
+        seen = workspace.fake.dm_messages(member) + workspace.fake.ephemerals(user_id=member)
+        assert "for a look" not in json.dumps(seen)
 
 
 def test_a_crash_after_the_card_is_posted_leaves_one_card(workspace_factory, config: Config):
