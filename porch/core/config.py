@@ -423,7 +423,10 @@ def check_config(
     if not isinstance(data, dict):
         raise ConfigError([ConfigIssue(path, 1, "(file)", "expected a mapping at the top level")])
     try:
-        config = model.model_validate(data, context={"base_dir": path.absolute().parent})
+        # `document`: the whole file as read, for a section that checks a name another section
+        # defines (a moderation rule names a guideline).
+        context = {"base_dir": path.absolute().parent, "document": data}
+        config = model.model_validate(data, context=context)
     except ValidationError as exc:
         raise ConfigError(reader.issues(exc, model)) from None
     return config, reader.warnings

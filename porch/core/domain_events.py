@@ -109,6 +109,27 @@ class MessagePosted:
 
 
 @dataclass(frozen=True)
+class MessageEdited:
+    """A member edited a message of theirs in a channel (not a DM): its new text."""
+
+    kind: ClassVar[str] = "message_edited"
+    user_id: str
+    channel_id: str
+    ts: str
+    thread_ts: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class MessageDeleted:
+    """A message in a channel was deleted (by its author or an admin)."""
+
+    kind: ClassVar[str] = "message_deleted"
+    channel_id: str
+    ts: str
+
+
+@dataclass(frozen=True)
 class DirectMessage:
     """A member wrote to Porch in its Messages tab."""
 
@@ -179,6 +200,8 @@ DomainEvent = (
     | UserChanged
     | ChannelJoined
     | MessagePosted
+    | MessageEdited
+    | MessageDeleted
     | DirectMessage
     | ReactionChanged
     | HomeOpened
@@ -193,6 +216,8 @@ EVENT_TYPES: dict[str, type[Any]] = {
         UserChanged,
         ChannelJoined,
         MessagePosted,
+        MessageEdited,
+        MessageDeleted,
         DirectMessage,
         ReactionChanged,
         HomeOpened,
@@ -298,6 +323,8 @@ def _message(event: Mapping[str, Any]) -> DomainEvent | None:
     subtype = event.get("subtype")
     if not isinstance(subtype, str | None):
         raise InvalidEvent("subtype must be text")
+    if subtype in ("message_changed", "message_deleted"):
+        return _changed(event, deleted=subtype == "message_deleted")
     if subtype not in SPOKEN or event.get("bot_id") or event.get("user") is None:
         return None
     thread_ts = event.get("thread_ts")
@@ -311,6 +338,29 @@ def _message(event: Mapping[str, Any]) -> DomainEvent | None:
     if event.get("channel_type") == "im":
         return DirectMessage(**fields)
     return MessagePosted(**fields)
+
+
+def _changed(event: Mapping[str, Any], *, deleted: bool) -> DomainEvent | None:
+    """An edit (the new message under `message`) or a deletion (`deleted_ts`) in a channel;
+    None in a DM, for a bot's message, or when Slack sends no message (an unfurl's change)."""
+    if event.get("channel_type") == "im":
+        return None
+    channel_id = _channel_id(event.get("channel"), "channel")
+    if deleted:
+        return MessageDeleted(channel_id=channel_id, ts=_ts(event.get("deleted_ts"), "deleted_ts"))
+    message = event.get("message")
+    if not isinstance(message, Mapping) or message.get("bot_id") or message.get("user") is None:
+        return None
+    if message.get("subtype") not in SPOKEN:
+        return None
+    thread_ts = message.get("thread_ts")
+    return MessageEdited(
+        user_id=_user_id(message.get("user"), "message.user"),
+        channel_id=channel_id,
+        ts=_ts(message.get("ts"), "message.ts"),
+        thread_ts=None if thread_ts is None else _ts(thread_ts, "message.thread_ts"),
+        text=_text(message.get("text") or "", MAX_TEXT, field="message.text"),
+    )
 
 
 def to_payload(event: DomainEvent) -> dict[str, Any]:

@@ -47,6 +47,7 @@ from porch.features import (
     join_paths,
     keyword_alerts,
     live_events,
+    moderation,
     modmail,
     nps,
     onboarding,
@@ -83,6 +84,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     # After the features that offer buddies or give interests (Feature.buddy_candidates,
     # Feature.member_interests): it asks those built before it.
     buddies.PACKAGE,
+    moderation.PACKAGE,
     # After nps: its build reads the survey's totals from the features built before it.
     health.PACKAGE,
     # Last: it reads what every other feature declares.
@@ -107,6 +109,8 @@ ORDER = (
     "nps",
     "spotlight",
     "modmail",
+    # Before keyword_alerts: a message both match gets moderation's card (they share its key).
+    "moderation",
     "keyword_alerts",
     "showcase",
     "buddies",

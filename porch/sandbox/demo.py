@@ -319,6 +319,7 @@ def story(box: Demo) -> None:
     box.scene("an ambassador joins")
     box.scene("a question by DM")
     box.scene("a question waits")
+    box.scene("a report and a reminder")
     box.scene("my-data", user_id="U0CHLOE001")
     box.scene("porch report")
     box.scene("join questions")

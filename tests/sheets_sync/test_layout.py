@@ -129,6 +129,7 @@ def test_headers_are_defined_once_with_the_key_first() -> None:
         "Health",
         "Inbox",
         "Candidates",
+        "Moderation",
     }
     assert all(KEY_COLUMN[sheet] == headers[0] for sheet, headers in COLUMNS.items())
     assert normalize_header("  last   ACTIVE ") == normalize_header("Last active")

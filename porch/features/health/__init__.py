@@ -40,10 +40,17 @@ def build(setup: FeatureSetup) -> list[Feature]:
         ),
         None,
     )
+    # The week's moderation figures for the Health rows, likewise (built before this one).
+    moderation = next(
+        (f.period_figures["moderation"] for f in setup.before if "moderation" in f.period_figures),
+        None,
+    )
 
     def before_tracker_sync(conn: Connection, team_id: str, now: dt.datetime, rebuild: bool) -> int:
         # A rebuild rewrites the whole tracker: every week since activity began.
-        return refresh_health(conn, team_id=team_id, config=config, now=now, everything=rebuild)
+        return refresh_health(
+            conn, team_id=team_id, config=config, now=now, everything=rebuild, moderation=moderation
+        )
 
     health = Feature(
         name="health",

@@ -26,3 +26,9 @@ class HealthRow(SheetRow):
     reactions_per_1000: float = field(metadata=column("Reactions per 1,000", "pct"))
     health_score: float = field(metadata=column("Health score", "pct"))
     status: str = field(metadata=column("Status"))
+    # The week's moderation (Feature.period_figures["moderation"]), empty without the feature.
+    reports: int | None = field(default=None, metadata=column("Reports", "int"))
+    minutes_to_first_action: int | None = field(
+        default=None, metadata=column("Minutes to first action", "int")
+    )
+    repeat_cases: int | None = field(default=None, metadata=column("Repeat cases", "int"))

@@ -10,7 +10,9 @@ for a rebuild, every week since activity was first recorded.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
@@ -30,6 +32,7 @@ MIN_INTERVAL = dt.timedelta(minutes=5)
 # Its name in the tracker's state between cycles (tracker_state): when and from what the
 # weeks were last computed.
 STATE = "health"
+WEEK = dt.timedelta(days=7)
 
 
 def refresh_health(
@@ -39,6 +42,7 @@ def refresh_health(
     config: Config,
     now: dt.datetime,
     everything: bool = False,
+    moderation: Callable[..., Any] | None = None,
 ) -> int:
     """Queue the workspace's Health rows that may have changed; how many weeks were computed.
 
@@ -88,7 +92,17 @@ def refresh_health(
         replies_target=config.health.replies_per_1000_target,
         reactions_target=config.health.reactions_per_1000_target,
     ):
-        tracker_queue.put(conn, team_id=team_id, row=week.tracker_values(), now=now)
+        row = week.tracker_values()
+        if moderation is not None:  # moderation's figures, when that feature declares them
+            start = health_weeks.week_start(week.week, tz)
+            found = moderation(conn, team_id=team_id, since=start, until=start + WEEK)
+            row = dataclasses.replace(
+                row,
+                reports=found.reports,
+                minutes_to_first_action=found.first_action_median_min,
+                repeat_cases=found.repeat_members,
+            )
+        tracker_queue.put(conn, team_id=team_id, row=row, now=now)
     computed = {"computed_at": now.isoformat(), "marks": marks}
     _save_state(conn, team_id=team_id, value=computed, now=now)
     return len(weeks)

@@ -3,7 +3,9 @@ with a link to it, before it does harm (a scam link, a heated word), and a manag
 the alert when it is handled.
 
 Nothing is stored but the alert itself (an effect keyed by the message, so Slack's retries and
-a second replica still post one alert); the member's words travel in it as an escaped excerpt.
+a second replica still post one alert, and a message that another feature already brought to
+the managers, such as a moderation rule's, gets no second card: porch.core.message_cards); the
+member's words travel in it as an escaped excerpt.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from porch.core.domain_events import MessagePosted
 from porch.core.excerpts import excerpt
 from porch.core.feature import Feature, PreviewSample
 from porch.core.interactions import ActionRequest, Interaction, Private
+from porch.core.message_cards import card_key
 from porch.core.permalinks import permalink
 from porch.core.posting import post
 from porch.core.templating import Mrkdwn, Templates, mention
@@ -82,7 +85,7 @@ class KeywordAlerts:
             config=self.config,
             templates=self.templates,
             team_id=team_id,
-            key=f"keyword-alert:{event.channel_id}:{event.ts}",
+            key=card_key(event.channel_id, event.ts),
             template=ALERT,
             to={"channel_name": self.config.channels.moderators},
             now=now,

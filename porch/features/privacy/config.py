@@ -23,6 +23,7 @@ class RetentionConfig(Strict):
     ritual_text: int = Field(default=180, ge=1)
     nps_comment: int = Field(default=365, ge=1)
     showcase: int = Field(default=730, ge=1)
+    moderation_text: int = Field(default=365, ge=1)
 
 
 class PrivacyConfig(Strict):

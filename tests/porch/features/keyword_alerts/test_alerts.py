@@ -50,9 +50,7 @@ def said(engine: Engine, config: Config, *messages: tuple[str, str, str]) -> Rec
 
 
 def alerts(worker: RecordingDelivery) -> list[str]:
-    return [
-        str(e.payload["blocks"]) for e in worker.delivered if e.key.startswith("keyword-alert:")
-    ]
+    return [str(e.payload["blocks"]) for e in worker.delivered if e.key.startswith("message-card:")]
 
 
 def test_a_watched_word_brings_the_message_to_the_managers_once(engine: Engine, config: Config):
