@@ -52,6 +52,7 @@ from porch.features import (
     rituals,
     slack_limits,
     spotlight,
+    sprint,
 )
 
 # Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
@@ -70,6 +71,8 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     keyword_alerts.PACKAGE,
     # After nps: its build reads the survey's totals from the features built before it.
     health.PACKAGE,
+    # After health: the weekly scorecard reads its declared weekly figures.
+    sprint.PACKAGE,
     # Last: it reads what every other feature declares.
     privacy.PACKAGE,
 )
@@ -91,6 +94,7 @@ ORDER = (
     "spotlight",
     "modmail",
     "keyword_alerts",
+    "sprint",
     "privacy",
 )
 

@@ -1,0 +1,87 @@
+"""The 30-day launch sprint and the weekly decision: Porch turns the weekly figures into the
+next step. Every week the managers get a scorecard (scorecard.py): three leading indicators
+with their two-week trend and the decision rule's verdict (verdict.py), with buttons to record
+what they decided (decisions.py), kept in the Decisions worksheet (rows.py).
+
+The weekly figures are the health feature's period figure "weekly_health" (this package is
+built after it), so their definitions stay in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection
+
+from porch.core.feature import Feature, FeaturePackage, FeatureSetup, Job, PersonalData
+from porch.features.sprint import ids
+from porch.features.sprint.config import SprintConfig
+from porch.features.sprint.decisions import WeeklyDecisions
+from porch.features.sprint.previews import samples
+from porch.features.sprint.rows import DecisionRow
+from porch.features.sprint.scorecard import JOB_NAME, Scorecards
+
+HOME = "sprint/_home.j2"
+
+PERSONAL_DATA = (
+    PersonalData(
+        table="sprint_decisions",
+        label="Weekly decisions (managers)",
+        user_columns=("decided_by",),
+        purpose="Which manager recorded a week's decision after the scorecard, and their note.",
+        text_columns=("note",),
+        mentions_only=True,
+    ),
+    PersonalData(
+        table="tracker_rows",
+        worksheet=DecisionRow.SHEET,
+        label="Weekly decisions in the tracker (managers)",
+        user_columns=("Decided by",),
+        purpose="Which manager recorded a week's decision, as the tracker shows it.",
+        text_columns=("Note",),
+        mentions_only=True,
+    ),
+)
+
+
+def build(setup: FeatureSetup) -> Feature:
+    config = setup.config
+    weekly = next(
+        (
+            f.period_figures["weekly_health"]
+            for f in setup.before
+            if "weekly_health" in f.period_figures
+        ),
+        None,
+    )
+    scorecards = Scorecards(config=config, templates=setup.templates, weekly=weekly)
+    decisions = WeeklyDecisions(
+        config=config, templates=setup.templates, scorecards=scorecards, app_home=setup.app_home
+    )
+
+    def home(conn: Connection, team_id: str, user_id: str) -> dict[str, Any] | None:
+        # Only managers.users: App Home is rendered without Web API calls (see health's).
+        if user_id not in config.managers.users or not config.sprint.weekly_scorecard:
+            return None
+        latest = scorecards.latest(conn, team_id=team_id) or {}
+        return {"template": HOME, "weekday": section.scorecard_weekday, "time": section.scorecard_time, **latest}
+
+    return Feature(
+        name="sprint",
+        jobs=(Job(name=JOB_NAME, every=dt.timedelta(minutes=10), run=scorecards.run),),
+        home_section=home,
+        worksheets=(DecisionRow.SHEET,),
+        personal_data=PERSONAL_DATA,
+        interactions=decisions.interactions(),
+        previews=lambda: samples(config),
+    )
+
+
+PACKAGE = FeaturePackage(
+    name="sprint",
+    build=build,
+    config_sections={"sprint": (SprintConfig, False)},
+    slack_ids=(ids.Action, ids.Input, ids.View),
+    worksheets=(DecisionRow,),
+)

@@ -1,0 +1,31 @@
+"""The `sprint:` section of community.yml: the weekly scorecard's day, time and third
+indicator."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from porch.core.config import ClockTime, Strict, Weekday
+
+# The weekly figures (the Health worksheet's) a community may pick as its third indicator.
+ThirdIndicator = Literal[
+    "reactions_per_1000",
+    "participation_pct",
+    "returning_pct",
+    "active_members",
+    "new_members",
+    "messages",
+    "health_score",
+]
+
+
+class SprintConfig(Strict):
+    """Every week the managers get a scorecard of the week that ended: returning engagers,
+    replies per 1,000 members and a third indicator, each with its two-week trend, the decision
+    rule's verdict and buttons to record what they decided."""
+
+    weekly_scorecard: bool = True
+    # When the scorecard of the week that ended is posted, in the community's timezone.
+    scorecard_weekday: Weekday = "monday"
+    scorecard_time: ClockTime = "09:00"
+    third_indicator: ThirdIndicator = "reactions_per_1000"

@@ -1,0 +1,33 @@
+"""The sprint's tables (migration 0039, in migrations/), on the store's metadata."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, String, Table, Text
+
+from porch.core.store.table_types import DateTime, metadata
+
+# One weekly scorecard per workspace and ISO week ("2026-W46", the week it reports on),
+# inserted before it is posted: the key is the once-guard among restarts and replicas.
+# `indicators`: JSON text, [{"key": ..., "values": [W-2, W-1, W]}], counts only (no member);
+# `verdict`: the rule's (verdict.py).
+sprint_scorecards = Table(
+    "sprint_scorecards",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("week", String(8), primary_key=True),
+    Column("indicators", Text, nullable=False),
+    Column("verdict", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# The managers' decision for a week's scorecard: one per week (recorded again, it is replaced).
+sprint_decisions = Table(
+    "sprint_decisions",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("week", String(8), primary_key=True),
+    Column("choice", String(16), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("decided_by", String(32), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+)
