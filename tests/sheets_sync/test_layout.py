@@ -117,7 +117,16 @@ def test_headers_are_defined_once_with_the_key_first() -> None:
         "Status",
         "Profile",
     )
-    assert set(COLUMNS) == {"Members", "Feedback", "Wins", "Content", "Rituals", "Health", "Inbox"}
+    assert set(COLUMNS) == {
+        "Members",
+        "Feedback",
+        "Wins",
+        "Content",
+        "Rituals",
+        "Health",
+        "Inbox",
+        "Decisions",
+    }
     assert all(KEY_COLUMN[sheet] == headers[0] for sheet, headers in COLUMNS.items())
     assert normalize_header("  last   ACTIVE ") == normalize_header("Last active")
 

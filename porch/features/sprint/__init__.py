@@ -33,15 +33,6 @@ PERSONAL_DATA = (
         text_columns=("note",),
         mentions_only=True,
     ),
-    PersonalData(
-        table="tracker_rows",
-        worksheet=DecisionRow.SHEET,
-        label="Weekly decisions in the tracker (managers)",
-        user_columns=("Decided by",),
-        purpose="Which manager recorded a week's decision, as the tracker shows it.",
-        text_columns=("Note",),
-        mentions_only=True,
-    ),
 )
 
 
@@ -62,10 +53,12 @@ def build(setup: FeatureSetup) -> Feature:
 
     def home(conn: Connection, team_id: str, user_id: str) -> dict[str, Any] | None:
         # Only managers.users: App Home is rendered without Web API calls (see health's).
-        if user_id not in config.managers.users or not config.sprint.weekly_scorecard:
+        section = config.sprint
+        if user_id not in config.managers.users or not section.weekly_scorecard:
             return None
         latest = scorecards.latest(conn, team_id=team_id) or {}
-        return {"template": HOME, "weekday": section.scorecard_weekday, "time": section.scorecard_time, **latest}
+        when = {"weekday": section.scorecard_weekday, "time": section.scorecard_time}
+        return {"template": HOME, **when, **latest}
 
     return Feature(
         name="sprint",
