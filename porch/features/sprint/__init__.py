@@ -16,8 +16,11 @@ from sqlalchemy import Connection
 
 from porch.core.feature import Feature, FeaturePackage, FeatureSetup, Job, PersonalData
 from porch.features.sprint import ids
+from porch.features.sprint.cli import sprint as sprint_cli
 from porch.features.sprint.config import SprintConfig
+from porch.features.sprint.controls import SprintControls
 from porch.features.sprint.decisions import WeeklyDecisions
+from porch.features.sprint.plan import Sprint
 from porch.features.sprint.previews import samples
 from porch.features.sprint.rows import DecisionRow
 from porch.features.sprint.scorecard import JOB_NAME, Scorecards
@@ -31,6 +34,13 @@ PERSONAL_DATA = (
         user_columns=("decided_by",),
         purpose="Which manager recorded a week's decision after the scorecard, and their note.",
         text_columns=("note",),
+        mentions_only=True,
+    ),
+    PersonalData(
+        table="sprint_ticks",
+        label="Sprint tasks ticked (managers)",
+        user_columns=("ticked_by",),
+        purpose="Which manager marked a 30-day sprint task as done, and when.",
         mentions_only=True,
     ),
 )
@@ -47,6 +57,15 @@ def build(setup: FeatureSetup) -> Feature:
         None,
     )
     scorecards = Scorecards(config=config, templates=setup.templates, weekly=weekly)
+    # The period figures the sprint's task checks read, from the features built before it.
+    sources = {
+        name: f.period_figures[name]
+        for f in setup.before
+        for name in ("rituals", "ambassadors")
+        if name in f.period_figures
+    }
+    plan = Sprint(config=config, templates=setup.templates, sources=sources)
+    controls = SprintControls(config=config, sprint=plan, app_home=setup.app_home)
     decisions = WeeklyDecisions(
         config=config, templates=setup.templates, scorecards=scorecards, app_home=setup.app_home
     )
@@ -54,19 +73,27 @@ def build(setup: FeatureSetup) -> Feature:
     def home(conn: Connection, team_id: str, user_id: str) -> dict[str, Any] | None:
         # Only managers.users: App Home is rendered without Web API calls (see health's).
         section = config.sprint
-        if user_id not in config.managers.users or not section.weekly_scorecard:
+        if user_id not in config.managers.users:
             return None
         latest = scorecards.latest(conn, team_id=team_id) or {}
-        when = {"weekday": section.scorecard_weekday, "time": section.scorecard_time}
-        return {"template": HOME, **when, **latest}
+        when = {
+            "weekday": section.scorecard_weekday,
+            "time": section.scorecard_time,
+            "scorecards_on": section.weekly_scorecard,
+        }
+        current = plan.status(conn, team_id=team_id, now=None)
+        return {"template": HOME, **when, **latest, "sprint": current}
 
     return Feature(
         name="sprint",
-        jobs=(Job(name=JOB_NAME, every=dt.timedelta(minutes=10), run=scorecards.run),),
+        jobs=(
+            Job(name=JOB_NAME, every=dt.timedelta(minutes=10), run=scorecards.run),
+            Job(name="sprint-week", every=dt.timedelta(minutes=10), run=plan.run),
+        ),
         home_section=home,
         worksheets=(DecisionRow.SHEET,),
         personal_data=PERSONAL_DATA,
-        interactions=decisions.interactions(),
+        interactions=(*decisions.interactions(), *controls.interactions()),
         previews=lambda: samples(config),
     )
 
@@ -77,4 +104,5 @@ PACKAGE = FeaturePackage(
     config_sections={"sprint": (SprintConfig, False)},
     slack_ids=(ids.Action, ids.Input, ids.View),
     worksheets=(DecisionRow,),
+    cli=(sprint_cli,),
 )

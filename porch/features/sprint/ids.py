@@ -11,6 +11,8 @@ class Action(StrEnum):
     SPRINT_DECIDE_NARROW = "porch_sprint_decide_narrow"
     SPRINT_DECIDE_REDUCE = "porch_sprint_decide_reduce"
     SPRINT_DECIDE_OTHER = "porch_sprint_decide_other"
+    SPRINT_START = "porch_sprint_start"
+    SPRINT_TICK = "porch_sprint_tick"
 
 
 class Input(StrEnum):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, String, Table, Text
+from sqlalchemy import Column, Integer, String, Table, Text
 
 from porch.core.store.table_types import DateTime, metadata
 
@@ -30,4 +30,27 @@ sprint_decisions = Table(
     Column("note", Text, nullable=False),
     Column("decided_by", String(32), nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
+)
+
+# A 30-day sprint, started with `porch sprint start` or from the managers' App Home: four weeks
+# from `started_on` (a local date). The newest is the current one. `week`: the sprint week of
+# the last weekly message (App Home, which has no clock, shows the plan as of that week).
+sprints = Table(
+    "sprints",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("started_on", String(10), primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("week", Integer, nullable=False),
+)
+
+# A sprint task a manager ticked by hand (one Porch cannot check from what it knows).
+sprint_ticks = Table(
+    "sprint_ticks",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("started_on", String(10), primary_key=True),
+    Column("task", String(32), primary_key=True),
+    Column("ticked_by", String(32), nullable=False),
+    Column("ticked_at", DateTime(timezone=True), nullable=False),
 )
