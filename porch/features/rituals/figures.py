@@ -1,5 +1,6 @@
-"""The period figure "rituals": how many times each ritual was posted in a period and how many
-recaps went out, for features that check a plan against what actually ran (the sprint)."""
+"""The period figure "rituals": how many times each ritual was posted in a period, how many
+recaps went out and where the prompts are, for features that check a plan against what ran
+and watch the prompts' comments (the sprint)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from porch.features.rituals.tables import ritual_occurrences
 def ritual_figures(
     conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime
 ) -> dict[str, Any]:
-    """{"posted": {ritual_id: occurrences posted}, "recaps": recaps posted}, in [since, until)."""
+    """{"posted": {ritual_id: occurrences posted}, "recaps": recaps posted, "threads": [(channel
+    ID, ts) of each posted prompt]}, for the occurrences due in [since, until)."""
     table = ritual_occurrences
     posted = dict(
         conn.execute(
@@ -34,4 +36,17 @@ def ritual_figures(
             table.c.team_id == team_id, table.c.recap_at >= since, table.c.recap_at < until
         )
     ).scalar_one()
-    return {"posted": {str(key): int(count) for key, count in posted.items()}, "recaps": recaps}
+    threads = conn.execute(
+        select(table.c.channel_id, table.c.thread_ts).where(
+            table.c.team_id == team_id,
+            table.c.state == POSTED,
+            table.c.thread_ts.is_not(None),
+            table.c.slot_at >= since,
+            table.c.slot_at < until,
+        )
+    ).all()
+    return {
+        "posted": {str(key): int(count) for key, count in posted.items()},
+        "recaps": recaps,
+        "threads": [(str(channel), str(ts)) for channel, ts in threads],
+    }

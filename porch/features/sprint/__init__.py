@@ -14,12 +14,15 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from porch.core.domain_events import MessagePosted
 from porch.core.feature import Feature, FeaturePackage, FeatureSetup, Job, PersonalData
+from porch.core.interactions import Interaction
 from porch.features.sprint import ids
 from porch.features.sprint.cli import sprint as sprint_cli
 from porch.features.sprint.config import SprintConfig
 from porch.features.sprint.controls import SprintControls
 from porch.features.sprint.decisions import WeeklyDecisions
+from porch.features.sprint.keyposts import KeyPosts
 from porch.features.sprint.plan import Sprint
 from porch.features.sprint.previews import samples
 from porch.features.sprint.rows import DecisionRow
@@ -34,6 +37,21 @@ PERSONAL_DATA = (
         user_columns=("decided_by",),
         purpose="Which manager recorded a week's decision after the scorecard, and their note.",
         text_columns=("note",),
+        mentions_only=True,
+    ),
+    PersonalData(
+        table="sprint_key_comments",
+        label="Comments on key posts",
+        user_columns=("user_id",),
+        purpose="When you commented on a ritual's prompt or another key post, and when the "
+        "team answered, so the team can answer the first comments fast (never the words).",
+        timestamp_column="at",
+    ),
+    PersonalData(
+        table="sprint_key_posts",
+        label="Key posts (managers)",
+        user_columns=("marked_by",),
+        purpose="Which manager marked a post as key, so its first comments are watched.",
         mentions_only=True,
     ),
     PersonalData(
@@ -56,7 +74,6 @@ def build(setup: FeatureSetup) -> Feature:
         ),
         None,
     )
-    scorecards = Scorecards(config=config, templates=setup.templates, weekly=weekly)
     # The period figures the sprint's task checks read, from the features built before it.
     sources = {
         name: f.period_figures[name]
@@ -64,6 +81,10 @@ def build(setup: FeatureSetup) -> Feature:
         for name in ("rituals", "ambassadors")
         if name in f.period_figures
     }
+    key_posts = KeyPosts(config=config, templates=setup.templates, rituals=sources.get("rituals"))
+    scorecards = Scorecards(
+        config=config, templates=setup.templates, weekly=weekly, hit_rate=key_posts.hit_rate
+    )
     plan = Sprint(config=config, templates=setup.templates, sources=sources)
     controls = SprintControls(config=config, sprint=plan, app_home=setup.app_home)
     decisions = WeeklyDecisions(
@@ -89,11 +110,19 @@ def build(setup: FeatureSetup) -> Feature:
         jobs=(
             Job(name=JOB_NAME, every=dt.timedelta(minutes=10), run=scorecards.run),
             Job(name="sprint-week", every=dt.timedelta(minutes=10), run=plan.run),
+            Job(name="sprint-key-posts", every=dt.timedelta(minutes=1), run=key_posts.run),
         ),
+        handles={MessagePosted: key_posts.on_message_posted},
         home_section=home,
         worksheets=(DecisionRow.SHEET,),
         personal_data=PERSONAL_DATA,
-        interactions=(*decisions.interactions(), *controls.interactions()),
+        interactions=(
+            *decisions.interactions(),
+            *controls.interactions(),
+            Interaction(
+                "shortcut", ids.Shortcut.SPRINT_KEY_POST, key_posts.mark, managers_only=True
+            ),
+        ),
         previews=lambda: samples(config),
     )
 
@@ -102,7 +131,7 @@ PACKAGE = FeaturePackage(
     name="sprint",
     build=build,
     config_sections={"sprint": (SprintConfig, False)},
-    slack_ids=(ids.Action, ids.Input, ids.View),
+    slack_ids=(ids.Action, ids.Input, ids.View, ids.Shortcut),
     worksheets=(DecisionRow,),
     cli=(sprint_cli,),
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from porch.core.config import ClockTime, Strict, Weekday
 
 # The weekly figures (the Health worksheet's) a community may pick as its third indicator.
@@ -29,3 +31,8 @@ class SprintConfig(Strict):
     scorecard_weekday: Weekday = "monday"
     scorecard_time: ClockTime = "09:00"
     third_indicator: ThirdIndicator = "reactions_per_1000"
+    # Key posts (ritual posts, and posts a manager marks as key): the first `key_post_comments`
+    # member comments each wait at most this long for a manager's answer in the thread, counted
+    # in community hours (response_alerts.community_hours), before one alert.
+    key_post_response_minutes: int = Field(default=60, ge=1, le=60 * 24 * 7)
+    key_post_comments: int = Field(default=10, ge=1, le=100)

@@ -21,3 +21,9 @@ class Input(StrEnum):
 
 class View(StrEnum):
     SPRINT_DECISION = "porch_sprint_decision"
+
+
+class Shortcut(StrEnum):
+    """manifest.yml declares the same callback_id."""
+
+    SPRINT_KEY_POST = "porch_mark_key_post"

@@ -37,11 +37,18 @@ WeeklySource = Callable[..., list[Any]]
 
 class Scorecards:
     def __init__(
-        self, *, config: Config, templates: Templates, weekly: WeeklySource | None
+        self,
+        *,
+        config: Config,
+        templates: Templates,
+        weekly: WeeklySource | None,
+        hit_rate: Callable[..., dict[str, int]] | None = None,
     ) -> None:
         self.config = config
         self.templates = templates
         self.weekly = weekly
+        # (conn, team_id=..., since=..., until=...) -> key posts' {"watched", "in_time"}.
+        self.hit_rate = hit_rate
         self.section = config.sprint
 
     @property
@@ -131,7 +138,20 @@ class Scorecards:
             to={"channel_name": self.config.channels.moderators},
             now=now,
             **self.context(week=week, indicators=indicators, verdict=verdict, decision=None),
+            key_posts=self.key_posts(conn, team_id=team_id, start=start),
         )
+
+    def key_posts(
+        self, conn: Connection, *, team_id: str, start: dt.datetime
+    ) -> dict[str, int] | None:
+        """The week's key-post hit rate (None: no comment on a key post was decided)."""
+        if self.hit_rate is None:
+            return None
+        until = _local_add(start, weeks=1, tz=self.config.community.tz)
+        found = self.hit_rate(conn, team_id=team_id, since=start, until=until)
+        if not found["watched"]:
+            return None
+        return {**found, "pct": round(100 * found["in_time"] / found["watched"])}
 
     def scorecard(self, conn: Connection, *, team_id: str, week: str) -> Any:
         return conn.execute(
@@ -150,12 +170,18 @@ class Scorecards:
         ).first()
         if row is None:
             return None
-        return self.context(
-            week=row.week,
-            indicators=indicators_of(row),
-            verdict=row.verdict,
-            decision=decision_of(conn, team_id=team_id, week=row.week),
-        )
+        year, number = row.week.split("-W")
+        monday = dt.date.fromisocalendar(int(year), int(number), 1)
+        start = dt.datetime(monday.year, monday.month, monday.day, tzinfo=self.config.community.tz)
+        return {
+            **self.context(
+                week=row.week,
+                indicators=indicators_of(row),
+                verdict=row.verdict,
+                decision=decision_of(conn, team_id=team_id, week=row.week),
+            ),
+            "key_posts": self.key_posts(conn, team_id=team_id, start=start),
+        }
 
     def context(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, String, Table, Text
+from sqlalchemy import Column, Index, Integer, String, Table, Text
 
 from porch.core.store.table_types import DateTime, metadata
 
@@ -53,4 +53,36 @@ sprint_ticks = Table(
     Column("task", String(32), primary_key=True),
     Column("ticked_by", String(32), nullable=False),
     Column("ticked_at", DateTime(timezone=True), nullable=False),
+)
+
+# Key posts: ritual posts (found when their first comment comes) and posts a manager marked with
+# the "Mark as key post" shortcut. Their first comments are watched for a fast answer.
+sprint_key_posts = Table(
+    "sprint_key_posts",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("channel_id", String(32), primary_key=True),
+    Column("ts", String(32), primary_key=True),
+    Column("source", String(16), nullable=False),
+    Column("marked_by", String(32)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# A member's comment on a key post (the first `key_post_comments` of each post): when it came,
+# when it is due an answer (community hours), when a manager answered in the thread, and when
+# the managers were alerted that it waited too long (once).
+sprint_key_comments = Table(
+    "sprint_key_comments",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("channel_id", String(32), primary_key=True),
+    Column("ts", String(32), primary_key=True),
+    Column("post_ts", String(32), nullable=False),
+    Column("user_id", String(32), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("answered_at", DateTime(timezone=True)),
+    Column("alerted_at", DateTime(timezone=True)),
+    Index("ix_sprint_key_comments_post", "team_id", "channel_id", "post_ts"),
+    Index("ix_sprint_key_comments_due", "team_id", "due_at"),
 )
