@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from porch.core.domain_events import MessagePosted
 from porch.core.feature import Feature, FeaturePackage, FeatureSetup, Job, PersonalData
 from porch.core.interactions import Interaction
-from porch.features.sprint import ids
+from porch.features.sprint import demo, ids
 from porch.features.sprint.cli import sprint as sprint_cli
 from porch.features.sprint.config import SprintConfig
 from porch.features.sprint.controls import SprintControls
@@ -124,6 +124,7 @@ def build(setup: FeatureSetup) -> Feature:
             ),
         ),
         previews=lambda: samples(config),
+        demo_scenes={demo.SCENE: demo.weekly_decision},
     )
 
 
