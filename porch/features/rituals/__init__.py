@@ -15,7 +15,7 @@ from porch.features.rituals.calendar import site_calendar
 from porch.features.rituals.cli import ritual
 from porch.features.rituals.commands import RitualCommands
 from porch.features.rituals.config import RitualList
-from porch.features.rituals.figures import ritual_figures
+from porch.features.rituals.figures import calendar_figure, ritual_figures
 from porch.features.rituals.schedule import Rituals
 from porch.features.rituals.worksheet import RitualRow
 
@@ -47,7 +47,11 @@ def build(setup: FeatureSetup) -> Feature:
         demo_scenes={"monday goals": demo.monday_goals, "friday wins": demo.friday_wins},
         site_context=lambda: site_calendar(setup.config),
         # Occurrences posted and recaps sent in a period (the sprint checks its plan with it).
-        period_figures={"rituals": ritual_figures},
+        # The occurrences community.yml schedules in a period (the sprint's next-month calendar).
+        period_figures={
+            "rituals": ritual_figures,
+            "ritual_calendar": calendar_figure(setup.config),
+        },
     )
 
 

@@ -5,10 +5,13 @@ and watch the prompts' comments (the sprint)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from porch.core.config import Config
+from porch.features.rituals.calendar import happens_on, moment
 from porch.features.rituals.schedule import POSTED
 from porch.features.rituals.tables import ritual_occurrences
 
@@ -50,3 +53,34 @@ def ritual_figures(
         "recaps": recaps,
         "threads": [(str(channel), str(ts)) for channel, ts in threads],
     }
+
+
+def calendar_figure(config: Config) -> Callable[..., list[dict[str, str]]]:
+    """The period figure "ritual_calendar": every occurrence community.yml schedules in
+    [since, until), soonest first: {"date", "weekday", "time", "name", "channel"} (local)."""
+
+    def occurrences(
+        conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime
+    ) -> list[dict[str, str]]:
+        tz = config.community.tz
+        channels = config.channels.model_dump()
+        found = []
+        day = since.astimezone(tz).date()
+        while day < until.astimezone(tz).date():
+            for ritual in config.rituals:
+                at = moment(ritual, day, tz)
+                if happens_on(ritual, day) and since <= at < until:
+                    found.append(
+                        {
+                            "date": day.isoformat(),
+                            "weekday": day.strftime("%A"),
+                            "time": ritual.time,
+                            "name": ritual.name,
+                            "channel": channels[ritual.channel],
+                            "at": at.isoformat(),
+                        }
+                    )
+            day += dt.timedelta(days=1)
+        return sorted(found, key=lambda item: item["at"])
+
+    return occurrences

@@ -25,6 +25,7 @@ from porch.features.sprint.decisions import WeeklyDecisions
 from porch.features.sprint.keyposts import KeyPosts
 from porch.features.sprint.plan import Sprint
 from porch.features.sprint.previews import samples
+from porch.features.sprint.reports_job import Reports
 from porch.features.sprint.rows import DecisionRow
 from porch.features.sprint.scorecard import JOB_NAME, Scorecards
 
@@ -86,6 +87,17 @@ def build(setup: FeatureSetup) -> Feature:
         config=config, templates=setup.templates, weekly=weekly, hit_rate=key_posts.hit_rate
     )
     plan = Sprint(config=config, templates=setup.templates, sources=sources)
+    calendar = next(
+        (
+            f.period_figures["ritual_calendar"]
+            for f in setup.before
+            if "ritual_calendar" in f.period_figures
+        ),
+        None,
+    )
+    reports = Reports(
+        config=config, plan=plan, weekly=weekly, hit_rate=key_posts.hit_rate, calendar=calendar
+    )
     controls = SprintControls(config=config, sprint=plan, app_home=setup.app_home)
     decisions = WeeklyDecisions(
         config=config, templates=setup.templates, scorecards=scorecards, app_home=setup.app_home
@@ -111,6 +123,7 @@ def build(setup: FeatureSetup) -> Feature:
             Job(name=JOB_NAME, every=dt.timedelta(minutes=10), run=scorecards.run),
             Job(name="sprint-week", every=dt.timedelta(minutes=10), run=plan.run),
             Job(name="sprint-key-posts", every=dt.timedelta(minutes=1), run=key_posts.run),
+            Job(name="sprint-reports", every=dt.timedelta(hours=1), run=reports.run),
         ),
         handles={MessagePosted: key_posts.on_message_posted},
         home_section=home,

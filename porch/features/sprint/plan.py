@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
@@ -83,10 +84,12 @@ class Sprint:
         tz = self.config.community.tz
         since = dt.datetime.combine(started, dt.time(), tzinfo=tz)
         until = since + dt.timedelta(days=SPRINT_DAYS)
-        return {
+        found = {
             name: source(conn, team_id=team_id, since=since, until=until)
             for name, source in self.sources.items()
         }
+        written = Path(self.config.health.reports_dir) / f"sprint-{team_id}-{started}.html"
+        return {**found, "report_written": written.exists()}
 
     def status(
         self, conn: Connection, *, team_id: str, now: dt.datetime | None

@@ -71,7 +71,13 @@ TASKS: tuple[Task, ...] = (
     Task("topics", 3, "Refine the topics and add templates"),
     Task("power", 3, "Invite five power members", _power_members, needs="ambassadors"),
     Task("playbook", 4, "Write the playbook and set the KPIs"),
-    Task("report", 4, "Write the 30-day report"),
+    Task(
+        "report",
+        4,
+        "Write the 30-day report (Porch writes it when the sprint ends)",
+        lambda _, f: bool(f["report_written"]),
+        needs="report_written",
+    ),
 )
 BY_ID = {task.id: task for task in TASKS}
 WEEKS = 4

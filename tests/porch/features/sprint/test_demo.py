@@ -11,4 +11,4 @@ def test_the_demo_shows_a_scorecard_its_verdict_and_one_decision(demo):
     card = scene[scene.index("Weekly scorecard, 2026-W47") :]
     assert "Returning engagers: " in card and "Verdict: " in card
     assert "30-day sprint, week 2 of 4" in scene
-    assert scene.count("recorded the decision for 2026-W47: Keep the rituals another month") == 1
+    assert scene.count("recorded the decision for 2026-W47: Reduce formats") == 1
