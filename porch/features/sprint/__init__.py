@@ -65,16 +65,14 @@ PERSONAL_DATA = (
 )
 
 
+def declared(setup: FeatureSetup, name: str) -> Any:
+    """The period figure `name` of a feature built before this one (None: none declares it)."""
+    return next((f.period_figures[name] for f in setup.before if name in f.period_figures), None)
+
+
 def build(setup: FeatureSetup) -> Feature:
     config = setup.config
-    weekly = next(
-        (
-            f.period_figures["weekly_health"]
-            for f in setup.before
-            if "weekly_health" in f.period_figures
-        ),
-        None,
-    )
+    weekly = declared(setup, "weekly_health")
     # The period figures the sprint's task checks read, from the features built before it.
     sources = {
         name: f.period_figures[name]
@@ -87,16 +85,13 @@ def build(setup: FeatureSetup) -> Feature:
         config=config, templates=setup.templates, weekly=weekly, hit_rate=key_posts.hit_rate
     )
     plan = Sprint(config=config, templates=setup.templates, sources=sources)
-    calendar = next(
-        (
-            f.period_figures["ritual_calendar"]
-            for f in setup.before
-            if "ritual_calendar" in f.period_figures
-        ),
-        None,
-    )
     reports = Reports(
-        config=config, plan=plan, weekly=weekly, hit_rate=key_posts.hit_rate, calendar=calendar
+        config=config,
+        plan=plan,
+        weekly=weekly,
+        hit_rate=key_posts.hit_rate,
+        calendar=declared(setup, "ritual_calendar"),
+        themes=declared(setup, "feedback_themes"),
     )
     controls = SprintControls(config=config, sprint=plan, app_home=setup.app_home)
     decisions = WeeklyDecisions(

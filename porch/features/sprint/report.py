@@ -1,7 +1,8 @@
 """The 30-day report, at a sprint's end, and the monthly one after: the sprint's tasks, the
 leading indicators week by week (SVG charts drawn from the data, each beside a table of the
 same figures), the decisions recorded and what followed each, the key posts' hit rate, and the
-rituals community.yml schedules for the next four weeks.
+rituals community.yml schedules for the next four weeks, with the top themes of the period's
+feedback (the "feedback_themes" period figure) when the feedback feature is installed.
 
 Saved as one HTML page in `health.reports_dir` (`sprint-<team>-<first day>.html`, or
 `sprint-<team>-<YYYY-MM>.html` for a calendar month); the 30-day report is also posted to the
@@ -49,6 +50,7 @@ def markdown(
     status: Mapping[str, Any] | None = None,
     hit_rate: Callable[..., dict[str, int]] | None = None,
     calendar: Callable[..., list[dict[str, str]]] | None = None,
+    themes: Callable[..., dict[str, Any]] | None = None,
 ) -> tuple[str, dict[str, str]]:
     """The report's Markdown and its charts (placeholder -> SVG) for [since, until)."""
     tz = config.community.tz
@@ -75,6 +77,8 @@ def markdown(
                 f"answered in time ({share}%).",
                 "",
             ]
+    if themes is not None:
+        out += _themes(themes(conn, team_id=team_id, since=since, until=until))
     if calendar is not None:
         out += _calendar(calendar(conn, team_id=team_id, since=until, until=until + NEXT))
     return "\n".join(out) + "\n", charts
@@ -163,6 +167,20 @@ def _followed(cards: Mapping[str, Any], week: str, tz: Any) -> str:
         before, after = by_key[key].values[1], by_key[key].values[2]
         moves.append(f"{LABELS[key].lower()} {figure(before)} → {figure(after)}")
     return "; ".join(moves)
+
+
+def _themes(found: Mapping[str, Any]) -> list[str]:
+    out = ["## Top themes", ""]
+    if not found["items"]:
+        return [*out, "No feedback was raised in this period.", ""]
+    count = found["items"]
+    out.append(f"Feedback raised in this period: {count} item{'s' if count != 1 else ''}.")
+    out.append("")
+    for name, ranked in (("tags", found["tags"]), ("areas", found["areas"])):
+        if ranked:
+            top = ", ".join(f"{escape_inline(str(t))} ({n})" for t, n in ranked[:5])
+            out.append(f"- By {name[:-1]}: {top}")
+    return [*out, ""]
 
 
 def _calendar(occurrences: list[dict[str, str]]) -> list[str]:

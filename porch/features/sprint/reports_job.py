@@ -32,10 +32,16 @@ class Reports:
         weekly: Callable[..., list[Any]] | None,
         hit_rate: Callable[..., dict[str, int]] | None,
         calendar: Callable[..., list[dict[str, str]]] | None,
+        themes: Callable[..., dict[str, Any]] | None = None,
     ) -> None:
         self.config = config
         self.plan = plan
-        self.figures = {"weekly": weekly, "hit_rate": hit_rate, "calendar": calendar}
+        self.figures = {
+            "weekly": weekly,
+            "hit_rate": hit_rate,
+            "calendar": calendar,
+            "themes": themes,
+        }
 
     def run(self, engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
         written = int(self.sprint_report(engine, team_id=team_id, now=now) is not None)

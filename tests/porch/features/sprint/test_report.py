@@ -38,6 +38,8 @@ def test_the_sprint_ends_with_one_report_of_what_was_done_and_what_followed(
         )
     )
     play_week(workspace, MONDAYS[3], RISING[3])
+    idea = workspace.say(MEMBERS[5], "general", "A channel for pricing questions would help")
+    workspace.react(MEMBERS[6], "general", idea, "bulb", author=MEMBERS[5])  # tagged: an idea
     reports = Path(config.health.reports_dir)
     workspace.at(dt.datetime(2026, 11, 29, 22, 0, tzinfo=UTC))  # Sunday 23:00: still week 4
     assert not (reports / f"sprint-{workspace.runtime.team_id}-2026-11-02.html").exists()
@@ -54,6 +56,8 @@ def test_the_sprint_ends_with_one_report_of_what_was_done_and_what_followed(
     assert "returning engagers 3 → 4; replies per 1,000 members 300 → 400" in page
     assert "Monday 2026-11-30</td>\n<td>09:30</td>\n<td>Monday goals" in page
     assert page.count("Friday wins</td>") == 4
+    assert "<h2>Top themes</h2>\n<p>Feedback raised in this period: 1 item.</p>" in page
+    assert "<li>By tag: idea (1)</li>" in page
     # The script jumps from one conversation to the next, so most ritual slots passed unposted.
     assert "<p>3 of 12 tasks done.</p>" in page
     assert "Turn the welcome on</td>\n<td>done (Porch checked)" in page
