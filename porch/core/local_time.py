@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
 from porch.core.config import WEEKDAYS
@@ -32,6 +33,41 @@ def within_hours(moment: dt.datetime, tz: ZoneInfo, *, start: dt.time, end: dt.t
     if start <= end:
         return start <= local < end
     return local >= start or local < end
+
+
+# A deadline further away than this is a configuration no one means (a 1,000-hour commitment).
+MAX_DAYS = 400
+
+
+def hours_later(
+    moment: dt.datetime,
+    *,
+    hours: float,
+    start: str,
+    end: str,
+    weekdays: Collection[str],
+    tz: ZoneInfo,
+) -> dt.datetime:
+    """When `hours` of community time (from `start` to `end` on `weekdays`, local) have passed
+    since `moment`. Windows are built from local calendar dates and compared in UTC, so a DST
+    change moves nothing."""
+    remaining = dt.timedelta(hours=hours)
+    opening = dt.time.fromisoformat(start)
+    closing = dt.time.fromisoformat(end)
+    days = {WEEKDAYS.index(day) for day in weekdays}
+    cursor = moment.astimezone(dt.UTC)
+    day = moment.astimezone(tz).date()
+    for _ in range(MAX_DAYS):
+        if day.weekday() in days:
+            opens = dt.datetime.combine(day, opening, tzinfo=tz).astimezone(dt.UTC)
+            closes = dt.datetime.combine(day, closing, tzinfo=tz).astimezone(dt.UTC)
+            counting_from = max(opens, cursor)
+            if counting_from < closes:
+                if remaining <= closes - counting_from:
+                    return counting_from + remaining
+                remaining -= closes - counting_from
+        day += dt.timedelta(days=1)
+    return cursor + dt.timedelta(days=MAX_DAYS)
 
 
 def zone(name: str | None, fallback: ZoneInfo) -> ZoneInfo:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
+from collections.abc import Mapping
 from typing import Any
 
 import markdown
@@ -53,12 +55,28 @@ def escape_inline(text: str) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
 
 
-def render_html(source: str, *, title: str) -> str:
-    """A standalone HTML page; raw HTML in `source` is escaped, not rendered."""
+def chart_key() -> str:
+    """A fresh placeholder for a chart: a line of its own in the Markdown, unguessable, so a
+    member's words quoted in the report can never stand for one."""
+    return f"porch-chart-{secrets.token_hex(8)}"
+
+
+def render_html(source: str, *, title: str, charts: Mapping[str, str] | None = None) -> str:
+    """A standalone HTML page; raw HTML in `source` is escaped, not rendered. `charts` maps a
+    placeholder (`chart_key()`, on a line of its own in `source`) to markup Porch drew itself
+    (porch.core.svg_charts), which takes its place."""
     md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    return PAGE.format(title=html.escape(title), body=md.convert(source))
+    body = md.convert(source)
+    for key, markup in (charts or {}).items():
+        body = body.replace(f"<p>{key}</p>", f'<figure class="chart">{markup}</figure>')
+    return PAGE.format(title=html.escape(title), body=body)
+
+
+def without_charts(source: str, charts: Mapping[str, str]) -> str:
+    """The Markdown without its chart placeholders (Slack shows the tables beside them)."""
+    return "\n".join(line for line in source.split("\n") if line.strip() not in charts)
 
 
 def render_blocks(source: str) -> list[dict[str, Any]]:

@@ -58,6 +58,7 @@ from porch.features import (
     showcase,
     slack_limits,
     spotlight,
+    sprint,
 )
 
 # Feature packages, each a folder porch/features/<name>/ with a `PACKAGE`.
@@ -87,6 +88,8 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     moderation.PACKAGE,
     # After nps: its build reads the survey's totals from the features built before it.
     health.PACKAGE,
+    # After health: the weekly scorecard reads its declared weekly figures.
+    sprint.PACKAGE,
     # Last: it reads what every other feature declares.
     privacy.PACKAGE,
 )
@@ -115,6 +118,7 @@ ORDER = (
     "showcase",
     "buddies",
     "ambassadors",
+    "sprint",
     "privacy",
 )
 

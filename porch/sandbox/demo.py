@@ -313,6 +313,7 @@ def story(box: Demo) -> None:
     box.narrate(f"Reconciliation finds {members(found['welcomed'])} to welcome.")
     box.at(9, "11:30")
     box.scene("helping out")
+    box.scene("the weekly decision")
     box.scene("a month in")
     box.at(31, "10:00")
     box.scene("monthly thanks")

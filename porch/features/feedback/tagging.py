@@ -48,6 +48,7 @@ from porch.features.feedback.demo import SCENES
 from porch.features.feedback.previews import samples
 from porch.features.feedback.protocol import Protocol
 from porch.features.feedback.store import IGNORED, NEW, OPEN, THANKED, UNTRIAGED, WITHDRAWN
+from porch.features.feedback.themes import feedback_themes
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,8 @@ class Feedback:
             previews=lambda: samples(config=self.config),
             demo_scenes=SCENES,
             site_context=self.site_context,
+            # What members raised in a period, by tag and area (the sprint's reports).
+            period_figures={"feedback_themes": feedback_themes},
         )
 
     def site_context(self) -> dict[str, Any]:

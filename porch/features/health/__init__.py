@@ -25,6 +25,7 @@ from porch.features.health.home import home_section
 from porch.features.health.previews import previews
 from porch.features.health.rows import HealthRow
 from porch.features.health.tracker import refresh_health
+from porch.features.health.weeks import weekly_figures
 
 
 def build(setup: FeatureSetup) -> list[Feature]:
@@ -64,6 +65,9 @@ def build(setup: FeatureSetup) -> list[Feature]:
         previews=previews,
         demo_scenes={SCENE: report_scene},
         before_tracker_sync=before_tracker_sync,
+        # Each ISO week's figures in a period (the Health worksheet's rows), for features that
+        # act on them (the weekly scorecard) without recomputing them their own way.
+        period_figures={"weekly_health": weekly_figures(config)},
     )
     return [health, monthly_report.feature(config=config, nps=nps, attendance=attendance)]
 

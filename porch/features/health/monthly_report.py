@@ -15,13 +15,15 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from porch.core import effect_queue, first_start
 from porch.core.config import Config
 from porch.core.feature import Feature, Job
-from porch.core.markdown_report import render_blocks, render_html
+from porch.core.markdown_report import chart_key, render_blocks, render_html, without_charts
+from porch.core.svg_charts import line_chart
 from porch.features.health import metrics, report
+from porch.features.health.weeks import weekly_figures
 
 logger = logging.getLogger(__name__)
 JOB_NAME = "health-monthly-report"
@@ -72,6 +74,8 @@ def write_monthly_report(
         )
         title = f"{config.community.name}: community health, {month}"
         source = report.markdown(current, previous, tz=tz, title=title)
+        weekly, charts = week_by_week(conn, config=config, team_id=team_id, since=start, until=end)
+        source += weekly
         if config.health.post_monthly_report:
             effect_queue.record(
                 conn,
@@ -81,16 +85,46 @@ def write_monthly_report(
                 payload={
                     "channel_name": config.channels.moderators,
                     "text": f"Community health report for {month}",
-                    "blocks": render_blocks(source),
+                    "blocks": render_blocks(without_charts(source, charts)),
                 },
                 now=now,
             )
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".html.partial")
-    partial.write_text(render_html(source, title=title), encoding="utf-8")
+    partial.write_text(render_html(source, title=title, charts=charts), encoding="utf-8")
     partial.replace(path)
     logger.info("monthly health report written: %s", path)
     return path
+
+
+# The weekly figures the monthly page charts (the weekly scorecard's leading indicators).
+CHARTED = (
+    ("returning_engagers", "Returning engagers"),
+    ("replies_per_1000", "Replies per 1,000 members"),
+    ("reactions_per_1000", "Reactions per 1,000 members"),
+)
+
+
+def week_by_week(
+    conn: Connection, *, config: Config, team_id: str, since: dt.datetime, until: dt.datetime
+) -> tuple[str, dict[str, str]]:
+    """The month's ISO weeks as SVG charts (in the HTML page) and a table (everywhere)."""
+    rows = weekly_figures(config)(conn, team_id=team_id, since=since, until=until)
+    if not rows:
+        return "", {}
+    charts: dict[str, str] = {}
+    out = ["", "## Week by week", ""]
+    weeks = [row.week for row in rows]
+    for key, label in CHARTED:
+        placeholder = chart_key()
+        charts[placeholder] = line_chart(label, weeks, [getattr(row, key) for row in rows])
+        out += [placeholder, ""]
+    out.append("| Week | " + " | ".join(label for _, label in CHARTED) + " |")
+    out.append("|---|" + "---|" * len(CHARTED))
+    for row in rows:
+        cells = " | ".join(report.figure(getattr(row, key)) for key, _ in CHARTED)
+        out.append(f"| {row.week} | {cells} |")
+    return "\n".join(out) + "\n", charts
 
 
 def feature(

@@ -35,12 +35,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 
+from porch.core.config import Config
 from porch.core.store.schema import activity, members, tracker_rows
 from porch.features.health.metrics import health_score, score_band
 from porch.features.health.rows import HealthRow
@@ -221,6 +222,31 @@ def weekly_health(
             )
         )
     return results
+
+
+def weekly_figures(config: Config) -> Callable[..., list[WeekHealth]]:
+    """The period figure "weekly_health": (conn, team_id=..., since=..., until=...) -> the
+    figures of each ISO week from the one containing `since` to the one before `until`, oldest
+    first, as the Health worksheet has them."""
+
+    def figures(
+        conn: Connection, *, team_id: str, since: dt.datetime, until: dt.datetime
+    ) -> list[WeekHealth]:
+        tz = config.community.tz
+        section = config.health
+        return weekly_health(
+            conn,
+            team_id=team_id,
+            weeks=weeks_between(since, until - dt.timedelta(microseconds=1), tz),
+            tz=tz,
+            now=until,
+            healthy_score=section.healthy_score,
+            stagnant_score=section.stagnant_score,
+            replies_target=section.replies_per_1000_target,
+            reactions_target=section.reactions_per_1000_target,
+        )
+
+    return figures
 
 
 def _pct(part: int, whole: int) -> float:

@@ -15,6 +15,7 @@ from porch.features.rituals.calendar import site_calendar
 from porch.features.rituals.cli import ritual
 from porch.features.rituals.commands import RitualCommands
 from porch.features.rituals.config import RitualList
+from porch.features.rituals.figures import calendar_figure, ritual_figures
 from porch.features.rituals.schedule import Rituals
 from porch.features.rituals.worksheet import RitualRow
 
@@ -46,6 +47,12 @@ def build(setup: FeatureSetup) -> Feature:
         previews=lambda: previews.samples(setup.config),
         demo_scenes={"monday goals": demo.monday_goals, "friday wins": demo.friday_wins},
         site_context=lambda: site_calendar(setup.config),
+        # Occurrences posted and recaps sent in a period (the sprint checks its plan with it).
+        # The occurrences community.yml schedules in a period (the sprint's next-month calendar).
+        period_figures={
+            "rituals": ritual_figures,
+            "ritual_calendar": calendar_figure(setup.config),
+        },
     )
 
 

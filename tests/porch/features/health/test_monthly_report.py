@@ -74,6 +74,11 @@ def test_last_months_report_is_saved_and_posted_once(
     assert posts[0].payload["channel_name"] == config.channels.moderators
     assert posts[0].payload["text"] == f"Community health report for {month}"
     assert posts[0].payload["blocks"][0]["type"] == "header"
+    # The month's weeks, charted (SVG, no script) beside their table; Slack gets the table.
+    assert page.count("<svg") == 3 and "<script" not in page
+    assert "<title>Returning engagers</title>" in page
+    assert "<h2>Week by week</h2>" in page
+    assert "porch-chart-" not in page and "porch-chart-" not in str(posts[0].payload["blocks"])
 
 
 def test_without_posting_the_report_is_only_saved(
