@@ -131,6 +131,7 @@ def test_headers_are_defined_once_with_the_key_first() -> None:
         "Candidates",
         "Moderation",
         "Decisions",
+        "Events",
     }
     assert all(KEY_COLUMN[sheet] == headers[0] for sheet, headers in COLUMNS.items())
     assert normalize_header("  last   ACTIVE ") == normalize_header("Last active")

@@ -11,7 +11,7 @@ from porch.core.domain_events import MessagePosted
 from porch.core.feature import Feature, FeaturePackage, FeatureSetup, Job, PersonalData
 from porch.features.live_events import demo, previews
 from porch.features.live_events.calendar import site_calendar
-from porch.features.live_events.cards import Cards
+from porch.features.live_events.cards import Announcements
 from porch.features.live_events.cli import events_group
 from porch.features.live_events.config import EventsConfig
 from porch.features.live_events.ids import Action, Input, View
@@ -53,7 +53,7 @@ EVENTS = PersonalData(
 
 def build(setup: FeatureSetup) -> Feature:
     config, templates = setup.config, setup.templates
-    cards = Cards(config=config, templates=templates)
+    cards = Announcements(config=config, templates=templates)
     schedule = Schedule(config=config, templates=templates)
     recaps = Recaps(config=config, templates=templates)
     rsvp = Rsvp(cards=cards, recaps=recaps)

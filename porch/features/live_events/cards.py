@@ -29,7 +29,7 @@ COALESCE = dt.timedelta(seconds=10)
 
 
 @dataclass(frozen=True, kw_only=True)
-class Cards:
+class Announcements:
     config: Config
     templates: Templates
 

@@ -26,7 +26,7 @@ from porch.core.interactions import (
 )
 from porch.core.posting import post
 from porch.features.live_events import store
-from porch.features.live_events.cards import Cards
+from porch.features.live_events.cards import Announcements
 from porch.features.live_events.config import _where
 from porch.features.live_events.ids import Input, View
 from porch.features.live_events.store import CANCELLED, EVENT_ID, GOING, SCHEDULED, Event
@@ -41,7 +41,7 @@ WHEN = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T]+(\d{1,2}):(\d{2})")
 
 @dataclass(frozen=True, kw_only=True)
 class Manage:
-    cards: Cards
+    cards: Announcements
 
     @property
     def config(self) -> Any:

@@ -79,6 +79,24 @@ def samples(config: Config) -> list[PreviewSample]:
             {**base, "changes": ["starts_at"]},
         ),
         (
+            "Going, Maybe or Can't make it, pressed",
+            "Only visible to the member",
+            "live_events/answered.j2",
+            {"answer": "going", "state": "scheduled"},
+        ),
+        (
+            "Check in, pressed during the event",
+            "Only visible to the member",
+            "live_events/checked_in.j2",
+            {"result": "in"},
+        ),
+        (
+            "`/porch event cancel ID`",
+            "Only visible to the manager",
+            "live_events/command.j2",
+            {"action": "cancel", "done": True, "event": event, "timezone": tz.key},
+        ),
+        (
             "Attendance confirmed",
             f"#{config.channels.moderators}",
             "live_events/confirmed.j2",

@@ -23,7 +23,7 @@ from porch.core.questions import is_question
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Templates, mention
 from porch.features.live_events import store
-from porch.features.live_events.cards import Cards
+from porch.features.live_events.cards import Announcements
 from porch.features.live_events.store import GOING, SCHEDULED, Event
 from porch.features.live_events.tables import event_messages, event_rsvps
 from porch.features.live_events.tables import live_events as events
@@ -107,7 +107,7 @@ class Recaps:
                 .where(event_rsvps.c.user_id == user_id, event_rsvps.c.attended_at.is_(None))
                 .values(attended_at=now, answer=GOING)
             )
-        Cards(config=self.config, templates=self.templates).refresh(conn, event, now=now)
+        Announcements(config=self.config, templates=self.templates).refresh(conn, event, now=now)
         return "in"
 
     def confirm_going(
@@ -164,7 +164,7 @@ class Recaps:
             now=now,
             **context,
         )
-        Cards(config=self.config, templates=self.templates).replace(
+        Announcements(config=self.config, templates=self.templates).replace(
             conn, event, now=now, why="ended"
         )
         return True

@@ -13,7 +13,7 @@ from porch.core.interactions import ActionRequest, Interaction, MalformedPayload
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Templates, mention
 from porch.features.live_events import store
-from porch.features.live_events.cards import Cards
+from porch.features.live_events.cards import Announcements
 from porch.features.live_events.ids import Action
 from porch.features.live_events.recaps import Recaps
 from porch.features.live_events.store import CANT, EVENT_ID, GOING, MAYBE, SCHEDULED
@@ -27,7 +27,7 @@ BUTTONS = {Action.EVENT_GOING: GOING, Action.EVENT_MAYBE: MAYBE, Action.EVENT_CA
 
 @dataclass(frozen=True, kw_only=True)
 class Rsvp:
-    cards: Cards
+    cards: Announcements
     recaps: Recaps
 
     @property

@@ -25,7 +25,7 @@ from porch.core.store.schema import members
 from porch.core.store.upsert import insert_ignore
 from porch.core.templating import Templates
 from porch.features.live_events import store
-from porch.features.live_events.cards import Cards
+from porch.features.live_events.cards import Announcements
 from porch.features.live_events.config import RecurringEvent, offset_delta
 from porch.features.live_events.recaps import Recaps
 from porch.features.live_events.store import GOING, SCHEDULED, Event
@@ -52,8 +52,8 @@ class Schedule:
         return self.config.events  # type: ignore[attr-defined]
 
     @property
-    def cards(self) -> Cards:
-        return Cards(config=self.config, templates=self.templates)
+    def cards(self) -> Announcements:
+        return Announcements(config=self.config, templates=self.templates)
 
     @property
     def recaps(self) -> Recaps:

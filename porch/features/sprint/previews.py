@@ -5,6 +5,7 @@ from __future__ import annotations
 from porch.core.config import Config
 from porch.core.feature import PreviewSample
 from porch.core.templating import mention
+from porch.features.sprint.plan import WEEK_MESSAGE
 from porch.features.sprint.tasks import states
 from porch.features.sprint.verdict import CHOICE_LABELS, Indicator, decide
 
@@ -101,17 +102,29 @@ def home_samples(config: Config) -> list[PreviewSample]:
         "time": config.sprint.scorecard_time,
         "scorecards_on": True,
     }
+    week_two = {
+        **sprint,
+        "asks": [t for t in tasks if t.task.week == 2],
+        "late": [t for t in tasks if t.late],
+        "done_before": [t for t in tasks if t.done and t.task.week < 2],
+    }
     return [
+        (
+            "The sprint's Monday message, week 2",
+            f"#{config.channels.moderators}",
+            WEEK_MESSAGE,
+            week_two,
+        ),
         (
             "App Home, before a sprint",
             "App Home (managers)",
-            HOME,
-            {"section": {**when, "sprint": None}},
+            "app_home.j2",
+            {"sections": [{"template": HOME, **when, "sprint": None}]},
         ),
         (
             "App Home, a sprint's week 2",
             "App Home (managers)",
-            HOME,
-            {"section": {**when, "sprint": sprint}},
+            "app_home.j2",
+            {"sections": [{"template": HOME, **when, "sprint": sprint}]},
         ),
     ]

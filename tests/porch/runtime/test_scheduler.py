@@ -268,12 +268,19 @@ def test_the_runtime_schedules_the_features_jobs_reconciliation_and_the_tracker_
         ("introductions", dt.timedelta(minutes=1)),
         ("follow-ups", dt.timedelta(minutes=1)),
         ("rituals", dt.timedelta(minutes=1)),
+        ("events", dt.timedelta(minutes=1)),
         ("feedback-digest", dt.timedelta(hours=1)),
         ("health-monthly-report", dt.timedelta(hours=1)),
         ("response-alerts", dt.timedelta(minutes=5)),
         ("manager-check-in", dt.timedelta(minutes=1)),
         ("nps-survey", dt.timedelta(minutes=5)),
         ("spotlight", dt.timedelta(minutes=1)),
+        ("ambassador-levels", dt.timedelta(days=1)),
+        ("ambassador-cadence", dt.timedelta(hours=1)),
+        ("sprint-scorecard", dt.timedelta(minutes=10)),
+        ("sprint-week", dt.timedelta(minutes=10)),
+        ("sprint-key-posts", dt.timedelta(minutes=1)),
+        ("sprint-reports", dt.timedelta(hours=1)),
         ("privacy-retention", dt.timedelta(days=1)),
         ("reconcile", dt.timedelta(minutes=config.onboarding.reconcile_every_minutes)),
         ("tracker-sync", dt.timedelta(seconds=config.tracker.sync_every_seconds)),
@@ -328,7 +335,8 @@ def test_a_first_start_fires_nothing_that_is_due_only_because_it_never_ran(
     move(local(9, 9))  # next Monday 09:00: the thread's own slot
     assert keys(config.channels.introductions) == ["intro-thread:2026-W46"]
     move(local(1, 9, month=12))  # December: November, which Porch saw, is reported
-    assert reports() == [f"health-{workspace.fake.team_id}-2026-11.html"]
+    team = workspace.fake.team_id
+    assert reports() == [f"health-{team}-2026-11.html", f"sprint-{team}-2026-11.html"]
 
 
 def test_a_first_start_after_a_rituals_time_posts_it_at_its_next_time(

@@ -50,7 +50,7 @@ def test_the_privacy_page_lists_every_declaration_that_keeps_words():
     assert "The words it does keep are the wins and feedback" not in page
     # The tracker sentence names every worksheet that holds a member's rows.
     readers = page.split("## Who can read it")[1]
-    worksheets = "Members, Wins, Feedback, Inbox, Content, Candidates and Moderation worksheets"
+    worksheets = "Members, Wins, Feedback, Inbox, Moderation, Content and Candidates worksheets"
     assert f"its {worksheets}" in readers
 
 

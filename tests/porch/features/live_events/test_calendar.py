@@ -79,7 +79,7 @@ def test_the_site_lists_live_events_and_links_the_calendar(config):
     page = render_page(
         (REPO / "site" / "getting-started.md").read_text(encoding="utf-8"),
         page="site/getting-started.md",
-        context=build_context(config_model().model_validate(data), showcase=[]),
+        context=build_context(config_model().model_validate(data)),
         environment=make_environment(),
     )
     assert (

@@ -12,10 +12,11 @@ from tests.conftest import EXAMPLE_CONFIG
 
 
 def test_weights_that_are_all_zero_are_refused(tmp_path: Path):
-    text = EXAMPLE_CONFIG.read_text()
+    # Only the spotlight's weights: other sections (ambassadors' levels) use the same words.
+    head, _, text = EXAMPLE_CONFIG.read_text().partition("\nrecognition:\n")
     for signal in ("replies_to_others: 1", "reactions_received: 0.5", "wins_shared: 3"):
         text = text.replace(signal, signal.split(":")[0] + ": 0", 1)
-    text = text.replace("first_responses: 2", "first_responses: 0", 1)
+    text = head + "\nrecognition:\n" + text.replace("first_responses: 2", "first_responses: 0", 1)
     path = tmp_path / "community.yml"
     path.write_text(text)
     with pytest.raises(ConfigError) as caught:
