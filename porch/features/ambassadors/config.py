@@ -29,6 +29,21 @@ CRITERIA = {
     "content_approved": "pieces of content approved",
     "tenure_days": "days as a member",
 }
+# The same words for a count of one.
+CRITERIA_ONE = {
+    "days_active": "day active",
+    "replies_to_others": "reply to others",
+    "first_answers": "first answer to a question",
+    "reactions_received": "reaction received",
+    "wins_shared": "win shared",
+    "content_approved": "piece of content approved",
+    "tenure_days": "day as a member",
+}
+
+
+def criterion(key: str, count: int) -> str:
+    """A criterion in words with its count: "1 win shared", "3 wins shared"."""
+    return f"{count} {CRITERIA_ONE[key] if count == 1 else CRITERIA[key]}"
 
 
 def _level_name(value: object) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from porch.core.config import Config
 from porch.core.feature import PreviewSample
 from porch.core.templating import mention
-from porch.features.ambassadors.config import CRITERIA
+from porch.features.ambassadors.config import CRITERIA, criterion
 
 EVIDENCE = {
     "days_active": 14,
@@ -28,7 +28,7 @@ def site_levels(config: Config) -> dict[str, Any]:
         "ambassador_levels": [
             {
                 "name": level.name,
-                "criteria": [f"{need} {CRITERIA[key]}" for key, need in level.criteria().items()],
+                "criteria": [criterion(key, need) for key, need in level.criteria().items()],
                 "threshold": number == len(section.levels),
             }
             for number, level in enumerate(section.levels, start=1)
