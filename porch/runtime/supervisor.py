@@ -98,13 +98,12 @@ class WorkerPool:
         self._wanted.set()
 
     def _wake_loop(self) -> None:
-        while True:
-            self._wanted.wait()
-            if self._stopping.is_set():
-                return
-            self._wanted.clear()
-            self._write_wakes()
-            time.sleep(WAKE_SECONDS)
+        # The timeout only bounds how long `stop` can wait for this thread.
+        while not self._stopping.is_set():
+            if self._wanted.wait(timeout=WATCH_SECONDS):
+                self._wanted.clear()
+                self._write_wakes()
+                time.sleep(WAKE_SECONDS)
 
     def _write_wakes(self) -> None:
         # Under its own short lock: a pipe closed and its number reused meanwhile must never
