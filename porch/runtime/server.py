@@ -29,6 +29,7 @@ from porch.runtime.communities import Communities
 from porch.runtime.context import Porch
 from porch.runtime.delivery_stats import DeliveryHealth, DeliveryMeter
 from porch.runtime.edge import DirectEvents, SlackEdge
+from porch.runtime.group_commit import InboxWriter
 from porch.runtime.inbox_processor import InboxProcessor, Uninstalls
 from porch.runtime.manifest import MANIFEST_FILE
 from porch.runtime.scheduler import Scheduler, remember_workspace
@@ -314,7 +315,8 @@ class Runtime:
         """The background work runs in `pool`'s worker processes (porch/runtime/supervisor.py):
         this process then only answers requests, storing events and waking the workers."""
         self.pool = pool
-        self.porch.spool = EventSpool.beside(self.porch.engine)
+        engine = self.porch.engine
+        self.porch.spool = EventSpool.beside(engine) or InboxWriter.beside(engine)
         self.porch.on_accept = pool.wake
         self.porch.on_commit = pool.wake
 

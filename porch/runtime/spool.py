@@ -21,7 +21,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -32,6 +32,7 @@ from porch.core.domain_events import DomainEvent
 from porch.core.failure_log import FailureLog
 from porch.core.store.write_turns import WriteTurns
 from porch.runtime.background import BackgroundLoop
+from porch.runtime.group_commit import GroupCommit
 
 # The spool's one table. It is a buffer, not a record: nothing migrates it, and it is read
 # only by `move_into`. Written with the sqlite3 module itself, not SQLAlchemy: storing is all
@@ -72,6 +73,8 @@ class EventSpool:
         self.path = path
         self._local = threading.local()  # one connection per thread, as sqlite3 wants
         self._connection().executescript(SCHEMA)
+        # Requests that arrive while another's insert is under way share the next transaction.
+        self._group: GroupCommit[tuple[str, ...]] = GroupCommit(self._insert)
 
     @classmethod
     def beside(cls, engine: Engine) -> EventSpool | None:
@@ -89,18 +92,31 @@ class EventSpool:
         return connection
 
     def accept(self, *, team_id: str, event_id: str, event: DomainEvent, now: dt.datetime) -> bool:
-        """Spool the event unless it is already spooled; True when this delivery is the first."""
-        cursor = self._connection().execute(
-            INSERT,
+        """Spool the event unless it is already spooled; True when this delivery is the first.
+        Returns once the transaction holding it has committed (group_commit.py)."""
+        return self._group.submit(
             (
                 team_id,
                 event_id,
                 event.kind,
                 json.dumps(domain_events.to_payload(event)),
                 now.astimezone(dt.UTC).isoformat(),
-            ),
+            )
         )
-        return cursor.rowcount == 1
+
+    def _insert(self, rows: Sequence[tuple[str, ...]]) -> list[bool]:
+        connection = self._connection()
+        if len(rows) == 1:
+            return [connection.execute(INSERT, rows[0]).rowcount == 1]
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            firsts = [connection.execute(INSERT, row).rowcount == 1 for row in rows]
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        return firsts
 
     def move_into(
         self, engine: Engine, *, write_turns: WriteTurns | None = None, limit: int = MOVE_BATCH
