@@ -116,6 +116,10 @@ class PersonalData:
     # deletes them.
     copy_columns: Sequence[str] = ()
     mentions_only: bool = False
+    # With `shared`, the row is every named member's (a pairing): each one's export lists it.
+    # Erasure is unchanged: the first column's member's erasure deletes the row, another's
+    # clears their column and keeps the row for the first.
+    shared: bool = False
     # What a member calls it, on the privacy page (default: the table's name in words).
     label: str | None = None
 

@@ -118,8 +118,10 @@ def _items(
                 yield {k: v for k, v in cells.items() if v not in ("", None)}
         return
     table = _table(declared)
-    # Their own rows; another member's row that merely mentions them (an inviter) is not theirs.
-    columns = declared.user_columns if declared.mentions_only else declared.user_columns[:1]
+    # Their own rows; another member's row that merely mentions them (an inviter) is not theirs,
+    # unless the row is shared (a pairing: each member it names is a party to it).
+    every = declared.mentions_only or declared.shared
+    columns = declared.user_columns if every else declared.user_columns[:1]
     named = or_(*(table.c[column] == member.user_id for column in columns))
     query = select(table).where(table.c.team_id == team_id, named)
     for row in conn.execute(query):
@@ -205,19 +207,28 @@ def _erase_tracker_rows(
     columns: dict[str, Sequence[str]],
     now: dt.datetime,
 ) -> None:
-    """Queued rows holding the member go; where the Sheet has them, they are blanked next sync."""
+    """Queued rows holding the member go; where the Sheet has them, they are blanked next sync.
+    Another member's row in a declared worksheet that only mentions them (the newcomer's row
+    naming their buddy) stays, with the cells that mention them blanked."""
     doomed: list[tuple[str, str]] = []
+    scrubbed: list[tuple[str, str, dict[str, Any]]] = []
     query = select(tracker_rows.c.sheet, tracker_rows.c.row_key, tracker_rows.c.row_values).where(
         tracker_rows.c.team_id == team_id
     )
     for row in conn.execute(query):
         cells = dict(row.row_values)
-        if (
-            row.row_key == member.user_id
-            or member.named_in(cells)
-            or any(member.is_cell_of(cells.get(c)) for c in columns.get(row.sheet, ()))
+        if row.row_key == member.user_id or any(
+            member.is_cell_of(cells.get(c)) for c in columns.get(row.sheet, ())
         ):
             doomed.append((row.sheet, row.row_key))
+        elif member.named_in(cells):
+            if row.sheet in columns:
+                blanked = {k: "" if member.named_in(v) else v for k, v in cells.items()}
+                scrubbed.append((row.sheet, row.row_key, blanked))
+            else:
+                doomed.append((row.sheet, row.row_key))
+    for sheet, key, blanked in scrubbed:
+        tracker_queue.put_row(conn, team_id=team_id, sheet=sheet, key=key, values=blanked, now=now)
     doomed += [
         (row.sheet, row.row_key)
         for row in conn.execute(

@@ -47,7 +47,10 @@ PERSONAL_DATA = (
         label="Your buddy pairings",
         user_columns=("newcomer_id", "buddy_id"),
         purpose="Who was paired with whom as buddies, the interests you share and whether "
-        "you met, to introduce you once and ask once how it went; erased on request.",
+        "you met, to introduce you once and ask once how it went; listed for both of you. "
+        "Erased on request: a newcomer's pairing goes; a buddy's name is cleared from it and "
+        "from the newcomer's tracker row, which stays the newcomer's.",
+        shared=True,
     ),
 )
 
