@@ -59,9 +59,10 @@ def put_row(
         if first is None or str(row[first]) != key:
             raise RowError(f"{sheet} row {key!r}: its first column must be the row's key")
     params = {"team": team_id, "the_sheet": sheet, "key": key}
-    if conn.dialect.name == "postgresql":
+    if conn.dialect.name == "postgresql" and not kept:
         # One round trip instead of a read and then a write: put_row runs for nearly every
-        # event, and on PostgreSQL each statement is a round trip.
+        # event, and on PostgreSQL each statement is a round trip. (A row with KEPT cells
+        # reads first, so what other features filled in is kept.)
         conn.execute(_upsert_row(), {**params, "row": row, "now": now})
         return
     existing = conn.execute(
