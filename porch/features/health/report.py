@@ -125,7 +125,7 @@ def terminal_table(
     if report.paths is not None:
         lines.append(f"By path ({PATH_NOTE}):")
         for path, on, active, share, retention in path_rows(report):
-            lines.append(f"  {path}: {active}/{on} active ({share}); retention {retention}")
+            lines.append(f"  {path}: {active}/{on} active ({share}); retained {retention}")
     return "\n".join(lines)
 
 
@@ -135,14 +135,15 @@ PATH_NOTE = (
 
 
 def path_rows(report: HealthReport) -> list[tuple[str, str, str, str, str]]:
-    """(path, members, active, participation, retention) per path, when join questions are set."""
+    """(path, members, active, participation, "retained/joined before (retention)") per path,
+    when join questions are configured."""
     return [
         (
             line.path,
             figure(line.members),
             figure(line.active),
             figure(line.share_pct, "%"),
-            f"{figure(line.retention_pct, '%')} of {line.joined_before}",
+            f"{line.retained}/{line.joined_before} ({figure(line.retention_pct, '%')})",
         )
         for line in report.paths or ()
     ]
