@@ -120,6 +120,12 @@ def test_headers_are_defined_once_with_the_key_first() -> None:
         "Path",
         "Buddy",
     )
+    assert COLUMNS["Health"][-4:] == (  # moderation's figures, then live events'
+        "Reports",
+        "Minutes to first action",
+        "Repeat cases",
+        "Live attendance",
+    )
     assert set(COLUMNS) == {
         "Members",
         "Feedback",

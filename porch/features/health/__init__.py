@@ -47,10 +47,26 @@ def build(setup: FeatureSetup) -> list[Feature]:
         None,
     )
 
+    # Join paths' participation and retention by path (None without join questions).
+    paths = next(
+        (
+            f.period_figures["participation_by_path"]
+            for f in setup.before
+            if "participation_by_path" in f.period_figures
+        ),
+        None,
+    )
+
     def before_tracker_sync(conn: Connection, team_id: str, now: dt.datetime, rebuild: bool) -> int:
         # A rebuild rewrites the whole tracker: every week since activity began.
         return refresh_health(
-            conn, team_id=team_id, config=config, now=now, everything=rebuild, moderation=moderation
+            conn,
+            team_id=team_id,
+            config=config,
+            now=now,
+            everything=rebuild,
+            moderation=moderation,
+            attendance=attendance,
         )
 
     health = Feature(
@@ -59,7 +75,11 @@ def build(setup: FeatureSetup) -> list[Feature]:
         home_section=home_section(config=config),
         verbs=(
             HealthCommand(
-                config=config, templates=setup.templates, nps=nps, attendance=attendance
+                config=config,
+                templates=setup.templates,
+                nps=nps,
+                attendance=attendance,
+                paths=paths,
             ).verb(),
         ),
         previews=previews,
@@ -69,7 +89,10 @@ def build(setup: FeatureSetup) -> list[Feature]:
         # act on them (the weekly scorecard) without recomputing them their own way.
         period_figures={"weekly_health": weekly_figures(config)},
     )
-    return [health, monthly_report.feature(config=config, nps=nps, attendance=attendance)]
+    return [
+        health,
+        monthly_report.feature(config=config, nps=nps, attendance=attendance, paths=paths),
+    ]
 
 
 PACKAGE = FeaturePackage(

@@ -61,6 +61,7 @@ def report(
             until=until,
             nps=services.features(config).period_figure("nps"),
             attendance=services.features(config).period_figure("live_attendance"),
+            paths=services.features(config).period_figure("participation_by_path"),
         )
     if as_json:
         payload = {"team_id": team, **current.as_json(), "previous": previous.as_json()}

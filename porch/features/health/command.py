@@ -33,11 +33,13 @@ class HealthCommand:
         templates: Templates,
         nps: metrics.NpsSource | None = None,
         attendance: metrics.AttendanceSource | None = None,
+        paths: metrics.PathsSource | None = None,
     ) -> None:
         self.config = config
         self.templates = templates
         self.nps = nps
         self.attendance = attendance
+        self.paths = paths
 
     def verb(self) -> Verb:
         return Verb(
@@ -90,6 +92,7 @@ class HealthCommand:
             until=now,
             nps=self.nps,
             attendance=self.attendance,
+            paths=self.paths,
         )
         rows = [
             (label, figure, before or report.NO_FIGURE, change)
@@ -106,5 +109,7 @@ class HealthCommand:
             healthy=report.figure(config.health.healthy_score),
             stagnant=report.figure(config.health.stagnant_score),
             rows=rows,
+            paths=report.path_rows(current) if current.paths is not None else None,
+            path_note=report.PATH_NOTE,
             width=max(len(row[0]) for row in rows),
         )

@@ -81,6 +81,9 @@ NpsSource = Callable[..., NpsFigures | None]
 # Live events' attendance (Feature.period_figures["live_attendance"]), asked the same way:
 # source(conn, team_id=..., since=..., until=...) -> attendances, or None (no events held).
 AttendanceSource = Callable[..., int | None]
+# Join paths' participation and retention by path (Feature.period_figures
+# ["participation_by_path"]), asked the same way: source(...) -> one line per path.
+PathsSource = Callable[..., list[Any]]
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,9 @@ class HealthReport:
     score: float
     status: str
     live_attendance: int | None = None
+    # Participation and retention by path (join_paths' PathParticipation lines); None without
+    # join questions.
+    paths: list[Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         data = {
@@ -136,6 +142,13 @@ class HealthReport:
         }
         data["retention"] = {f"{months}m": pct for months, pct in self.retention.items()}
         data["cohorts"] = [cohort.__dict__ for cohort in self.cohorts]
+        if self.paths is None:
+            del data["paths"]
+        else:
+            data["paths"] = [
+                {**line.__dict__, "share_pct": line.share_pct, "retention_pct": line.retention_pct}
+                for line in self.paths
+            ]
         return data
 
 
@@ -180,11 +193,18 @@ def compute(
     until: dt.datetime,
     nps: NpsSource | None = None,
     attendance: AttendanceSource | None = None,
+    paths: PathsSource | None = None,
 ) -> HealthReport:
     """Every figure of the module docstring for [since, until)."""
     periods = [(since, until)]
     return compute_periods(
-        conn, team_id=team_id, config=config, periods=periods, nps=nps, attendance=attendance
+        conn,
+        team_id=team_id,
+        config=config,
+        periods=periods,
+        nps=nps,
+        attendance=attendance,
+        paths=paths,
     )[0]
 
 
@@ -198,6 +218,7 @@ def compute_with_previous(
     previous: tuple[dt.datetime, dt.datetime] | None = None,
     nps: NpsSource | None = None,
     attendance: AttendanceSource | None = None,
+    paths: PathsSource | None = None,
 ) -> tuple[HealthReport, HealthReport]:
     """[since, until) and the period before it (by default the one of the same length), read
     in one pass: what every report shows."""
@@ -209,6 +230,7 @@ def compute_with_previous(
         periods=[(since, until), before],
         nps=nps,
         attendance=attendance,
+        paths=paths,
     )
     return current, earlier
 
@@ -221,6 +243,7 @@ def compute_periods(
     periods: Sequence[tuple[dt.datetime, dt.datetime]],
     nps: NpsSource | None = None,
     attendance: AttendanceSource | None = None,
+    paths: PathsSource | None = None,
 ) -> list[HealthReport]:
     """A HealthReport per [since, until) of `periods`, each as `compute` would give it, with
     one SQL pass per kind of figure for all of them (see porch.features.health.queries)."""
@@ -245,6 +268,7 @@ def compute_periods(
             joins=joined,
             nps=nps,
             attendance=attendance,
+            paths=paths,
         )
         for period, figures, thread, joined in zip(windows, sums, threads, joins, strict=True)
     ]
@@ -261,6 +285,7 @@ def _report(
     joins: tuple[int, int],
     nps: NpsSource | None,
     attendance: AttendanceSource | None = None,
+    paths: PathsSource | None = None,
 ) -> HealthReport:
     since, until = period.since, period.until
     weeks = (until - since) / WEEK
@@ -324,6 +349,7 @@ def _report(
         live_attendance=(
             attendance(conn, team_id=team_id, since=since, until=until) if attendance else None
         ),
+        paths=paths(conn, team_id=team_id, since=since, until=until) if paths else None,
         score=score,
         status=status(score, config=config),
     )

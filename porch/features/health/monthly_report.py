@@ -48,6 +48,7 @@ def write_monthly_report(
     now: dt.datetime,
     nps: metrics.NpsSource | None = None,
     attendance: metrics.AttendanceSource | None = None,
+    paths: metrics.PathsSource | None = None,
 ) -> Path | None:
     """Write (and record the post of) last month's report once; None when already done."""
     month, start, end = last_month(now, config=config)
@@ -71,6 +72,7 @@ def write_monthly_report(
             previous=(before, start),
             nps=nps,
             attendance=attendance,
+            paths=paths,
         )
         title = f"{config.community.name}: community health, {month}"
         source = report.markdown(current, previous, tz=tz, title=title)
@@ -132,10 +134,17 @@ def feature(
     config: Config,
     nps: metrics.NpsSource | None = None,
     attendance: metrics.AttendanceSource | None = None,
+    paths: metrics.PathsSource | None = None,
 ) -> Feature:
     def run(engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
         written = write_monthly_report(
-            engine, config=config, team_id=team_id, now=now, nps=nps, attendance=attendance
+            engine,
+            config=config,
+            team_id=team_id,
+            now=now,
+            nps=nps,
+            attendance=attendance,
+            paths=paths,
         )
         return {"reports_written": int(written is not None)}
 

@@ -122,7 +122,31 @@ def terminal_table(
                     f"  {cohort.month}: {cohort.active}/{cohort.joined} "
                     f"({figure(cohort.share_pct, '%')})"
                 )
+    if report.paths is not None:
+        lines.append(f"By path ({PATH_NOTE}):")
+        for path, on, active, share, retention in path_rows(report):
+            lines.append(f"  {path}: {active}/{on} active ({share}); retained {retention}")
     return "\n".join(lines)
+
+
+PATH_NOTE = (
+    "retention: of the members who joined in the period before, the share active in this one"
+)
+
+
+def path_rows(report: HealthReport) -> list[tuple[str, str, str, str, str]]:
+    """(path, members, active, participation, "retained/joined before (retention)") per path,
+    when join questions are configured."""
+    return [
+        (
+            line.path,
+            figure(line.members),
+            figure(line.active),
+            figure(line.share_pct, "%"),
+            f"{line.retained}/{line.joined_before} ({figure(line.retention_pct, '%')})",
+        )
+        for line in report.paths or ()
+    ]
 
 
 def markdown(
@@ -149,4 +173,10 @@ def markdown(
                 f"| {cohort.month} | {cohort.joined} | {cohort.active} | "
                 f"{figure(cohort.share_pct, '%')} |"
             )
+    if report.paths is not None:
+        out += ["", "## By path", "", f"Participation in the period; {PATH_NOTE}.", ""]
+        out.append("| Path | Members | Active | Participation | Retention |")
+        out.append("|---|---|---|---|---|")
+        for row in path_rows(report):
+            out.append("| " + " | ".join(row) + " |")
     return "\n".join(out) + "\n"

@@ -32,3 +32,6 @@ class HealthRow(SheetRow):
         default=None, metadata=column("Minutes to first action", "int")
     )
     repeat_cases: int | None = field(default=None, metadata=column("Repeat cases", "int"))
+    # Attendances at the live events that started in the week (Feature.period_figures
+    # ["live_attendance"]); empty when no event was held or without the feature.
+    live_attendance: int | None = field(default=None, metadata=column("Live attendance", "int"))

@@ -43,6 +43,7 @@ def refresh_health(
     now: dt.datetime,
     everything: bool = False,
     moderation: Callable[..., Any] | None = None,
+    attendance: Callable[..., int | None] | None = None,
 ) -> int:
     """Queue the workspace's Health rows that may have changed; how many weeks were computed.
 
@@ -93,8 +94,11 @@ def refresh_health(
         reactions_target=config.health.reactions_per_1000_target,
     ):
         row = week.tracker_values()
+        start = health_weeks.week_start(week.week, tz)
+        if attendance is not None:  # live events' attendance, when that feature declares it
+            found_attendance = attendance(conn, team_id=team_id, since=start, until=start + WEEK)
+            row = dataclasses.replace(row, live_attendance=found_attendance)
         if moderation is not None:  # moderation's figures, when that feature declares them
-            start = health_weeks.week_start(week.week, tz)
             found = moderation(conn, team_id=team_id, since=start, until=start + WEEK)
             row = dataclasses.replace(
                 row,

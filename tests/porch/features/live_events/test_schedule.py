@@ -249,3 +249,47 @@ def test_live_attendance_reaches_the_health_report(engine, config):
     assert "| Live event attendance | 2 |" in report.markdown(
         found, found, tz=config.community.tz, title="Health"
     ).replace("  ", " ")
+
+
+def test_live_attendance_fills_the_health_rows_of_the_weeks_with_events(engine, config):
+    """The Health worksheet's "Live attendance": 2 in the week of the event (two Going answers
+    a manager counted), empty in the weeks when no event was held."""
+    from porch.core import tracker_queue
+    from porch.core.store.schema import activity
+
+    config = with_events(config, CO_WORKING)
+    run = Run(engine, config, dt.datetime(2026, 11, 2, 6, 0, tzinfo=dt.UTC))
+    run.member(ANA, "Europe/Berlin")
+    run.member(BEN, "Europe/Berlin")
+    run.tick(run.now)
+    [event] = run.events()  # Thursday 5 November, in ISO week 2026-W45
+    run.going(ANA, event.event_id)
+    run.going(BEN, event.event_id)
+    [health] = [f for f in run.features.features if f.name == "health"]
+    assert health.before_tracker_sync is not None
+    later = dt.datetime(2026, 11, 10, 12, 0, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        # Activity from the week before, so the rows start there (2026-W44).
+        conn.execute(
+            insert(activity).values(
+                team_id=TEAM,
+                channel_id="C0GENERAL1",
+                message_ts="1.000001",
+                kind="message",
+                user_id=ANA,
+                at=dt.datetime(2026, 10, 30, 10, 0, tzinfo=dt.UTC),
+            )
+        )
+        run.schedule.recaps.confirm_going(
+            conn, team_id=TEAM, event_id=event.event_id, manager_id="U0MANAGER1", now=run.now
+        )
+        assert health.before_tracker_sync(conn, TEAM, later, True) == 3
+        rows = {
+            week: tracker_queue.get_row(conn, team_id=TEAM, sheet="Health", key=week)
+            for week in ("2026-W44", "2026-W45", "2026-W46")
+        }
+    assert {week: row and row["Live attendance"] for week, row in rows.items()} == {
+        "2026-W44": "",  # an empty cell
+        "2026-W45": 2,
+        "2026-W46": "",
+    }
