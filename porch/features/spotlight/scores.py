@@ -14,22 +14,17 @@ Porch), so a month is the `at` of each row in the community's timezone. The sign
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, and_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection
 
-from porch.core import channel_directory
-from porch.core.questions import QUESTION, TOP_LEVEL_KINDS
-from porch.core.store.schema import activity
+from porch.core import activity_signals
 from porch.features.spotlight.config import SpotlightWeights
 
 SIGNALS = ("replies_to_others", "reactions_received", "wins_shared", "first_responses")
-POSTS = tuple(sorted(TOP_LEVEL_KINDS))
-AUTHORED = (*POSTS, "reply")
 
 
 @dataclass(frozen=True)
@@ -56,107 +51,13 @@ def count_signals(
     conn: Connection, *, team_id: str, start: dt.datetime, end: dt.datetime, wins_channel: str
 ) -> dict[str, Counter[str]]:
     """user_id -> counts per signal, for activity recorded in [start, end)."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    in_month = and_(activity.c.team_id == team_id, activity.c.at >= start, activity.c.at < end)
-    wins_id = channel_directory.id_of(conn, team_id=team_id, name=wins_channel)
-    if wins_id:
-        for row in conn.execute(
-            select(activity.c.user_id).where(
-                in_month, activity.c.channel_id == wins_id, activity.c.kind.in_(POSTS)
-            )
-        ):
-            counts[row.user_id]["wins_shared"] += 1
-    for user_id in _reactions_received(conn, team_id=team_id, start=start, end=end):
-        counts[user_id]["reactions_received"] += 1
-    parent = aliased(activity)
-    replies = conn.execute(
-        select(
-            activity.c.user_id,
-            activity.c.channel_id,
-            activity.c.thread_ts,
-            activity.c.message_ts,
-            parent.c.user_id.label("parent_user"),
-            parent.c.kind.label("parent_kind"),
-        )
-        .select_from(activity)
-        .outerjoin(
-            parent,
-            and_(
-                parent.c.team_id == activity.c.team_id,
-                parent.c.channel_id == activity.c.channel_id,
-                parent.c.message_ts == activity.c.thread_ts,
-                parent.c.kind.in_(POSTS),
-            ),
-        )
-        .where(in_month, activity.c.kind == "reply")
-    ).all()
-    questions: dict[tuple[str, str], str] = {}
-    for reply in replies:
-        if reply.parent_user != reply.user_id:
-            counts[reply.user_id]["replies_to_others"] += 1
-        if reply.parent_kind == QUESTION:
-            questions[(reply.channel_id, reply.thread_ts)] = reply.parent_user
-    first = _first_responders(conn, team_id=team_id, questions=questions, start=start, end=end)
-    for user_id in first:
-        counts[user_id]["first_responses"] += 1
-    return counts
-
-
-def _reactions_received(
-    conn: Connection, *, team_id: str, start: dt.datetime, end: dt.datetime
-) -> list[str]:
-    """The author of the reacted message, once per reaction someone else added that month."""
-    author = aliased(activity)
-    rows = conn.execute(
-        select(author.c.user_id)
-        .select_from(activity)
-        .join(
-            author,
-            and_(
-                author.c.team_id == activity.c.team_id,
-                author.c.channel_id == activity.c.channel_id,
-                author.c.message_ts == activity.c.message_ts,
-                author.c.kind.in_(AUTHORED),
-                author.c.user_id != activity.c.user_id,
-            ),
-        )
-        .where(
-            activity.c.team_id == team_id,
-            activity.c.at >= start,
-            activity.c.at < end,
-            activity.c.kind.startswith("r:"),
-        )
+    counts = activity_signals.count_signals(
+        conn, team_id=team_id, start=start, end=end, wins_channel=wins_channel
     )
-    return [row.user_id for row in rows]
-
-
-def _first_responders(
-    conn: Connection,
-    *,
-    team_id: str,
-    questions: Mapping[tuple[str, str], str],
-    start: dt.datetime,
-    end: dt.datetime,
-) -> list[str]:
-    """Who answered each question first, when that answer came in the month: the earliest
-    reply (by Slack timestamp) from someone other than the asker, across the thread's life."""
-    responders = []
-    for (channel_id, thread_ts), asker in questions.items():
-        answers = conn.execute(
-            select(activity.c.user_id, activity.c.message_ts, activity.c.at).where(
-                activity.c.team_id == team_id,
-                activity.c.channel_id == channel_id,
-                activity.c.thread_ts == thread_ts,
-                activity.c.kind == "reply",
-                activity.c.user_id != asker,
-            )
-        ).all()
-        if not answers:
-            continue
-        earliest = min(answers, key=lambda row: float(row.message_ts))
-        if start <= earliest.at < end:
-            responders.append(earliest.user_id)
-    return responders
+    for counted in counts.values():
+        if "first_answers" in counted:
+            counted["first_responses"] = counted.pop("first_answers")
+    return counts
 
 
 def rank(
