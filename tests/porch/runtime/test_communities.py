@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import requests
 from click.testing import CliRunner
 from cryptography.fernet import Fernet
 from openpyxl import load_workbook
@@ -30,8 +29,7 @@ from tests.porch.runtime.test_oauth import (
     CLIENT_SECRET,
     SECRET,
     Installed,
-    authorize_params,
-    state_cookie,
+    install_through_oauth,
 )
 
 A, B = "T0AAAAAAA", "T0BBBBBBB"
@@ -296,18 +294,7 @@ def test_porch_serve_gives_each_installed_workspace_its_own_community(
         served = Served(env, workers=1, cwd=tmp_path)
         engine = empty_database.open()
         try:
-            for fake in (a, b):
-                page = requests.get(f"{served.url}/slack/install", timeout=5)
-                answer = requests.get(
-                    f"{served.url}/slack/oauth_redirect",
-                    params={"code": a.approve(fake), "state": authorize_params(page.text)["state"]},
-                    headers={"Cookie": state_cookie(page)},
-                    timeout=5,
-                )
-                assert answer.status_code == 200
-            assert wait_until(
-                lambda: all(f.calls("conversations.list") for f in (a, b)), seconds=20
-            )
+            install_through_oauth(served.url, a, b)
             with slack.SlackSender(url=f"{served.url}/slack/events", signing_secret=SECRET) as s:
                 for fake, user in ((a, "U0ANA00001"), (b, "U0BEN00001")):
                     joined = fake.add_user(user, name=user.lower())

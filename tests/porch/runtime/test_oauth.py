@@ -117,6 +117,26 @@ def state_cookie(page: requests.Response) -> str:
     return page.headers["Set-Cookie"].split(";")[0]
 
 
+def install_through_oauth(url: str, approver: FakeSlack, *fakes: FakeSlack) -> None:
+    """Install Porch, served at `url`, in each fake workspace through Slack's OAuth flow (the
+    approver's OAuth endpoints grant every workspace), then wait until the worker has looked up
+    each one's channels with its own token."""
+    from tests.porch.runtime.test_recovery import wait_until
+
+    for fake in (approver, *fakes):
+        page = requests.get(f"{url}/slack/install", timeout=5)
+        answer = requests.get(
+            f"{url}/slack/oauth_redirect",
+            params={"code": approver.approve(fake), "state": authorize_params(page.text)["state"]},
+            headers={"Cookie": state_cookie(page)},
+            timeout=5,
+        )
+        assert answer.status_code == 200
+    assert wait_until(
+        lambda: all(f.calls("conversations.list") for f in (approver, *fakes)), seconds=20
+    )
+
+
 def authorize_params(page: str) -> dict[str, str]:
     """The query of the slack.com authorize link on Bolt's install page."""
     link = re.search(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', page)
@@ -385,19 +405,8 @@ def test_porch_serve_with_workers_serves_two_installed_workspaces_and_an_uninsta
         }
         served = Served(env, workers=1, cwd=tmp_path)
         try:
-            for fake in (a, b):
-                page = requests.get(f"{served.url}/slack/install", timeout=5)
-                answer = requests.get(
-                    f"{served.url}/slack/oauth_redirect",
-                    params={"code": a.approve(fake), "state": authorize_params(page.text)["state"]},
-                    headers={"Cookie": state_cookie(page)},
-                    timeout=5,
-                )
-                assert answer.status_code == 200
             # The worker looks up each workspace's channels with its own token.
-            assert wait_until(
-                lambda: all(f.calls("conversations.list") for f in (a, b)), seconds=20
-            )
+            install_through_oauth(served.url, a, b)
             with slack.SlackSender(url=f"{served.url}/slack/events", signing_secret=SECRET) as s:
                 for fake, user in ((a, "U0ANA00001"), (b, "U0BEN00001")):
                     joined = fake.add_user(user, name=user.lower())
