@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -76,6 +77,7 @@ import multiprocessing
 import os
 import random
 import resource
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -410,7 +412,15 @@ def running(
     """Start a server process, wait for GET /healthz, stop it (SIGTERM, then SIGKILL) on exit."""
     log = cwd / f"{name}.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        # A session of its own: whatever it started (porch's workers) goes with it at the end.
+        process = subprocess.Popen(
+            command,
+            env=env,
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     server = Server(name, process, port, log)
     try:
         wait_healthy(server)
@@ -422,6 +432,8 @@ def running(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def wait_healthy(server: Server, *, seconds: float = 60) -> None:
@@ -455,8 +467,8 @@ class Store:
 
     def __init__(self, *, engine: Engine, spool: Path | None = None) -> None:
         self.engine = engine
-        # On SQLite `porch serve` stores events in a spool beside the database first
-        # (porch/runtime/spool.py); a worker moves them into the inbox.
+        # `porch serve` stores events in a spool first (porch/runtime/spool.py); a worker
+        # moves them into the inbox.
         self.spool = spool
 
     def spooled(self) -> int:
@@ -517,6 +529,7 @@ def porch_database(database_url: str | None, workdir: Path) -> Iterator[tuple[st
             engine.dispose()
         return
     from porch.core.store import connect
+    from porch.runtime.spool import spool_path
 
     schema = f"bench_{uuid.uuid4().hex[:12]}"
     admin = connect(database_url)
@@ -524,8 +537,11 @@ def porch_database(database_url: str | None, workdir: Path) -> Iterator[tuple[st
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = connect(database_url, schema=schema)
     separator = "&" if "?" in database_url else "?"
+    url = f"{database_url}{separator}options=-csearch_path%3D{schema}"
+    # `porch serve` spools in community.yml's folder, the workdir, under a name of the database's.
+    spool = spool_path(connect(url), folder=workdir)
     try:
-        yield f"{database_url}{separator}options=-csearch_path%3D{schema}", Store(engine=engine)
+        yield url, Store(engine=engine, spool=spool)
     finally:
         engine.dispose()
         with admin.begin() as conn:

@@ -28,6 +28,20 @@ EXAMPLE_CONFIG = ROOT / "community.yml"
 # A Monday, 10:00 in Berlin: inside waking hours, after the introductions thread's slot.
 MONDAY_MORNING = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
+
+@pytest.fixture(autouse=True, scope="session")
+def spool_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """On PostgreSQL `porch serve` spools in community.yml's folder unless PORCH_SPOOL_DIR says
+    otherwise; the servers tests start (and their workers) spool here, not in the checkout."""
+    previous = os.environ.get("PORCH_SPOOL_DIR")
+    os.environ["PORCH_SPOOL_DIR"] = str(tmp_path_factory.mktemp("spools"))
+    yield
+    if previous is None:
+        os.environ.pop("PORCH_SPOOL_DIR", None)
+    else:
+        os.environ["PORCH_SPOOL_DIR"] = previous
+
+
 DATABASES = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),

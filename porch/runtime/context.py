@@ -18,7 +18,6 @@ from porch.core.store.write_turns import WriteTurns
 from porch.core.templating import Templates
 from porch.features.registry import Features
 from porch.runtime.communities import Communities
-from porch.runtime.group_commit import InboxWriter
 from porch.runtime.settings import Settings
 from porch.runtime.spool import EventSpool
 
@@ -39,10 +38,10 @@ class Porch:
     on_accept: Callable[[], None] = field(default=lambda: None)
     # Storing events and processing them take turns at SQLite's write lock (write_turns.py).
     write_turns: WriteTurns = field(default_factory=lambda: WriteTurns(enabled=False))
-    # `porch serve` with worker processes: on SQLite events go to a spool file of their own,
-    # so storing one never waits for the workers' hold on the database (spool.py); on
-    # PostgreSQL to the inbox, the requests of a moment in one transaction (group_commit.py).
-    spool: EventSpool | InboxWriter | None = None
+    # `porch serve` with worker processes: events go to a spool file of their own, the
+    # requests of a moment in one transaction, so storing one never waits for the workers or
+    # the shared database (spool.py, group_commit.py).
+    spool: EventSpool | None = None
     # One for the process: failures that repeat (the database down) are logged once with their
     # traceback, then counted a minute at a time. Wall time: the demo's clock jumps by days.
     failures: FailureLog = field(default_factory=lambda: FailureLog(clock=SystemClock()))

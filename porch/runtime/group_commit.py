@@ -1,13 +1,12 @@
 """Group commit: the edge's concurrent requests store their events in shared transactions.
 
 A request is answered 200 only once its event is stored for good. One transaction per event
-costs a commit per event (on PostgreSQL a WAL flush and three or four round trips, on SQLite a
-turn at the write lock and a WAL append), and at a burst's rate the requests then queue behind
-each other's commits. Here a request that finds no write under way writes at once; those that
-arrive meanwhile wait, and the next write takes them all in one transaction: the first of them
-leads it, then hands the lead to the next one waiting. Each request still answers only after
-the transaction holding its event has committed; when it fails, every request it held gets
-the error (and a 5xx), as it would have alone.
+costs a commit per event (a turn at the spool's write lock and a WAL append), and at a burst's
+rate the requests then queue behind each other's commits. Here a request that finds no write
+under way writes at once; those that arrive meanwhile wait, and the next write takes them all
+in one transaction: the first of them leads it, then hands the lead to the next one waiting.
+Each request still answers only after the transaction holding its event has committed; when it
+fails, every request it held gets the error (and a 5xx), as it would have alone.
 
 A batch that fails for a reason other than the store being unreachable is written again one
 event at a time, so one event the store refuses never costs the others their acknowledgement.
@@ -15,30 +14,19 @@ event at a time, so one event the store refuses never costs the others their ack
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from sqlalchemy import Engine
-from sqlalchemy.dialects import postgresql
-
-from porch.core import domain_events, inbox
-from porch.core.domain_events import DomainEvent
 from porch.core.store import unreachable
-from porch.core.store.schema import inbox_events
 
 T = TypeVar("T")
 
 # Events written per transaction at most: a burst's queue is rarely longer.
 MOST = 500
-# PostgreSQL: writes under way at once. With one, the edge's threads (8) bound a batch, and a
-# batch's round trips (pool check, insert, commit) then bound the rate: about 575 events/s
-# where a transaction per request managed 700 on a busy 2-core machine.
-LANES = 3
 
 
 @dataclass
@@ -122,50 +110,3 @@ def _outcome(waiter: _Waiter[T]) -> bool:
     if waiter.error is not None:
         raise waiter.error
     return waiter.first
-
-
-class InboxWriter:
-    """On PostgreSQL, what the edge stores events with: straight into the inbox, the requests
-    of a moment in one INSERT ... ON CONFLICT DO NOTHING (one round trip, one commit). It takes
-    the spool's place in `Porch.spool` (spool.py is SQLite's), with nothing waiting of its own."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._group: GroupCommit[dict[str, Any]] = GroupCommit(self._insert, lanes=LANES)
-        self._statement = (
-            postgresql.insert(inbox_events)
-            .on_conflict_do_nothing()
-            .returning(inbox_events.c.team_id, inbox_events.c.event_id)
-        )
-
-    @classmethod
-    def beside(cls, engine: Engine) -> InboxWriter | None:
-        return cls(engine) if engine.dialect.name == "postgresql" else None
-
-    def accept(self, *, team_id: str, event_id: str, event: DomainEvent, now: dt.datetime) -> bool:
-        return self._group.submit(
-            {
-                "team_id": team_id,
-                "event_id": event_id,
-                "kind": event.kind,
-                "payload": domain_events.to_payload(event),
-                "received_at": now,
-                "status": inbox.PENDING,
-            }
-        )
-
-    def _insert(self, rows: Sequence[dict[str, Any]]) -> list[bool]:
-        with self.engine.begin() as conn:
-            new = {(r.team_id, r.event_id) for r in conn.execute(self._statement, list(rows))}
-        firsts = []
-        for row in rows:
-            key = (row["team_id"], row["event_id"])
-            firsts.append(key in new)
-            new.discard(key)  # the same event twice in one batch: the second is a duplicate
-        return firsts
-
-    def waiting(self) -> tuple[int, dt.datetime | None]:
-        return 0, None  # nothing of its own: what it stored is in the inbox's figures
-
-    def dispose(self) -> None:
-        pass

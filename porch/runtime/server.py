@@ -29,7 +29,6 @@ from porch.runtime.communities import Communities
 from porch.runtime.context import Porch
 from porch.runtime.delivery_stats import DeliveryHealth, DeliveryMeter
 from porch.runtime.edge import DirectEvents, SlackEdge
-from porch.runtime.group_commit import InboxWriter
 from porch.runtime.inbox_processor import InboxProcessor, Uninstalls
 from porch.runtime.manifest import MANIFEST_FILE
 from porch.runtime.scheduler import Scheduler, remember_workspace
@@ -103,6 +102,7 @@ def _processors(
     porch.on_accept = inbox.wake
     intake = SpoolIntake(
         engine=porch.engine,
+        folder=porch.settings.spool_folder,
         write_turns=porch.write_turns,
         on_moved=inbox.wake,
         failures=porch.failures,
@@ -124,7 +124,7 @@ class Runtime:
     deliveries: DeliveryHealth = field(default_factory=DeliveryHealth)
     # `porch serve` with worker processes: the background work runs there, not here.
     pool: WorkerPool | None = None
-    # Moves what the edge spooled (SQLite, spool.py) into the inbox; idle otherwise.
+    # Moves what the edge spooled (spool.py) into the inbox; idle otherwise.
     intake: SpoolIntake = field(default_factory=lambda: SpoolIntake(engine=None))
     # Many workspaces (OAuth mode): /slack/install and /slack/oauth_redirect; None with one token.
     oauth: OAuthFlow | None = None
@@ -316,7 +316,7 @@ class Runtime:
         this process then only answers requests, storing events and waking the workers."""
         self.pool = pool
         engine = self.porch.engine
-        self.porch.spool = EventSpool.beside(engine) or InboxWriter.beside(engine)
+        self.porch.spool = EventSpool.beside(engine, folder=self.porch.settings.spool_folder)
         self.porch.on_accept = pool.wake
         self.porch.on_commit = pool.wake
 

@@ -37,6 +37,9 @@ class Settings:
     effect_lease: dt.timedelta = DEFAULT_EFFECT_LEASE
     # Many workspaces: a community file per workspace (porch/runtime/communities.py).
     communities_dir: Path | None = None
+    # On PostgreSQL, the folder of the edge's spool (porch/runtime/spool.py): $PORCH_SPOOL_DIR,
+    # else community.yml's folder. SQLite's spool is always beside its database file.
+    spool_dir: Path | None = None
 
     @classmethod
     def from_env(
@@ -76,6 +79,7 @@ class Settings:
                 "PORCH_EFFECT_LEASE_SECONDS", env.get("PORCH_EFFECT_LEASE_SECONDS")
             )
             or DEFAULT_EFFECT_LEASE,
+            spool_dir=Path(env["PORCH_SPOOL_DIR"]) if env.get("PORCH_SPOOL_DIR") else None,
             communities_dir=Path(env["PORCH_COMMUNITIES"])
             if env.get("PORCH_COMMUNITIES")
             else None,
@@ -86,6 +90,12 @@ class Settings:
         """Many workspaces through Slack's OAuth flow: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET
         are set and SLACK_BOT_TOKEN is not (one token, one community, stays the default)."""
         return bool(self.slack_client_id and self.slack_client_secret and not self.slack_bot_token)
+
+    @property
+    def spool_folder(self) -> Path:
+        """Where the edge spools events on PostgreSQL: $PORCH_SPOOL_DIR, else community.yml's
+        folder. It must outlive the process (a persistent disk), as the database does."""
+        return self.spool_dir or self.config_path.parent
 
     @property
     def communities_folder(self) -> Path:

@@ -9,12 +9,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine, select
-
 from porch.core.domain_events import Newcomer, TeamJoined
-from porch.core.store.schema import inbox_events
-from porch.runtime.group_commit import GroupCommit, InboxWriter
+from porch.runtime.group_commit import GroupCommit
 from porch.runtime.spool import EventSpool
 
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
@@ -102,22 +98,3 @@ def test_the_spool_stores_concurrent_deliveries_once_each(tmp_path: Path):
     assert sum(firsts) == 50
     assert spool.waiting()[0] == 50
     spool.dispose()
-
-
-def test_on_postgresql_the_edge_inserts_concurrent_deliveries_once_each(engine: Engine):
-    writer = InboxWriter.beside(engine)
-    if writer is None:
-        pytest.skip("PostgreSQL's: SQLite spools")
-    firsts: list[bool] = []
-
-    def request(n: int) -> None:
-        event_id = f"Ev{n % 50:04d}"
-        firsts.append(
-            writer.accept(team_id="T1", event_id=event_id, event=joined(f"U{n % 50}"), now=NOW)
-        )
-
-    in_threads(100, request)
-    assert sum(firsts) == 50
-    with engine.connect() as conn:
-        rows = conn.execute(select(inbox_events.c.event_id, inbox_events.c.status)).all()
-    assert sorted(rows) == [(f"Ev{n:04d}", "pending") for n in range(50)]

@@ -1,8 +1,10 @@
 """The database goes away under a running `porch serve` and comes back (issue 19).
 
-Requests meanwhile get a quick 503 (Slack redelivers them), nothing accepted is lost or done
-twice, Porch recovers by itself, and the log says so in a few lines: each kind of failure once
-with its traceback, then counted, then one line when it recovered. PostgreSQL is reached through
+Events API deliveries meanwhile are still acknowledged at once: the edge stores them in its
+spool, not in the database (porch/runtime/spool.py), and the workers move them in when it is
+back. /healthz answers a quick 503 meanwhile. Nothing accepted is lost or done twice, Porch
+recovers by itself, and the log says so in a few lines: each kind of failure once with its
+traceback, then counted, then one line when it recovered. PostgreSQL is reached through
 a TCP proxy the test can cut (every connection closed, new ones dropped) and restore.
 """
 
@@ -177,7 +179,7 @@ def records(text: str) -> list[dict[str, Any]]:
     return found
 
 
-def test_a_database_outage_is_a_quick_503_a_few_log_lines_and_nothing_lost(
+def test_a_database_outage_is_acknowledged_from_the_spool_logged_briefly_and_nothing_lost(
     fake: FakeSlack, proxied: tuple[str, str, CuttableProxy], tmp_path: Path
 ):
     through_proxy, direct, proxy = proxied
@@ -212,12 +214,12 @@ def test_a_database_outage_is_a_quick_503_a_few_log_lines_and_nothing_lost(
                 started = time.monotonic()
                 status = sender.event(envelope).status_code
                 took = time.monotonic() - started
+                if took > 1:
+                    slow.append(("event", took))
                 if status == 200:
                     accepted.append(user["id"])
                 else:
                     refused.append({"user": user, "envelope": envelope, "status": status})
-                    if took > 1:
-                        slow.append(("event", took))
 
             for _ in range(5):
                 join()
@@ -228,8 +230,10 @@ def test_a_database_outage_is_a_quick_503_a_few_log_lines_and_nothing_lost(
             proxy.cut()
             outage_ends = time.monotonic() + OUTAGE_SECONDS
             health: Counter[int] = Counter()
+            during = 0
             while time.monotonic() < outage_ends:
                 join()
+                during += 1
                 started = time.monotonic()
                 health[requests.get(healthz, timeout=5).status_code] += 1
                 if time.monotonic() - started > 1:
@@ -238,29 +242,26 @@ def test_a_database_outage_is_a_quick_503_a_few_log_lines_and_nothing_lost(
             proxy.restore()
             restored = time.monotonic()
 
-            # Slack redelivers what was not answered 200, until it is.
             assert wait_until(lambda: requests.get(healthz, timeout=5).ok, seconds=15)
             recovered_in = time.monotonic() - restored
-            for each in refused:
-                if sender.event(each["envelope"], retry_num=1).status_code == 200:
-                    accepted.append(each["user"]["id"])
             for _ in range(5):
                 join()
 
             everyone = sorted(accepted)
             welcomed = wait_until(lambda: all(fake.dm_messages(u) for u in everyone), seconds=60)
+            welcomed_in = time.monotonic() - restored
     finally:
         server.terminate()
         server.wait(timeout=30)
     output = log.read_text()
     during_and_after = records(output.encode()[before_outage:].decode(errors="replace"))
 
-    # Every request answered during the outage was answered at once, and not with a 200.
+    # Every delivery during the outage was acknowledged at once; the probe said 503 at once.
     assert not slow, slow
-    assert refused and {r["status"] for r in refused} == {503}
+    assert not refused, refused
     assert set(health) == {503}
     # Nothing accepted was lost, nothing was done twice.
-    assert len(set(accepted)) == len(accepted) == 5 + len(refused) + 5
+    assert len(set(accepted)) == len(accepted) == 5 + during + 5
     assert welcomed, output[-5000:]
     assert {u: len(fake.dm_messages(u)) for u in accepted} == dict.fromkeys(accepted, 1)
     store = connect(direct)
@@ -280,7 +281,8 @@ def test_a_database_outage_is_a_quick_503_a_few_log_lines_and_nothing_lost(
     )
     assert any("recovered after" in r["msg"] for r in during_and_after)
     print(
-        f"\noutage of {OUTAGE_SECONDS} s: {len(refused)} events and {sum(health.values())} "
-        f"health checks answered 503; healthy {recovered_in:.1f} s after the database came "
-        f"back; {len(during_and_after)} log records, {sum(tracebacks.values())} tracebacks"
+        f"\noutage of {OUTAGE_SECONDS} s: {during} events acknowledged from the spool, "
+        f"{sum(health.values())} health checks answered 503; healthy {recovered_in:.1f} s and "
+        f"every newcomer welcomed {welcomed_in:.1f} s after the database came back; "
+        f"{len(during_and_after)} log records, {sum(tracebacks.values())} tracebacks"
     )

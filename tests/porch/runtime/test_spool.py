@@ -1,13 +1,15 @@
-"""The edge's spool on SQLite: events stored beside the database, moved into the inbox in
-order, each once, whatever happens between the two steps."""
+"""The edge's spool: events stored in a file of the edge's own (beside a SQLite database, in the
+spool folder for PostgreSQL), moved into the inbox in order, each once, whatever happens
+between the two steps, by one mover at a time."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, create_engine, select
 
 from porch.core import inbox
 from porch.core.domain_events import Newcomer, TeamJoined
@@ -40,23 +42,31 @@ def inbox_rows(engine: Engine) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def sqlite_engine(engine: Engine) -> Engine:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("the spool is SQLite's: PostgreSQL stores events in the inbox directly")
-    return engine
+def spool(engine: Engine, tmp_path: Path) -> Iterator[EventSpool]:
+    spool = EventSpool.beside(engine, folder=tmp_path)
+    assert spool is not None
+    yield spool
+    spool.dispose()
 
 
-def test_the_spool_lives_beside_a_sqlite_file_and_nowhere_else(sqlite_engine: Engine):
-    path = spool_path(sqlite_engine)
-    assert path is not None and path.name.endswith(".db.spool")
-    assert EventSpool.beside(sqlite_engine) is not None
+def test_the_spool_lives_beside_a_sqlite_file_or_in_the_spool_folder(engine: Engine, tmp_path):
+    path = spool_path(engine, folder=tmp_path / "spools")
+    assert path is not None
+    if engine.dialect.name == "sqlite":
+        # Beside the database, whatever the folder.
+        assert path.name.endswith(".db.spool") and path.parent.name != "spools"
+    else:
+        assert path.parent.name == "spools" and path.suffix == ".spool"
+        # No folder, no spool: the edge then stores into the inbox itself.
+        assert spool_path(engine) is None
+        # Another schema (another store) never shares a spool.
+        other = create_engine(engine.url.update_query_dict({"options": "-csearch_path=other"}))
+        assert spool_path(other, folder=tmp_path / "spools") != path
 
 
 def test_events_move_into_the_inbox_in_arrival_order_and_a_retry_is_dropped(
-    sqlite_engine: Engine,
+    engine: Engine, spool: EventSpool
 ):
-    spool = EventSpool.beside(sqlite_engine)
-    assert spool is not None
     for n, event_id in enumerate(["Ev03", "Ev01", "Ev02"]):
         assert spool.accept(
             team_id="T0PORCH", event_id=event_id, event=joined(f"U0NEW{n}"), now=NOW
@@ -65,44 +75,64 @@ def test_events_move_into_the_inbox_in_arrival_order_and_a_retry_is_dropped(
     assert not spool.accept(team_id="T0PORCH", event_id="Ev01", event=joined("U0NEW1"), now=NOW)
     assert spool.waiting() == (3, NOW)
 
-    assert spool.move_into(sqlite_engine) == 3
+    assert spool.move_into(engine) == 3
     assert spool.waiting() == (0, None)
-    assert inbox_rows(sqlite_engine) == [(e, inbox.PENDING) for e in ("Ev03", "Ev01", "Ev02")]
+    assert inbox_rows(engine) == [(e, inbox.PENDING) for e in ("Ev03", "Ev01", "Ev02")]
 
     # The same retry after the move: spooled again, and dropped by the inbox's key.
     assert spool.accept(team_id="T0PORCH", event_id="Ev01", event=joined("U0NEW1"), now=NOW)
-    assert spool.move_into(sqlite_engine) == 1
-    assert [e for e, _ in inbox_rows(sqlite_engine)] == ["Ev03", "Ev01", "Ev02"]
+    assert spool.move_into(engine) == 1
+    assert [e for e, _ in inbox_rows(engine)] == ["Ev03", "Ev01", "Ev02"]
 
 
 def test_a_worker_that_died_between_the_inbox_and_the_spool_moves_nothing_twice(
-    sqlite_engine: Engine,
+    engine: Engine, spool: EventSpool
 ):
-    spool = EventSpool.beside(sqlite_engine)
-    assert spool is not None
     spool.accept(team_id="T0PORCH", event_id="Ev01", event=joined("U0NEW1"), now=NOW)
     spool.accept(team_id="T0PORCH", event_id="Ev02", event=joined("U0NEW2"), now=NOW)
     # What the dead worker committed: Ev01 in the inbox (and processed), still in the spool.
-    with sqlite_engine.begin() as conn:
+    with engine.begin() as conn:
         inbox.accept(conn, team_id="T0PORCH", event_id="Ev01", event=joined("U0NEW1"), now=NOW)
         (ev01,) = inbox.pending(conn, limit=1)
         inbox.mark_done(conn, ids=[ev01.id], now=NOW)
 
-    assert spool.move_into(sqlite_engine) == 2
-    assert inbox_rows(sqlite_engine) == [("Ev01", inbox.DONE), ("Ev02", inbox.PENDING)]
+    assert spool.move_into(engine) == 2
+    assert inbox_rows(engine) == [("Ev01", inbox.DONE), ("Ev02", inbox.PENDING)]
     assert spool.waiting() == (0, None)
 
 
-def test_the_intake_waits_for_a_spool_the_edge_has_not_made_yet(sqlite_engine: Engine):
+def test_the_intake_waits_for_a_spool_the_edge_has_not_made_yet(engine: Engine, tmp_path):
     woken: list[bool] = []
-    intake = SpoolIntake(engine=sqlite_engine, on_moved=lambda: woken.append(True))
+    intake = SpoolIntake(engine=engine, folder=tmp_path, on_moved=lambda: woken.append(True))
     assert intake.path is not None and not Path(intake.path).exists()
     assert intake.run_once() is False
 
-    spool = EventSpool.beside(sqlite_engine)
+    spool = EventSpool.beside(engine, folder=tmp_path)
     assert spool is not None
     spool.accept(team_id="T0PORCH", event_id="Ev01", event=joined("U0NEW1"), now=NOW)
     assert intake.run_once() is True
     assert woken == [True]
-    assert inbox_rows(sqlite_engine) == [("Ev01", inbox.PENDING)]
+    assert inbox_rows(engine) == [("Ev01", inbox.PENDING)]
     intake.stop()
+
+
+def test_one_process_moves_a_spool_at_a_time_and_another_takes_over_when_it_stops(
+    engine: Engine, tmp_path: Path
+):
+    """Two movers could each delete what the other had read (the spool reuses row IDs once it
+    is empty), so the spool's lock file makes one of the workers its mover."""
+    spool = EventSpool.beside(engine, folder=tmp_path)
+    assert spool is not None
+    first = SpoolIntake(engine=engine, folder=tmp_path)
+    second = SpoolIntake(engine=engine, folder=tmp_path)
+    spool.accept(team_id="T0PORCH", event_id="Ev01", event=joined("U0NEW1"), now=NOW)
+    assert first.run_once() is True
+    spool.accept(team_id="T0PORCH", event_id="Ev02", event=joined("U0NEW2"), now=NOW)
+    assert second.run_once() is False  # the first holds the lock
+    assert spool.waiting()[0] == 1
+
+    first.stop()
+    assert second.run_once() is True
+    assert [e for e, _ in inbox_rows(engine)] == ["Ev01", "Ev02"]
+    second.stop()
+    spool.dispose()
