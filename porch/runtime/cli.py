@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -184,6 +185,7 @@ def serve(
             threads=threads,
         )
         server.print_listen("Serving on http://{}:{}")
+        gc.freeze()  # start-up's objects live for good: no full collection walks them mid-ack
         server.run()
     finally:
         if count:

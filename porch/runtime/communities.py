@@ -83,9 +83,12 @@ class Communities:
         return cls(default=Community.build(path=path, config=config))
 
     @classmethod
-    def load(cls, *, default_path: Path, default: Config, folder: Path) -> Communities:
+    def load(
+        cls, *, default_path: Path, default: Config, folder: Path, many: bool = True
+    ) -> Communities:
         """The default and every community file in `folder` (none when it does not exist),
-        each checked; ConfigError with every file's problems at once."""
+        each checked; ConfigError with every file's problems at once. `many`: OAuth mode,
+        where any number of workspaces may run on the default file."""
         issues: list[ConfigIssue] = []
         teams: dict[str, Community] = {}
         for team_id, path in community_files(folder, issues).items():
@@ -97,6 +100,18 @@ class Communities:
             teams[team_id] = Community.build(path=path, config=config, warnings=tuple(warnings))
         found = cls(default=Community.build(path=default_path, config=default), teams=teams)
         issues.extend(found.shared_trackers())
+        if many and default.tracker.sheet:
+            issues.append(
+                ConfigIssue(
+                    default_path,
+                    0,
+                    "tracker.sheet",
+                    "with many workspaces, every one without a file of its own in "
+                    f"{folder} runs on this file and would write this one Sheet: give each "
+                    "workspace's Sheet in its own file (those on this file write "
+                    "tracker.local_dir/TEAM_ID/)",
+                )
+            )
         if issues:
             raise ConfigError(issues)
         return found
@@ -177,7 +192,10 @@ def check_all(settings: Settings, *, default: Config) -> list[ConfigIssue]:
 
     try:
         found = Communities.load(
-            default_path=settings.config_path, default=default, folder=settings.communities_folder
+            default_path=settings.config_path,
+            default=default,
+            folder=settings.communities_folder,
+            many=settings.oauth_mode,
         )
     except ConfigError as exc:
         return list(exc.issues)

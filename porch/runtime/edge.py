@@ -22,7 +22,6 @@ Slack nests blocks a dozen levels at most; 64 is plenty and keeps recursive code
 
 from __future__ import annotations
 
-import gc
 import io
 import logging
 import re
@@ -305,9 +304,6 @@ def http_server(
     for each in listeners.values():
         if isinstance(each, BaseWSGIServer):
             each.channel_class = channel
-    # What start-up built lives as long as the process: kept out of the collector's full passes,
-    # which otherwise walked all of it in the middle of some acknowledgement.
-    gc.freeze()
     return server
 
 

@@ -115,9 +115,14 @@ def make_tracker(
     settings: Settings,
     retry: RetryPolicy | None = None,
     limiter: WriteLimiter | None = None,
+    team_id: str | None = None,
 ) -> TrackerBackend:
     """The Google Sheet when it is configured, else the local folder; TrackerError when the
-    Sheet is configured without credentials (see `missing_credentials`)."""
+    Sheet is configured without credentials (see `missing_credentials`).
+
+    Many workspaces: those that run on community.yml (no community file of their own) share
+    its config, but never its tracker: each writes a folder of its own, named after its team ID,
+    in `tracker.local_dir` (a Sheet there is refused at start, see communities.py)."""
     tags = list(config.feedback.tags.values())
     tz = config.community.tz
     problem = missing_credentials(config=config, settings=settings)
@@ -140,7 +145,15 @@ def make_tracker(
     folder = Path(config.tracker.local_dir)
     if not folder.is_absolute():
         folder = settings.config_path.parent / folder
+    if team_id and on_shared_file(settings, team_id):
+        folder = folder / team_id
     return LocalTracker(folder=folder, tz=tz, feedback_tags=tags)
+
+
+def on_shared_file(settings: Settings, team_id: str) -> bool:
+    """Many workspaces: whether `team_id` runs on community.yml, shared with other workspaces,
+    rather than on its own file (communities/TEAM_ID.yml, which `settings` then name)."""
+    return settings.oauth_mode and settings.config_path.stem != team_id
 
 
 def sync_once(
@@ -214,11 +227,12 @@ def _run(
 ) -> SyncReport:
     now = now or dt.datetime.now(dt.UTC)
     hooked = [f for f in _features(config, features) if f.before_tracker_sync is not None]
-    target = tracker or make_tracker(config=config, settings=settings)
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     started = time.monotonic()
     with engine.begin() as conn:
         team = team_id if team_id is not None else resolve_team(conn)
+    target = tracker or make_tracker(config=config, settings=settings, team_id=team)
+    with engine.begin() as conn:
         lease = lease_name(team)
         if not locks.acquire(conn, name=lease, holder=holder, until=now + LEASE_TIME, now=now):
             return SyncReport(target=target.description, skipped=True)
@@ -377,12 +391,18 @@ class _SyncJob:
         self.tracker = tracker
         self.features = features
         self.last_report: SyncReport | None = None
+        # Workspaces on a shared community.yml each have a tracker of their own (make_tracker).
+        self.trackers: dict[str, TrackerBackend] = {}
 
     def __call__(self, engine: Engine, team_id: str, now: dt.datetime) -> dict[str, int]:
-        if self.tracker is None:
-            self.tracker = make_tracker(
-                config=self.config, settings=self.settings, limiter=WriteLimiter()
-            )
+        tracker = self.tracker
+        if tracker is None:
+            key = team_id if on_shared_file(self.settings, team_id) else ""
+            if key not in self.trackers:
+                self.trackers[key] = make_tracker(
+                    config=self.config, settings=self.settings, limiter=WriteLimiter(), team_id=key
+                )
+            tracker = self.trackers[key]
         if self.features is None:
             self.features = _features(self.config, None)
         report = sync_once(
@@ -390,7 +410,7 @@ class _SyncJob:
             config=self.config,
             settings=self.settings,
             now=now,
-            tracker=self.tracker,
+            tracker=tracker,
             team_id=team_id,
             features=self.features,
         )

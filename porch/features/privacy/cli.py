@@ -18,11 +18,14 @@ from porch.features.privacy.rights import Privacy
 USER_ID = re.compile(r"[UW][A-Z0-9]{2,31}")
 
 
-def _privacy(services: CliServices, config_path: Path | None, user_id: str) -> Privacy:
-    """Privacy over everything the features declare, for the config in use."""
+def _privacy(
+    services: CliServices, config_path: Path | None, user_id: str, team_id: str | None
+) -> Privacy:
+    """Privacy over everything the features declare, for the config in use: with --team, that
+    workspace's community file when it has one."""
     if not USER_ID.fullmatch(user_id):
         fail(f"porch: {user_id!r} is not a Slack user ID (U… or W…)")
-    config = services.config(config_path)
+    config = services.config(config_path, team_id=team_id)
     return Privacy(config=config, declarations=services.features(config).personal_data)
 
 
@@ -53,7 +56,7 @@ def members_export(
     out: Path | None,
 ) -> None:
     """Everything Porch holds about one member, as JSON (a GDPR access request)."""
-    privacy = _privacy(services, config_path, user_id)
+    privacy = _privacy(services, config_path, user_id, team_id)
     with services.store(config_path) as engine:
         team = services.workspace(engine, team_id, command="members export")
         with engine.connect() as conn:
@@ -78,7 +81,7 @@ def members_forget(
     services: CliServices, user_id: str, config_path: Path | None, team_id: str | None, yes: bool
 ) -> None:
     """Erase one member everywhere (a GDPR erasure request); Porch will not import them again."""
-    privacy = _privacy(services, config_path, user_id)
+    privacy = _privacy(services, config_path, user_id, team_id)
     with services.store(config_path) as engine:
         team = services.workspace(engine, team_id, command="members forget")
         with engine.connect() as conn:

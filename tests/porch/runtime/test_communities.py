@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select, text
 
 from porch.core.config import Config, ConfigError
 from porch.core.store.schema import leases, slack_bots
+from porch.features.registry import check_config
 from porch.runtime.cli import main
 from porch.runtime.communities import Communities
 from porch.sandbox import slack_requests as slack
@@ -251,6 +252,51 @@ def test_two_communities_writing_one_tracker_are_refused(tmp_path: Path, config:
         )
     [issue] = refused.value.issues
     assert issue.path == shared and "give each community its own" in issue.message
+
+
+def test_workspaces_on_community_yml_share_its_config_but_each_writes_its_own_tracker(
+    config: Config, engine: Engine, tmp_path: Path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "community.yml").write_text(EXAMPLE_CONFIG.read_text())
+    porch = Installed(config=config, engine=engine)
+    try:
+        assert porch.install(porch.a).status_code == 200
+        assert porch.install(porch.b).status_code == 200
+        porch.settle()
+        ana = porch.a.add_user("U0ANA00001", name="ana", real_name="Ana", display_name="Ana")
+        ben = porch.b.add_user("U0BEN00001", name="ben", real_name="Ben", display_name="Ben")
+        porch.event(porch.a, slack.team_join(ana))
+        porch.event(porch.b, slack.team_join(ben))
+        porch.settle()
+        porch.clock.advance(dt.timedelta(minutes=2))  # the tracker's slot comes again
+        porch.settle()
+    finally:
+        porch.stop()
+
+    alpha = tracker_text(tmp_path / "tracker" / A / "tracker.xlsx")
+    beta = tracker_text(tmp_path / "tracker" / B / "tracker.xlsx")
+    assert "U0ANA00001" in alpha and "U0BEN00001" not in alpha
+    assert "U0BEN00001" in beta and "U0ANA00001" not in beta
+    assert not (tmp_path / "tracker" / "tracker.xlsx").exists()
+
+
+def test_with_many_workspaces_a_sheet_in_community_yml_is_refused(tmp_path: Path):
+    """Every workspace without a file of its own would write that one Sheet."""
+    default = tmp_path / "community.yml"
+    default.write_text(
+        EXAMPLE_CONFIG.read_text().replace("  sheet:\n", "  sheet: 1AbCdEfGhIjKlMnOpQrStUvWxYz\n")
+    )
+    config, _ = check_config(default)
+    with pytest.raises(ConfigError) as refused:
+        Communities.load(default_path=default, default=config, folder=tmp_path / "communities")
+    [issue] = refused.value.issues
+    assert issue.path == default and issue.field == "tracker.sheet"
+    assert "tracker.local_dir/TEAM_ID/" in issue.message
+    # One token, one community: the Sheet is community.yml's to write.
+    Communities.load(
+        default_path=default, default=config, folder=tmp_path / "communities", many=False
+    )
 
 
 def test_without_community_files_every_workspace_runs_on_community_yml(

@@ -93,3 +93,23 @@ def test_a_member_porch_holds_nothing_about_is_an_error(tmp_path: Path, verb: li
     with engine.connect() as conn:
         assert conn.execute(select(forgotten_members)).all() == []
     engine.dispose()
+
+
+@pytest.mark.parametrize("verb", [["export"], ["forget", "--yes"]])
+def test_with_team_the_workspaces_own_community_file_is_read(tmp_path: Path, verb: list[str]):
+    """Many workspaces: T1's file says what T1 keeps, so --team T1 reads it (a broken one is
+    named, with its line), not community.yml."""
+    env = store_with_ada(tmp_path)
+    files = tmp_path / "communities"
+    files.mkdir()
+    broken = files / "T1.yml"
+    broken.write_text(
+        EXAMPLE_CONFIG.read_text().replace("timezone: Europe/Berlin", "timezone: Mars")
+    )
+    env["PORCH_COMMUNITIES"] = str(files)
+    result = CliRunner().invoke(main, ["members", verb[0], ADA, "--team", "T1", *verb[1:]], env=env)
+    assert result.exit_code == 2 and f"{broken}:" in result.output, result.output
+
+    broken.write_text(EXAMPLE_CONFIG.read_text())
+    result = CliRunner().invoke(main, ["members", verb[0], ADA, "--team", "T1", *verb[1:]], env=env)
+    assert result.exit_code == 0, result.output
