@@ -16,16 +16,13 @@ import click
 from porch.core.config import Config, ConfigError, summary
 from porch.features.registry import check_config, cli_commands, load_config
 from porch.runtime import init_command
-from porch.runtime.cli_services import RuntimeCliServices
+from porch.runtime.cli_services import RuntimeCliServices, start_runtime
 from porch.runtime.settings import Settings
 from porch.runtime.socket_mode_command import run
 from porch.runtime.worker_command import worker
 
 if TYPE_CHECKING:
     pass
-
-
-SEE_RUNNING = 'See the README section "Run Porch for real".'
 
 
 def _load(settings: Settings) -> Config:
@@ -99,33 +96,6 @@ def check(config_path: Path | None) -> None:
         click.echo(f"  workspace {team_id}: {path}")
 
 
-def _runtime(  # type: ignore[no-untyped-def]
-    settings: Settings, config: Config, *, receives_events: bool = True, create_store: bool = True
-):
-    """The Runtime, or exit 2 with one line. Only the commands that run Porch (serve, run,
-    members import) pass `create_store`; the others need the store those created."""
-    from porch.runtime.cli_services import existing_store
-    from porch.runtime.server import Runtime, StartupError
-    from porch.runtime.tracker_sync import missing_credentials
-
-    problem = missing_credentials(config=config, settings=settings)
-    if problem:
-        click.echo(f"porch: {problem}", err=True)
-        sys.exit(2)
-    engine = None if create_store else existing_store(settings.database_url)
-    try:
-        return Runtime.create(
-            config=config, settings=settings, receives_events=receives_events, engine=engine
-        )
-    except ConfigError as exc:  # a workspace's community file (OAuth mode)
-        for issue in exc.issues:
-            click.echo(str(issue), err=True)
-        sys.exit(2)
-    except StartupError as exc:
-        click.echo(f"porch: {exc}. {SEE_RUNNING}", err=True)
-        sys.exit(2)
-
-
 @main.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="community.yml")
 @click.option("--host", default="0.0.0.0", show_default=True)
@@ -167,13 +137,11 @@ def serve(
     if count:
         pool.start()
     try:
-        runtime = _runtime(settings, config)
+        runtime = start_runtime(settings, config, pool=pool if count else None)
     except BaseException:
         pool.stop()
         raise
-    if count:
-        runtime.attach_workers(pool)
-    else:
+    if not count:
         runtime.start_background()
     try:
         # waitress, with the edge's body cap (and its one log line for a refusal).
@@ -297,7 +265,9 @@ def _members_pass(config_path: Path | None, *, welcome: bool) -> None:
     settings = Settings.from_env(config_path=config_path)
     # Import records the members of a new install, so it may create the store; reconcile
     # catches up an existing one and must not answer from an empty one.
-    runtime = _runtime(settings, _load(settings), receives_events=False, create_store=not welcome)
+    runtime = start_runtime(
+        settings, _load(settings), receives_events=False, create_store=not welcome
+    )
     label = "Reconciling members" if welcome else "Importing members"
     click.echo("Reading the member list from Slack…", err=True)
     bar: Any = None

@@ -23,6 +23,7 @@ from porch.features.registry import Features, build_features, load_config
 from porch.features.registry import templates as feature_templates
 from porch.runtime.settings import Settings
 
+SEE_RUNNING = 'See the README section "Run Porch for real".'
 FIND_THE_STORE = (
     "run this command in the folder that holds Porch's database, or set DATABASE_URL to it "
     "(porch serve, run, demo and members import create one)"
@@ -126,9 +127,41 @@ class RuntimeCliServices:
 
     @contextmanager
     def running(self, config_path: Path | None) -> Iterator[RunningPorch]:
-        from porch.runtime.cli import _runtime
-
         settings = self.settings(config_path)
         config = self.config(config_path)
-        runtime = _runtime(settings, config, receives_events=False, create_store=False)
+        runtime = start_runtime(settings, config, receives_events=False, create_store=False)
         yield RunningPorch(runtime=runtime, team_id=runtime.team_id)
+
+
+def start_runtime(  # type: ignore[no-untyped-def]
+    settings: Settings,
+    config: Config,
+    *,
+    receives_events: bool = True,
+    create_store: bool = True,
+    pool: Any = None,
+):
+    """The Runtime (its background work in `pool`'s workers, if given), or exit 2 with one line.
+    Only the commands that run Porch (serve, run, members import) pass `create_store`."""
+    from porch.runtime.server import Runtime, StartupError
+    from porch.runtime.tracker_sync import missing_credentials
+
+    problem = missing_credentials(config=config, settings=settings)
+    if problem:
+        click.echo(f"porch: {problem}", err=True)
+        sys.exit(2)
+    engine = None if create_store else existing_store(settings.database_url)
+    try:
+        runtime = Runtime.create(
+            config=config, settings=settings, receives_events=receives_events, engine=engine
+        )
+        if pool is not None:
+            runtime.attach_workers(pool)
+        return runtime
+    except ConfigError as exc:  # a workspace's community file (OAuth mode)
+        for issue in exc.issues:
+            click.echo(str(issue), err=True)
+        sys.exit(2)
+    except StartupError as exc:
+        click.echo(f"porch: {exc}. {SEE_RUNNING}", err=True)
+        sys.exit(2)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+from collections.abc import Callable
 
 from porch.runtime.settings import Settings
 
@@ -47,3 +49,33 @@ def configure(settings: Settings, *, level: int = logging.INFO) -> None:
     root.setLevel(level)
     # Alembic announces every plugin it loads at INFO on each start; only its problems matter.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # waitress warns at every request that finds its threads busy: thousands of lines a second
+    # in a burst, which the inbox absorbs by design. One a minute, with the count.
+    logging.getLogger("waitress.queue").addFilter(OncePerMinute())
+
+
+class OncePerMinute(logging.Filter):
+    """Lets a logger's first record through, then one a minute saying how many were held back
+    (and, for waitress's "Task queue depth is N", the deepest queue among them)."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self._clock = clock
+        self._next = 0.0
+        self._held = 0
+        self._deepest = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        depth = record.args[0] if isinstance(record.args, tuple) and record.args else None
+        if isinstance(depth, int):
+            self._deepest = max(self._deepest, depth)
+        now = self._clock()
+        if now < self._next:
+            self._held += 1
+            return False
+        if self._held:
+            deepest = f", deepest {self._deepest}" if self._deepest else ""
+            record.msg = f"{record.getMessage()} ({self._held} more in the last minute{deepest})"
+            record.args = None
+        self._next, self._held, self._deepest = now + 60, 0, 0
+        return True

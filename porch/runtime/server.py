@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -316,7 +317,15 @@ class Runtime:
         this process then only answers requests, storing events and waking the workers."""
         self.pool = pool
         engine = self.porch.engine
-        self.porch.spool = EventSpool.beside(engine, folder=self.porch.settings.spool_folder)
+        folder = self.porch.settings.spool_folder
+        try:
+            self.porch.spool = EventSpool.beside(engine, folder=folder)
+        except (sqlite3.Error, OSError) as exc:
+            raise StartupError(
+                f"cannot write the edge's spool of events in {folder.resolve()} ({exc}): set "
+                "PORCH_SPOOL_DIR to a folder this user can write, on a disk that outlives the "
+                "process"
+            ) from exc
         self.porch.on_accept = pool.wake
         self.porch.on_commit = pool.wake
 

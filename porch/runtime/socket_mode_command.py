@@ -37,7 +37,7 @@ def _socket_mode_url(client: WebClient, app_token: str) -> str:
     traceback from deep inside the Socket Mode client."""
     from slack_sdk.errors import SlackApiError
 
-    from porch.runtime.cli import SEE_RUNNING
+    from porch.runtime.cli_services import SEE_RUNNING
 
     try:
         return str(client.apps_connections_open(app_token=app_token)["url"])
@@ -63,7 +63,8 @@ def run(config_path: Path | None) -> None:
     from slack_sdk.errors import SlackApiError
 
     from porch.runtime import logs
-    from porch.runtime.cli import SEE_RUNNING, _load, _runtime
+    from porch.runtime.cli import _load
+    from porch.runtime.cli_services import SEE_RUNNING, start_runtime
 
     settings = Settings.from_env(config_path=config_path)
     if not settings.slack_app_token:
@@ -74,7 +75,7 @@ def run(config_path: Path | None) -> None:
         )
         sys.exit(2)
     logs.configure(settings)
-    runtime = _runtime(settings, _load(settings))
+    runtime = start_runtime(settings, _load(settings))
     url = _socket_mode_url(runtime.client, settings.slack_app_token)
     handler = SocketModeHandler(runtime.app, settings.slack_app_token)
     handler.client.wss_uri = url  # connect with the URL just issued, not a second one

@@ -25,12 +25,13 @@ def worker(config_path: Path | None, wake_fd: int | None) -> None:
     database, to share the work; they find new work by polling every second.
     """
     from porch.runtime import logs
-    from porch.runtime.cli import _load, _runtime
+    from porch.runtime.cli import _load
+    from porch.runtime.cli_services import start_runtime
     from porch.runtime.supervisor import listen_for_wakes
 
     settings = Settings.from_env(config_path=config_path)
     logs.configure(settings)
-    runtime = _runtime(settings, _load(settings), receives_events=False)
+    runtime = start_runtime(settings, _load(settings), receives_events=False)
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())

@@ -41,3 +41,31 @@ def test_configured_secrets_and_any_slack_token_are_masked(captured: io.StringIO
     for secret in ("1111-2222-abcdefabcdef", "8f14e45fceea167a", "3333-feedfacefeed", "9-zz-99"):
         assert secret not in output
     assert "xoxb-***" in output and "startup failed" in output
+
+
+def test_waitress_busy_warnings_come_once_a_minute_with_a_count() -> None:
+    """A burst makes waitress warn at every request that finds its threads busy; the inbox
+    absorbs bursts by design, so the log says so once a minute, not thousands of times."""
+    now = [0.0]
+    once = logs.OncePerMinute(clock=lambda: now[0])
+
+    def warn(depth: int) -> logging.LogRecord | None:
+        record = logging.LogRecord(
+            "waitress.queue",
+            logging.WARNING,
+            "task.py",
+            1,
+            "Task queue depth is %d",
+            (depth,),
+            None,
+        )
+        return record if once.filter(record) else None
+
+    first = warn(1)
+    assert first is not None and first.getMessage() == "Task queue depth is 1"
+    assert [warn(depth) for depth in (3, 9, 2)] == [None, None, None]
+    now[0] = 61.0
+    summary = warn(4)
+    assert summary is not None
+    assert summary.getMessage() == "Task queue depth is 4 (3 more in the last minute, deepest 9)"
+    assert warn(1) is None

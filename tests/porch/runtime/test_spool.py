@@ -5,6 +5,9 @@ between the two steps, by one mover at a time."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +18,12 @@ from porch.core import inbox
 from porch.core.domain_events import Newcomer, TeamJoined
 from porch.core.store.schema import inbox_events
 from porch.runtime.spool import EventSpool, SpoolIntake, spool_path
+from porch.sandbox.slack_api import FakeSlack
+from tests.conftest import empty_store
+from tests.porch.runtime.test_cli import config_copy, free_port
+from tests.porch.runtime.test_recovery import database_url, fake
+
+__all__ = ["fake"]
 
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -136,3 +145,36 @@ def test_one_process_moves_a_spool_at_a_time_and_another_takes_over_when_it_stop
     assert [e for e, _ in inbox_rows(engine)] == ["Ev01", "Ev02"]
     second.stop()
     spool.dispose()
+
+
+@pytest.mark.postgres
+def test_serve_on_postgresql_with_an_unwritable_spool_folder_stops_with_one_line(
+    fake: FakeSlack, tmp_path: Path
+):
+    """The edge must be able to store what it acknowledges: `porch serve` says where it tried
+    and what to set, and exits 2, instead of answering 500 to every event."""
+    not_a_folder = tmp_path / "spools"
+    not_a_folder.write_text("a file, not a folder")
+    with empty_store("postgresql", tmp_path) as database:
+        env = {
+            **os.environ,
+            "SLACK_BOT_TOKEN": fake.bot_token,
+            "SLACK_SIGNING_SECRET": "secret-for-tests",
+            "SLACK_API_URL": fake.api_url,
+            "DATABASE_URL": database_url(database),
+            "PORCH_CONFIG": str(config_copy(tmp_path)),
+            "PORCH_SPOOL_DIR": str(not_a_folder),
+            "PORT": str(free_port()),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "porch.runtime.cli", "serve", "--host", "127.0.0.1"],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 2, done.stderr[-3000:]
+    [line] = [each for each in done.stderr.splitlines() if each.startswith("porch: ")]
+    assert f"cannot write the edge's spool of events in {not_a_folder}" in line
+    assert "PORCH_SPOOL_DIR" in line and "Traceback" not in done.stderr
