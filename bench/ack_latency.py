@@ -856,9 +856,9 @@ def run(args: argparse.Namespace) -> int:
     generator = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     generator.submit(time.sleep, 0).result()  # start the generator process before any phase
     # A busy machine: other processes that want the CPU all the time, as neighbours would.
-    spinners = [
-        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)
-    ]
+    # Each spins only while the bench lives, should the bench itself be killed.
+    spin = "import os\nparent = os.getppid()\nwhile os.getppid() == parent: pass"
+    spinners = [subprocess.Popen([sys.executable, "-c", spin]) for _ in range(args.busy)]
     try:
         with workspace_dir(args.workdir) as workdir:
             for target in args.targets.split(","):

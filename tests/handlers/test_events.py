@@ -79,7 +79,10 @@ def test_a_malformed_event_is_logged_once_acknowledged_and_not_stored(
     with caplog.at_level(logging.WARNING):
         assert deliver(workspace, event) == 200
     assert stored(workspace) == []
-    [warning] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    # Porch's own lines (waitress may add that its threads were busy, on a busy machine).
+    [warning] = [
+        r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("porch")
+    ]
     assert "ignored a malformed event" in warning.getMessage()
     assert "user" in warning.getMessage()
     assert warning.exc_info is None

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from porch.core.store.schema import effects
+from porch.runtime.supervisor import STOP_SECONDS
 from porch.sandbox import slack_requests as slack
 from porch.sandbox.slack_api import FakeSlack
 from tests.conftest import EXAMPLE_CONFIG, Database
@@ -147,7 +148,8 @@ def test_a_restart_after_kill_9_sends_the_dead_process_s_welcomes_once_within_se
         recovered_in = time.monotonic() - killed_at
     finally:
         second.terminate()
-        output = second.communicate(timeout=10)[0].decode()
+        # The supervisor gives its workers STOP_SECONDS to finish what they hold, then kills them.
+        output = second.communicate(timeout=STOP_SECONDS + 10)[0].decode()
     attempts = [attempts for _, attempts in welcome_effects()]
     engine.dispose()
 
