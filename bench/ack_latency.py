@@ -474,9 +474,13 @@ class Store:
     def spooled(self) -> int:
         if self.spool is None or not self.spool.exists():
             return 0
+        moved_file = Path(f"{self.spool}.moved")
+        moved = int(moved_file.read_text() or 0) if moved_file.exists() else 0
         with sqlite3.connect(f"file:{self.spool}?mode=ro", uri=True) as conn:
             try:
-                return conn.execute("SELECT count(*) FROM spooled_events").fetchone()[0]
+                # What the mover has not moved yet (the edge drops moved events a second later).
+                query = "SELECT count(*) FROM edge_events WHERE id > ?"
+                return conn.execute(query, (moved,)).fetchone()[0]
             except sqlite3.OperationalError:  # not created yet
                 return 0
 

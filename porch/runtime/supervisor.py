@@ -221,9 +221,11 @@ class WorkerPool:
                 slot.restart_at = now + slot.pause
 
 
-# How much lower than the edge the workers run (nice(2) steps; 0 is the edge's own). Not
-# lower: at 10 a worker preempted while it held the spool's write lock (moving events out of
-# it) held up every acknowledgement, and a 1,000/s burst's p99 went from 0.14 s to 2.1 s.
+# How much lower than the edge the workers run (nice(2) steps; 0 is the edge's own), so that a
+# burst's acknowledgements come before the backlog's work. Not lower: on SQLite the workers
+# still share the database's write lock with the requests that need it (buttons, commands),
+# and a worker descheduled while holding it would hold those up. (Events never wait on a
+# worker: only the edge writes its spool, spool.py.)
 WORKER_NICENESS = 5
 
 

@@ -5,7 +5,9 @@ between the two steps, by one mover at a time."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,7 +17,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, select
 
 from porch.core import inbox
-from porch.core.domain_events import Newcomer, TeamJoined
+from porch.core.domain_events import Newcomer, TeamJoined, to_payload
 from porch.core.store.schema import inbox_events
 from porch.runtime.spool import EventSpool, SpoolIntake, spool_path
 from porch.sandbox.slack_api import FakeSlack
@@ -40,6 +42,12 @@ def joined(user_id: str) -> TeamJoined:
             is_deleted=False,
         )
     )
+
+
+def spooled(path: Path) -> list[str]:
+    """The event IDs in the spool's table, moved or not."""
+    with sqlite3.connect(path) as conn:
+        return [e for (e,) in conn.execute("SELECT event_id FROM edge_events ORDER BY id")]
 
 
 def inbox_rows(engine: Engine) -> list[tuple[str, str]]:
@@ -88,10 +96,76 @@ def test_events_move_into_the_inbox_in_arrival_order_and_a_retry_is_dropped(
     assert spool.waiting() == (0, None)
     assert inbox_rows(engine) == [(e, inbox.PENDING) for e in ("Ev03", "Ev01", "Ev02")]
 
-    # The same retry after the move: spooled again, and dropped by the inbox's key.
-    assert spool.accept(team_id="T0PORCH", event_id="Ev01", event=joined("U0NEW1"), now=NOW)
-    assert spool.move_into(engine) == 1
+    # The same retry after the move: the spool still holds it (the edge drops moved events a
+    # second later), so it is not stored again.
+    assert not spool.accept(team_id="T0PORCH", event_id="Ev01", event=joined("U0NEW1"), now=NOW)
+    assert spool.move_into(engine) == 0
     assert [e for e, _ in inbox_rows(engine)] == ["Ev03", "Ev01", "Ev02"]
+
+
+def test_the_mover_only_reads_the_spool_and_the_edge_drops_what_was_moved(
+    engine: Engine, tmp_path: Path
+):
+    """The edge alone writes the spool, so it never waits for a mover's write lock."""
+    now = [0.0]
+    path = spool_path(engine, folder=tmp_path)
+    assert path is not None
+    edge = EventSpool(path=path, clock=lambda: now[0])
+    mover = EventSpool(path=path)
+    for event_id, user in (("Ev01", "U0NEW1"), ("Ev02", "U0NEW2")):
+        edge.accept(team_id="T0PORCH", event_id=event_id, event=joined(user), now=NOW)
+
+    assert mover.move_into(engine) == 2
+    assert spooled(path) == ["Ev01", "Ev02"]  # moved, not deleted: the mover wrote nothing
+    assert edge.waiting() == (0, None)
+    # A mover that starts again (a restarted worker) goes on from the number it wrote.
+    assert EventSpool(path=path).move_into(engine) == 0
+
+    now[0] += 2  # a second later, the edge's next write drops what was moved
+    edge.accept(team_id="T0PORCH", event_id="Ev03", event=joined("U0NEW3"), now=NOW)
+    assert spooled(path) == ["Ev03"]
+    assert mover.move_into(engine) == 1
+    assert [e for e, _ in inbox_rows(engine)] == ["Ev01", "Ev02", "Ev03"]
+    # Slack's retry of Ev01, now gone from the spool: spooled again, dropped by the inbox.
+    now[0] += 2
+    assert edge.accept(team_id="T0PORCH", event_id="Ev01", event=joined("U0NEW1"), now=NOW)
+    assert mover.move_into(engine) == 1
+    assert [e for e, _ in inbox_rows(engine)] == ["Ev01", "Ev02", "Ev03"]
+    for each in (edge, mover):
+        each.dispose()
+
+
+def test_a_spool_from_before_is_emptied_into_the_inbox_first(engine: Engine, tmp_path: Path):
+    """Spools written by an earlier Porch kept their events in another table: moved first, in
+    order, then the table is dropped."""
+    path = spool_path(engine, folder=tmp_path)
+    assert path is not None
+    with sqlite3.connect(path) as old:
+        old.execute(
+            "CREATE TABLE spooled_events (id INTEGER PRIMARY KEY, team_id TEXT, event_id TEXT, "
+            "kind TEXT, payload TEXT, received_at TEXT, UNIQUE (team_id, event_id))"
+        )
+        old.execute(
+            "INSERT INTO spooled_events (team_id, event_id, kind, payload, received_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                "T0PORCH",
+                "Ev00",
+                "team_joined",
+                json.dumps(to_payload(joined("U0OLD1"))),
+                NOW.isoformat(),
+            ),
+        )
+    spool = EventSpool(path=path)
+    spool.accept(team_id="T0PORCH", event_id="Ev01", event=joined("U0NEW1"), now=NOW)
+    assert spool.move_into(engine) == 1
+    assert spool.move_into(engine) == 1
+    assert spool.move_into(engine) == 0
+    assert [e for e, _ in inbox_rows(engine)] == ["Ev00", "Ev01"]
+    with sqlite3.connect(path) as after:
+        tables = {name for (name,) in after.execute("SELECT name FROM sqlite_master")}
+    assert "spooled_events" not in tables
+    spool.dispose()
 
 
 def test_a_worker_that_died_between_the_inbox_and_the_spool_moves_nothing_twice(
@@ -128,8 +202,8 @@ def test_the_intake_waits_for_a_spool_the_edge_has_not_made_yet(engine: Engine, 
 def test_one_process_moves_a_spool_at_a_time_and_another_takes_over_when_it_stops(
     engine: Engine, tmp_path: Path
 ):
-    """Two movers could each delete what the other had read (the spool reuses row IDs once it
-    is empty), so the spool's lock file makes one of the workers its mover."""
+    """Two movers would move every event twice over (harmless, since the inbox drops the second,
+    but twice the work), so the spool's lock file makes one of the workers its mover."""
     spool = EventSpool.beside(engine, folder=tmp_path)
     assert spool is not None
     first = SpoolIntake(engine=engine, folder=tmp_path)
