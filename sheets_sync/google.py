@@ -308,10 +308,10 @@ class GoogleSheetTracker:
                 self.sheet_id, body={"valueInputOption": "RAW", "data": chunk.data}
             )
             with engine.begin() as conn:
-                outbox.confirm(conn, chunk.rows)
                 outbox.save_positions(
                     conn, team_id=team_id, target=self.target, placed=chunk.placed, now=now
                 )
+            outbox.confirm_in_steps(engine, chunk.rows)
             done += len(chunk.rows)
             if progress is not None:
                 progress(done, total)

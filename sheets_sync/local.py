@@ -155,11 +155,11 @@ class LocalTracker:
         self._save(workbook)
         state = {"stamp": stamp(self.path), "sheets": layout, "tags": len(figures.tag_counts)}
         with engine.begin() as conn:
-            outbox.confirm(conn, rows)
             outbox.save_positions(
                 conn, team_id=team_id, target=self.target, placed=placed, now=now, replace_all=True
             )
             outbox.save_state(conn, team_id=team_id, name=self.target, value=state, now=now)
+        outbox.confirm_in_steps(engine, rows)
         if progress is not None:
             progress(len(rows), len(rows))
         return CycleResult(
@@ -245,9 +245,9 @@ class LocalTracker:
             ) from error
         state = {**state, "stamp": stamp(self.path), "sheets": sheets}
         with engine.begin() as conn:
-            outbox.confirm(conn, rows)
             outbox.save_positions(conn, team_id=team_id, target=self.target, placed=placed, now=now)
             outbox.save_state(conn, team_id=team_id, name=self.target, value=state, now=now)
+        outbox.confirm_in_steps(engine, rows)
         return CycleResult(rows_written=len(rows), write_requests=1, read_requests=1)
 
     def _cells(
