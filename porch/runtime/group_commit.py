@@ -42,31 +42,29 @@ class _Waiter(Generic[T]):
 
 class GroupCommit(Generic[T]):
     """`submit(item)` from many threads; `write(items)` stores them in one transaction and
-    returns, for each, whether it was new (False: a duplicate, already stored). At most `lanes`
-    writes are under way at once (SQLite has one writer; PostgreSQL overlaps a few)."""
+    returns, for each, whether it was new (False: a duplicate, already stored). One write is
+    under way at a time (the spool, like any SQLite file, has one writer)."""
 
     def __init__(
         self,
         write: Callable[[Sequence[T]], Sequence[bool]],
         *,
-        lanes: int = 1,
         most: int = MOST,
     ):
         self._write = write
-        self._lanes = lanes
         self._most = most
         self._lock = threading.Lock()
-        # Items no write has taken yet, oldest first; only ever waiting while every lane writes.
+        # Items no write has taken yet, oldest first; only ever waiting while a write is under way.
         self._queue: deque[_Waiter[T]] = deque()
-        self._writers = 0
+        self._writing = False
 
     def submit(self, item: T) -> bool:
         """Store `item` (with whatever else is waiting); True when it was not stored before."""
         waiter = _Waiter(item)
         with self._lock:
             self._queue.append(waiter)
-            if self._writers < self._lanes:
-                self._writers += 1
+            if not self._writing:
+                self._writing = True
                 waiter.batch = self._take()
         if waiter.batch is None:
             waiter.done.wait()
@@ -78,9 +76,9 @@ class GroupCommit(Generic[T]):
         with self._lock:
             following = self._queue[0] if self._queue else None
             if following is None:
-                self._writers -= 1
+                self._writing = False
             else:
-                following.batch = self._take()  # the lane passes to the oldest waiting
+                following.batch = self._take()  # the lead passes to the oldest waiting
         for each in batch:
             if each is not waiter:
                 each.done.set()

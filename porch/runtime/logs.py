@@ -51,7 +51,10 @@ def configure(settings: Settings, *, level: int = logging.INFO) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # waitress warns at every request that finds its threads busy: thousands of lines a second
     # in a burst, which the inbox absorbs by design. One a minute, with the count.
-    logging.getLogger("waitress.queue").addFilter(OncePerMinute())
+    queue = logging.getLogger("waitress.queue")
+    for old in [f for f in queue.filters if isinstance(f, OncePerMinute)]:
+        queue.removeFilter(old)  # configured again (a test, a restart in-process): one filter
+    queue.addFilter(OncePerMinute())
 
 
 class OncePerMinute(logging.Filter):

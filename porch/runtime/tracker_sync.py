@@ -229,8 +229,10 @@ def _run(
     hooked = [f for f in _features(config, features) if f.before_tracker_sync is not None]
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     started = time.monotonic()
-    with engine.begin() as conn:
-        team = team_id if team_id is not None else resolve_team(conn)
+    team = team_id
+    if team is None:
+        with engine.connect() as conn:
+            team = resolve_team(conn)
     target = tracker or make_tracker(config=config, settings=settings, team_id=team)
     with engine.begin() as conn:
         lease = lease_name(team)
